@@ -1,0 +1,1 @@
+//! Importing real treaty texts (plain text, Markdown) into the draft format.

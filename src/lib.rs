@@ -1,0 +1,11 @@
+//! The treaty workbench library.
+//!
+//! The core — document model, parsers, diff, git store, history — knows nothing of
+//! terminals: it builds with `--no-default-features`, which leaves out clap, ratatui and
+//! crossterm. The command line (`cli`) and the terminal UI are thin clients of it.
+
+pub mod bracket;
+pub mod diag;
+pub mod import;
+pub mod ronfile;
+pub mod theme;

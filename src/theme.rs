@@ -1,0 +1,1 @@
+//! Themes: semantic style names mapped to colours.
