@@ -4,8 +4,11 @@
 //! terminals: it builds with `--no-default-features`, which leaves out clap, ratatui and
 //! crossterm. The command line (`cli`) and the terminal UI are thin clients of it.
 
+pub mod annex;
 pub mod bracket;
 pub mod diag;
 pub mod import;
+pub mod position;
 pub mod ronfile;
 pub mod theme;
+pub mod tiers;
