@@ -34,11 +34,6 @@ impl RonError {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct VersionOnly {
-    version: Option<u32>,
-}
-
 /// Reads and parses one RON file. `display` is the path to show in messages (usually
 /// relative to the negotiation folder).
 pub fn load<T: DeserializeOwned>(path: &Path, display: &Path) -> Result<T, RonError> {
