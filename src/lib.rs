@@ -7,6 +7,8 @@
 pub mod annex;
 pub mod bracket;
 pub mod diag;
+pub mod draft;
+pub mod fsutil;
 pub mod import;
 pub mod position;
 pub mod ronfile;

@@ -1,0 +1,142 @@
+//! Where draft files come from: a folder on disk, a git tree, or memory.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::{Diagnostic, LineIndex};
+
+/// Why a draft file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("file not found")]
+    Missing,
+    #[error("path leaves the drafts folder")]
+    Outside,
+    #[error("not valid UTF-8 (line {line}, column {col})")]
+    NotUtf8 { line: usize, col: usize },
+    #[error("binary file (contains NUL bytes at line {line}, column {col})")]
+    Binary { line: usize, col: usize },
+    #[error("{0}")]
+    Io(String),
+}
+
+impl ReadError {
+    /// A diagnostic at the place that referred to the file (or in the file itself, for
+    /// encoding problems).
+    pub fn diagnostic(&self, referrer: &str, line: usize, col: usize) -> Diagnostic {
+        let help = match self {
+            ReadError::Missing => "create the file, or remove the line that includes it",
+            ReadError::Outside => {
+                "drafts may only include files inside drafts/ (no `..`, no links out)"
+            }
+            ReadError::NotUtf8 { .. } => "save the file as UTF-8",
+            ReadError::Binary { .. } => {
+                "drafts are Markdown text; move the binary file out of drafts/"
+            }
+            ReadError::Io(_) => "check the file's permissions",
+        };
+        Diagnostic::error(referrer, line, col, self.to_string()).with_help(help)
+    }
+}
+
+impl Diagnostic {
+    /// Names the file a read error was about.
+    pub(crate) fn with_context(mut self, path: &str) -> Self {
+        self.message = format!("{path}: {}", self.message);
+        self
+    }
+}
+
+/// Anything that can give the text of a draft file by its path relative to `drafts/`.
+pub trait Source {
+    fn read(&self, rel: &str) -> Result<String, ReadError>;
+}
+
+/// Checks raw bytes for being a text file and decodes them.
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
+        let prefix = String::from_utf8_lossy(&bytes[..nul]);
+        let (line, col) = LineIndex::new(&prefix).line_col(prefix.len());
+        return Err(ReadError::Binary { line, col });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let (line, col) = LineIndex::new(&prefix).line_col(prefix.len());
+        ReadError::NotUtf8 { line, col }
+    })
+}
+
+/// Relative paths that stay inside their folder: no `..`, no absolute paths.
+pub fn is_contained(rel: &str) -> bool {
+    let p = Path::new(rel);
+    !rel.is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+/// The `drafts/` folder on disk.
+pub struct DirSource {
+    root: PathBuf,
+}
+
+impl DirSource {
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+        }
+    }
+}
+
+impl Source for DirSource {
+    fn read(&self, rel: &str) -> Result<String, ReadError> {
+        if !is_contained(rel) {
+            return Err(ReadError::Outside);
+        }
+        let path = self.root.join(rel);
+        // A link may point anywhere; only follow it if it lands inside drafts/.
+        if let Ok(meta) = std::fs::symlink_metadata(&path)
+            && meta.file_type().is_symlink()
+        {
+            let target = std::fs::canonicalize(&path).map_err(|_| ReadError::Missing)?;
+            let root =
+                std::fs::canonicalize(&self.root).map_err(|e| ReadError::Io(e.to_string()))?;
+            if !target.starts_with(root) {
+                return Err(ReadError::Outside);
+            }
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => decode(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ReadError::Missing),
+            Err(e) => Err(ReadError::Io(e.to_string())),
+        }
+    }
+}
+
+/// Files held in memory (tests, generated drafts).
+pub(crate) struct MapSource<'a> {
+    pub front: &'a str,
+    pub files: HashMap<&'a str, &'a str>,
+}
+
+impl Source for MapSource<'_> {
+    fn read(&self, rel: &str) -> Result<String, ReadError> {
+        if rel == super::FRONT_FILE {
+            return Ok(self.front.to_string());
+        }
+        if !is_contained(rel) {
+            return Err(ReadError::Outside);
+        }
+        self.files
+            .get(rel)
+            .map(|s| s.to_string())
+            .ok_or(ReadError::Missing)
+    }
+}
+
+impl<F: Fn(&str) -> Result<String, ReadError>> Source for F {
+    fn read(&self, rel: &str) -> Result<String, ReadError> {
+        self(rel)
+    }
+}

@@ -1,0 +1,186 @@
+use super::*;
+
+const FRONT: &str = "# Convention on Testing {#treaty}\n\n## Preamble {#preamble}\n\nThe Parties, {#pp-chapeau}\n\nPP1. *Recognizing* that tests matter, {#pp1}\n\n## Part I. General provisions {#part-1}\n\n- [Article 1. Objective](articles/objective.md)\n- [Article 2](articles/observatory.md)\n\n## Annexes {#annexes}\n\n- [Annex A](annexes/annex-bio.md)\n";
+const OBJECTIVE: &str =
+    "### Article 1. Objective {#objective}\n\nThe objective is [clarity]. {#objective.p1}\n";
+const OBSERVATORY: &str = "### Article 9 bis - Global AI Observatory {#observatory}\n\n1. It is established. {#observatory.1}\n\n2. It shall: {#observatory.2}\n\n(a) monitor; {#observatory.2.a}\n\n(b) review: {#observatory.2.b}\n\n(i) yearly; {#observatory.2.b.i}\n\n(ii) openly. {#observatory.2.b.ii}\n\n(c) report. {#observatory.2.c}\n\n3. {#observatory.3}\nOption 1: It [shall][may] publish.\nOption 2: No text.\n";
+const ANNEX: &str = "## Annex A. Biometric surveillance {#annex-bio}\n\n### General {#annex-bio.h1}\n\n1. Scope. {#annex-bio.1}\n";
+
+fn sample() -> Loaded {
+    Draft::from_texts(
+        FRONT,
+        &[
+            ("articles/objective.md", OBJECTIVE),
+            ("articles/observatory.md", OBSERVATORY),
+            ("annexes/annex-bio.md", ANNEX),
+        ],
+    )
+}
+
+fn outline(d: &Draft) -> Vec<String> {
+    d.clauses
+        .iter()
+        .map(|c| {
+            format!(
+                "{}{} {} {}",
+                "  ".repeat(c.depth as usize),
+                c.kind.as_str(),
+                c.id.as_deref().unwrap_or("-"),
+                c.label.as_deref().unwrap_or("")
+            )
+            .trim_end()
+            .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn builds_the_clause_tree() {
+    let loaded = sample();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    assert_eq!(
+        outline(&loaded.draft),
+        vec![
+            "title treaty",
+            "preamble preamble",
+            "  preamble paragraph pp-chapeau",
+            "  preamble paragraph pp1 PP1",
+            "division part-1 Part I",
+            "  article objective Article 1",
+            "    paragraph objective.p1",
+            "  article observatory Article 9 bis",
+            "    paragraph observatory.1 1",
+            "    paragraph observatory.2 2",
+            "      point observatory.2.a (a)",
+            "      point observatory.2.b (b)",
+            "        point observatory.2.b.i (i)",
+            "        point observatory.2.b.ii (ii)",
+            "      point observatory.2.c (c)",
+            "    paragraph observatory.3 3",
+            "division annexes",
+            "  annex annex-bio Annex A",
+            "    heading annex-bio.h1",
+            "      paragraph annex-bio.1 1",
+        ]
+    );
+}
+
+#[test]
+fn clause_text_titles_and_references() {
+    let d = sample().draft;
+    let obs = d.clause("observatory").unwrap();
+    assert_eq!(obs.title.as_deref(), Some("Global AI Observatory"));
+    assert_eq!(
+        d.clause("objective.p1").unwrap().text,
+        "The objective is [clarity]."
+    );
+    assert_eq!(
+        d.clause("observatory.3").unwrap().text,
+        "Option 1: It [shall][may] publish.\nOption 2: No text."
+    );
+    let i = d.index_of("observatory.2.b.i").unwrap();
+    assert_eq!(
+        d.reference(i),
+        "Article 9 bis, paragraph 2, point (b), point (i)"
+    );
+    assert_eq!(d.article_of(i), d.index_of("observatory"));
+    let kids: Vec<_> = d.children(d.index_of("observatory.2").unwrap()).collect();
+    assert_eq!(kids.len(), 3);
+    assert_eq!(d.subtree(d.index_of("observatory").unwrap()).len(), 9);
+}
+
+#[test]
+fn text_positions_point_into_the_file() {
+    let d = sample().draft;
+    let i = d.index_of("observatory.3").unwrap();
+    let text = &d.clauses[i].text;
+    let at = text.find("[may]").unwrap();
+    // Line 18 of the article file is `Option 1: It [shall][may] publish.`, col 21.
+    assert_eq!(
+        d.text_position(i, at),
+        ("drafts/articles/observatory.md".into(), 18, 21)
+    );
+}
+
+#[test]
+fn printing_is_byte_identical() {
+    let d = sample().draft;
+    let texts: Vec<String> = d.files.iter().map(DraftFile::text).collect();
+    assert_eq!(texts, vec![FRONT, OBJECTIVE, OBSERVATORY, ANNEX]);
+}
+
+#[test]
+fn duplicate_malformed_and_missing_are_located() {
+    let front = FRONT.replace("annexes/annex-bio.md", "annexes/missing.md");
+    let obs = OBSERVATORY
+        .replace("{#observatory.2.c}", "{#observatory.2.a}")
+        .replace("{#observatory.1}", "{#bad id}");
+    let loaded = Draft::from_texts(
+        &front,
+        &[
+            ("articles/objective.md", OBJECTIVE),
+            ("articles/observatory.md", &obs),
+        ],
+    );
+    let msgs: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string().lines().next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "drafts/treaty.md:16:4: error: annexes/missing.md: file not found",
+            "drafts/articles/observatory.md:15:13: error: duplicate clause id `observatory.2.a` (first used at drafts/articles/observatory.md:7)",
+            "drafts/articles/observatory.md:3:23: error: malformed clause id `{#bad id}`",
+        ]
+    );
+}
+
+#[test]
+fn include_paths_may_not_leave_drafts() {
+    let front = "# T {#t}\n\n- [x](../secret.md)\n";
+    let loaded = Draft::from_texts(front, &[]);
+    assert_eq!(
+        loaded.diagnostics[0].to_string().lines().next().unwrap(),
+        "drafts/treaty.md:3:4: error: ../secret.md: path leaves the drafts folder"
+    );
+}
+
+#[test]
+fn fmt_assigns_missing_ids_and_nothing_else() {
+    let obs = "### Article 3. Global AI Observatory\n\n1. It is established.\n\n2. It shall: {#keep-me}\n\n(a) monitor;\n\nUnnumbered.\n";
+    let front = "# T\n\n## Preamble\n\nPP1. *Noting* x,\n\n- [A](articles/obs.md)\n";
+    let mut d = Draft::from_texts(front, &[("articles/obs.md", obs)]).draft;
+    d.retired.insert("global-ai-observatory".into());
+    let assigned = ids::assign_missing(&mut d);
+    let got: Vec<&str> = assigned.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "treaty",
+            "preamble",
+            "pp1",
+            "global-ai-observatory-2",
+            "global-ai-observatory-2.1",
+            "keep-me.a",
+            "global-ai-observatory-2.p1"
+        ]
+    );
+    assert_eq!(
+        d.files[1].text(),
+        "### Article 3. Global AI Observatory {#global-ai-observatory-2}\n\n1. It is established. {#global-ai-observatory-2.1}\n\n2. It shall: {#keep-me}\n\n(a) monitor; {#keep-me.a}\n\nUnnumbered. {#global-ai-observatory-2.p1}\n"
+    );
+    // A second pass finds nothing to do.
+    assert!(ids::assign_missing(&mut d).is_empty());
+}
+
+#[test]
+fn crlf_and_bom_survive() {
+    let front = "\u{feff}# T {#t}\r\n\r\n- [A](a.md)\r\n";
+    let art = "### Article 1 {#a}\r\n\r\n1. Text [x]. {#a.1}\r\n";
+    let d = Draft::from_texts(front, &[("a.md", art)]).draft;
+    assert_eq!(d.files[0].text(), front);
+    assert_eq!(d.clause("a.1").unwrap().text, "Text [x].");
+    assert_eq!(d.clause("t").unwrap().kind, ClauseKind::Title);
+}
