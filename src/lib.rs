@@ -12,5 +12,6 @@ pub mod fsutil;
 pub mod import;
 pub mod position;
 pub mod ronfile;
+pub mod sanitize;
 pub mod theme;
 pub mod tiers;
