@@ -293,6 +293,8 @@ fn ids_for_points_sub_points_and_divisions() {
     assert!(a5.contains("{#art-5.1.d}"));
     let treaty = get("treaty.md");
     assert!(treaty.contains("## Chapter I. GENERAL PROVISIONS {#chapter-i}"));
+    // Recitals are preamble text: `(1)` is not escaped there.
+    assert!(treaty.contains("{#pp-9}\n\n(1) The purpose of this Regulation"));
     assert!(treaty.contains(
         "### Section 1. Classification of AI systems as high-risk {#chapter-iii.section-1}"
     ));
@@ -350,6 +352,10 @@ fn awkward_text_is_escaped_and_read_back() {
             PreambleParagraph {
                 label: None,
                 text: "(1) a recital".into(),
+            },
+            PreambleParagraph {
+                label: None,
+                text: "# hash, then\nOption 1: x".into(),
             },
         ],
         body: vec![

@@ -352,9 +352,11 @@ fn needs_escape(t: &str, ctx: Context) -> bool {
         || t.starts_with('#')
         || t.starts_with("- [")
         || is_option_line(t)
-        || numbered_label(t).is_some()
-        || point_label(t).is_some()
-        || (ctx == Context::Preamble && pp_label(t).is_some())
+        || match ctx {
+            // Every block of the preamble is a preamble paragraph: `(1)` recitals are text.
+            Context::Preamble => pp_label(t).is_some(),
+            Context::Body => numbered_label(t).is_some() || point_label(t).is_some(),
+        }
 }
 
 /// A heading inside an article or annex that the reader would take for structure.
