@@ -139,7 +139,12 @@ impl State {
         let (text, id) = split_id(raw);
         let text = unescape_braces(text);
         let pending = std::mem::replace(&mut self.pending, Pending::None);
-        if self.place == Place::Start && level == 1 && annex_heading(&text, false).is_none() {
+        let structural = annex_heading(&text, false).is_some()
+            || article_heading(&text).is_some()
+            || division_heading(&text, false).is_some()
+            || text.eq_ignore_ascii_case("preamble")
+            || text.eq_ignore_ascii_case("annexes");
+        if self.place == Place::Start && level == 1 && !structural {
             self.title_parts.push(text);
             return;
         }

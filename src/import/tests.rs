@@ -314,7 +314,7 @@ fn awkward_text_is_escaped_and_read_back() {
         "ends with {#literal-id}",
         "has {\\#escaped} braces",
         "Option 1: two\nOption 2: lines",
-        "first line\n# second line looks like a heading\n\\ and a backslash",
+        "first line\n# second line looks like a heading\n\\ and a backslash\n- [x](y.md)",
     ];
     let mut blocks: Vec<Block> = awkward
         .iter()
@@ -391,6 +391,40 @@ fn awkward_text_is_escaped_and_read_back() {
     same_structure(&doc, &back, "awkward");
     // The duplicate article number got a distinct id and file.
     assert!(dir.path().join("drafts/articles/art-4-bis-2.md").is_file());
+}
+
+#[test]
+fn headings_that_would_not_read_back_are_refused() {
+    let article = |number: &str, title: Option<&str>| Imported {
+        title: "T".into(),
+        body: vec![Item::Article(ImportedArticle {
+            number: number.into(),
+            title: title.map(Into::into),
+            blocks: vec![],
+        })],
+        ..Imported::default()
+    };
+    assert!(write::render(&article("1", Some("Fine. With dots - and dashes"))).is_ok());
+    for bad in [
+        article("1. 2", None),
+        article("", None),
+        article("one", None),
+    ] {
+        assert!(matches!(
+            write::render(&bad),
+            Err(ImportError::Unrepresentable { .. })
+        ));
+    }
+    let mut doc = article("1", None);
+    doc.body.insert(
+        0,
+        Item::Division {
+            kind: "PART".into(),
+            label: "I".into(),
+            title: None,
+        },
+    );
+    assert!(write::render(&doc).is_err());
 }
 
 #[test]

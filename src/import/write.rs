@@ -27,14 +27,17 @@
 //!   an article whose text starts with `\`, `#`, `- [`, `Option X:`, a paragraph label
 //!   (`1.`, `2 bis.`), a point label (`(a)`) or (preamble) `PP1.` gets one `\` in front;
 //!   in CommonMark `\#`, `\(`, `\-` display as the bare character;
-//! * every continuation line of a multi-line text that starts with `\` or `#` gets one `\`;
+//! * every continuation line of a multi-line text that starts with `\`, `#` or `- [` gets
+//!   one `\`;
 //! * every `{` followed by backslashes and `#` gets one more backslash (`{#` → `{\#`), so
 //!   a literal `{#x}` is never taken for an id;
 //! * in link text of include lines, `[`, `]` and `\` are backslash-escaped (the link text is
 //!   only for readers).
 //!
 //! Refused (error, nothing written): a text with a blank line in it, a title, number or
-//! label with a line break.
+//! label with a line break, and a heading that would not read back to the same number,
+//! label, kind and title (for example an article number `1. 2`, or a division kind other
+//! than `Part`, `Chapter`, `Section`, `Sub-section`, `Title`).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -146,14 +149,22 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                 let id = ids.claim(&base);
                 stack.push((r, id.clone()));
                 let level = 2 + present.iter().position(|p| *p == r).unwrap_or(0).min(4);
-                let mut line = format!("{} {kind} {label}", "#".repeat(level));
+                let mut heading = format!("{kind} {label}");
                 if let Some(t) = title {
                     single_line(&what, t)?;
-                    line.push_str(". ");
-                    line.push_str(&escape_braces(t));
+                    heading.push_str(". ");
+                    heading.push_str(t.trim());
                 }
-                line.push_str(&format!(" {{#{id}}}"));
-                treaty.push(line);
+                reads_back(
+                    &what,
+                    division_heading(&heading, false),
+                    (kind.clone(), label.clone(), trimmed(title)),
+                )?;
+                treaty.push(format!(
+                    "{} {} {{#{id}}}",
+                    "#".repeat(level),
+                    escape_braces(&heading)
+                ));
             }
             Item::Article(a) => {
                 let what = format!("Article {}", a.number);
@@ -171,6 +182,11 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                     heading.push_str(". ");
                     heading.push_str(t.trim());
                 }
+                reads_back(
+                    &what,
+                    article_heading(&heading),
+                    (a.number.trim().to_string(), trimmed(&a.title)),
+                )?;
                 let rel = format!("articles/{id}.md");
                 list.push(format!("- [{}]({rel})", escape_link_text(&heading)));
                 let mut out = vec![format!("### {} {{#{id}}}", escape_braces(&heading))];
@@ -199,6 +215,11 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                 heading.push_str(". ");
                 heading.push_str(t.trim());
             }
+            reads_back(
+                &what,
+                annex_heading(&heading, false),
+                (annex.label.trim().to_string(), trimmed(&annex.title)),
+            )?;
             let rel = format!("annexes/{id}.md");
             list.push(format!("- [{}]({rel})", escape_link_text(&heading)));
             let mut out = vec![format!("### {} {{#{id}}}", escape_braces(&heading))];
@@ -210,6 +231,26 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
 
     files.insert(0, (PathBuf::from("treaty.md"), join_blocks(&treaty)));
     Ok(files)
+}
+
+fn trimmed(title: &Option<String>) -> Option<String> {
+    title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// Checks that a heading we are about to write parses back to what it was made from.
+fn reads_back<T: PartialEq>(what: &str, parsed: Option<T>, expected: T) -> Result<(), ImportError> {
+    if parsed.as_ref() == Some(&expected) {
+        Ok(())
+    } else {
+        Err(ImportError::Unrepresentable {
+            what: what.to_string(),
+            reason: "its number, label, kind or title would not read back the same from its heading",
+        })
+    }
 }
 
 fn flush_list(out: &mut Vec<String>, list: &mut Vec<String>) {
@@ -403,7 +444,7 @@ fn escape_body(text: &str) -> String {
         let line = line.trim();
         if i > 0 {
             out.push('\n');
-            if line.starts_with(['\\', '#']) {
+            if line.starts_with(['\\', '#']) || line.starts_with("- [") {
                 out.push('\\');
             }
         }
