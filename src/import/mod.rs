@@ -1,1 +1,338 @@
 //! Importing real treaty texts (plain text, Markdown) into the draft format.
+//!
+//! Reading produces an [`Imported`] treaty: title, preamble, a body of divisions and
+//! articles, and annexes. [`write_draft`] turns it into a negotiation folder
+//! (`drafts/treaty.md`, `drafts/articles/*.md`, `drafts/annexes/*.md`), and
+//! [`read_path`] reads such a folder back, so that import → write → read gives the same
+//! structure.
+//!
+//! * [`plain`]: the corpus `.txt` form (title line, `PREAMBLE`, `Article N - Title`).
+//! * [`markdown`]: Markdown legal texts (the EU AI Act form) and our own draft format.
+//! * [`write`]: the draft-format writer, with its escaping rules.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub mod markdown;
+pub mod plain;
+mod text;
+pub mod write;
+
+pub use markdown::from_markdown;
+pub use plain::from_plain_text;
+pub use write::write_draft;
+
+/// A treaty read from some outside form, before it has stable ids.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub title: String,
+    pub preamble: Vec<PreambleParagraph>,
+    /// Divisions and articles in reading order.
+    pub body: Vec<Item>,
+    pub annexes: Vec<ImportedAnnex>,
+    /// Text the importer could not place (for example prose between a Chapter heading
+    /// and its first article). It is not written to the draft; the CLI should show it.
+    pub warnings: Vec<String>,
+}
+
+/// One preamble paragraph, with its optional `PP1` label (without the dot).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreambleParagraph {
+    pub label: Option<String>,
+    pub text: String,
+}
+
+/// One entry of the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// A Part, Chapter, Section, Sub-section or Title heading.
+    Division {
+        /// Normalised: `Part`, `Chapter`, `Section`, `Sub-section` or `Title`.
+        kind: String,
+        /// As written: `I`, `2`, `A`.
+        label: String,
+        title: Option<String>,
+    },
+    Article(ImportedArticle),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedArticle {
+    /// The display number: `8`, `8 bis`.
+    pub number: String,
+    pub title: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedAnnex {
+    /// As written: `I`, `XIII`, `A`.
+    pub label: String,
+    pub title: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+/// One block of an article or annex. `text` never contains a blank line; it may hold
+/// several lines (for example `Option 1:` / `Option 2:` lines of a draft clause).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// A numbered paragraph (`label` = `1`, `2 bis`, without the dot) or an unnumbered one.
+    Paragraph { label: Option<String>, text: String },
+    /// A point; `label` keeps its parentheses: `(a)`, `(iv)`, `(12)`.
+    Point { label: String, text: String },
+    /// A heading inside an article or annex (`Section A. …` in an annex).
+    Heading(String),
+}
+
+/// How much was imported, for the CLI.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportStats {
+    pub articles: usize,
+    pub annexes: usize,
+    /// Paragraphs (numbered and unnumbered) in articles and annexes.
+    pub paragraphs: usize,
+    /// Points and sub-points in articles and annexes.
+    pub points: usize,
+    pub preamble_paragraphs: usize,
+    pub divisions: usize,
+}
+
+impl fmt::Display for ImportStats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn n(f: &mut fmt::Formatter<'_>, count: usize, one: &str, many: &str) -> fmt::Result {
+            write!(f, "{count} {}", if count == 1 { one } else { many })
+        }
+        n(f, self.articles, "article", "articles")?;
+        f.write_str(", ")?;
+        n(f, self.annexes, "annex", "annexes")?;
+        f.write_str(", ")?;
+        n(f, self.paragraphs, "paragraph", "paragraphs")?;
+        f.write_str(", ")?;
+        n(f, self.points, "point", "points")?;
+        f.write_str(", ")?;
+        n(
+            f,
+            self.preamble_paragraphs,
+            "preamble paragraph",
+            "preamble paragraphs",
+        )?;
+        f.write_str(", ")?;
+        n(f, self.divisions, "division", "divisions")
+    }
+}
+
+impl Imported {
+    /// Counts of articles, annexes, paragraphs, points, preamble paragraphs, divisions.
+    pub fn stats(&self) -> ImportStats {
+        let mut s = ImportStats {
+            preamble_paragraphs: self.preamble.len(),
+            annexes: self.annexes.len(),
+            ..ImportStats::default()
+        };
+        let count_blocks = |blocks: &[Block], s: &mut ImportStats| {
+            for b in blocks {
+                match b {
+                    Block::Paragraph { .. } => s.paragraphs += 1,
+                    Block::Point { .. } => s.points += 1,
+                    Block::Heading(_) => {}
+                }
+            }
+        };
+        for item in &self.body {
+            match item {
+                Item::Division { .. } => s.divisions += 1,
+                Item::Article(a) => {
+                    s.articles += 1;
+                    count_blocks(&a.blocks, &mut s);
+                }
+            }
+        }
+        for a in &self.annexes {
+            count_blocks(&a.blocks, &mut s);
+        }
+        s
+    }
+
+    /// The articles of the body, in order.
+    pub fn articles(&self) -> impl Iterator<Item = &ImportedArticle> {
+        self.body.iter().filter_map(|i| match i {
+            Item::Article(a) => Some(a),
+            Item::Division { .. } => None,
+        })
+    }
+
+    /// The article with this display number (`"8 bis"`), if any.
+    pub fn article(&self, number: &str) -> Option<&ImportedArticle> {
+        self.articles().find(|a| a.number == number)
+    }
+}
+
+/// Everything that can go wrong while importing or writing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    InFile {
+        path: PathBuf,
+        #[source]
+        source: Box<ImportError>,
+    },
+    #[error("the input is not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 { offset: usize },
+    #[error("the input looks binary (NUL byte at offset {offset})")]
+    Binary { offset: usize },
+    #[error("the input is empty")]
+    Empty,
+    #[error(
+        "no article headings found (expected lines like `Article 1 - Title`, `Article 1`, or Markdown `### Article 1`)"
+    )]
+    NoArticles,
+    #[error(
+        "{} already exists; refusing to overwrite it (choose another --out directory or remove it)",
+        path.display()
+    )]
+    DraftsExist { path: PathBuf },
+    #[error("{what} cannot be written in the draft format: {reason}")]
+    Unrepresentable { what: String, reason: &'static str },
+    #[error("include line {line} of {}: {reason}", file.display())]
+    BadInclude {
+        file: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("{}: not a file or directory this importer can read (expected .txt, .md, or a folder with drafts/treaty.md)", path.display())]
+    Unsupported { path: PathBuf },
+}
+
+/// Turns raw bytes into text, refusing binary input.
+pub(crate) fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
+    let s = std::str::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    if let Some(offset) = memchr::memchr(0, bytes) {
+        return Err(ImportError::Binary { offset });
+    }
+    let s = s.strip_prefix('\u{feff}').unwrap_or(s);
+    if s.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(s)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    std::fs::read(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn in_file(path: &Path) -> impl FnOnce(ImportError) -> ImportError + '_ {
+    move |e| match e {
+        e @ (ImportError::Io { .. }
+        | ImportError::InFile { .. }
+        | ImportError::BadInclude { .. }) => e,
+        e => ImportError::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        },
+    }
+}
+
+/// Reads a treaty from `path`:
+///
+/// * a directory holding `drafts/treaty.md` or `treaty.md`: our own draft format, read by
+///   putting each included article and annex file in place of its `- [..](..)` line;
+/// * a file named `treaty.md`: the same;
+/// * `*.txt`: the plain form ([`from_plain_text`]);
+/// * `*.md` / `*.markdown`: Markdown ([`from_markdown`]);
+/// * any other file: Markdown if it has a `#`-heading starting with `Article`, else plain.
+pub fn read_path(path: impl AsRef<Path>) -> Result<Imported, ImportError> {
+    let path = path.as_ref();
+    if path.is_dir() {
+        for candidate in [
+            path.join("drafts").join("treaty.md"),
+            path.join("treaty.md"),
+        ] {
+            if candidate.is_file() {
+                return read_draft_file(&candidate);
+            }
+        }
+        return Err(ImportError::Unsupported {
+            path: path.to_path_buf(),
+        });
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name == "treaty.md" {
+        return read_draft_file(path);
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let bytes = read_file(path)?;
+    let parse = || -> Result<Imported, ImportError> {
+        let text = decode(&bytes)?;
+        match ext.as_str() {
+            "txt" | "text" => from_plain_text(text),
+            "md" | "markdown" => from_markdown(text),
+            _ if markdown::looks_like_markdown(text) => from_markdown(text),
+            _ => from_plain_text(text),
+        }
+    };
+    parse().map_err(in_file(path))
+}
+
+/// Reads `treaty.md` in the draft format, inlining the files its include lines name.
+fn read_draft_file(treaty: &Path) -> Result<Imported, ImportError> {
+    let bytes = read_file(treaty)?;
+    let text = decode(&bytes).map_err(in_file(treaty))?;
+    let base = treaty.parent().unwrap_or(Path::new("."));
+    let mut out = String::with_capacity(text.len() * 8);
+    for (n, line) in text.lines().enumerate() {
+        match text::include_target(line) {
+            Some(target) => {
+                let rel = Path::new(target);
+                let safe = rel
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !safe {
+                    return Err(ImportError::BadInclude {
+                        file: treaty.to_path_buf(),
+                        line: n + 1,
+                        reason: format!("`{target}` must be a relative path inside the folder"),
+                    });
+                }
+                let file = base.join(rel);
+                let inc = std::fs::read(&file).map_err(|e| ImportError::BadInclude {
+                    file: treaty.to_path_buf(),
+                    line: n + 1,
+                    reason: format!("cannot read {}: {e}", file.display()),
+                })?;
+                let inc = match decode(&inc) {
+                    Ok(s) => s,
+                    Err(ImportError::Empty) => "",
+                    Err(e) => return Err(in_file(&file)(e)),
+                };
+                out.push('\n');
+                out.push_str(inc);
+                out.push_str("\n\n");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    from_markdown(&out).map_err(in_file(treaty))
+}
+
+#[cfg(test)]
+mod tests;

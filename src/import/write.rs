@@ -1,0 +1,529 @@
+//! Writes an [`Imported`] treaty as a negotiation folder in the draft format.
+//!
+//! Layout: `DIR/drafts/treaty.md` (title, preamble, division headings, include lines for
+//! articles, `## Annexes` and include lines for annexes), `DIR/drafts/articles/<id>.md`,
+//! `DIR/drafts/annexes/<id>.md`. Nothing else is written.
+//!
+//! Ids (`{#…}` at the end of each block's first line):
+//!
+//! | clause | id |
+//! |---|---|
+//! | title, preamble heading, annex list | `treaty`, `preamble`, `annexes` |
+//! | preamble paragraph *n* | `pp-n` |
+//! | division | `part-i`, nested `chapter-iii.section-1` |
+//! | article `8 bis` | `art-8-bis` |
+//! | numbered paragraph `1` | `art-8-bis.1` |
+//! | unnumbered paragraph *n* of the article | `art-8-bis.pn` |
+//! | point `(a)` under the last paragraph | `art-8-bis.1.a` (`art-8-bis.a` before any paragraph) |
+//! | roman sub-point `(i)` under a lettered point | `art-8-bis.1.a.i` |
+//! | heading *n* inside an article or annex | `art-8-bis.hn` |
+//! | annex `I` | `annex-i`, blocks as for articles |
+//!
+//! A clash (for example two articles numbered `5`) gets `-2`, `-3`… appended.
+//! `(i)`, `(v)`, `(x)` are letters when they follow `(h)`, `(u)`, `(w)`.
+//!
+//! Escaping (the reader undoes exactly this; text is otherwise written as it is):
+//! * an unlabelled paragraph, a preamble paragraph without `PP` label, or a heading inside
+//!   an article whose text starts with `\`, `#`, `- [`, `Option X:`, a paragraph label
+//!   (`1.`, `2 bis.`), a point label (`(a)`) or (preamble) `PP1.` gets one `\` in front;
+//!   in CommonMark `\#`, `\(`, `\-` display as the bare character;
+//! * every continuation line of a multi-line text that starts with `\`, `#` or `- [` gets
+//!   one `\`;
+//! * every `{` followed by backslashes and `#` gets one more backslash (`{#` → `{\#`), so
+//!   a literal `{#x}` is never taken for an id;
+//! * in link text of include lines, `[`, `]` and `\` are backslash-escaped (the link text is
+//!   only for readers).
+//!
+//! Refused (error, nothing written): a text with a blank line in it, a title, number or
+//! label with a line break, and a heading that would not read back to the same number,
+//! label, kind and title (for example an article number `1. 2`, or a division kind other
+//! than `Part`, `Chapter`, `Section`, `Sub-section`, `Title`).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::text::{
+    annex_heading, article_heading, division_heading, is_option_line, numbered_label, point_label,
+    pp_label, slug,
+};
+use super::{Block, ImportError, ImportStats, Imported, Item};
+
+/// Writes `doc` under `out_dir/drafts/`. Refuses if `out_dir/drafts` already exists.
+pub fn write_draft(doc: &Imported, out_dir: impl AsRef<Path>) -> Result<ImportStats, ImportError> {
+    let out_dir = out_dir.as_ref();
+    let files = render(doc)?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ImportError::Io { path, source }
+    };
+    std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+    let drafts = out_dir.join("drafts");
+    match std::fs::create_dir(&drafts) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(ImportError::DraftsExist { path: drafts });
+        }
+        Err(e) => return Err(io(&drafts)(e)),
+    }
+    let result = (|| {
+        for (rel, content) in &files {
+            let path = drafts.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::write(&path, content).map_err(io(&path))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        // We created `drafts/` a moment ago; leave no half-written folder behind.
+        let _ = std::fs::remove_dir_all(&drafts);
+        return Err(e);
+    }
+    Ok(doc.stats())
+}
+
+/// Renders every file: (path relative to `drafts/`, content).
+pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
+    let mut ids = Ids::default();
+    let mut files = Vec::new();
+    let mut treaty = Vec::<String>::new();
+
+    single_line("the title", &doc.title)?;
+    let title = doc.title.trim();
+    let id = ids.claim("treaty");
+    treaty.push(if title.is_empty() {
+        format!("# {{#{id}}}")
+    } else {
+        format!("# {} {{#{id}}}", escape_braces(title))
+    });
+
+    if !doc.preamble.is_empty() {
+        treaty.push(format!("## Preamble {{#{}}}", ids.claim("preamble")));
+        for (i, p) in doc.preamble.iter().enumerate() {
+            let what = format!("preamble paragraph {}", i + 1);
+            let id = ids.claim(&format!("pp-{}", i + 1));
+            let line = match &p.label {
+                Some(label) => {
+                    single_line(&what, label)?;
+                    labelled(&format!("{label}."), &p.text, &id, &what)?
+                }
+                None => unlabelled(&p.text, &id, &what, Context::Preamble)?,
+            };
+            treaty.push(line);
+        }
+    }
+
+    // Division headings: levels by the kinds present, ids nested.
+    const RANKS: [&str; 5] = ["Part", "Chapter", "Section", "Sub-section", "Title"];
+    let rank = |kind: &str| RANKS.iter().position(|k| *k == kind).unwrap_or(RANKS.len());
+    let mut present: Vec<usize> = doc
+        .body
+        .iter()
+        .filter_map(|i| match i {
+            Item::Division { kind, .. } => Some(rank(kind)),
+            Item::Article(_) => None,
+        })
+        .collect();
+    present.sort_unstable();
+    present.dedup();
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut list: Vec<String> = Vec::new();
+
+    for item in &doc.body {
+        match item {
+            Item::Division { kind, label, title } => {
+                flush_list(&mut treaty, &mut list);
+                let what = format!("{kind} {label}");
+                single_line(&what, kind)?;
+                single_line(&what, label)?;
+                let r = rank(kind);
+                while stack.last().is_some_and(|(sr, _)| *sr >= r) {
+                    stack.pop();
+                }
+                let own = non_empty_slug(&format!("{kind}-{label}"), "division");
+                let base = match stack.last() {
+                    Some((_, parent)) => format!("{parent}.{own}"),
+                    None => own,
+                };
+                let id = ids.claim(&base);
+                stack.push((r, id.clone()));
+                let level = 2 + present.iter().position(|p| *p == r).unwrap_or(0).min(4);
+                let mut heading = format!("{kind} {label}");
+                if let Some(t) = title {
+                    single_line(&what, t)?;
+                    heading.push_str(". ");
+                    heading.push_str(t.trim());
+                }
+                reads_back(
+                    &what,
+                    division_heading(&heading, false),
+                    (kind.clone(), label.clone(), trimmed(title)),
+                )?;
+                treaty.push(format!(
+                    "{} {} {{#{id}}}",
+                    "#".repeat(level),
+                    escape_braces(&heading)
+                ));
+            }
+            Item::Article(a) => {
+                let what = format!("Article {}", a.number);
+                single_line(&what, &a.number)?;
+                if a.number.trim().is_empty() {
+                    return Err(ImportError::Unrepresentable {
+                        what,
+                        reason: "an article needs a number",
+                    });
+                }
+                let id = ids.claim(&format!("art-{}", non_empty_slug(&a.number, "x")));
+                let mut heading = format!("Article {}", a.number.trim());
+                if let Some(t) = &a.title {
+                    single_line(&what, t)?;
+                    heading.push_str(". ");
+                    heading.push_str(t.trim());
+                }
+                reads_back(
+                    &what,
+                    article_heading(&heading),
+                    (a.number.trim().to_string(), trimmed(&a.title)),
+                )?;
+                let rel = format!("articles/{id}.md");
+                list.push(format!("- [{}]({rel})", escape_link_text(&heading)));
+                let mut out = vec![format!("### {} {{#{id}}}", escape_braces(&heading))];
+                render_blocks(&a.blocks, &id, &what, &mut ids, &mut out, false)?;
+                files.push((PathBuf::from(rel), join_blocks(&out)));
+            }
+        }
+    }
+    flush_list(&mut treaty, &mut list);
+
+    if !doc.annexes.is_empty() {
+        treaty.push(format!("## Annexes {{#{}}}", ids.claim("annexes")));
+        for annex in &doc.annexes {
+            let what = format!("Annex {}", annex.label);
+            single_line(&what, &annex.label)?;
+            if annex.label.trim().is_empty() {
+                return Err(ImportError::Unrepresentable {
+                    what,
+                    reason: "an annex needs a label",
+                });
+            }
+            let id = ids.claim(&format!("annex-{}", non_empty_slug(&annex.label, "x")));
+            let mut heading = format!("Annex {}", annex.label.trim());
+            if let Some(t) = &annex.title {
+                single_line(&what, t)?;
+                heading.push_str(". ");
+                heading.push_str(t.trim());
+            }
+            reads_back(
+                &what,
+                annex_heading(&heading, false),
+                (annex.label.trim().to_string(), trimmed(&annex.title)),
+            )?;
+            let rel = format!("annexes/{id}.md");
+            list.push(format!("- [{}]({rel})", escape_link_text(&heading)));
+            let mut out = vec![format!("### {} {{#{id}}}", escape_braces(&heading))];
+            render_blocks(&annex.blocks, &id, &what, &mut ids, &mut out, true)?;
+            files.push((PathBuf::from(rel), join_blocks(&out)));
+        }
+        flush_list(&mut treaty, &mut list);
+    }
+
+    files.insert(0, (PathBuf::from("treaty.md"), join_blocks(&treaty)));
+    Ok(files)
+}
+
+fn trimmed(title: &Option<String>) -> Option<String> {
+    title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// Checks that a heading we are about to write parses back to what it was made from.
+fn reads_back<T: PartialEq>(what: &str, parsed: Option<T>, expected: T) -> Result<(), ImportError> {
+    if parsed.as_ref() == Some(&expected) {
+        Ok(())
+    } else {
+        Err(ImportError::Unrepresentable {
+            what: what.to_string(),
+            reason: "its number, label, kind or title would not read back the same from its heading",
+        })
+    }
+}
+
+fn flush_list(out: &mut Vec<String>, list: &mut Vec<String>) {
+    if !list.is_empty() {
+        out.push(std::mem::take(list).join("\n"));
+    }
+}
+
+fn join_blocks(blocks: &[String]) -> String {
+    let mut s = blocks.join("\n\n");
+    s.push('\n');
+    s
+}
+
+fn non_empty_slug(s: &str, fallback: &str) -> String {
+    let s = slug(s);
+    if s.is_empty() {
+        fallback.to_string()
+    } else {
+        s
+    }
+}
+
+#[derive(Default)]
+struct Ids(HashSet<String>);
+
+impl Ids {
+    /// `base`, or `base-2`, `base-3`… if taken.
+    fn claim(&mut self, base: &str) -> String {
+        if self.0.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let mut n = 2;
+        loop {
+            let id = format!("{base}-{n}");
+            if self.0.insert(id.clone()) {
+                return id;
+            }
+            n += 1;
+        }
+    }
+}
+
+fn render_blocks(
+    blocks: &[Block],
+    owner: &str,
+    what: &str,
+    ids: &mut Ids,
+    out: &mut Vec<String>,
+    in_annex: bool,
+) -> Result<(), ImportError> {
+    let mut unnumbered = 0;
+    let mut headings = 0;
+    // The id points hang from, and the last lettered point (for roman sub-points).
+    let mut parent = owner.to_string();
+    let mut letter: Option<(String, String)> = None; // (label inner, id)
+    for (i, block) in blocks.iter().enumerate() {
+        let what = format!("{what}, block {}", i + 1);
+        let line = match block {
+            Block::Paragraph {
+                label: Some(label),
+                text,
+            } => {
+                single_line(&what, label)?;
+                let id = ids.claim(&format!("{owner}.{}", non_empty_slug(label, "x")));
+                parent = id.clone();
+                letter = None;
+                labelled(&format!("{}.", label.trim()), text, &id, &what)?
+            }
+            Block::Paragraph { label: None, text } => {
+                unnumbered += 1;
+                let id = ids.claim(&format!("{owner}.p{unnumbered}"));
+                parent = id.clone();
+                letter = None;
+                unlabelled(text, &id, &what, Context::Body)?
+            }
+            Block::Point { label, text } => {
+                single_line(&what, label)?;
+                let inner = label
+                    .trim()
+                    .trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .to_ascii_lowercase();
+                let inner_slug = non_empty_slug(&inner, "x");
+                let sub = is_roman(&inner)
+                    && letter
+                        .as_ref()
+                        .is_some_and(|(prev, _)| !follows(prev, &inner));
+                let id = match (&letter, sub) {
+                    (Some((_, lid)), true) => ids.claim(&format!("{lid}.{inner_slug}")),
+                    _ => {
+                        let id = ids.claim(&format!("{parent}.{inner_slug}"));
+                        if inner.bytes().all(|b| b.is_ascii_alphabetic()) {
+                            letter = Some((inner.clone(), id.clone()));
+                        }
+                        id
+                    }
+                };
+                labelled(label.trim(), text, &id, &what)?
+            }
+            Block::Heading(text) => {
+                headings += 1;
+                let id = ids.claim(&format!("{owner}.h{headings}"));
+                single_line(&what, text)?;
+                let t = text.trim();
+                let esc = if heading_needs_escape(t, in_annex) {
+                    "\\"
+                } else {
+                    ""
+                };
+                format!("#### {esc}{} {{#{id}}}", escape_braces(t))
+            }
+        };
+        out.push(line);
+    }
+    Ok(())
+}
+
+/// `i`, `ii`, `iv`, `x`… (only i, v, x: `(c)`, `(l)` are letters).
+fn is_roman(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| matches!(b, b'i' | b'v' | b'x'))
+}
+
+/// Whether single letter `next` directly follows `prev` (`h` → `i`).
+fn follows(prev: &str, next: &str) -> bool {
+    match (prev.as_bytes(), next.as_bytes()) {
+        ([p], [n]) => *n == p + 1,
+        _ => false,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Context {
+    Preamble,
+    Body,
+}
+
+fn needs_escape(t: &str, ctx: Context) -> bool {
+    t.starts_with('\\')
+        || t.starts_with('#')
+        || t.starts_with("- [")
+        || is_option_line(t)
+        || match ctx {
+            // Every block of the preamble is a preamble paragraph: `(1)` recitals are text.
+            Context::Preamble => pp_label(t).is_some(),
+            Context::Body => numbered_label(t).is_some() || point_label(t).is_some(),
+        }
+}
+
+/// A heading inside an article or annex that the reader would take for structure.
+fn heading_needs_escape(t: &str, in_annex: bool) -> bool {
+    t.starts_with('\\')
+        || t.starts_with('#')
+        || t.eq_ignore_ascii_case("preamble")
+        || t.eq_ignore_ascii_case("annexes")
+        || annex_heading(t, false).is_some()
+        || (!in_annex && (article_heading(t).is_some() || division_heading(t, false).is_some()))
+}
+
+fn unlabelled(text: &str, id: &str, what: &str, ctx: Context) -> Result<String, ImportError> {
+    let text = text.trim();
+    check_text(what, text)?;
+    let esc = if needs_escape(text, ctx) { "\\" } else { "" };
+    Ok(with_id(&format!("{esc}{}", escape_body(text)), id))
+}
+
+fn labelled(label: &str, text: &str, id: &str, what: &str) -> Result<String, ImportError> {
+    let text = text.trim();
+    check_text(what, text)?;
+    let body = escape_body(text);
+    if body.is_empty() || body.starts_with('\n') {
+        Ok(with_id(&format!("{label}{body}"), id))
+    } else {
+        Ok(with_id(&format!("{label} {body}"), id))
+    }
+}
+
+/// Puts ` {#id}` at the end of the first line.
+fn with_id(s: &str, id: &str) -> String {
+    match s.split_once('\n') {
+        Some((first, rest)) => format!("{} {{#{id}}}\n{rest}", first.trim_end()),
+        None if s.is_empty() => format!("{{#{id}}}"),
+        None => format!("{s} {{#{id}}}"),
+    }
+}
+
+/// Escapes `{#` everywhere and continuation lines starting with `\` or `#`.
+fn escape_body(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.trim();
+        if i > 0 {
+            out.push('\n');
+            if line.starts_with(['\\', '#']) || line.starts_with("- [") {
+                out.push('\\');
+            }
+        }
+        out.push_str(&escape_braces(line));
+    }
+    out
+}
+
+/// `{#` → `{\#`, `{\#` → `{\\#`.
+fn escape_braces(s: &str) -> String {
+    if !s.contains('{') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..=i]);
+        let after = &rest[i + 1..];
+        let n = after.bytes().take_while(|&b| b == b'\\').count();
+        if after[n..].starts_with('#') {
+            out.push('\\');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape_link_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn single_line(what: &str, s: &str) -> Result<(), ImportError> {
+    if s.contains(['\n', '\r']) {
+        return Err(ImportError::Unrepresentable {
+            what: what.to_string(),
+            reason: "it contains a line break",
+        });
+    }
+    Ok(())
+}
+
+fn check_text(what: &str, text: &str) -> Result<(), ImportError> {
+    if text.contains('\r') || text.split('\n').skip(1).any(|l| l.trim().is_empty()) {
+        return Err(ImportError::Unrepresentable {
+            what: what.to_string(),
+            reason: "its text contains a blank line or a carriage return (blocks are separated by blank lines)",
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape_braces("a {#b} {\\#c}"), "a {\\#b} {\\\\#c}");
+        assert!(needs_escape("# x", Context::Body));
+        assert!(needs_escape("Option 1: x", Context::Body));
+        assert!(needs_escape("PP1. x", Context::Preamble));
+        assert!(!needs_escape("PP1. x", Context::Body));
+        assert_eq!(with_id("", "a"), "{#a}");
+        assert_eq!(with_id("x\ny", "a"), "x {#a}\ny");
+    }
+
+    #[test]
+    fn roman_sub_points() {
+        assert!(follows("h", "i"));
+        assert!(!follows("b", "i"));
+        assert!(is_roman("iv"));
+        assert!(!is_roman("c"));
+    }
+}
