@@ -422,3 +422,144 @@ fn proposers_and_depth() {
     });
     assert_eq!(seen, vec![(2, "a"), (1, " b"), (0, " "), (1, "c")]);
 }
+
+mod laws {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of the notation, so random texts hit the interesting paths, not just prose.
+    fn token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("[".to_owned()),
+            Just("]".to_owned()),
+            Just("][".to_owned()),
+            Just("/".to_owned()),
+            Just(" / ".to_owned()),
+            Just(" - ".to_owned()),
+            Just(" – ".to_owned()),
+            Just("; G77 delete".to_owned()),
+            Just(" - US, EU retain".to_owned()),
+            Just("\nOption 1:".to_owned()),
+            Just("\n  Option (a):".to_owned()),
+            Just("\nOption B".to_owned()),
+            Just("No text.".to_owned()),
+            Just("Placeholder".to_owned()),
+            Just("agreed ad ref".to_owned()),
+            Just("\\".to_owned()),
+            Just("(http://x)".to_owned()),
+            Just("(".to_owned()),
+            Just("^1".to_owned()),
+            Just("\n[r]: /u\n".to_owned()),
+            Just("[r]".to_owned()),
+            Just("é中".to_owned()),
+            "[a-zA-Z ;:,.\n]{1,6}",
+        ]
+    }
+
+    fn notation() -> impl Strategy<Value = String> {
+        prop::collection::vec(token(), 0..40).prop_map(|t| t.concat())
+    }
+
+    fn check_boundary(text: &str, span: Span) {
+        assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
+        assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+    }
+
+    /// `nodes` tile `start..end` exactly, and every node's parts nest inside it in order.
+    fn check_tiling(text: &str, nodes: &[Node], start: usize, end: usize) {
+        let mut at = start;
+        let mut after_text = false;
+        for node in nodes {
+            let span = node.span();
+            check_boundary(text, span);
+            assert_eq!(span.start, at, "gap or overlap before {node:?}");
+            assert!(!span.is_empty() || !matches!(node, Node::Text(_)));
+            assert!(!(after_text && matches!(node, Node::Text(_))), "split text");
+            after_text = matches!(node, Node::Text(_));
+            match node {
+                Node::Group(g) => {
+                    assert!(!g.alternatives.is_empty());
+                    let mut inner = g.span.start;
+                    for alt in &g.alternatives {
+                        assert!(inner <= alt.span.start && alt.span.end <= g.span.end);
+                        assert_eq!(alt.body.start, alt.span.start);
+                        assert!(alt.body.end <= alt.span.end);
+                        check_tiling(text, &alt.nodes, alt.body.start, alt.body.end);
+                        inner = alt.span.end;
+                    }
+                }
+                Node::Options(set) => {
+                    check_options(text, &set.options, set.span.start, set.span.end)
+                }
+                _ => {}
+            }
+            at = span.end;
+        }
+        assert_eq!(at, end);
+    }
+
+    fn check_options(text: &str, items: &[OptionItem], start: usize, end: usize) {
+        let mut at = start;
+        for item in items {
+            check_boundary(text, item.span);
+            assert_eq!(item.span.start, at);
+            assert!(item.span.start <= item.label.start && item.label.end <= item.body.start);
+            check_tiling(text, &item.nodes, item.body.start, item.body.end);
+            if item.sub_options.is_empty() {
+                assert_eq!(item.body.end, item.span.end);
+            } else {
+                check_options(text, &item.sub_options, item.body.end, item.span.end);
+            }
+            at = item.span.end;
+        }
+        assert_eq!(at, end);
+    }
+
+    fn check(text: &str) {
+        let tree = parse(text);
+        assert_eq!(tree.print(text), text);
+        check_tiling(text, &tree.nodes, 0, text.len());
+        for p in &tree.problems {
+            assert!(p.offset < text.len());
+        }
+
+        let points = tree.choice_points(text);
+        let stats = tree.stats();
+        let mut sets = 0;
+        tree.walk(|_, n| {
+            if let Node::Options(set) = n {
+                sets += 1 + set
+                    .options
+                    .iter()
+                    .filter(|o| !o.sub_options.is_empty())
+                    .count();
+            }
+        });
+        assert_eq!(points.len(), stats.groups + sets);
+
+        let first = tree.clean(text, &Choice::First).unwrap();
+        assert!(first.len() <= text.len());
+        let picks = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p.labels.len() - 1))
+            .collect();
+        tree.clean(text, &Choice::Pick(picks)).unwrap();
+        tree.clean(text, &Choice::Delegations(tree.proposers()))
+            .unwrap();
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn notation_round_trips(text in notation()) {
+            check(&text);
+        }
+
+        #[test]
+        fn any_string_round_trips(text in any::<String>()) {
+            check(&text);
+        }
+    }
+}
