@@ -1,0 +1,296 @@
+//! The word-level rules: attributions, deletions, status marks, placeholders, inline slashes.
+//!
+//! # Attribution rule
+//!
+//! Compilation texts credit a proposal to the delegations that made it:
+//! `[extreme - US; G77 delete]`, `[changing unsustainable - EU, G77 retain / promoting
+//! sustainable - US]`. Within one alternative, read from the end:
+//!
+//! 1. Zero or more `; CODES delete` clauses: each is a deletion alternative proposed by CODES.
+//! 2. Then, after the **last** ` - ` (or ` – `), a tail `CODE, CODE, ... [retain]`. `retain`
+//!    marks support for the text, so its codes count as proposers too.
+//!
+//! A CODE starts with an ASCII capital, is at least two characters long and contains only
+//! ASCII letters, digits and `/ . &` (`US`, `EU`, `G77/China`, `LDCs`, `AOSIS`). Codes may
+//! not start with a digit, against a first draft of this rule, because `[2030 - 2050]` is a
+//! range far more often than a delegation called `2050`. When the tail does not fit, the
+//! ` - ` is prose and stays in the text (`[low- and middle-income - countries]`).
+//!
+//! These scans only ever look at text after an alternative's last nested bracket, so every
+//! byte is scanned a bounded number of times whatever the nesting.
+
+use super::StatusMark;
+
+/// What the end of one alternative says about who proposed what.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Tail {
+    /// Where the proposed wording ends (the space before ` - `, or the end).
+    pub body_end: usize,
+    /// Where the alternative ends: the first `;` of the deletion clauses, or the end.
+    pub end: usize,
+    pub proposers: Vec<String>,
+    /// Each deletion clause: its byte range (trimmed) and its codes.
+    pub deletions: Vec<(usize, usize, Vec<String>)>,
+}
+
+impl Tail {
+    pub fn is_attributed(&self) -> bool {
+        !self.proposers.is_empty() || !self.deletions.is_empty()
+    }
+}
+
+/// Reads the attribution at the end of `text[start..end]`; `scan_from` (≥ `start`) is where
+/// the last nested bracket ends, since no tail can reach back past one.
+pub(super) fn tail(text: &str, start: usize, end: usize, scan_from: usize) -> Tail {
+    let bytes = text.as_bytes();
+    let mut end_now = end;
+    let mut deletions = Vec::new();
+    while let Some(k) = memchr::memrchr(b';', &bytes[scan_from..end_now]) {
+        let semi = scan_from + k;
+        let clause = &text[semi + 1..end_now];
+        let Some(codes) = deletion_codes(clause) else {
+            break;
+        };
+        let lead = clause.len() - clause.trim_start().len();
+        let from = semi + 1 + lead;
+        deletions.push((from, from + clause.trim().len(), codes));
+        end_now = semi;
+    }
+    deletions.reverse();
+
+    let mut out = Tail {
+        body_end: end_now,
+        end: end_now,
+        proposers: Vec::new(),
+        deletions,
+    };
+    if let Some(dash) = last_dash(&bytes[scan_from..end_now]) {
+        let dash_at = scan_from + dash.0;
+        if let Some(codes) = proposer_codes(&text[dash_at + dash.1..end_now]) {
+            out.body_end = dash_at.max(start);
+            out.proposers = codes;
+        }
+    }
+    out
+}
+
+/// The last ` - ` or ` – `: its offset and length in bytes.
+fn last_dash(hay: &[u8]) -> Option<(usize, usize)> {
+    const EN_DASH: &[u8] = " \u{2013} ".as_bytes();
+    let hyphen = memchr::memmem::rfind(hay, b" - ").map(|i| (i, 3));
+    let en = memchr::memmem::rfind(hay, EN_DASH).map(|i| (i, EN_DASH.len()));
+    match (hyphen, en) {
+        (Some(h), Some(e)) => Some(if h.0 > e.0 { h } else { e }),
+        (h, e) => h.or(e),
+    }
+}
+
+/// `EU, G77 retain` → `[EU, G77]`.
+fn proposer_codes(tail: &str) -> Option<Vec<String>> {
+    let tail = tail.trim();
+    let tail = strip_word_suffix(tail, "retain").unwrap_or(tail);
+    codes(tail)
+}
+
+/// `G77, AGN delete` → `[G77, AGN]`.
+fn deletion_codes(clause: &str) -> Option<Vec<String>> {
+    codes(strip_word_suffix(clause.trim(), "delete")?)
+}
+
+/// `text` without a final whitespace-separated `word` (ASCII case-insensitive).
+fn strip_word_suffix<'t>(text: &'t str, word: &str) -> Option<&'t str> {
+    let cut = text.len().checked_sub(word.len())?;
+    if !text.is_char_boundary(cut) || !text[cut..].eq_ignore_ascii_case(word) {
+        return None;
+    }
+    let before = &text[..cut];
+    let kept = before.trim_end();
+    (kept.len() < before.len()).then_some(kept)
+}
+
+fn codes(list: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for code in list.split(',') {
+        let code = code.trim();
+        if !is_code(code) {
+            return None;
+        }
+        out.push(code.to_owned());
+    }
+    Some(out)
+}
+
+pub(super) fn is_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() >= 2
+        && b[0].is_ascii_uppercase()
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'&'))
+}
+
+/// `[agreed ad ref]` and its spellings; case, spacing and dots do not matter.
+pub(super) fn status_mark(content: &str) -> Option<StatusMark> {
+    // Most brackets hold long text: bail out before looking at words.
+    if content.len() > 40 {
+        return None;
+    }
+    let mut words = [""; 4];
+    let mut n = 0;
+    for w in content.split_whitespace() {
+        if n == words.len() {
+            return None;
+        }
+        words[n] = w.trim_end_matches('.');
+        n += 1;
+    }
+    let is = |w: &str, word: &str| w.eq_ignore_ascii_case(word);
+    let is_ref = |w: &str| is(w, "ref") || is(w, "referendum");
+    match &words[..n] {
+        [a] if is(a, "agreed") => Some(StatusMark::Agreed),
+        [a, b, c] if is(a, "agreed") && is(b, "ad") && is_ref(c) => Some(StatusMark::AgreedAdRef),
+        [b, c] if is(b, "ad") && is_ref(c) => Some(StatusMark::AdRef),
+        _ => None,
+    }
+}
+
+/// Content that begins with the word "Placeholder".
+pub(super) fn is_placeholder(content: &str) -> bool {
+    let t = content.trim_start().as_bytes();
+    const WORD: &[u8] = b"placeholder";
+    t.len() >= WORD.len()
+        && t[..WORD.len()].eq_ignore_ascii_case(WORD)
+        && t.get(WORD.len()).is_none_or(|b| !b.is_ascii_alphanumeric())
+}
+
+/// `No text` / `No text.`
+pub(super) fn is_no_text(body: &str) -> bool {
+    body.trim()
+        .trim_end_matches('.')
+        .trim_end()
+        .eq_ignore_ascii_case("no text")
+}
+
+/// `children/girls`: one word of slash-separated parts, each holding a letter. Returns the
+/// byte offsets of the slashes.
+pub(super) fn inline_slashes(content: &str) -> Option<Vec<usize>> {
+    if !content.contains('/') || content.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let all_parts_wordy = content
+        .split('/')
+        .all(|part| part.chars().any(char::is_alphabetic));
+    all_parts_wordy.then(|| memchr::memchr_iter(b'/', content.as_bytes()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Deletions = Vec<(String, Vec<String>)>;
+
+    fn attributed(s: &str) -> (String, Vec<String>, Deletions) {
+        let t = tail(s, 0, s.len(), 0);
+        let dels = t
+            .deletions
+            .iter()
+            .map(|(a, b, c)| (s[*a..*b].to_owned(), c.clone()))
+            .collect();
+        (s[..t.body_end].to_owned(), t.proposers, dels)
+    }
+
+    fn v(codes: &[&str]) -> Vec<String> {
+        codes.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn attribution_and_deletion() {
+        assert_eq!(
+            attributed("extreme - US; G77 delete"),
+            (
+                "extreme".into(),
+                v(&["US"]),
+                vec![("G77 delete".into(), v(&["G77"]))]
+            )
+        );
+        assert_eq!(
+            attributed("changing unsustainable - EU, G77 retain"),
+            ("changing unsustainable".into(), v(&["EU", "G77"]), vec![])
+        );
+        assert_eq!(
+            attributed("a - G77/China, LDCs, AOSIS; US, EU delete; AGN delete"),
+            (
+                "a".into(),
+                v(&["G77/China", "LDCs", "AOSIS"]),
+                vec![
+                    ("US, EU delete".into(), v(&["US", "EU"])),
+                    ("AGN delete".into(), v(&["AGN"]))
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn dashes_in_prose_stay_text() {
+        for s in [
+            "low- and middle-income - countries",
+            "by 2030 - 2050",
+            "measures - Article 4",
+            "a - US and EU",
+            "a - U",
+            "a -US",
+            "a; b",
+            "text; delete",
+        ] {
+            let (body, who, dels) = attributed(s);
+            assert_eq!((body.as_str(), who.len(), dels.len()), (s, 0, 0), "{s}");
+        }
+    }
+
+    #[test]
+    fn only_the_last_dash_counts() {
+        assert_eq!(
+            attributed("north - south - EU").0,
+            "north - south",
+            "the earlier dash is prose"
+        );
+        assert_eq!(attributed("a - EU - and more").1.len(), 0);
+        assert_eq!(attributed("a \u{2013} EU").1, v(&["EU"]));
+    }
+
+    #[test]
+    fn status_marks() {
+        use StatusMark::*;
+        for (s, m) in [
+            ("agreed ad ref", Some(AgreedAdRef)),
+            ("Agreed ad referendum", Some(AgreedAdRef)),
+            ("ad ref.", Some(AdRef)),
+            (" agreed ", Some(Agreed)),
+            ("agreed text", None),
+            ("ad", None),
+        ] {
+            assert_eq!(status_mark(s), m, "{s}");
+        }
+    }
+
+    #[test]
+    fn placeholders_and_no_text() {
+        assert!(is_placeholder("Placeholder for a definition"));
+        assert!(is_placeholder(" PLACEHOLDER"));
+        assert!(!is_placeholder("Placeholders"));
+        assert!(is_no_text(" No text. "));
+        assert!(is_no_text("no TEXT"));
+        assert!(!is_no_text("No text here"));
+    }
+
+    #[test]
+    fn inline_slash_rule() {
+        assert_eq!(inline_slashes("children/girls"), Some(vec![8]));
+        assert_eq!(inline_slashes("shall/should/may").map(|v| v.len()), Some(2));
+        assert_eq!(inline_slashes("and/or"), Some(vec![3]));
+        assert_eq!(inline_slashes("take measures and/or steps"), None);
+        assert_eq!(inline_slashes("girls/women and children"), None);
+        assert_eq!(inline_slashes("1/2"), None);
+        assert_eq!(inline_slashes("a//b"), None);
+        assert_eq!(inline_slashes("plain"), None);
+    }
+}
