@@ -10,5 +10,6 @@ pub mod diag;
 pub mod import;
 pub mod position;
 pub mod ronfile;
+pub mod store;
 pub mod theme;
 pub mod tiers;
