@@ -101,7 +101,13 @@ impl Store {
     ) -> Result<CommitOutcome, StoreError> {
         check_changes(changes)?;
         self.ensure_on_branch()?;
-        // Cheap early refusal; the compare-and-swap below is what guarantees it.
+        // Everything from here to the work-tree update happens under one lock shared by
+        // all stores on this repository: a store that lost the race learns it before
+        // writing a single object (no dangling commits), and "branch moved" and "files
+        // written" never interleave between stores (which would leave a stale file on
+        // disk that looks like the user's own edit).
+        let _lock = StoreLock::acquire(self.repo.path())?;
+        self.ensure_on_branch()?;
         let actual = self.head()?;
         if actual != expected_parent {
             return Err(StoreError::Moved {
@@ -117,12 +123,8 @@ impl Store {
         let oid = self
             .repo
             .commit(None, sig, sig, &message, &tree, &[&parent])?;
-
-        // Moving the branch and following it on disk happen under one lock, so two stores
-        // never interleave "branch moved" and "files written" (which would leave a stale
-        // file on disk that looks like the user's edit).
-        let _lock = StoreLock::acquire(self.repo.path())?;
-        self.ensure_on_branch()?;
+        // Other writers (system git) do not take our lock: the compare-and-swap is what
+        // guarantees that nothing is overwritten.
         let subject = message.lines().next().unwrap_or_default();
         self.move_branch(expected_parent, oid, &format!("treaty: {subject}"))?;
         let (kept_local_edits, sync_failures) = self.follow_on_disk(&parent_tree, changes);
@@ -133,7 +135,7 @@ impl Store {
         })
     }
 
-    fn move_branch(&self, expected: Oid, new: Oid, log: &str) -> Result<(), StoreError> {
+    pub(super) fn move_branch(&self, expected: Oid, new: Oid, log: &str) -> Result<(), StoreError> {
         let started = Instant::now();
         let mut delay = Duration::from_millis(1);
         loop {
