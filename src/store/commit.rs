@@ -18,7 +18,7 @@ const MODE_TREE: i32 = 0o040000;
 const MODE_LINK: i32 = 0o120000;
 
 /// How long to wait for another writer to finish before giving up.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(20);
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One file's new content, or its deletion.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -137,6 +137,29 @@ impl Store {
         self.walk(filter, true)
     }
 
+    /// The files `commit` changed compared with its first parent (everything, for a root
+    /// commit), sorted. This is the one place the log reads trees, and only when asked;
+    /// git's tree diff skips unchanged folders, so it costs O(changed paths).
+    pub fn changed_paths(&self, commit: Oid) -> Result<Vec<String>, StoreError> {
+        let commit = self.find_commit(commit)?;
+        let tree = commit.tree()?;
+        let parent_tree = match commit.parent_ids().next() {
+            Some(parent) => Some(self.find_commit(parent)?.tree()?),
+            None => None,
+        };
+        let diff = self
+            .repo
+            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
+        let mut paths: Vec<String> = diff
+            .deltas()
+            .filter_map(|d| d.new_file().path().or_else(|| d.old_file().path()))
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        Ok(paths)
+    }
+
     fn walk(&self, filter: &LogFilter, oldest_first: bool) -> Result<Log<'_>, StoreError> {
         let mut walk = self.repo.revwalk()?;
         walk.simplify_first_parent()?;

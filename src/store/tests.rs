@@ -810,6 +810,46 @@ fn log_follows_the_first_parent_only() {
     assert_eq!(oldest.len(), 4);
 }
 
+#[test]
+fn changed_paths_come_from_the_tree_diff() {
+    let t = TestRepo::new();
+    let one = t.amend(
+        &replace("a", "1"),
+        &[
+            Change::write("drafts/articles/a.md", "a\n"),
+            Change::write("drafts/articles/b.md", "b\n"),
+            Change::write("positions/eu.ron", "()\n"),
+        ],
+    );
+    let two = t.amend(
+        &replace("a", "2"),
+        &[
+            Change::write("drafts/articles/a.md", "a2\n"),
+            Change::delete("positions/eu.ron"),
+        ],
+    );
+    assert_eq!(
+        t.store.changed_paths(one.oid).unwrap(),
+        [
+            "drafts/articles/a.md",
+            "drafts/articles/b.md",
+            "positions/eu.ron"
+        ]
+    );
+    assert_eq!(
+        t.store.changed_paths(two.oid).unwrap(),
+        ["drafts/articles/a.md", "positions/eu.ron"]
+    );
+    let root = t
+        .store
+        .log_oldest_first(&LogFilter::default())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert!(t.store.changed_paths(root.oid).unwrap().is_empty());
+}
+
 // ---------------------------------------------------------------- concurrency
 
 #[test]
