@@ -13,5 +13,6 @@ pub mod import;
 pub mod position;
 pub mod ronfile;
 pub mod sanitize;
+pub mod store;
 pub mod theme;
 pub mod tiers;
