@@ -4,15 +4,20 @@
 //! terminals: it builds with `--no-default-features`, which leaves out clap, ratatui and
 //! crossterm. The command line (`cli`) and the terminal UI are thin clients of it.
 
+pub mod analysis;
 pub mod annex;
 pub mod bracket;
 pub mod diag;
 pub mod draft;
 pub mod fsutil;
 pub mod import;
+pub mod negotiation;
 pub mod position;
 pub mod ronfile;
 pub mod sanitize;
 pub mod store;
 pub mod theme;
 pub mod tiers;
+
+#[cfg(feature = "app")]
+pub mod cli;

@@ -118,8 +118,10 @@ fn declared_version(text: &str) -> Option<(u32, usize)> {
     digits.parse().ok().map(|v| (v, offset))
 }
 
+/// `implicit_some` lets hand-written files say `label: "2 bis"` for an optional field;
+/// `Some("2 bis")` still works.
 fn ron_options() -> ron::Options {
-    ron::Options::default()
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 fn invalid(d: Diagnostic) -> RonError {

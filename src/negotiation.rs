@@ -1,0 +1,414 @@
+//! A negotiation folder as a whole: the draft, the delegations' positions, tiers and annex
+//! proposals, read together and checked against each other.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::annex::AnnexRegister;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::draft::{ClauseKind, Draft, DraftError, nearest};
+use crate::position::{Position, Stance};
+use crate::ronfile::{self, FORMAT_VERSION};
+use crate::tiers::Tiers;
+
+pub const DRAFTS_DIR: &str = "drafts";
+pub const POSITIONS_DIR: &str = "positions";
+pub const THEMES_DIR: &str = "themes";
+pub const TIERS_FILE: &str = "drafts/tiers.ron";
+pub const ANNEXES_FILE: &str = "drafts/annexes.ron";
+
+/// Everything in one negotiation folder.
+#[derive(Debug, Clone)]
+pub struct Negotiation {
+    pub root: PathBuf,
+    pub draft: Draft,
+    /// Keyed by delegation code.
+    pub positions: BTreeMap<String, Position>,
+    /// Where each position was read from (relative to `root`).
+    pub position_files: BTreeMap<String, PathBuf>,
+    pub tiers: Option<Tiers>,
+    pub annexes: Option<AnnexRegister>,
+}
+
+/// A negotiation and everything found wrong with it.
+#[derive(Debug)]
+pub struct Checked {
+    pub negotiation: Negotiation,
+    pub diagnostics: Diagnostics,
+}
+
+/// Finds the negotiation folder: `start` itself or the nearest folder above it that has
+/// `drafts/treaty.md`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    start
+        .ancestors()
+        .find(|p| p.join(DRAFTS_DIR).join(crate::draft::FRONT_FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
+impl Negotiation {
+    /// Loads and cross-checks the negotiation in `root`.
+    pub fn load(root: &Path) -> Result<Checked, DraftError> {
+        let mut diags = Diagnostics::default();
+        let loaded = Draft::load(&root.join(DRAFTS_DIR))?;
+        diags.extend(loaded.diagnostics);
+        let mut neg = Negotiation {
+            root: root.to_path_buf(),
+            draft: loaded.draft,
+            positions: BTreeMap::new(),
+            position_files: BTreeMap::new(),
+            tiers: None,
+            annexes: None,
+        };
+        let mut texts: HashMap<PathBuf, String> = HashMap::new();
+        neg.tiers = load_optional(root, TIERS_FILE, &mut diags, &mut texts);
+        neg.annexes = load_optional(root, ANNEXES_FILE, &mut diags, &mut texts);
+        neg.load_positions(&mut diags, &mut texts);
+        neg.check_draft(&mut diags);
+        neg.check_references(&mut diags, &texts);
+        Ok(Checked {
+            negotiation: neg,
+            diagnostics: diags.sorted(),
+        })
+    }
+
+    fn load_positions(&mut self, diags: &mut Diagnostics, texts: &mut HashMap<PathBuf, String>) {
+        let dir = self.root.join(POSITIONS_DIR);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .filter(|p| p.file_stem().is_some_and(|s| s != "roster"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let display = Path::new(POSITIONS_DIR).join(path.file_name().unwrap_or_default());
+            if let Ok(t) = std::fs::read_to_string(&path) {
+                texts.insert(display.clone(), t);
+            }
+            match Position::load(&path, &display) {
+                Ok(p) => {
+                    if let Some(prev) = self.position_files.get(&p.code) {
+                        let (line, col) = texts
+                            .get(&display)
+                            .map_or((1, 1), |t| ronfile::find_field(t, "code"));
+                        diags.push(Diagnostic::error(
+                            &display,
+                            line,
+                            col,
+                            format!(
+                                "delegation `{}` already has a position in {}",
+                                p.code,
+                                prev.display()
+                            ),
+                        ));
+                        continue;
+                    }
+                    self.position_files.insert(p.code.clone(), display);
+                    self.positions.insert(p.code.clone(), p);
+                }
+                Err(e) => diags.push(e.into_diagnostic()),
+            }
+        }
+    }
+
+    /// Checks inside the draft: bracket problems and missing ids.
+    fn check_draft(&self, diags: &mut Diagnostics) {
+        let d = &self.draft;
+        for (i, c) in d.clauses.iter().enumerate() {
+            if c.id.is_none() {
+                diags.push(
+                    Diagnostic::warning(
+                        d.display_path(c.file),
+                        c.line,
+                        1,
+                        format!("{} has no clause id", d.reference(i)),
+                    )
+                    .with_help("run `treaty fmt` to give every clause a stable id"),
+                );
+            }
+        }
+        for (i, problem) in crate::analysis::bracket_problems(d) {
+            let (path, line, col) = d.text_position(i, problem.offset);
+            diags.push(
+                Diagnostic::error(path, line, col, problem.message.clone())
+                    .with_help("balance the brackets; write `\\[` for a literal bracket"),
+            );
+        }
+    }
+
+    /// Every clause id, delegation, Party and annex named anywhere must exist.
+    fn check_references(&self, diags: &mut Diagnostics, texts: &HashMap<PathBuf, String>) {
+        let d = &self.draft;
+        let delegations: HashSet<&str> = self.positions.keys().map(String::as_str).collect();
+        let parties: HashSet<&str> = self
+            .tiers
+            .iter()
+            .flat_map(|t| t.parties.iter().map(|p| p.code.as_str()))
+            .collect();
+        let annex_ids: Vec<&str> = d
+            .clauses
+            .iter()
+            .filter(|c| c.kind == ClauseKind::Annex)
+            .filter_map(|c| c.id.as_deref())
+            .collect();
+        let tier_numbers: HashSet<u8> = self
+            .tiers
+            .iter()
+            .flat_map(|t| t.tiers.iter().map(|x| x.tier))
+            .collect();
+
+        let locate = |file: &Path, value: &str| -> (usize, usize) {
+            texts
+                .get(file)
+                .map_or((1, 1), |t| ronfile::find_string(t, value))
+        };
+        let unknown_clause = |file: &Path, id: &str| -> Diagnostic {
+            let (line, col) = locate(file, id);
+            let mut diag = Diagnostic::error(file, line, col, format!("unknown clause id `{id}`"));
+            if let Some(s) = d.suggest(id) {
+                diag = diag.with_help(format!("did you mean `{s}`?"));
+            }
+            diag
+        };
+        let unknown = |file: &Path,
+                       what: &str,
+                       value: &str,
+                       known: &mut dyn Iterator<Item = &str>|
+         -> Diagnostic {
+            let (line, col) = locate(file, value);
+            let mut diag = Diagnostic::error(file, line, col, format!("unknown {what} `{value}`"));
+            if let Some(s) = nearest(value, known) {
+                diag = diag.with_help(format!("did you mean `{s}`?"));
+            }
+            diag
+        };
+
+        for (code, p) in &self.positions {
+            let file = &self.position_files[code];
+            if p.version != FORMAT_VERSION {
+                continue; // already reported when loading
+            }
+            for cs in &p.clauses {
+                if d.index_of(&cs.clause).is_none() {
+                    diags.push(unknown_clause(file, &cs.clause));
+                }
+                if let Stance::Replace(text) = &cs.stance {
+                    for problem in crate::bracket::parse(text).problems {
+                        let (line, col) = locate(file, &cs.clause);
+                        diags.push(Diagnostic::error(
+                            file,
+                            line,
+                            col,
+                            format!(
+                                "in the wording proposed for `{}`: {}",
+                                cs.clause, problem.message
+                            ),
+                        ));
+                    }
+                }
+            }
+            for ins in &p.inserts {
+                if d.index_of(&ins.after).is_none() {
+                    diags.push(unknown_clause(file, &ins.after));
+                }
+            }
+            for tp in &p.tiers {
+                if self.tiers.is_some() && !parties.contains(tp.party.as_str()) {
+                    diags.push(unknown(
+                        file,
+                        "Party",
+                        &tp.party,
+                        &mut parties.iter().copied(),
+                    ));
+                }
+                if self.tiers.is_some() && !tier_numbers.contains(&tp.tier) {
+                    let (line, col) = locate(file, &tp.party);
+                    diags.push(Diagnostic::error(
+                        file,
+                        line,
+                        col,
+                        format!("tier {} is not defined in {TIERS_FILE}", tp.tier),
+                    ));
+                }
+            }
+            for av in &p.annexes {
+                if !annex_ids.contains(&av.annex.as_str()) {
+                    diags.push(unknown(
+                        file,
+                        "annex",
+                        &av.annex,
+                        &mut annex_ids.iter().copied(),
+                    ));
+                }
+            }
+            for member in &p.members {
+                if self.tiers.is_some() && !parties.contains(member.as_str()) {
+                    diags.push(unknown(file, "Party", member, &mut parties.iter().copied()));
+                }
+            }
+            for group in &p.groups {
+                if !delegations.contains(group.as_str()) {
+                    let (line, col) = locate(file, group);
+                    diags.push(
+                        Diagnostic::warning(
+                            file,
+                            line,
+                            col,
+                            format!("group `{group}` has no position file"),
+                        )
+                        .with_help(format!(
+                            "add positions/{}.ron, or remove it from `groups`",
+                            group.to_lowercase()
+                        )),
+                    );
+                }
+            }
+        }
+
+        if let Some(t) = &self.tiers {
+            let file = Path::new(TIERS_FILE);
+            let mut seen = HashSet::new();
+            for party in &t.parties {
+                if !seen.insert(party.code.as_str()) {
+                    let (line, col) = locate(file, &party.code);
+                    diags.push(Diagnostic::error(
+                        file,
+                        line,
+                        col,
+                        format!("Party `{}` is listed twice", party.code),
+                    ));
+                }
+                if !tier_numbers.contains(&party.tier) {
+                    let (line, col) = locate(file, &party.code);
+                    diags.push(Diagnostic::error(
+                        file,
+                        line,
+                        col,
+                        format!(
+                            "Party `{}` is in tier {}, which is not defined",
+                            party.code, party.tier
+                        ),
+                    ));
+                }
+            }
+            for ob in &t.obligations {
+                if d.index_of(&ob.clause).is_none() {
+                    diags.push(unknown_clause(file, &ob.clause));
+                }
+                for tier in &ob.tiers {
+                    if !tier_numbers.contains(tier) {
+                        let (line, col) = locate(file, &ob.clause);
+                        diags.push(Diagnostic::error(
+                            file,
+                            line,
+                            col,
+                            format!("tier {tier} is not defined"),
+                        ));
+                    }
+                }
+            }
+        }
+
+        if let Some(reg) = &self.annexes {
+            let file = Path::new(ANNEXES_FILE);
+            for a in &reg.annexes {
+                if !annex_ids.contains(&a.annex.as_str()) {
+                    diags.push(unknown(
+                        file,
+                        "annex",
+                        &a.annex,
+                        &mut annex_ids.iter().copied(),
+                    ));
+                }
+                for code in a.proposer.iter().chain(&a.supporters).chain(&a.opponents) {
+                    if !self.positions.is_empty() && !delegations.contains(code.as_str()) {
+                        diags.push(unknown(
+                            file,
+                            "delegation",
+                            code,
+                            &mut delegations.iter().copied(),
+                        ));
+                    }
+                }
+            }
+        }
+
+        // Attributions inside brackets should name delegations that exist.
+        if !self.positions.is_empty() {
+            for (i, code, offset) in crate::analysis::attributions(d) {
+                if !delegations.contains(code.as_str()) && !parties.contains(code.as_str()) {
+                    let (path, line, col) = d.text_position(i, offset);
+                    let mut diag = Diagnostic::warning(
+                        path,
+                        line,
+                        col,
+                        format!("attribution to unknown delegation `{code}`"),
+                    );
+                    if let Some(s) = nearest(&code, delegations.iter().copied()) {
+                        diag = diag.with_help(format!("did you mean `{s}`?"));
+                    }
+                    diags.push(diag);
+                }
+            }
+        }
+    }
+
+    /// The position of delegation `code` (case-insensitive).
+    pub fn position(&self, code: &str) -> Option<&Position> {
+        self.positions.get(code).or_else(|| {
+            self.positions
+                .values()
+                .find(|p| p.code.eq_ignore_ascii_case(code))
+        })
+    }
+
+    /// An error for an unknown delegation, suggesting the nearest code.
+    pub fn unknown_delegation(&self, code: &str) -> String {
+        match nearest(code, self.positions.keys().map(String::as_str)) {
+            Some(s) => format!("unknown delegation `{code}`: did you mean `{s}`?"),
+            None => format!(
+                "unknown delegation `{code}`: known delegations are {}",
+                self.positions
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
+    /// An error for an unknown clause id, suggesting the nearest one.
+    pub fn unknown_clause(&self, id: &str) -> String {
+        match self.draft.suggest(id) {
+            Some(s) => format!("unknown clause id `{id}`: did you mean `{s}`?"),
+            None => format!("unknown clause id `{id}`"),
+        }
+    }
+}
+
+fn load_optional<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    rel: &str,
+    diags: &mut Diagnostics,
+    texts: &mut HashMap<PathBuf, String>,
+) -> Option<T> {
+    let path = root.join(rel);
+    if !path.exists() {
+        return None;
+    }
+    if let Ok(t) = std::fs::read_to_string(&path) {
+        texts.insert(PathBuf::from(rel), t);
+    }
+    match ronfile::load(&path, Path::new(rel)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.push(e.into_diagnostic());
+            None
+        }
+    }
+}
