@@ -4,6 +4,7 @@
 //! terminals: it builds with `--no-default-features`, which leaves out clap, ratatui and
 //! crossterm. The command line (`cli`) and the terminal UI are thin clients of it.
 
+pub mod amend;
 pub mod analysis;
 pub mod annex;
 pub mod bracket;

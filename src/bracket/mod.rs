@@ -35,6 +35,7 @@ mod attrib;
 mod build;
 mod clean;
 mod refs;
+mod resolve;
 mod scan;
 mod stats;
 mod tree;
@@ -44,6 +45,7 @@ mod tests;
 
 pub use clean::{Choice, CleanError};
 pub use refs::RefLabels;
+pub use resolve::PointError;
 pub use stats::Stats;
 pub use tree::{ChoiceKind, ChoicePoint};
 

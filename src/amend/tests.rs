@@ -1,0 +1,449 @@
+use super::*;
+
+const FRONT: &str = "# T {#t}\n\n## Part I. General {#part-1}\n\n- [Article 1. Objective](articles/objective.md)\n- [Article 2. Fund](articles/fund.md)\n\n## Part II. Final {#part-2}\n\n- [Article 3. Martens](articles/martens.md)\n";
+const OBJECTIVE: &str = "### Article 1. Objective {#objective}\n\n1. The objective is [clarity]. {#objective.1}\n\n2. Parties [shall][should] act [promptly - EU / slowly - USA]. {#objective.2}\n\n(a) first; {#objective.2.a}\n\n(b) second. {#objective.2.b}\n";
+const FUND: &str = "### Article 2. Fund {#fund}\n\n1. A Fund is established. {#fund.1}\n\n2. {#fund.2}\nOption 1: Contributions shall be [mandatory].\nOption 2: No text.\n";
+const MARTENS: &str = "### Article 3. Martens clause {#martens}\n\nHuman dignity applies where this Convention is silent. {#martens.p1}\n";
+const TIERS: &str = "(\n    version: 1,\n    // Tiers.\n    tiers: [(tier: 1, name: \"Full\"), (tier: 2, name: \"Graduated\")],\n    parties: [\n        (code: \"IND\", name: \"India\", tier: 1),\n        (code: \"BRA\", name: \"Brazil\", tier: 1),\n    ],\n)\n";
+const ANNEXES: &str = "(\n    version: 1,\n    annexes: [\n        (annex: \"annex-a\", proposer: [\"EU\"], status: Proposed),\n    ],\n)\n";
+
+fn ws() -> Workspace {
+    let loaded = Draft::from_texts(
+        FRONT,
+        &[
+            ("articles/objective.md", OBJECTIVE),
+            ("articles/fund.md", FUND),
+            ("articles/martens.md", MARTENS),
+        ],
+    );
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    Workspace {
+        draft: loaded.draft,
+        tiers: Some(TIERS.into()),
+        annexes: Some(ANNEXES.into()),
+    }
+}
+
+fn file(edit: &Edit, path: &str) -> String {
+    edit.files
+        .get(path)
+        .cloned()
+        .flatten()
+        .unwrap_or_else(|| panic!("{path} not in {:?}", edit.files.keys()))
+}
+
+#[test]
+fn replace_touches_one_block() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Replace {
+            clause: "objective.1".into(),
+            text: "The objective is [certainty].".into(),
+        })
+        .unwrap();
+    assert_eq!(edit.files.len(), 1);
+    assert_eq!(edit.clauses, ["objective.1"]);
+    assert_eq!(
+        file(&edit, "drafts/articles/objective.md"),
+        OBJECTIVE.replace("[clarity]", "[certainty]")
+    );
+    assert_eq!(
+        w.draft.clause("objective.1").unwrap().text,
+        "The objective is [certainty]."
+    );
+}
+
+#[test]
+fn replace_with_options_keeps_the_id_on_the_label_line() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Replace {
+            clause: "fund.2".into(),
+            text: "Option 1: Contributions shall be voluntary.\nOption 2: No text.".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        file(&edit, "drafts/articles/fund.md"),
+        FUND.replace("[mandatory]", "voluntary")
+    );
+}
+
+#[test]
+fn unbalanced_or_empty_text_is_refused() {
+    let mut w = ws();
+    let e = w
+        .apply(&Change::Replace {
+            clause: "objective.1".into(),
+            text: "The [objective.".into(),
+        })
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("the new text has unbalanced brackets"),
+        "{e}"
+    );
+    let e = w
+        .apply(&Change::Replace {
+            clause: "objective.1".into(),
+            text: "  ".into(),
+        })
+        .unwrap_err();
+    assert_eq!(e, AmendError::EmptyText);
+    let e = w
+        .apply(&Change::Replace {
+            clause: "objectiv.1".into(),
+            text: "x".into(),
+        })
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "unknown clause id `objectiv.1`: did you mean `objective.1`?"
+    );
+}
+
+#[test]
+fn delete_removes_the_subtree_and_retires_its_ids() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Delete {
+            clause: "objective.2".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        edit.clauses,
+        ["objective.2", "objective.2.a", "objective.2.b"]
+    );
+    assert_eq!(
+        file(&edit, "drafts/articles/objective.md"),
+        "### Article 1. Objective {#objective}\n\n1. The objective is [clarity]. {#objective.1}\n\n"
+    );
+    assert!(
+        file(&edit, "drafts/retired-ids").ends_with("objective.2\nobjective.2.a\nobjective.2.b\n")
+    );
+    // A retired id is never given out again.
+    let e = w
+        .apply(&Change::Insert {
+            after: "objective.1".into(),
+            id: Some("objective.2".into()),
+            label: Some("2".into()),
+            text: "x".into(),
+        })
+        .unwrap_err();
+    assert_eq!(e, AmendError::IdTaken("objective.2".into()));
+}
+
+#[test]
+fn deleting_an_article_removes_its_file_and_include_line() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Delete {
+            clause: "fund".into(),
+        })
+        .unwrap();
+    assert_eq!(edit.files.get("drafts/articles/fund.md"), Some(&None));
+    assert_eq!(
+        file(&edit, "drafts/treaty.md"),
+        FRONT.replace("- [Article 2. Fund](articles/fund.md)\n", "")
+    );
+}
+
+#[test]
+fn insert_after_a_paragraph_and_its_points() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Insert {
+            after: "objective.2".into(),
+            id: None,
+            label: Some("2 bis".into()),
+            text: "[New duty - AGN]".into(),
+        })
+        .unwrap();
+    assert_eq!(edit.clauses, ["objective.2bis"]);
+    assert_eq!(
+        file(&edit, "drafts/articles/objective.md"),
+        format!("{OBJECTIVE}\n2 bis. [New duty - AGN] {{#objective.2bis}}\n")
+    );
+    let i = w.draft.index_of("objective.2bis").unwrap();
+    assert_eq!(w.draft.clauses[i].parent, w.draft.index_of("objective"));
+}
+
+#[test]
+fn insert_a_point_in_the_middle() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Insert {
+            after: "objective.2.a".into(),
+            id: Some("objective.2.a-bis".into()),
+            label: Some("(a bis)".into()),
+            text: "inserted;".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        file(&edit, "drafts/articles/objective.md"),
+        OBJECTIVE.replace(
+            "(b) second.",
+            "(a bis) inserted; {#objective.2.a-bis}\n\n(b) second."
+        )
+    );
+}
+
+#[test]
+fn bracket_a_phrase_or_the_whole_clause() {
+    let mut w = ws();
+    w.apply(&Change::Bracket {
+        clause: "fund.1".into(),
+        phrase: Some("a Fund".into()),
+    })
+    .unwrap_err();
+    let edit = w
+        .apply(&Change::Bracket {
+            clause: "fund.1".into(),
+            phrase: Some("Fund".into()),
+        })
+        .unwrap();
+    assert!(
+        file(&edit, "drafts/articles/fund.md").contains("1. A [Fund] is established. {#fund.1}")
+    );
+    let edit = w
+        .apply(&Change::Bracket {
+            clause: "martens.p1".into(),
+            phrase: None,
+        })
+        .unwrap();
+    assert_eq!(
+        file(&edit, "drafts/articles/martens.md"),
+        MARTENS.replace(
+            "Human dignity applies where this Convention is silent.",
+            "[Human dignity applies where this Convention is silent.]"
+        )
+    );
+}
+
+#[test]
+fn lift_single_brackets_and_refuse_alternatives() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::LiftBrackets {
+            clause: "objective.1".into(),
+            group: None,
+        })
+        .unwrap();
+    assert!(
+        file(&edit, "drafts/articles/objective.md")
+            .contains("1. The objective is clarity. {#objective.1}")
+    );
+    let e = w
+        .apply(&Change::LiftBrackets {
+            clause: "objective.1".into(),
+            group: None,
+        })
+        .unwrap_err();
+    assert_eq!(e.to_string(), "objective.1 has no brackets to lift");
+    let e = w
+        .apply(&Change::LiftBrackets {
+            clause: "objective.2".into(),
+            group: Some(0),
+        })
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bracket 1 in objective.2 holds 2 alternatives: choose one instead of lifting"
+    );
+}
+
+#[test]
+fn choose_alternatives_and_options() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::ChooseOption {
+            clause: "objective.2".into(),
+            point: 1,
+            option: 1,
+        })
+        .unwrap();
+    assert!(
+        file(&edit, "drafts/articles/objective.md")
+            .contains("2. Parties [shall][should] act slowly. {#objective.2}")
+    );
+    let e = w
+        .apply(&Change::ChooseOption {
+            clause: "objective.2".into(),
+            point: 0,
+            option: 5,
+        })
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bracket 1 in objective.2 offers 2 alternative(s); there is no alternative 6"
+    );
+    let e = w
+        .apply(&Change::ChooseOption {
+            clause: "objective.2".into(),
+            point: 9,
+            option: 0,
+        })
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "objective.2 has 1 bracket group(s) and option set(s); there is no number 10"
+    );
+    let edit = w
+        .apply(&Change::ChooseOption {
+            clause: "fund.2".into(),
+            point: 0,
+            option: 0,
+        })
+        .unwrap();
+    assert_eq!(
+        file(&edit, "drafts/articles/fund.md"),
+        "### Article 2. Fund {#fund}\n\n1. A Fund is established. {#fund.1}\n\n2. Contributions shall be [mandatory]. {#fund.2}\n"
+    );
+}
+
+#[test]
+fn choosing_no_text_deletes_the_clause() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::ChooseOption {
+            clause: "fund.2".into(),
+            point: 0,
+            option: 1,
+        })
+        .unwrap();
+    assert_eq!(edit.clauses, ["fund.2"]);
+    assert!(w.draft.index_of("fund.2").is_none());
+    assert!(w.draft.retired.contains("fund.2"));
+}
+
+#[test]
+fn move_an_article_changes_one_line_of_treaty_md() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Move {
+            clause: "martens".into(),
+            after: "objective".into(),
+        })
+        .unwrap();
+    assert_eq!(edit.files.len(), 1);
+    assert_eq!(
+        file(&edit, "drafts/treaty.md"),
+        "# T {#t}\n\n## Part I. General {#part-1}\n\n- [Article 1. Objective](articles/objective.md)\n- [Article 3. Martens](articles/martens.md)\n- [Article 2. Fund](articles/fund.md)\n\n## Part II. Final {#part-2}\n\n"
+    );
+    let order: Vec<&str> = w
+        .draft
+        .clauses
+        .iter()
+        .filter(|c| c.kind == ClauseKind::Article)
+        .filter_map(|c| c.id.as_deref())
+        .collect();
+    assert_eq!(order, ["objective", "martens", "fund"]);
+}
+
+#[test]
+fn move_an_article_to_the_end_of_a_list() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Move {
+            clause: "objective".into(),
+            after: "fund".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        file(&edit, "drafts/treaty.md"),
+        "# T {#t}\n\n## Part I. General {#part-1}\n\n- [Article 2. Fund](articles/fund.md)\n- [Article 1. Objective](articles/objective.md)\n\n## Part II. Final {#part-2}\n\n- [Article 3. Martens](articles/martens.md)\n"
+    );
+}
+
+#[test]
+fn move_a_paragraph_across_articles() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Move {
+            clause: "objective.1".into(),
+            after: "fund.1".into(),
+        })
+        .unwrap();
+    assert_eq!(
+        file(&edit, "drafts/articles/fund.md"),
+        FUND.replace(
+            "{#fund.1}\n\n",
+            "{#fund.1}\n\n1. The objective is [clarity]. {#objective.1}\n\n"
+        )
+    );
+    assert!(!file(&edit, "drafts/articles/objective.md").contains("objective.1}"));
+    let i = w.draft.index_of("objective.1").unwrap();
+    assert_eq!(w.draft.clauses[i].parent, w.draft.index_of("fund"));
+}
+
+#[test]
+fn renumber_keeps_the_id_and_updates_the_include_line() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::Renumber {
+            clause: "martens".into(),
+            label: "1 bis".into(),
+        })
+        .unwrap();
+    assert!(
+        file(&edit, "drafts/articles/martens.md")
+            .starts_with("### Article 1 bis. Martens clause {#martens}\n")
+    );
+    assert!(
+        file(&edit, "drafts/treaty.md").contains("- [Article 1 bis. Martens](articles/martens.md)")
+    );
+    let edit = w
+        .apply(&Change::Renumber {
+            clause: "objective.2.b".into(),
+            label: "c".into(),
+        })
+        .unwrap();
+    assert!(file(&edit, "drafts/articles/objective.md").contains("(c) second. {#objective.2.b}"));
+    assert_eq!(
+        w.draft.clause("martens").unwrap().label.as_deref(),
+        Some("Article 1 bis")
+    );
+}
+
+#[test]
+fn retier_and_annex_status_edit_ron_in_place() {
+    let mut w = ws();
+    let edit = w
+        .apply(&Change::ReTier {
+            party: "IND".into(),
+            tier: 2,
+        })
+        .unwrap();
+    assert_eq!(
+        file(&edit, "drafts/tiers.ron"),
+        TIERS.replace(
+            "(code: \"IND\", name: \"India\", tier: 1)",
+            "(code: \"IND\", name: \"India\", tier: 2)"
+        )
+    );
+    assert_eq!(
+        w.apply(&Change::ReTier {
+            party: "XXX".into(),
+            tier: 2
+        })
+        .unwrap_err(),
+        AmendError::UnknownParty("XXX".into())
+    );
+    assert_eq!(
+        w.apply(&Change::ReTier {
+            party: "IND".into(),
+            tier: 7
+        })
+        .unwrap_err(),
+        AmendError::UnknownTier(7)
+    );
+    let edit = w
+        .apply(&Change::Annex {
+            annex: "annex-a".into(),
+            status: AnnexStatus::Agreed,
+        })
+        .unwrap();
+    assert_eq!(
+        file(&edit, "drafts/annexes.ron"),
+        ANNEXES.replace("status: Proposed", "status: Agreed")
+    );
+}
