@@ -8,7 +8,7 @@
 
 pub mod block;
 pub mod ids;
-mod source;
+pub mod source;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

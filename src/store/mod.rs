@@ -19,6 +19,7 @@ mod amendment;
 mod commit;
 mod log;
 mod rounds;
+mod snapshot;
 #[doc(hidden)]
 pub mod testing;
 
@@ -34,6 +35,7 @@ pub use commit::{Change, CommitOutcome, SyncFailure};
 pub use git2::{Oid, Signature, Time};
 pub use log::{Log, LogEntry, LogFilter};
 pub use rounds::Round;
+pub use snapshot::{SnapshotError, TreeSource};
 
 /// Everything that can go wrong in the store, worded for the person at the keyboard.
 #[derive(Debug, thiserror::Error)]

@@ -943,3 +943,33 @@ fn concurrent_stores_never_lose_an_amendment() {
     );
     assert!(!t.store.repo().path().join("treaty-store.lock").exists());
 }
+
+#[test]
+fn the_draft_at_any_commit_reads_from_the_tree() {
+    let t = TestRepo::new();
+    let first = t
+        .amend(
+            &replace("a.1", "one"),
+            &[
+                Change::write("drafts/treaty.md", "# T {#t}\n\n- [A](articles/a.md)\n"),
+                Change::write(
+                    "drafts/articles/a.md",
+                    "### Article 1 {#a}\n\n1. One. {#a.1}\n",
+                ),
+            ],
+        )
+        .oid;
+    let _second = t.amend(
+        &replace("a.1", "two"),
+        &[Change::write(
+            "drafts/articles/a.md",
+            "### Article 1 {#a}\n\n1. Two. {#a.1}\n",
+        )],
+    );
+    let then = t.store.draft_at(first).unwrap();
+    assert!(then.diagnostics.is_empty());
+    assert_eq!(then.draft.clause("a.1").unwrap().text, "One.");
+    let now = t.store.draft_at(t.store.head().unwrap()).unwrap();
+    assert_eq!(now.draft.clause("a.1").unwrap().text, "Two.");
+    assert_eq!(t.store.text_at(first, "drafts/tiers.ron").unwrap(), None);
+}
