@@ -162,6 +162,7 @@ pub const LATIN_SUFFIXES: &[&str] = &[
     "septies",
     "octies",
     "novies",
+    "nonies",
     "decies",
 ];
 

@@ -2,19 +2,7 @@
 
 use super::Block;
 
-/// Latin multiplicative suffixes used for inserted articles and paragraphs.
-const SUFFIXES: &[&str] = &[
-    "bis",
-    "ter",
-    "quater",
-    "quinquies",
-    "sexies",
-    "septies",
-    "octies",
-    "novies",
-    "nonies",
-    "decies",
-];
+use crate::draft::block::LATIN_SUFFIXES as SUFFIXES;
 
 fn is_suffix(word: &str) -> bool {
     SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(word))
