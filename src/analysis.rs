@@ -37,17 +37,18 @@ pub fn tree(draft: &Draft, i: usize) -> Tree {
 }
 
 /// Every bracket problem (unclosed, stray) with the clause it is in.
-pub fn bracket_problems(draft: &Draft) -> Vec<(usize, Problem)> {
-    trees(draft)
-        .into_iter()
-        .flat_map(|(i, t)| t.problems.into_iter().map(move |p| (i, p)))
+pub fn bracket_problems(trees: &[(usize, Tree)]) -> Vec<(usize, &Problem)> {
+    trees
+        .iter()
+        .flat_map(|(i, t)| t.problems.iter().map(move |p| (*i, p)))
         .collect()
 }
 
 /// Every delegation code named in an attribution: (clause, code, byte offset in its text).
-pub fn attributions(draft: &Draft) -> Vec<(usize, String, usize)> {
+pub fn attributions(draft: &Draft, trees: &[(usize, Tree)]) -> Vec<(usize, String, usize)> {
     let mut out = Vec::new();
-    for (i, t) in trees(draft) {
+    for (i, t) in trees {
+        let i = *i;
         let text = &draft.clauses[i].text;
         walk_alternatives(&t.nodes, &mut |alt| {
             let span = alt.span.of(text);

@@ -28,6 +28,8 @@ pub struct Negotiation {
     pub position_files: BTreeMap<String, PathBuf>,
     pub tiers: Option<Tiers>,
     pub annexes: Option<AnnexRegister>,
+    /// Delegation codes (from file names) of position files that could not be read.
+    pub unreadable_positions: Vec<String>,
 }
 
 /// A negotiation and everything found wrong with it.
@@ -60,13 +62,16 @@ impl Negotiation {
             position_files: BTreeMap::new(),
             tiers: None,
             annexes: None,
+            unreadable_positions: Vec::new(),
         };
         let mut texts: HashMap<PathBuf, String> = HashMap::new();
         neg.tiers = load_optional(root, TIERS_FILE, &mut diags, &mut texts);
         neg.annexes = load_optional(root, ANNEXES_FILE, &mut diags, &mut texts);
         neg.load_positions(&mut diags, &mut texts);
-        neg.check_draft(&mut diags);
-        neg.check_references(&mut diags, &texts);
+        // One bracket tree per clause serves every check below.
+        let trees = crate::analysis::trees(&neg.draft);
+        neg.check_draft(&mut diags, &trees);
+        neg.check_references(&mut diags, &texts, &trees);
         Ok(Checked {
             negotiation: neg,
             diagnostics: diags.sorted(),
@@ -111,13 +116,18 @@ impl Negotiation {
                     self.position_files.insert(p.code.clone(), display);
                     self.positions.insert(p.code.clone(), p);
                 }
-                Err(e) => diags.push(e.into_diagnostic()),
+                Err(e) => {
+                    diags.push(e.into_diagnostic());
+                    if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+                        self.unreadable_positions.push(stem.to_uppercase());
+                    }
+                }
             }
         }
     }
 
     /// Checks inside the draft: bracket problems and missing ids.
-    fn check_draft(&self, diags: &mut Diagnostics) {
+    fn check_draft(&self, diags: &mut Diagnostics, trees: &[(usize, crate::bracket::Tree)]) {
         let d = &self.draft;
         for (i, c) in d.clauses.iter().enumerate() {
             if c.id.is_none() {
@@ -132,7 +142,7 @@ impl Negotiation {
                 );
             }
         }
-        for (i, problem) in crate::analysis::bracket_problems(d) {
+        for (i, problem) in crate::analysis::bracket_problems(trees) {
             let (path, line, col) = d.text_position(i, problem.offset);
             diags.push(
                 Diagnostic::error(path, line, col, problem.message.clone())
@@ -142,9 +152,17 @@ impl Negotiation {
     }
 
     /// Every clause id, delegation, Party and annex named anywhere must exist.
-    fn check_references(&self, diags: &mut Diagnostics, texts: &HashMap<PathBuf, String>) {
+    fn check_references(
+        &self,
+        diags: &mut Diagnostics,
+        texts: &HashMap<PathBuf, String>,
+        trees: &[(usize, crate::bracket::Tree)],
+    ) {
         let d = &self.draft;
-        let delegations: HashSet<&str> = self.positions.keys().map(String::as_str).collect();
+        // A position file that failed to load still names its delegation (by file name), so
+        // one broken file does not cascade into "unknown delegation" everywhere.
+        let mut delegations: HashSet<&str> = self.positions.keys().map(String::as_str).collect();
+        delegations.extend(self.unreadable_positions.iter().map(String::as_str));
         let parties: HashSet<&str> = self
             .tiers
             .iter()
@@ -275,7 +293,9 @@ impl Negotiation {
             let mut seen = HashSet::new();
             for party in &t.parties {
                 if !seen.insert(party.code.as_str()) {
-                    let (line, col) = locate(file, &party.code);
+                    let (line, col) = texts
+                        .get(file)
+                        .map_or((1, 1), |t| ronfile::find_nth_string(t, &party.code, 1));
                     diags.push(Diagnostic::error(
                         file,
                         line,
@@ -284,7 +304,9 @@ impl Negotiation {
                     ));
                 }
                 if !tier_numbers.contains(&party.tier) {
-                    let (line, col) = locate(file, &party.code);
+                    let (line, col) = texts.get(file).map_or((1, 1), |t| {
+                        ronfile::find_field_value(t, "code", &party.code)
+                    });
                     diags.push(Diagnostic::error(
                         file,
                         line,
@@ -340,7 +362,7 @@ impl Negotiation {
 
         // Attributions inside brackets should name delegations that exist.
         if !self.positions.is_empty() {
-            for (i, code, offset) in crate::analysis::attributions(d) {
+            for (i, code, offset) in crate::analysis::attributions(d, trees) {
                 if !delegations.contains(code.as_str()) && !parties.contains(code.as_str()) {
                     let (path, line, col) = d.text_position(i, offset);
                     let mut diag = Diagnostic::warning(

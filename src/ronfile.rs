@@ -145,6 +145,25 @@ pub fn find_string(text: &str, value: &str) -> (usize, usize) {
         .unwrap_or((1, 1))
 }
 
+/// Line and column of the `n`-th (0-based) occurrence of `"value"`, or of the last one.
+pub fn find_nth_string(text: &str, value: &str, n: usize) -> (usize, usize) {
+    let needle = format!("\"{value}\"");
+    let hits: Vec<usize> = text.match_indices(&needle).map(|(i, _)| i).collect();
+    hits.get(n)
+        .or(hits.last())
+        .map(|&i| LineIndex::new(text).line_col(i))
+        .unwrap_or((1, 1))
+}
+
+/// Line and column of `"value"` where it is the value of `field:` (e.g. `code: "FRA"`).
+pub fn find_field_value(text: &str, field: &str, value: &str) -> (usize, usize) {
+    let needle = format!("{field}: \"{value}\"");
+    match text.find(&needle) {
+        Some(i) => LineIndex::new(text).line_col(i + field.len() + 2),
+        None => find_string(text, value),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

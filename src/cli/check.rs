@@ -50,11 +50,13 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .filter(|c| c.kind == crate::draft::ClauseKind::Annex)
         .count();
     eprintln!(
-        "checked {} clauses ({articles} articles, {annexes} annexes), {} positions: {errors} error{}, {warnings} warning{}",
-        n.draft.clauses.len(),
-        n.positions.len(),
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
+        "checked {}, {}, {}, {}: {}, {}",
+        plural(n.draft.clauses.len(), "clause", "clauses"),
+        plural(articles, "article", "articles"),
+        plural(annexes, "annex", "annexes"),
+        plural(n.positions.len(), "position", "positions"),
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
     );
     Ok(if errors > 0 {
         ExitCode::from(1)
@@ -63,10 +65,31 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn fmt(args: FmtArgs) -> anyhow::Result<ExitCode> {
     let root = negotiation_root(args.dir)?;
     let drafts = root.join(DRAFTS_DIR);
-    let mut draft = Draft::load(&drafts)?.draft;
+    let loaded = Draft::load(&drafts)?;
+    // A malformed or duplicate id would get a second id on top: fix those by hand first.
+    let blocking: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.is_error()
+                && (d.message.starts_with("malformed clause id")
+                    || d.message.starts_with("duplicate clause id"))
+        })
+        .collect();
+    if !blocking.is_empty() {
+        for d in &blocking {
+            out(&d.to_string());
+        }
+        anyhow::bail!("fix the clause ids above first; `treaty fmt` changed nothing");
+    }
+    let mut draft = loaded.draft;
     let before: Vec<String> = draft.files.iter().map(|f| f.text()).collect();
     let assigned = ids::assign_missing(&mut draft);
     for a in &assigned {

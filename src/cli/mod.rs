@@ -50,7 +50,11 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let mut msg = format!("error: {e}");
             for cause in e.chain().skip(1) {
-                msg.push_str(&format!("\n  caused by: {cause}"));
+                // Library errors often quote their cause already.
+                let cause = cause.to_string();
+                if !msg.contains(&cause) {
+                    msg.push_str(&format!("\n  caused by: {cause}"));
+                }
             }
             eprintln!("{}", sanitize::inert(&msg));
             ExitCode::from(2)

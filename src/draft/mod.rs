@@ -162,8 +162,13 @@ pub struct Loaded {
 pub enum DraftError {
     #[error("no draft here: {0} not found (run `treaty init`, or give the negotiation folder)")]
     NoDraft(String),
-    #[error("cannot read {path}: {message}")]
-    Unreadable { path: String, message: String },
+    #[error("{path}:{line}:{col}: {message}")]
+    Unreadable {
+        path: String,
+        line: usize,
+        col: usize,
+        message: String,
+    },
 }
 
 impl Draft {
@@ -181,9 +186,11 @@ impl Draft {
                 return Err(DraftError::NoDraft(format!("drafts/{FRONT_FILE}")));
             }
             Err(e) => {
-                diags.push(e.diagnostic(FRONT_FILE, 1, 1));
+                let (line, col) = e.location().unwrap_or((1, 1));
                 return Err(DraftError::Unreadable {
                     path: format!("drafts/{FRONT_FILE}"),
+                    line,
+                    col,
                     message: e.to_string(),
                 });
             }
@@ -216,10 +223,12 @@ impl Draft {
             seen.insert(target.clone(), (line, col));
             match source.read(&target) {
                 Ok(text) => files.push(DraftFile::parse(target, &text)),
-                Err(e) => diags.push(
-                    e.diagnostic(&format!("drafts/{FRONT_FILE}"), line, col)
+                Err(e) => diags.push(match e.location() {
+                    Some((l, c)) => e.diagnostic(&format!("drafts/{target}"), l, c),
+                    None => e
+                        .diagnostic(&format!("drafts/{FRONT_FILE}"), line, col)
                         .with_context(&target),
-                ),
+                }),
             }
         }
         let retired = match source.read(RETIRED_FILE) {
@@ -278,6 +287,36 @@ impl Draft {
             }
         }
         self.clauses = builder.clauses;
+        // Every file must say what it is: a title for treaty.md, a heading for the others.
+        if !self.clauses.iter().any(|c| c.kind == ClauseKind::Title) {
+            diags.push(
+                Diagnostic::error(
+                    format!("drafts/{FRONT_FILE}"),
+                    1,
+                    1,
+                    "the draft has no title",
+                )
+                .with_help("start drafts/treaty.md with `# <title of the instrument> {#treaty}`"),
+            );
+        }
+        for (fi, f) in self.files.iter().enumerate().skip(1) {
+            let headed = self
+                .clauses
+                .iter()
+                .any(|c| c.file == fi && matches!(c.kind, ClauseKind::Article | ClauseKind::Annex));
+            if !headed {
+                diags.push(
+                    Diagnostic::error(
+                        self.display_path(fi),
+                        1,
+                        1,
+                        "no `Article` or `Annex` heading in this file",
+                    )
+                    .with_help("start the file with e.g. `### Article 4. Title {#id}`"),
+                );
+            }
+            let _ = f;
+        }
         // Ids: unique, and reported where they repeat.
         let mut first_seen: HashMap<String, usize> = HashMap::new();
         for (i, c) in self.clauses.iter().enumerate() {

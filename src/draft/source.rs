@@ -12,9 +12,9 @@ pub enum ReadError {
     Missing,
     #[error("path leaves the drafts folder")]
     Outside,
-    #[error("not valid UTF-8 (line {line}, column {col})")]
+    #[error("not valid UTF-8")]
     NotUtf8 { line: usize, col: usize },
-    #[error("binary file (contains NUL bytes at line {line}, column {col})")]
+    #[error("binary file (contains NUL bytes)")]
     Binary { line: usize, col: usize },
     #[error("{0}")]
     Io(String),
@@ -23,6 +23,16 @@ pub enum ReadError {
 impl ReadError {
     /// A diagnostic at the place that referred to the file (or in the file itself, for
     /// encoding problems).
+    /// Where the problem is: inside the file itself for encoding problems.
+    pub fn location(&self) -> Option<(usize, usize)> {
+        match self {
+            ReadError::NotUtf8 { line, col } | ReadError::Binary { line, col } => {
+                Some((*line, *col))
+            }
+            _ => None,
+        }
+    }
+
     pub fn diagnostic(&self, referrer: &str, line: usize, col: usize) -> Diagnostic {
         let help = match self {
             ReadError::Missing => "create the file, or remove the line that includes it",

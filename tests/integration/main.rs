@@ -2,5 +2,6 @@
 
 mod support;
 
+mod bad_input;
 mod cli_document;
 mod drafts_roundtrip;
