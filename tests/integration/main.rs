@@ -5,3 +5,4 @@ mod support;
 mod bad_input;
 mod cli_document;
 mod drafts_roundtrip;
+mod hostile_text;
