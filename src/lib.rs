@@ -14,6 +14,7 @@ pub mod fsutil;
 pub mod import;
 pub mod negotiation;
 pub mod position;
+pub mod record;
 pub mod ronfile;
 pub mod sanitize;
 pub mod store;
