@@ -2,5 +2,7 @@
 
 mod support;
 
+mod amend;
 mod cli_document;
+mod concurrency;
 mod drafts_roundtrip;
