@@ -182,6 +182,8 @@ fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
 pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(repo)?;
     let head = store.head()?;
+    // Before any editor opens: a mistyped delegation should not cost the wording.
+    record::resolve_proposers(&record::delegations_at(&store, head)?, &args.by)?;
     let change = build_change(&store, head, &args)?;
     let mut proposal = Proposal::new(change, args.by.clone());
     proposal.round = args.round.clone();
