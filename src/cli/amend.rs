@@ -526,9 +526,17 @@ pub fn init(repo: Option<PathBuf>, args: InitArgs) -> anyhow::Result<ExitCode> {
             front.display()
         );
     }
+    let existing = git2::Repository::discover(&dir).ok();
+    if existing.is_none() {
+        // Without an identity the first commit would fail: say so before creating anything.
+        let config = git2::Config::open_default()?;
+        if config.get_string("user.name").is_err() || config.get_string("user.email").is_err() {
+            return Err(StoreError::NoIdentity.into());
+        }
+    }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let canonical = std::fs::canonicalize(&dir)?;
-    if let Ok(existing) = git2::Repository::discover(&canonical)
+    if let Some(existing) = existing
         && let Some(top) = existing.workdir()
     {
         let top = std::fs::canonicalize(top)?;

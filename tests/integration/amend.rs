@@ -696,6 +696,7 @@ fn init_makes_a_clean_negotiation_and_refuses_twice() {
         "{}",
         stderr(&out)
     );
+    assert!(!fresh.exists(), "nothing is created without an identity");
 }
 
 fn demo(dir: &Path, s: &Sandbox) -> Output {
