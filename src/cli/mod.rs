@@ -3,6 +3,7 @@
 //! Every command's text output goes through [`out`], which makes control characters from
 //! drafts, positions and history inert before they reach the terminal.
 
+mod amend;
 mod check;
 mod import;
 mod read;
@@ -40,6 +41,16 @@ pub enum Command {
     AppliesTo(read::AppliesArgs),
     /// Convert a plain-text or Markdown treaty into the draft format.
     Import(import::ImportArgs),
+    /// Start a negotiation: drafts/, positions/, tiers and a first commit (a git repository
+    /// is created, or the one there is used).
+    Init(amend::InitArgs),
+    /// Record one amendment as one commit (kinds: insert, delete, replace, bracket,
+    /// lift-brackets, choose-option, move, renumber, re-tier, annex).
+    Amend(Box<amend::AmendArgs>),
+    /// Start or list rounds (sessions): tags round/NAME.
+    Round(amend::RoundArgs),
+    /// Build the sample negotiation with a multi-round history, and open it.
+    Demo(amend::DemoArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -71,6 +82,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(a) => read::show(repo, a),
         Command::AppliesTo(a) => read::applies_to(repo, a),
         Command::Import(a) => import::import(a),
+        Command::Init(a) => amend::init(repo, a),
+        Command::Amend(a) => amend::amend(repo, *a),
+        Command::Round(a) => amend::round(repo, a),
+        Command::Demo(a) => amend::demo(repo, a),
     }
 }
 

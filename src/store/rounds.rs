@@ -45,6 +45,18 @@ impl Store {
     /// Starts round `name` at the current tip of the branch: an annotated tag
     /// `round/<name>` by the configured identity, timed by the store's clock.
     pub fn start_round(&self, name: &str, message: &str) -> Result<Round, StoreError> {
+        let tagger = self.identity()?;
+        self.start_round_as(name, message, &tagger)
+    }
+
+    /// [`Store::start_round`] with an explicit tagger and time, e.g. for scripted histories
+    /// that must come out the same on every run.
+    pub fn start_round_as(
+        &self,
+        name: &str,
+        message: &str,
+        tagger: &git2::Signature<'_>,
+    ) -> Result<Round, StoreError> {
         validate_round_name(name).map_err(|reason| StoreError::InvalidRoundName {
             name: name.to_string(),
             reason,
@@ -57,7 +69,6 @@ impl Store {
                 target,
             });
         }
-        let tagger = self.identity()?;
         let head = self.head()?;
         let target = self.repo.find_object(head, Some(ObjectType::Commit))?;
         let mut text = message.replace('\0', "").trim_end().to_string();
@@ -67,7 +78,7 @@ impl Store {
         text.push('\n');
         match self
             .repo
-            .tag(&format!("round/{name}"), &target, &tagger, &text, false)
+            .tag(&format!("round/{name}"), &target, tagger, &text, false)
         {
             Ok(_) => {}
             Err(e) if e.code() == ErrorCode::Exists => {

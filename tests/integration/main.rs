@@ -2,7 +2,10 @@
 
 mod support;
 
+mod amend;
 mod bad_input;
 mod cli_document;
+mod concurrency;
 mod drafts_roundtrip;
 mod hostile_text;
+

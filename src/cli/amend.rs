@@ -1,0 +1,648 @@
+//! Recording commands: `treaty init`, `treaty amend`, `treaty round`, `treaty demo`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+
+use super::{negotiation_root, out};
+use crate::amend::Change;
+use crate::annex::AnnexStatus;
+use crate::demo;
+use crate::draft::FRONT_FILE;
+use crate::negotiation::{ANNEXES_FILE, DRAFTS_DIR, TIERS_FILE};
+use crate::record::{self, CHAIR, Proposal, RecordError};
+use crate::store::{self, Amendment, AmendmentKind, Store, StoreError};
+
+/// Exit code when the text moved on under an amendment: nothing was recorded, retry.
+pub const EXIT_RETRY: u8 = 3;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder for the new negotiation (default: --repo, else the current folder). An
+    /// existing git repository there is used as it is.
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Kinds and the flags they need:
+  replace        --clause ID (--text T | --file F | --editor)
+  insert         --after ID (or --clause ID as the anchor) (--text | --file | --editor) [--label L] [--id ID]
+  delete         --clause ID
+  bracket        --clause ID [--phrase P]           (no phrase: the whole text)
+  lift-brackets  --clause ID [--group K]            (no group: every bracket with one alternative)
+  choose-option  --clause ID --group K --option N
+  move           --clause ID --after ID
+  renumber       --clause ID --label L
+  re-tier        --party P --tier N
+  annex          --annex ID --status proposed|under-negotiation|agreed|withdrawn
+
+Groups and options count from 1 here, in document order (outer brackets first); the
+library (amend::Change) counts from 0.
+
+Exit codes: 0 recorded; 2 refused (nothing changed); 3 the text moved on under you
+(another amendment landed first; nothing recorded): run the same command again.")]
+pub struct AmendArgs {
+    /// The clause to amend (its stable id, e.g. observatory.2.b).
+    #[arg(long, value_name = "ID")]
+    pub clause: Option<String>,
+    /// The proposing delegation(s), as in positions/ (or CHAIR), comma-separated.
+    #[arg(
+        long,
+        value_name = "DELEGATION[,DELEGATION]",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub by: Vec<String>,
+    /// insert, delete, replace, bracket, lift-brackets, choose-option, move, renumber,
+    /// re-tier or annex.
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: AmendmentKind,
+    /// The new wording (option lines separated by newlines).
+    #[arg(long, value_name = "T", conflicts_with_all = ["file", "editor"])]
+    pub text: Option<String>,
+    /// Read the new wording from a file (`-` for standard input).
+    #[arg(long, value_name = "F", conflicts_with = "editor")]
+    pub file: Option<PathBuf>,
+    /// Write the new wording in $VISUAL or $EDITOR, starting from the clause's text.
+    #[arg(long)]
+    pub editor: bool,
+    /// The round to record (default: the round the text is in, see `treaty round list`).
+    #[arg(long, value_name = "R")]
+    pub round: Option<String>,
+    /// The commit's subject line (default: generated from the change).
+    #[arg(short = 'm', long = "message", value_name = "SUMMARY")]
+    pub message: Option<String>,
+    /// insert, move: the clause to place it after.
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
+    /// insert, renumber: the display number (`4 bis`, `(c)`).
+    #[arg(long, value_name = "L")]
+    pub label: Option<String>,
+    /// insert: the new clause's id (default: derived from the anchor).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// bracket: the words to bracket (first occurrence).
+    #[arg(long, value_name = "P")]
+    pub phrase: Option<String>,
+    /// lift-brackets, choose-option: the bracket group or option set, counted from 1.
+    #[arg(long, value_name = "K")]
+    pub group: Option<usize>,
+    /// choose-option: the alternative to keep, counted from 1.
+    #[arg(long, value_name = "N")]
+    pub option: Option<usize>,
+    /// re-tier: the Party's code, as in drafts/tiers.ron.
+    #[arg(long, value_name = "P")]
+    pub party: Option<String>,
+    /// re-tier: the new tier.
+    #[arg(long, value_name = "N")]
+    pub tier: Option<u8>,
+    /// annex: the annex's id, as in drafts/annexes.ron.
+    #[arg(long, value_name = "ID")]
+    pub annex: Option<String>,
+    /// annex: proposed, under-negotiation, agreed or withdrawn.
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<AnnexStatus>,
+}
+
+#[derive(Debug, Args)]
+pub struct RoundArgs {
+    #[command(subcommand)]
+    pub command: RoundCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Start a round (session) at the current text: the tag round/NAME. Amendments from now
+    /// on record it.
+    Start {
+        /// One word, e.g. geneva-2.
+        name: String,
+        /// What the round is, e.g. "Second session, Geneva".
+        #[arg(short = 'm', long = "message", value_name = "TITLE")]
+        message: Option<String>,
+    },
+    /// List the rounds, oldest first; the current one is marked.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Build the demo here (a new or empty folder; default: a new folder in the system
+    /// temporary folder).
+    #[arg(long, value_name = "D")]
+    pub dir: Option<PathBuf>,
+    /// Only build it and say what to run next.
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+fn parse_kind(s: &str) -> Result<AmendmentKind, String> {
+    s.parse().map_err(|e: store::UnknownKind| e.to_string())
+}
+
+fn parse_status(s: &str) -> Result<AnnexStatus, String> {
+    match s
+        .trim()
+        .to_ascii_lowercase()
+        .replace([' ', '_'], "-")
+        .as_str()
+    {
+        "proposed" => Ok(AnnexStatus::Proposed),
+        "under-negotiation" => Ok(AnnexStatus::UnderNegotiation),
+        "agreed" => Ok(AnnexStatus::Agreed),
+        "withdrawn" => Ok(AnnexStatus::Withdrawn),
+        _ => Err(format!(
+            "\"{s}\" is not an annex status: use proposed, under-negotiation, agreed or withdrawn"
+        )),
+    }
+}
+
+/// Opens the record holding the negotiation; the negotiation must be at its top, since
+/// amendments name files from there.
+fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
+    let root = negotiation_root(repo)?;
+    let store = Store::open(&root)?;
+    let top = std::fs::canonicalize(store.workdir()).unwrap_or(store.workdir().to_path_buf());
+    if top != root {
+        bail!(
+            "the negotiation in {} is inside the git repository at {}, but amendments are recorded from the top of a repository: move drafts/ and positions/ to {}, or make {} a repository of its own (`treaty init {}`)",
+            root.display(),
+            top.display(),
+            top.display(),
+            root.display(),
+            root.display()
+        );
+    }
+    Ok(store)
+}
+
+pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(repo)?;
+    let head = store.head()?;
+    // Before any editor opens: a mistyped delegation should not cost the wording.
+    record::resolve_proposers(&record::delegations_at(&store, head)?, &args.by)?;
+    let change = build_change(&store, head, &args)?;
+    let mut proposal = Proposal::new(change, args.by.clone());
+    proposal.round = args.round.clone();
+    proposal.summary = args.message.clone();
+    match record::record(&store, &proposal) {
+        Ok(r) => {
+            out(&format!(
+                "recorded amendment {} as commit {}",
+                r.amendment.id, r.oid
+            ));
+            out(&format!("  {}", r.amendment.summary));
+            if !r.amendment.clauses.is_empty() {
+                out(&format!("  clauses: {}", r.amendment.clauses.join(", ")));
+            }
+            out(&format!(
+                "  proposed by: {}",
+                r.amendment.proposers.join(", ")
+            ));
+            if let Some(round) = &r.amendment.round {
+                out(&format!("  round: {round}"));
+            }
+            for path in &r.kept_local_edits {
+                out(&format!(
+                    "note: {path} holds your own uncommitted edits, so it was left as it is; the amendment is in the commit (`git diff {path}` shows the difference)"
+                ));
+            }
+            for f in &r.sync_failures {
+                out(&format!(
+                    "warning: the amendment is recorded, but {} could not be updated on disk: {}",
+                    f.path, f.reason
+                ));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) if e.is_retryable() => {
+            eprintln!(
+                "{}",
+                crate::sanitize::inert(&format!(
+                    "error: {e}\n  nothing was recorded: run the same command again to apply it to the new text"
+                ))
+            );
+            Ok(ExitCode::from(EXIT_RETRY))
+        }
+        Err(e) => Err(explain(e)),
+    }
+}
+
+fn explain(e: RecordError) -> anyhow::Error {
+    match e {
+        RecordError::Amend(crate::amend::AmendError::NoSuchPoint {
+            clause,
+            index,
+            available,
+        }) => anyhow::anyhow!(
+            "{clause} has {available} bracket group(s) and option set(s); there is no group {}: count from 1 (see `treaty brackets --clause {clause}`)",
+            index + 1
+        ),
+        RecordError::Amend(crate::amend::AmendError::NoSuchOption {
+            clause,
+            point,
+            index,
+            available,
+        }) => anyhow::anyhow!(
+            "group {} in {clause} offers {available} alternative(s); there is no option {}: count from 1 (see `treaty show {clause}`)",
+            point + 1,
+            index + 1
+        ),
+        RecordError::Amend(a @ crate::amend::AmendError::UnknownClause { .. }) => {
+            anyhow::anyhow!("{a} (see `treaty brackets` for every clause id)")
+        }
+        other => other.into(),
+    }
+}
+
+fn need<T: Clone>(value: &Option<T>, kind: AmendmentKind, flag: &str) -> anyhow::Result<T> {
+    value
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("--kind {kind} needs {flag} (see `treaty amend --help`)"))
+}
+
+/// 1-based on the command line, 0-based in the library.
+fn from_one(value: usize, flag: &str) -> anyhow::Result<usize> {
+    value
+        .checked_sub(1)
+        .ok_or_else(|| anyhow::anyhow!("{flag} counts from 1: give 1 for the first"))
+}
+
+fn build_change(store: &Store, head: store::Oid, a: &AmendArgs) -> anyhow::Result<Change> {
+    let kind = a.kind;
+    let clause = || need(&a.clause, kind, "--clause ID");
+    Ok(match kind {
+        AmendmentKind::Replace => {
+            let clause = clause()?;
+            let text = wording(store, head, a, Some(&clause))?;
+            Change::Replace { clause, text }
+        }
+        AmendmentKind::Insert => {
+            let after = match (&a.after, &a.clause) {
+                (Some(after), _) | (None, Some(after)) => after.clone(),
+                (None, None) => bail!(
+                    "--kind insert needs --after ID (the clause to insert after; or --clause ID)"
+                ),
+            };
+            let text = wording(store, head, a, None)?;
+            Change::Insert {
+                after,
+                id: a.id.clone(),
+                label: a.label.clone(),
+                text,
+            }
+        }
+        AmendmentKind::Delete => Change::Delete { clause: clause()? },
+        AmendmentKind::Bracket => Change::Bracket {
+            clause: clause()?,
+            phrase: a.phrase.clone(),
+        },
+        AmendmentKind::LiftBrackets => Change::LiftBrackets {
+            clause: clause()?,
+            group: a.group.map(|g| from_one(g, "--group")).transpose()?,
+        },
+        AmendmentKind::ChooseOption => Change::ChooseOption {
+            clause: clause()?,
+            point: from_one(need(&a.group, kind, "--group K")?, "--group")?,
+            option: from_one(need(&a.option, kind, "--option N")?, "--option")?,
+        },
+        AmendmentKind::Move => Change::Move {
+            clause: clause()?,
+            after: need(&a.after, kind, "--after ID")?,
+        },
+        AmendmentKind::Renumber => Change::Renumber {
+            clause: clause()?,
+            label: need(&a.label, kind, "--label L")?,
+        },
+        AmendmentKind::ReTier => Change::ReTier {
+            party: need(&a.party, kind, "--party P")?,
+            tier: need(&a.tier, kind, "--tier N")?,
+        },
+        AmendmentKind::Annex => Change::Annex {
+            annex: match (&a.annex, &a.clause) {
+                (Some(x), _) | (None, Some(x)) => x.clone(),
+                (None, None) => bail!("--kind annex needs --annex ID (as in drafts/annexes.ron)"),
+            },
+            status: need(&a.status, kind, "--status STATUS")?,
+        },
+    })
+}
+
+/// The new wording from --text, --file or --editor, without its final line break.
+fn wording(
+    store: &Store,
+    head: store::Oid,
+    a: &AmendArgs,
+    clause: Option<&str>,
+) -> anyhow::Result<String> {
+    let text = if let Some(t) = &a.text {
+        t.clone()
+    } else if let Some(f) = &a.file {
+        if f == Path::new("-") {
+            std::io::read_to_string(std::io::stdin())
+                .context("cannot read the text from standard input")?
+        } else {
+            std::fs::read_to_string(f)
+                .with_context(|| format!("cannot read the text from {}", f.display()))?
+        }
+    } else if a.editor {
+        let start = match clause {
+            Some(id) => {
+                let ws = record::workspace_at(store, head)?;
+                match ws.draft.clause(id) {
+                    Some(c) => c.text.clone(),
+                    None => bail!(
+                        "{}",
+                        crate::amend::AmendError::UnknownClause {
+                            id: id.to_string(),
+                            suggest: ws.draft.suggest(id).map(String::from),
+                        }
+                    ),
+                }
+            }
+            None => String::new(),
+        };
+        edit_in_editor(&start)?
+    } else {
+        bail!(
+            "--kind {} needs the new wording: --text T, --file F or --editor",
+            a.kind
+        );
+    };
+    let text = text.trim_end_matches(['\n', '\r']).to_string();
+    if text.trim().is_empty() {
+        bail!("the new wording is empty: nothing recorded (to remove a clause use --kind delete)");
+    }
+    Ok(text)
+}
+
+fn edit_in_editor(start: &str) -> anyhow::Result<String> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|e| !e.trim().is_empty())
+        })
+        .unwrap_or_else(|| "vi".to_string());
+    let file = tempfile::Builder::new()
+        .prefix("treaty-amendment-")
+        .suffix(".md")
+        .tempfile()
+        .context("cannot create a temporary file for the editor")?;
+    std::fs::write(file.path(), format!("{start}\n"))?;
+    // Through the shell, as git does, so EDITOR may hold arguments ("code --wait").
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("treaty-editor")
+        .arg(file.path())
+        .status()
+        .with_context(|| format!("cannot start the editor `{editor}`: set $VISUAL or $EDITOR"))?;
+    if !status.success() {
+        bail!("the editor `{editor}` failed ({status}): nothing recorded");
+    }
+    Ok(std::fs::read_to_string(file.path())?)
+}
+
+pub fn round(repo: Option<PathBuf>, args: RoundArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(repo)?;
+    match args.command {
+        RoundCommand::Start { name, message } => {
+            let r = store.start_round(&name, message.as_deref().unwrap_or(""))?;
+            out(&format!(
+                "started round {} at commit {}: amendments from now on record Round: {}",
+                r.name, r.target, r.name
+            ));
+        }
+        RoundCommand::List => {
+            let rounds = store.rounds()?;
+            if rounds.is_empty() {
+                out("no rounds yet: start one with `treaty round start NAME`");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let current = store.current_round()?;
+            for r in rounds {
+                let mark = if current.as_deref() == Some(r.name.as_str()) {
+                    "*"
+                } else {
+                    " "
+                };
+                let oid = r.target.to_string();
+                out(&format!(
+                    "{mark} {:<20} {}  {}  {}",
+                    r.name,
+                    &oid[..10],
+                    format_time(r.time.seconds()),
+                    r.message.lines().next().unwrap_or("")
+                ));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `YYYY-MM-DD HH:MM` UTC.
+fn format_time(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+const ZERO_FRONT: &str = "\
+# Untitled Convention {#treaty}
+
+## Preamble {#preamble}
+
+*Recognizing* the need for a convention on this subject, {#pp1}
+
+Have agreed as follows: {#pp-agreed}
+
+## Part I. General provisions {#part-general}
+
+- [Article 1. Objective](articles/objective.md)
+";
+
+const ZERO_OBJECTIVE: &str = "\
+### Article 1. Objective {#objective}
+
+1. The objective of this Convention is [Placeholder for the objective]. {#objective.1}
+";
+
+const ZERO_TIERS: &str = "\
+// Tiers of obligations, each Party's tier, and which clauses bind which tiers.
+// A clause not listed under obligations binds all tiers.
+(
+    version: 1,
+    tiers: [
+        (tier: 1, name: \"Full obligations\", summary: \"Implements the Convention in full on entry into force.\"),
+        (tier: 2, name: \"Graduated obligations\", summary: \"Implements the Convention on a graduated basis, with longer timelines.\"),
+        (tier: 3, name: \"Capacity-building and support\", summary: \"Receives support to build the capacity to implement the Convention.\"),
+    ],
+    parties: [],
+    obligations: [],
+)
+";
+
+const ZERO_ANNEXES: &str = "\
+// Sector annex proposals: proposer, supporters, opponents, status.
+(
+    version: 1,
+    annexes: [],
+)
+";
+
+const POSITIONS_README: &str = "\
+# Positions
+
+One file per delegation, `<code>.ron`, with its proposed wording and stances; see
+`treaty --help` and the sample negotiation (`treaty demo`) for the format.
+";
+
+pub fn init(repo: Option<PathBuf>, args: InitArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.dir.or(repo).unwrap_or_else(|| PathBuf::from("."));
+    let front = dir.join(DRAFTS_DIR).join(FRONT_FILE);
+    if front.exists() {
+        bail!(
+            "{} already exists: this folder already holds a negotiation (use `treaty check` to look at it, or give another folder)",
+            front.display()
+        );
+    }
+    let existing = git2::Repository::discover(&dir).ok();
+    if existing.is_none() {
+        // Without an identity the first commit would fail: say so before creating anything.
+        let config = git2::Config::open_default()?;
+        if config.get_string("user.name").is_err() || config.get_string("user.email").is_err() {
+            return Err(StoreError::NoIdentity.into());
+        }
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let canonical = std::fs::canonicalize(&dir)?;
+    if let Some(existing) = existing
+        && let Some(top) = existing.workdir()
+    {
+        let top = std::fs::canonicalize(top)?;
+        if top != canonical {
+            bail!(
+                "{} is inside the git repository at {}; a negotiation lives at the top of its repository: run `treaty init {}`, or choose a folder outside it",
+                canonical.display(),
+                top.display(),
+                top.display()
+            );
+        }
+    }
+    let store = Store::init(&canonical)?;
+    let head = store.head()?;
+    let files = [
+        ("drafts/treaty.md", ZERO_FRONT),
+        ("drafts/articles/objective.md", ZERO_OBJECTIVE),
+        (TIERS_FILE, ZERO_TIERS),
+        (ANNEXES_FILE, ZERO_ANNEXES),
+        ("positions/README.md", POSITIONS_README),
+    ];
+    for (path, _) in &files {
+        if store.read_file_at(head, path)?.is_some() {
+            bail!(
+                "{path} is already in the repository's history: this repository already holds (part of) a negotiation; give another folder"
+            );
+        }
+    }
+    let changes: Vec<store::Change> = files
+        .iter()
+        .map(|(p, t)| store::Change::write(*p, *t))
+        .collect();
+    let amendment = Amendment::new(
+        AmendmentKind::Insert,
+        [CHAIR],
+        [
+            "treaty",
+            "preamble",
+            "pp1",
+            "pp-agreed",
+            "part-general",
+            "objective",
+            "objective.1",
+        ],
+    )
+    .with_summary("Zero draft");
+    let outcome = store
+        .commit(&amendment, head, &changes)
+        .map_err(|e| match e {
+            StoreError::Moved { .. } => anyhow::anyhow!("{e}: run `treaty init` again"),
+            other => other.into(),
+        })?;
+    std::fs::create_dir_all(canonical.join("positions"))?;
+    out(&format!(
+        "created the negotiation in {} (commit {})",
+        canonical.display(),
+        outcome.oid
+    ));
+    for path in &outcome.kept_local_edits {
+        out(&format!(
+            "note: {path} already existed on disk and was left as it is"
+        ));
+    }
+    out(
+        "next: edit drafts/, add positions/<code>.ron for each delegation, then `treaty round start NAME` and `treaty amend ...`",
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn demo(repo: Option<PathBuf>, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let dir = match args.dir.or(repo) {
+        Some(d) => d,
+        None => tempfile::Builder::new()
+            .prefix("treaty-demo-")
+            .tempdir()
+            .context("cannot create a folder for the demo in the temporary folder")?
+            .keep(),
+    };
+    let script = demo::bundled_script()?;
+    let report = demo::build_demo(&dir, demo::bundled_sample(), &script)?;
+    let shown = std::fs::canonicalize(&report.dir).unwrap_or(report.dir.clone());
+    let d = shown.display();
+    out(&format!("built the demo negotiation in {d}"));
+    out(&format!(
+        "  {} rounds, {} amendments, {} delegations ({}); head {}",
+        report.rounds,
+        report.amendments,
+        report.delegations.len(),
+        report
+            .delegations
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+        report.head
+    ));
+    out("next:");
+    out(&format!("  treaty --repo {d} round list"));
+    out(&format!("  treaty --repo {d} log"));
+    out(&format!("  treaty --repo {d} blame observatory.2.b"));
+    out(&format!("  treaty --repo {d} stats --by-round"));
+    out(&format!("  git -C {d} log --stat"));
+    if !args.no_tui {
+        out(&format!(
+            "the workbench opens here once the terminal UI lands; until then, explore with the commands above or `cd {d}`"
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
