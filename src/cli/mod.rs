@@ -40,6 +40,8 @@ pub enum Command {
     AppliesTo(read::AppliesArgs),
     /// Convert a plain-text or Markdown treaty into the draft format.
     Import(import::ImportArgs),
+    /// Turn successive official drafts into a history: one commit per draft, clauses aligned.
+    ImportHistory(import::ImportHistoryArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -67,6 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(a) => read::show(repo, a),
         Command::AppliesTo(a) => read::applies_to(repo, a),
         Command::Import(a) => import::import(a),
+        Command::ImportHistory(a) => import::import_history(a),
     }
 }
 

@@ -13,6 +13,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod align;
+pub mod archive;
 pub mod markdown;
 pub mod plain;
 mod text;
