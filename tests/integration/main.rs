@@ -4,4 +4,5 @@ mod support;
 
 mod cli_document;
 mod drafts_roundtrip;
+mod import_cli;
 mod import_history;
