@@ -164,3 +164,45 @@ fn existing_drafts_are_not_overwritten() {
         "already exists",
     );
 }
+
+/// Real texts have typos like `(a]` and editorial marks like a lone `[`: the importer
+/// escapes the brackets that do not pair up, keeps the ones that do (in a compilation
+/// text they are the negotiation's own), and the result passes `treaty check`.
+#[test]
+fn brackets_that_do_not_pair_up_are_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "Test Convention\n\nArticle 1 - Scope\n\n\
+        1. As provided in point (a] of Article 2 [and in Article 3.\n\
+        2. States [shall][should] cooperate.\n";
+    std::fs::write(tmp.path().join("t.txt"), text).unwrap();
+    let o = treaty(tmp.path(), &["import", "t.txt", "--out", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = import::read_path(tmp.path().join("out")).unwrap();
+    let blocks = &doc.article("1").unwrap().blocks;
+    assert_eq!(
+        blocks[0],
+        import::Block::Paragraph {
+            label: Some("1".into()),
+            text: "As provided in point (a\\] of Article 2 \\[and in Article 3.".into()
+        }
+    );
+    assert_eq!(
+        blocks[1],
+        import::Block::Paragraph {
+            label: Some("2".into()),
+            text: "States [shall][should] cooperate.".into()
+        }
+    );
+    let c = treaty(tmp.path(), &["check", "out"]);
+    assert_eq!(c.status.code(), Some(0), "{}{}", stdout(&c), stderr(&c));
+    assert!(
+        stderr(&c).contains(": 0 errors, 0 warnings"),
+        "{}",
+        stderr(&c)
+    );
+    assert_same_structure(
+        &import::read_path(tmp.path().join("t.txt")).unwrap(),
+        &doc,
+        "escaped",
+    );
+}
