@@ -25,8 +25,8 @@ pub struct FmtArgs {
     pub check: bool,
 }
 
-pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let root = negotiation_root(args.dir)?;
+pub fn check(repo: Option<PathBuf>, args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let root = negotiation_root(args.dir.or(repo))?;
     let checked = Negotiation::load(&root)?;
     let mut diags = checked.diagnostics;
     diags.extend(crate::theme::ThemeSet::new(vec![root.join(THEMES_DIR)]).check(&root));
@@ -69,8 +69,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub fn fmt(args: FmtArgs) -> anyhow::Result<ExitCode> {
-    let root = negotiation_root(args.dir)?;
+pub fn fmt(repo: Option<PathBuf>, args: FmtArgs) -> anyhow::Result<ExitCode> {
+    let root = negotiation_root(args.dir.or(repo))?;
     let drafts = root.join(DRAFTS_DIR);
     let loaded = Draft::load(&drafts)?;
     // A malformed or duplicate id would get a second id on top: fix those by hand first.

@@ -36,3 +36,104 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     out(&stats.to_string());
     Ok(ExitCode::SUCCESS)
 }
+
+/// `treaty import-history --label L1 FILE1 [--date D1] --label L2 FILE2 … --dir D`.
+///
+/// The drafts are read as one list so that each `--date` belongs to the `--label` before
+/// it (clap's derived arguments do not keep that order).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  treaty import-history --label \"Zero draft\" zero.txt --date 2023-05-01 \\\n                        --label \"Chair's text\" chair.md --date 2023-11-20 --dir history"
+)]
+pub struct ImportHistoryArgs {
+    /// The drafts, oldest first, each as `--label LABEL FILE [--date YYYY-MM-DD]`, and
+    /// `--dir DIR`: a new or empty folder for the record.
+    #[arg(
+        value_name = "--label LABEL FILE [--date DATE] ... --dir DIR",
+        num_args = 1..,
+        required = true,
+        allow_hyphen_values = true,
+        trailing_var_arg = true
+    )]
+    pub drafts: Vec<String>,
+}
+
+/// Reads `--label L FILE [--date D]` groups and `--dir D` in any order.
+pub fn parse_history_args(
+    words: &[String],
+) -> anyhow::Result<(Vec<import::archive::DraftVersion>, PathBuf)> {
+    let mut versions: Vec<import::archive::DraftVersion> = Vec::new();
+    let mut dir = None;
+    let mut it = words.iter();
+    let value = |it: &mut std::slice::Iter<'_, String>, what: &str| -> anyhow::Result<String> {
+        match it.next() {
+            Some(v) if !v.starts_with("--") => Ok(v.clone()),
+            _ => anyhow::bail!("{what}"),
+        }
+    };
+    while let Some(word) = it.next() {
+        let (flag, inline) = match word.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (word.as_str(), None),
+        };
+        match flag {
+            "--label" => {
+                let label = match inline {
+                    Some(v) => v,
+                    None => value(
+                        &mut it,
+                        "--label needs a label and a file: --label \"Zero draft\" zero.txt",
+                    )?,
+                };
+                let file = value(
+                    &mut it,
+                    &format!("--label \"{label}\" needs a file after the label"),
+                )?;
+                versions.push((label, None, PathBuf::from(file)));
+            }
+            "--date" => {
+                let date = match inline {
+                    Some(v) => v,
+                    None => value(&mut it, "--date needs a date: --date 2023-05-01")?,
+                };
+                match versions.last_mut() {
+                    Some(v) if v.1.is_none() => v.1 = Some(date),
+                    Some(v) => anyhow::bail!("draft \"{}\" has two --date values", v.0),
+                    None => anyhow::bail!("--date {date} must follow the --label FILE it dates"),
+                }
+            }
+            "--dir" => {
+                let d = match inline {
+                    Some(v) => v,
+                    None => value(&mut it, "--dir needs a folder: --dir history")?,
+                };
+                dir = Some(PathBuf::from(d));
+            }
+            other => anyhow::bail!(
+                "unexpected `{other}`: give each draft as --label LABEL FILE [--date YYYY-MM-DD], and --dir DIR"
+            ),
+        }
+    }
+    let Some(dir) = dir else {
+        anyhow::bail!("give the folder for the new record with --dir DIR");
+    };
+    if versions.is_empty() {
+        anyhow::bail!("give at least one draft: --label LABEL FILE");
+    }
+    Ok((versions, dir))
+}
+
+pub fn import_history(args: ImportHistoryArgs) -> anyhow::Result<ExitCode> {
+    let (versions, dir) = parse_history_args(&args.drafts)?;
+    let report = import::archive::import_history(&versions, &dir)?;
+    out(&format!(
+        "imported {} drafts into {}",
+        report.versions.len(),
+        dir.display()
+    ));
+    for v in &report.versions {
+        out("");
+        out(&v.to_string());
+    }
+    Ok(ExitCode::SUCCESS)
+}

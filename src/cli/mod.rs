@@ -51,6 +51,8 @@ pub enum Command {
     Round(amend::RoundArgs),
     /// Build the sample negotiation with a multi-round history, and open it.
     Demo(amend::DemoArgs),
+    /// Turn successive official drafts into a history: one commit per draft, clauses aligned.
+    ImportHistory(import::ImportHistoryArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -76,8 +78,8 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let repo = cli.repo.clone();
     match cli.command {
-        Command::Check(a) => check::check(a),
-        Command::Fmt(a) => check::fmt(a),
+        Command::Check(a) => check::check(repo, a),
+        Command::Fmt(a) => check::fmt(repo, a),
         Command::Brackets(a) => read::brackets(repo, a),
         Command::Show(a) => read::show(repo, a),
         Command::AppliesTo(a) => read::applies_to(repo, a),
@@ -86,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Amend(a) => amend::amend(repo, *a),
         Command::Round(a) => amend::round(repo, a),
         Command::Demo(a) => amend::demo(repo, a),
+        Command::ImportHistory(a) => import::import_history(a),
     }
 }
 

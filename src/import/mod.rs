@@ -13,6 +13,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod align;
+pub mod archive;
 pub mod markdown;
 pub mod plain;
 mod text;
@@ -287,7 +289,63 @@ pub fn read_path(path: impl AsRef<Path>) -> Result<Imported, ImportError> {
             _ => from_plain_text(text),
         }
     };
-    parse().map_err(in_file(path))
+    let mut doc = parse().map_err(in_file(path))?;
+    escape_stray_brackets(&mut doc);
+    Ok(doc)
+}
+
+/// In a text from outside, a `[` or `]` that does not pair up (`point (a]`, a lone `[`)
+/// is a typo or an editorial mark, not unagreed text: it is escaped (`\[`, `\]`) so that
+/// the draft passes `treaty check` and still shows the same character. Brackets that do
+/// pair up are kept as they are: in a compilation text they are the negotiation's own.
+fn escape_stray_brackets(doc: &mut Imported) {
+    let fix = |text: &mut String| {
+        if !text.contains(['[', ']']) {
+            return;
+        }
+        // Escaping one bracket can change how the others pair; a few rounds settle it.
+        for _ in 0..8 {
+            let mut offsets: Vec<usize> = crate::bracket::parse(text)
+                .problems
+                .iter()
+                .filter(|p| {
+                    matches!(
+                        p.kind,
+                        crate::bracket::ProblemKind::UnclosedBracket
+                            | crate::bracket::ProblemKind::StrayBracket
+                    ) && matches!(text.as_bytes().get(p.offset), Some(b'[' | b']'))
+                })
+                .map(|p| p.offset)
+                .collect();
+            if offsets.is_empty() {
+                return;
+            }
+            offsets.sort_unstable();
+            offsets.dedup();
+            for at in offsets.into_iter().rev() {
+                text.insert(at, '\\');
+            }
+        }
+    };
+    for p in &mut doc.preamble {
+        fix(&mut p.text);
+    }
+    let blocks = doc
+        .body
+        .iter_mut()
+        .filter_map(|i| match i {
+            Item::Article(a) => Some(&mut a.blocks),
+            Item::Division { .. } => None,
+        })
+        .chain(doc.annexes.iter_mut().map(|a| &mut a.blocks));
+    for bs in blocks {
+        for b in bs {
+            match b {
+                Block::Paragraph { text, .. } | Block::Point { text, .. } => fix(text),
+                Block::Heading(_) => {}
+            }
+        }
+    }
 }
 
 /// Reads `treaty.md` in the draft format, inlining the files its include lines name.

@@ -39,7 +39,7 @@
 //! label, kind and title (for example an article number `1. 2`, or a division kind other
 //! than `Part`, `Chapter`, `Section`, `Sub-section`, `Title`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::text::{
@@ -85,24 +85,89 @@ pub fn write_draft(doc: &Imported, out_dir: impl AsRef<Path>) -> Result<ImportSt
 
 /// Renders every file: (path relative to `drafts/`, content).
 pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
-    let mut ids = Ids::default();
+    Ok(render_with(doc, &IdPlan::default())?.files)
+}
+
+/// Where a clause sits in an [`Imported`] treaty: what an [`IdPlan`] is keyed by.
+/// Indices are into `preamble`, `body`, `annexes` and an article's or annex's `blocks`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Slot {
+    Title,
+    PreambleHeading,
+    Preamble(usize),
+    Division(usize),
+    Article(usize),
+    ArticleBlock(usize, usize),
+    AnnexList,
+    Annex(usize),
+    AnnexBlock(usize, usize),
+}
+
+/// Ids chosen ahead of rendering (for example to keep a clause's id across versions of a
+/// treaty). Clauses without a fixed id get the usual derived id, never one that is fixed
+/// for another clause or reserved (used before, retired).
+#[derive(Clone, Debug, Default)]
+pub struct IdPlan {
+    pub fixed: HashMap<Slot, String>,
+    pub reserved: HashSet<String>,
+}
+
+/// One clause as rendered: where it sits, its id, and its block as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedClause {
+    pub slot: Slot,
+    pub id: String,
+    pub block: String,
+}
+
+/// [`render_with`]'s result: the files and every clause in writing order.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub files: Vec<(PathBuf, String)>,
+    pub clauses: Vec<RenderedClause>,
+}
+
+/// [`render`] with ids taken from `plan` where it fixes one.
+pub fn render_with(doc: &Imported, plan: &IdPlan) -> Result<Rendered, ImportError> {
+    let mut ids = Ids {
+        used: plan.reserved.clone(),
+        fixed: &plan.fixed,
+        taken: Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    for id in plan.fixed.values() {
+        if !super::text::is_valid_id(id) || !seen.insert(id.as_str()) {
+            return Err(ImportError::Unrepresentable {
+                what: format!("clause id `{id}`"),
+                reason: "a fixed id must be a valid id and used by one clause only",
+            });
+        }
+        ids.used.insert(id.clone());
+    }
     let mut files = Vec::new();
     let mut treaty = Vec::<String>::new();
 
     single_line("the title", &doc.title)?;
     let title = doc.title.trim();
-    let id = ids.claim("treaty");
-    treaty.push(if title.is_empty() {
+    let id = ids.id(Slot::Title, "treaty");
+    let line = if title.is_empty() {
         format!("# {{#{id}}}")
     } else {
         format!("# {} {{#{id}}}", escape_braces(title))
-    });
+    };
+    ids.record(&line);
+    treaty.push(line);
 
     if !doc.preamble.is_empty() {
-        treaty.push(format!("## Preamble {{#{}}}", ids.claim("preamble")));
+        let line = format!(
+            "## Preamble {{#{}}}",
+            ids.id(Slot::PreambleHeading, "preamble")
+        );
+        ids.record(&line);
+        treaty.push(line);
         for (i, p) in doc.preamble.iter().enumerate() {
             let what = format!("preamble paragraph {}", i + 1);
-            let id = ids.claim(&format!("pp-{}", i + 1));
+            let id = ids.id(Slot::Preamble(i), &format!("pp-{}", i + 1));
             let line = match &p.label {
                 Some(label) => {
                     single_line(&what, label)?;
@@ -110,6 +175,7 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                 }
                 None => unlabelled(&p.text, &id, &what, Context::Preamble)?,
             };
+            ids.record(&line);
             treaty.push(line);
         }
     }
@@ -130,7 +196,7 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut list: Vec<String> = Vec::new();
 
-    for item in &doc.body {
+    for (bi, item) in doc.body.iter().enumerate() {
         match item {
             Item::Division { kind, label, title } => {
                 flush_list(&mut treaty, &mut list);
@@ -146,7 +212,7 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                     Some((_, parent)) => format!("{parent}.{own}"),
                     None => own,
                 };
-                let id = ids.claim(&base);
+                let id = ids.id(Slot::Division(bi), &base);
                 stack.push((r, id.clone()));
                 let level = 2 + present.iter().position(|p| *p == r).unwrap_or(0).min(4);
                 let mut heading = format!("{kind} {label}");
@@ -160,11 +226,13 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                     division_heading(&heading, false),
                     (kind.clone(), label.clone(), trimmed(title)),
                 )?;
-                treaty.push(format!(
+                let line = format!(
                     "{} {} {{#{id}}}",
                     "#".repeat(level),
                     escape_braces(&heading)
-                ));
+                );
+                ids.record(&line);
+                treaty.push(line);
             }
             Item::Article(a) => {
                 let what = format!("Article {}", a.number);
@@ -175,7 +243,10 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                         reason: "an article needs a number",
                     });
                 }
-                let id = ids.claim(&format!("art-{}", non_empty_slug(&a.number, "x")));
+                let id = ids.id(
+                    Slot::Article(bi),
+                    &format!("art-{}", non_empty_slug(&a.number, "x")),
+                );
                 let mut heading = format!("Article {}", a.number.trim());
                 if let Some(t) = &a.title {
                     single_line(&what, t)?;
@@ -189,8 +260,11 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                 )?;
                 let rel = format!("articles/{id}.md");
                 list.push(format!("- [{}]({rel})", escape_link_text(&heading)));
-                let mut out = vec![format!("### {} {{#{id}}}", escape_braces(&heading))];
-                render_blocks(&a.blocks, &id, &what, &mut ids, &mut out, false)?;
+                let first = format!("### {} {{#{id}}}", escape_braces(&heading));
+                ids.record(&first);
+                let mut out = vec![first];
+                let slot = |k| Slot::ArticleBlock(bi, k);
+                render_blocks(&a.blocks, &id, &what, &mut ids, &mut out, false, &slot)?;
                 files.push((PathBuf::from(rel), join_blocks(&out)));
             }
         }
@@ -198,8 +272,10 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
     flush_list(&mut treaty, &mut list);
 
     if !doc.annexes.is_empty() {
-        treaty.push(format!("## Annexes {{#{}}}", ids.claim("annexes")));
-        for annex in &doc.annexes {
+        let line = format!("## Annexes {{#{}}}", ids.id(Slot::AnnexList, "annexes"));
+        ids.record(&line);
+        treaty.push(line);
+        for (ai, annex) in doc.annexes.iter().enumerate() {
             let what = format!("Annex {}", annex.label);
             single_line(&what, &annex.label)?;
             if annex.label.trim().is_empty() {
@@ -208,7 +284,10 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
                     reason: "an annex needs a label",
                 });
             }
-            let id = ids.claim(&format!("annex-{}", non_empty_slug(&annex.label, "x")));
+            let id = ids.id(
+                Slot::Annex(ai),
+                &format!("annex-{}", non_empty_slug(&annex.label, "x")),
+            );
             let mut heading = format!("Annex {}", annex.label.trim());
             if let Some(t) = &annex.title {
                 single_line(&what, t)?;
@@ -222,15 +301,21 @@ pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
             )?;
             let rel = format!("annexes/{id}.md");
             list.push(format!("- [{}]({rel})", escape_link_text(&heading)));
-            let mut out = vec![format!("### {} {{#{id}}}", escape_braces(&heading))];
-            render_blocks(&annex.blocks, &id, &what, &mut ids, &mut out, true)?;
+            let first = format!("### {} {{#{id}}}", escape_braces(&heading));
+            ids.record(&first);
+            let mut out = vec![first];
+            let slot = |k| Slot::AnnexBlock(ai, k);
+            render_blocks(&annex.blocks, &id, &what, &mut ids, &mut out, true, &slot)?;
             files.push((PathBuf::from(rel), join_blocks(&out)));
         }
         flush_list(&mut treaty, &mut list);
     }
 
     files.insert(0, (PathBuf::from("treaty.md"), join_blocks(&treaty)));
-    Ok(files)
+    Ok(Rendered {
+        files,
+        clauses: ids.taken,
+    })
 }
 
 fn trimmed(title: &Option<String>) -> Option<String> {
@@ -274,19 +359,43 @@ fn non_empty_slug(s: &str, fallback: &str) -> String {
     }
 }
 
-#[derive(Default)]
-struct Ids(HashSet<String>);
+struct Ids<'p> {
+    used: HashSet<String>,
+    fixed: &'p HashMap<Slot, String>,
+    /// Clauses given an id so far; the last one's block is filled in by `record`.
+    taken: Vec<RenderedClause>,
+}
 
-impl Ids {
-    /// `base`, or `base-2`, `base-3`… if taken.
+impl Ids<'_> {
+    /// The fixed id of `slot`, else `base`, or `base-2`, `base-3`… if taken.
+    fn id(&mut self, slot: Slot, base: &str) -> String {
+        let id = match self.fixed.get(&slot) {
+            Some(id) => id.clone(),
+            None => self.claim(base),
+        };
+        self.taken.push(RenderedClause {
+            slot,
+            id: id.clone(),
+            block: String::new(),
+        });
+        id
+    }
+
+    /// The block just written for the clause last given an id.
+    fn record(&mut self, block: &str) {
+        if let Some(last) = self.taken.last_mut() {
+            last.block = block.to_string();
+        }
+    }
+
     fn claim(&mut self, base: &str) -> String {
-        if self.0.insert(base.to_string()) {
+        if self.used.insert(base.to_string()) {
             return base.to_string();
         }
         let mut n = 2;
         loop {
             let id = format!("{base}-{n}");
-            if self.0.insert(id.clone()) {
+            if self.used.insert(id.clone()) {
                 return id;
             }
             n += 1;
@@ -301,6 +410,7 @@ fn render_blocks(
     ids: &mut Ids,
     out: &mut Vec<String>,
     in_annex: bool,
+    slot: &dyn Fn(usize) -> Slot,
 ) -> Result<(), ImportError> {
     let mut unnumbered = 0;
     let mut headings = 0;
@@ -315,14 +425,14 @@ fn render_blocks(
                 text,
             } => {
                 single_line(&what, label)?;
-                let id = ids.claim(&format!("{owner}.{}", non_empty_slug(label, "x")));
+                let id = ids.id(slot(i), &format!("{owner}.{}", non_empty_slug(label, "x")));
                 parent = id.clone();
                 letter = None;
                 labelled(&format!("{}.", label.trim()), text, &id, &what)?
             }
             Block::Paragraph { label: None, text } => {
                 unnumbered += 1;
-                let id = ids.claim(&format!("{owner}.p{unnumbered}"));
+                let id = ids.id(slot(i), &format!("{owner}.p{unnumbered}"));
                 parent = id.clone();
                 letter = None;
                 unlabelled(text, &id, &what, Context::Body)?
@@ -340,9 +450,9 @@ fn render_blocks(
                         .as_ref()
                         .is_some_and(|(prev, _)| !follows(prev, &inner));
                 let id = match (&letter, sub) {
-                    (Some((_, lid)), true) => ids.claim(&format!("{lid}.{inner_slug}")),
+                    (Some((_, lid)), true) => ids.id(slot(i), &format!("{lid}.{inner_slug}")),
                     _ => {
-                        let id = ids.claim(&format!("{parent}.{inner_slug}"));
+                        let id = ids.id(slot(i), &format!("{parent}.{inner_slug}"));
                         if inner.bytes().all(|b| b.is_ascii_alphabetic()) {
                             letter = Some((inner.clone(), id.clone()));
                         }
@@ -353,7 +463,7 @@ fn render_blocks(
             }
             Block::Heading(text) => {
                 headings += 1;
-                let id = ids.claim(&format!("{owner}.h{headings}"));
+                let id = ids.id(slot(i), &format!("{owner}.h{headings}"));
                 single_line(&what, text)?;
                 let t = text.trim();
                 let esc = if heading_needs_escape(t, in_annex) {
@@ -364,6 +474,7 @@ fn render_blocks(
                 format!("#### {esc}{} {{#{id}}}", escape_braces(t))
             }
         };
+        ids.record(&line);
         out.push(line);
     }
     Ok(())

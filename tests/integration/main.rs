@@ -8,4 +8,5 @@ mod cli_document;
 mod concurrency;
 mod drafts_roundtrip;
 mod hostile_text;
-
+mod import_cli;
+mod import_history;
