@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod annex;
 pub mod bracket;
 pub mod diag;
+pub mod diff;
 pub mod draft;
 pub mod fsutil;
 pub mod import;
@@ -17,6 +18,7 @@ pub mod position;
 pub mod ronfile;
 pub mod sanitize;
 pub mod store;
+pub mod sync;
 pub mod theme;
 pub mod tiers;
 

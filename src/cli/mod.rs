@@ -4,6 +4,7 @@
 //! drafts, positions and history inert before they reach the terminal.
 
 mod check;
+mod diff;
 mod import;
 mod read;
 
@@ -40,6 +41,10 @@ pub enum Command {
     AppliesTo(read::AppliesArgs),
     /// Convert a plain-text or Markdown treaty into the draft format.
     Import(import::ImportArgs),
+    /// Compare two versions of the text clause by clause (rounds, commits, positions, the draft).
+    Diff(diff::DiffArgs),
+    /// Fetch the other delegations' amendments, integrate them clause by clause, and push.
+    Sync(diff::SyncArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -67,6 +72,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(a) => read::show(repo, a),
         Command::AppliesTo(a) => read::applies_to(repo, a),
         Command::Import(a) => import::import(a),
+        Command::Diff(a) => diff::diff(repo, a),
+        Command::Sync(a) => diff::sync(repo, a),
     }
 }
 

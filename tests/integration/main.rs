@@ -2,5 +2,8 @@
 
 mod support;
 
+mod diff;
+mod sync;
+
 mod cli_document;
 mod drafts_roundtrip;
