@@ -489,9 +489,15 @@ pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
 
 /// Compares two versions clause by clause. With `only`, just that clause and the clauses
 /// under it (in either version).
+///
+/// Clauses whose text and title are byte-identical are never word-diffed, and with `only`
+/// nothing outside that clause's subtree is looked at, so one clause can be compared
+/// against many positions cheaply.
 pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
-    let a_keys: Vec<String> = (0..a.clauses.len()).map(|i| key(a, i)).collect();
-    let b_keys: Vec<String> = (0..b.clauses.len()).map(|i| key(b, i)).collect();
+    let (sel_a, sel_b) = selection(a, b, only);
+    let a_keys: Vec<String> = sel_a.iter().map(|&i| key(a, i)).collect();
+    let b_keys: Vec<String> = sel_b.iter().map(|&i| key(b, i)).collect();
+    // key -> position in the selection
     let a_index: HashMap<&str, usize> = a_keys
         .iter()
         .enumerate()
@@ -503,92 +509,112 @@ pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
         .map(|(i, k)| (k.as_str(), i))
         .collect();
 
-    let moved = find_moves(a, b, &a_keys, &b_keys, &a_index);
-
-    let in_scope = |draft: &Draft, keys: &[String], i: usize| -> bool {
-        match only {
-            None => true,
-            Some(id) => {
-                keys[i] == id
-                    || draft
-                        .ancestors(i)
-                        .iter()
-                        .any(|&j| draft.clauses[j].id.as_deref() == Some(id))
-            }
-        }
-    };
+    let moved = find_moves(a, b, &sel_a, &sel_b, &b_keys, &a_index);
 
     // Deleted clauses, grouped under the nearest earlier clause of `a` that survives.
     let mut deleted_after: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
     let mut last_surviving: Option<usize> = None;
-    for (ia, k) in a_keys.iter().enumerate() {
+    for (pa, k) in a_keys.iter().enumerate() {
         match b_index.get(k.as_str()) {
-            Some(&ib) => last_surviving = Some(ib),
-            None => deleted_after.entry(last_surviving).or_default().push(ia),
+            Some(&pb) => last_surviving = Some(pb),
+            None => deleted_after.entry(last_surviving).or_default().push(pa),
         }
     }
-    let deleted = |ia: usize| ClauseDiff {
-        id: a_keys[ia].clone(),
-        reference: a.reference(ia),
-        change: ClauseChange::Deleted {
-            text: content(&a.clauses[ia]),
-        },
-    };
-
-    let mut out = Vec::new();
     let emit_deleted = |anchor: Option<usize>, out: &mut Vec<ClauseDiff>| {
         if let Some(list) = deleted_after.get(&anchor) {
-            for &ia in list {
-                if in_scope(a, &a_keys, ia) {
-                    out.push(deleted(ia));
-                }
+            for &pa in list {
+                let ia = sel_a[pa];
+                out.push(ClauseDiff {
+                    id: a_keys[pa].clone(),
+                    reference: a.reference(ia),
+                    change: ClauseChange::Deleted {
+                        text: content(&a.clauses[ia]),
+                    },
+                });
             }
         }
     };
+
+    let mut out = Vec::new();
     emit_deleted(None, &mut out);
-    for (ib, k) in b_keys.iter().enumerate() {
+    for (pb, k) in b_keys.iter().enumerate() {
+        let ib = sel_b[pb];
         let cb = &b.clauses[ib];
-        let ia = a_index.get(k.as_str()).copied();
-        let scoped = in_scope(b, &b_keys, ib) || ia.is_some_and(|ia| in_scope(a, &a_keys, ia));
-        if scoped {
-            let change = match ia {
-                None => ClauseChange::Inserted { text: content(cb) },
-                Some(ia) => {
-                    let ca = &a.clauses[ia];
-                    let words = if same_content(ca, cb) {
-                        None
-                    } else {
-                        Some(word_ops(&content(ca), &content(cb)))
-                    };
-                    if moved.contains(&ib) {
-                        ClauseChange::Moved {
-                            from: a.reference(ia),
-                            to: place(b, ib),
-                            words,
-                        }
-                    } else if ca.label != cb.label {
-                        ClauseChange::Renumbered {
-                            old: ca.label.clone().unwrap_or_default(),
-                            new: cb.label.clone().unwrap_or_default(),
-                            words,
-                        }
-                    } else {
-                        match words {
-                            None => ClauseChange::Unchanged,
-                            Some(words) => ClauseChange::Changed { words },
-                        }
+        let change = match a_index.get(k.as_str()) {
+            None => ClauseChange::Inserted { text: content(cb) },
+            Some(&pa) => {
+                let ia = sel_a[pa];
+                let ca = &a.clauses[ia];
+                let words = if same_content(ca, cb) {
+                    None
+                } else {
+                    Some(word_ops(&content(ca), &content(cb)))
+                };
+                if moved.contains(&pb) {
+                    ClauseChange::Moved {
+                        from: a.reference(ia),
+                        to: place(b, ib),
+                        words,
+                    }
+                } else if ca.label != cb.label {
+                    ClauseChange::Renumbered {
+                        old: ca.label.clone().unwrap_or_default(),
+                        new: cb.label.clone().unwrap_or_default(),
+                        words,
+                    }
+                } else {
+                    match words {
+                        None => ClauseChange::Unchanged,
+                        Some(words) => ClauseChange::Changed { words },
                     }
                 }
-            };
-            out.push(ClauseDiff {
-                id: k.clone(),
-                reference: b.reference(ib),
-                change,
-            });
-        }
-        emit_deleted(Some(ib), &mut out);
+            }
+        };
+        out.push(ClauseDiff {
+            id: k.clone(),
+            reference: b.reference(ib),
+            change,
+        });
+        emit_deleted(Some(pb), &mut out);
     }
     DraftDiff { clauses: out }
+}
+
+/// The clause indices of each version to compare, in document order: everything, or the
+/// subtree of `only` in each version plus the clauses that moved in or out of it.
+fn selection(a: &Draft, b: &Draft, only: Option<&str>) -> (Vec<usize>, Vec<usize>) {
+    let Some(id) = only else {
+        return (
+            (0..a.clauses.len()).collect(),
+            (0..b.clauses.len()).collect(),
+        );
+    };
+    let sub = |d: &Draft| -> Vec<usize> {
+        d.index_of(id)
+            .map(|i| d.subtree(i).collect())
+            .unwrap_or_default()
+    };
+    let mut sel_a = sub(a);
+    let mut sel_b = sub(b);
+    let extra_b: Vec<usize> = sel_a
+        .iter()
+        .filter_map(|&i| a.clauses[i].id.as_deref())
+        .filter_map(|k| b.index_of(k))
+        .filter(|j| !sel_b.contains(j))
+        .collect();
+    let extra_a: Vec<usize> = sel_b
+        .iter()
+        .filter_map(|&i| b.clauses[i].id.as_deref())
+        .filter_map(|k| a.index_of(k))
+        .filter(|j| !sel_a.contains(j))
+        .collect();
+    sel_a.extend(extra_a);
+    sel_b.extend(extra_b);
+    sel_a.sort_unstable();
+    sel_a.dedup();
+    sel_b.sort_unstable();
+    sel_b.dedup();
+    (sel_a, sel_b)
 }
 
 /// Where clause `i` of `b` stands: after its previous sibling, or first under its parent.
@@ -604,51 +630,51 @@ fn place(b: &Draft, i: usize) -> String {
     }
 }
 
-/// Clauses of `b` (indices) that moved: under another parent, or out of order among the
-/// siblings they share with `a`.
+/// Clauses of `b` (positions in `sel_b`) that moved: under another parent, or out of
+/// order among the siblings they share with `a`.
 fn find_moves(
     a: &Draft,
     b: &Draft,
-    a_keys: &[String],
+    sel_a: &[usize],
+    sel_b: &[usize],
     b_keys: &[String],
     a_index: &HashMap<&str, usize>,
 ) -> HashSet<usize> {
     let mut moved = HashSet::new();
-    // Siblings (by parent key) in each version, restricted to clauses in both.
-    let mut b_groups: HashMap<Option<&String>, Vec<usize>> = HashMap::new();
-    for (ib, k) in b_keys.iter().enumerate() {
-        let Some(&ia) = a_index.get(k.as_str()) else {
+    // Siblings (by parent key) in b, restricted to clauses in both.
+    let mut b_groups: HashMap<Option<String>, Vec<usize>> = HashMap::new();
+    for (pb, k) in b_keys.iter().enumerate() {
+        let Some(&pa) = a_index.get(k.as_str()) else {
             continue;
         };
-        let pb = b.clauses[ib].parent.map(|p| &b_keys[p]);
-        let pa = a.clauses[ia].parent.map(|p| &a_keys[p]);
-        if pa != pb {
-            moved.insert(ib);
+        let parent_b = b.clauses[sel_b[pb]].parent.map(|p| key(b, p));
+        let parent_a = a.clauses[sel_a[pa]].parent.map(|p| key(a, p));
+        if parent_a != parent_b {
+            moved.insert(pb);
             continue;
         }
-        b_groups.entry(pb).or_default().push(ib);
+        b_groups.entry(parent_b).or_default().push(pb);
     }
     for (_, group) in b_groups {
         if group.len() < 2 {
             continue;
         }
-        // The same siblings in a's order.
-        let mut in_a: Vec<usize> = group
+        // The same siblings' positions in a, in b's order.
+        let b_order: Vec<usize> = group
             .iter()
-            .map(|&ib| a_index[b_keys[ib].as_str()])
+            .map(|&pb| a_index[b_keys[pb].as_str()])
             .collect();
-        let b_order: Vec<usize> = in_a.clone();
-        in_a.sort_unstable();
-        if in_a == b_order {
+        let mut a_order = b_order.clone();
+        a_order.sort_unstable();
+        if a_order == b_order {
             continue;
         }
         // Longest common subsequence keeps the most siblings in place; the rest moved.
-        let ops = capture_diff_slices(Algorithm::Myers, &in_a, &b_order);
-        for op in ops {
+        for op in capture_diff_slices(Algorithm::Myers, &a_order, &b_order) {
             let (tag, _, new_r) = op.as_tag_tuple();
             if tag != DiffTag::Equal {
-                for ib in new_r {
-                    moved.insert(group[ib]);
+                for i in new_r {
+                    moved.insert(group[i]);
                 }
             }
         }

@@ -232,10 +232,10 @@ fn changed_paths(
     let mut paths = Vec::new();
     for delta in diff.deltas() {
         for file in [delta.old_file(), delta.new_file()] {
-            if let Some(p) = file.path().and_then(|p| p.to_str()) {
-                if !paths.iter().any(|q: &String| q == p) {
-                    paths.push(p.to_string());
-                }
+            if let Some(p) = file.path().and_then(|p| p.to_str())
+                && !paths.iter().any(|q: &String| q == p)
+            {
+                paths.push(p.to_string());
             }
         }
     }
@@ -362,10 +362,10 @@ fn proposers(
         if !touches {
             continue;
         }
-        if amendment.proposers.is_empty() {
-            if let Ok(name) = commit.author().name() {
-                authors.push(name.to_string());
-            }
+        if amendment.proposers.is_empty()
+            && let Ok(name) = commit.author().name()
+        {
+            authors.push(name.to_string());
         }
         for p in amendment.proposers {
             if !found.contains(&p) {

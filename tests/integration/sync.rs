@@ -366,3 +366,35 @@ fn a_fast_forward_that_would_overwrite_uncommitted_edits_is_refused() {
     assert_eq!(after, before);
     assert_eq!(a.repo().state(), git2::RepositoryState::Clean);
 }
+
+#[test]
+fn treaty_sync_on_the_command_line_sends_and_takes_amendments() {
+    let n = net();
+    let a = open(&n.a, testing::EPOCH + 3600);
+    replace(
+        &n.a,
+        &a,
+        "observatory.1",
+        "The Observatory shall be an independent body.",
+        "EU",
+    );
+    let o = crate::support::treaty(&n.a, &["sync"]);
+    assert!(o.status.success(), "{}", crate::support::stderr(&o));
+    assert_eq!(
+        crate::support::stdout(&o),
+        "sent your amendments to origin\n"
+    );
+    let o = crate::support::treaty(&n.b, &["sync", "origin"]);
+    assert!(o.status.success(), "{}", crate::support::stderr(&o));
+    assert!(
+        crate::support::stdout(&o).starts_with(
+            "took the amendments from origin (1 file(s) updated: drafts/articles/observatory.md)"
+        ),
+        "{}",
+        crate::support::stdout(&o)
+    );
+    assert_eq!(
+        text_of(&n.b, "observatory.1"),
+        "The Observatory shall be an independent body."
+    );
+}
