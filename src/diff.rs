@@ -749,3 +749,50 @@ pub fn render_text(diff: &DraftDiff, all: bool) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn brackets_and_punctuation_are_tokens_of_their_own() {
+        assert_eq!(
+            tokens("[shall]/[should] act, now."),
+            [
+                "[", "shall", "]", "/", "[", "should", "]", " ", "act", ",", " ", "now", "."
+            ]
+        );
+    }
+
+    #[test]
+    fn word_ops_group_runs() {
+        assert_eq!(
+            word_ops("the [fully] consistent text", "the fully consistent text"),
+            [
+                WordOp::Equal("the ".into()),
+                WordOp::Delete("[".into()),
+                WordOp::Equal("fully".into()),
+                WordOp::Delete("]".into()),
+                WordOp::Equal(" consistent text".into()),
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn replaying_word_ops_gives_both_texts(a in "[a-c \\[\\],.]{0,40}", b in "[a-c \\[\\],.]{0,40}") {
+            let ops = word_ops(&a, &b);
+            let old: String = ops.iter().filter_map(|w| match w {
+                WordOp::Equal(t) | WordOp::Delete(t) => Some(t.as_str()),
+                WordOp::Insert(_) => None,
+            }).collect();
+            let new: String = ops.iter().filter_map(|w| match w {
+                WordOp::Equal(t) | WordOp::Insert(t) => Some(t.as_str()),
+                WordOp::Delete(_) => None,
+            }).collect();
+            prop_assert_eq!(old, a);
+            prop_assert_eq!(new, b);
+        }
+    }
+}

@@ -751,3 +751,56 @@ fn or_unknown(by: &[String]) -> String {
         by.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "### Article 1. Objective {#objective}\n\n1. One. {#objective.1}\n\n2. Two. {#objective.2}\n\n3. Three. {#objective.3}\n";
+
+    #[test]
+    fn clauses_changed_on_one_side_are_taken_and_clashes_listed() {
+        let ours = BASE
+            .replace("One.", "One, ours.")
+            .replace("Three.", "Three, ours.");
+        let theirs = BASE
+            .replace("Two.", "Two, theirs.")
+            .replace("Three.", "Three, theirs.");
+        let (text, clashes) = merge_draft_file("drafts/a.md", BASE, &ours, &theirs).unwrap();
+        assert_eq!(
+            text,
+            BASE.replace("One.", "One, ours.")
+                .replace("Two.", "Two, theirs.")
+                .replace("Three.", "Three, ours.")
+        );
+        assert_eq!(
+            clashes,
+            [(
+                "objective.3".to_string(),
+                "Three, theirs.".to_string(),
+                "Three, ours.".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn structural_changes_on_both_sides_are_refused() {
+        let ours = BASE.replace("2. Two. {#objective.2}\n\n", "");
+        let theirs = BASE.replace(
+            "3. Three. {#objective.3}\n",
+            "3. Three. {#objective.3}\n\n4. Four. {#objective.4}\n",
+        );
+        let err = merge_draft_file("drafts/a.md", BASE, &ours, &theirs).unwrap_err();
+        assert!(
+            matches!(err, SyncError::StructureConflict { .. }),
+            "{err:?}"
+        );
+        // A clause deleted on one side and amended on the other.
+        let theirs = BASE.replace("Two.", "Two, theirs.");
+        let err = merge_draft_file("drafts/a.md", BASE, &ours, &theirs).unwrap_err();
+        assert!(
+            matches!(&err, SyncError::ClauseConflict { clause, .. } if clause == "objective.2"),
+            "{err:?}"
+        );
+    }
+}
