@@ -365,3 +365,29 @@ fn an_unknown_spec_is_a_clear_error_with_a_suggestion() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_position_naming_an_unknown_clause_is_skipped_with_a_warning() {
+    let dir = sample_copy();
+    let path = dir.path().join("positions/eu.ron");
+    let ron = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        ron.replace("(clause: \"reporting.3\"", "(clause: \"reporting.9\""),
+    )
+    .unwrap();
+    let s = sources(dir.path());
+    let eu = s.resolve("EU").unwrap();
+    assert_eq!(eu.warnings.len(), 1, "{:?}", eu.warnings);
+    assert!(eu.warnings[0].contains("reporting.9"), "{:?}", eu.warnings);
+    // The rest of the position still applies; reporting.3 stays.
+    assert!(eu.draft.clause("reporting.3").is_some());
+    assert!(eu.draft.clause("other-instruments.2").is_none());
+    let o = treaty(dir.path(), &["diff", "current", "EU"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: position of EU: skipped"),
+        "{}",
+        stderr(&o)
+    );
+}
