@@ -10,6 +10,7 @@ pub mod annex;
 pub mod bracket;
 pub mod demo;
 pub mod diag;
+pub mod diff;
 pub mod draft;
 pub mod fsutil;
 pub mod import;
@@ -19,6 +20,7 @@ pub mod record;
 pub mod ronfile;
 pub mod sanitize;
 pub mod store;
+pub mod sync;
 pub mod theme;
 pub mod tiers;
 

@@ -5,6 +5,7 @@
 
 mod amend;
 mod check;
+mod diff;
 mod import;
 mod read;
 
@@ -53,6 +54,10 @@ pub enum Command {
     Demo(amend::DemoArgs),
     /// Turn successive official drafts into a history: one commit per draft, clauses aligned.
     ImportHistory(import::ImportHistoryArgs),
+    /// Compare two versions of the text clause by clause (rounds, commits, positions, the draft).
+    Diff(diff::DiffArgs),
+    /// Fetch the other delegations' amendments, integrate them clause by clause, and push.
+    Sync(diff::SyncArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -89,6 +94,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Round(a) => amend::round(repo, a),
         Command::Demo(a) => amend::demo(repo, a),
         Command::ImportHistory(a) => import::import_history(a),
+        Command::Diff(a) => diff::diff(repo, a),
+        Command::Sync(a) => diff::sync(repo, a),
     }
 }
 

@@ -1,0 +1,121 @@
+//! `treaty diff` (two versions of the text, clause by clause) and `treaty sync`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::{negotiation_root, out};
+use crate::diff::{self, Sources};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first version: `current`, a round, a delegation, a tag, `HEAD` or a commit id
+    /// (prefixes `round:`, `position:`, `commit:` force one reading).
+    pub from: String,
+    /// The second version (default: `current`).
+    #[arg(default_value = "current")]
+    pub to: String,
+    /// Only this clause and the clauses under it.
+    #[arg(long, value_name = "ID")]
+    pub clause: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also list the clauses that did not change.
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let root = negotiation_root(repo)?;
+    let sources = Sources::open(&root)?;
+    let a = sources.resolve(&args.from)?;
+    let b = sources.resolve(&args.to)?;
+    for w in a.warnings.iter().chain(&b.warnings) {
+        eprintln!("{}", crate::sanitize::inert(&format!("warning: {w}")));
+    }
+    if let Some(id) = &args.clause {
+        diff::check_clause(&a.draft, &b.draft, id)?;
+    }
+    let result = diff::compare(&a.draft, &b.draft, args.clause.as_deref());
+    match args.format {
+        Format::Json => {
+            let clauses: Vec<_> = if args.all {
+                result.clauses.iter().collect()
+            } else {
+                result.changed().collect()
+            };
+            let doc = serde_json::json!({
+                "from": a.name,
+                "to": b.name,
+                "clauses": clauses,
+            });
+            out(&serde_json::to_string_pretty(&doc)?);
+        }
+        Format::Text => {
+            out(&format!("comparing {} with {}", a.name, b.name));
+            if result.is_empty() && !args.all {
+                out("no clause differs");
+            } else {
+                let text = diff::render_text(&result, args.all);
+                out(text.trim_end());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The remote to fetch from and push to (a name such as `origin`, or a URL).
+    #[arg(default_value = "origin")]
+    pub remote: String,
+}
+
+pub fn sync(repo: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
+    use crate::store::Store;
+    use crate::sync::{self, Integration, SyncOptions};
+
+    let root = negotiation_root(repo)?;
+    let store = Store::open(&root)?;
+    let options = SyncOptions {
+        remote: args.remote.clone(),
+        ..SyncOptions::default()
+    };
+    let report = sync::sync(&store, &options)?;
+    let remote = &args.remote;
+    match &report.integration {
+        Integration::RemoteEmpty => out(&format!("{remote} had no amendments yet: sent yours")),
+        Integration::UpToDate => out(&format!("already in step with {remote}")),
+        Integration::LocalAhead => out(&format!("sent your amendments to {remote}")),
+        Integration::FastForward { files, .. } => out(&format!(
+            "took the amendments from {remote} ({} file(s) updated: {})",
+            files.len(),
+            files.join(", ")
+        )),
+        Integration::Merge {
+            commit,
+            files,
+            stacked,
+        } => {
+            out(&format!(
+                "merged your amendments with those from {remote} ({}), {} file(s) updated, and sent the result",
+                &commit.to_string()[..10],
+                files.len()
+            ));
+            for s in stacked {
+                out(&format!(
+                    "  {} was amended on both sides: now {}",
+                    s.clause, s.text
+                ));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,393 @@
+//! `treaty diff` and the diff library: rounds, moves, renumbering, positions, JSON.
+
+use std::path::Path;
+
+use treaty_workbench::amend::{self, Workspace};
+use treaty_workbench::diff::{self, ClauseChange, Sources, WordOp};
+use treaty_workbench::draft::Draft;
+use treaty_workbench::store::{self, Amendment, AmendmentKind, Store, testing};
+
+use crate::support::{sample_copy, stderr, stdout, treaty};
+
+/// Every file under `dir/sub`, as store changes (paths relative to `dir`).
+fn files_under(dir: &Path, sub: &str) -> Vec<store::Change> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.join(sub)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push(store::Change::write(rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+/// The sample negotiation recorded in a fresh repository, with round `r1` started.
+fn recorded_sample() -> (tempfile::TempDir, Store) {
+    let dir = sample_copy();
+    testing::init_repo(dir.path());
+    let store = Store::init_with_clock(dir.path(), testing::test_clock()).unwrap();
+    let mut changes = files_under(dir.path(), "drafts");
+    changes.extend(files_under(dir.path(), "positions"));
+    let zero = Amendment::new(AmendmentKind::Insert, ["Chair"], Vec::<String>::new())
+        .with_summary("Zero draft");
+    let head = store.head().unwrap();
+    store.commit(&zero, head, &changes).unwrap();
+    store.start_round("r1", "First reading").unwrap();
+    (dir, store)
+}
+
+/// Applies `change` to the work tree's draft and records it as `by`.
+fn amend(dir: &Path, store: &Store, change: amend::Change, by: &str) {
+    let draft = Draft::load(&dir.join("drafts")).unwrap().draft;
+    let mut ws = Workspace {
+        draft,
+        tiers: std::fs::read_to_string(dir.join("drafts/tiers.ron")).ok(),
+        annexes: std::fs::read_to_string(dir.join("drafts/annexes.ron")).ok(),
+    };
+    let edit = ws.apply(&change).unwrap();
+    let changes: Vec<store::Change> = edit
+        .files
+        .iter()
+        .map(|(path, content)| match content {
+            Some(t) => store::Change::write(path.clone(), t.clone()),
+            None => store::Change::delete(path.clone()),
+        })
+        .collect();
+    let amendment =
+        Amendment::new(change.kind(), [by], edit.clauses.clone()).with_summary(change.describe());
+    let head = store.head().unwrap();
+    let outcome = store.commit(&amendment, head, &changes).unwrap();
+    assert!(outcome.kept_local_edits.is_empty() && outcome.sync_failures.is_empty());
+}
+
+fn sources(dir: &Path) -> Sources {
+    Sources::open(dir).unwrap()
+}
+
+#[test]
+fn diff_of_two_rounds_shows_exactly_the_changed_clauses_word_by_word() {
+    let (dir, store) = recorded_sample();
+    let before = Draft::load(&dir.path().join("drafts")).unwrap().draft;
+    let old = before.clause("observatory.2.c").unwrap().text.clone();
+    let new = old.replacen("support", "strengthen", 1);
+    assert_ne!(old, new);
+    amend(
+        dir.path(),
+        &store,
+        amend::Change::Replace {
+            clause: "observatory.2.c".into(),
+            text: new.clone(),
+        },
+        "EU",
+    );
+    amend(
+        dir.path(),
+        &store,
+        amend::Change::LiftBrackets {
+            clause: "objective.1".into(),
+            group: Some(0),
+        },
+        "Chair",
+    );
+    store.start_round("r2", "Second reading").unwrap();
+
+    let s = sources(dir.path());
+    let a = s.resolve("r1").unwrap();
+    let b = s.resolve("round:r2").unwrap();
+    let d = diff::compare(&a.draft, &b.draft, None);
+    let changed: Vec<&str> = d.changed().map(|c| c.id.as_str()).collect();
+    assert_eq!(changed, ["objective.1", "observatory.2.c"]);
+
+    let obs = d.changed().find(|c| c.id == "observatory.2.c").unwrap();
+    assert_eq!(obs.reference, "Article 15, paragraph 2, point (c)");
+    let ClauseChange::Changed { words } = &obs.change else {
+        panic!("expected a change, got {:?}", obs.change)
+    };
+    let edits: Vec<&WordOp> = words
+        .iter()
+        .filter(|w| !matches!(w, WordOp::Equal(_)))
+        .collect();
+    assert_eq!(
+        edits,
+        [
+            &WordOp::Delete("support".into()),
+            &WordOp::Insert("strengthen".into())
+        ]
+    );
+    // Replaying the operations reproduces both texts.
+    let old_again: String = words
+        .iter()
+        .filter_map(|w| match w {
+            WordOp::Equal(t) | WordOp::Delete(t) => Some(t.as_str()),
+            WordOp::Insert(_) => None,
+        })
+        .collect();
+    let new_again: String = words
+        .iter()
+        .filter_map(|w| match w {
+            WordOp::Equal(t) | WordOp::Insert(t) => Some(t.as_str()),
+            WordOp::Delete(_) => None,
+        })
+        .collect();
+    assert_eq!((old_again, new_again), (old, new));
+
+    // Lifting a bracket shows as the removal of `[` and `]` only.
+    let obj = d.changed().find(|c| c.id == "objective.1").unwrap();
+    let ClauseChange::Changed { words } = &obj.change else {
+        panic!("expected a change, got {:?}", obj.change)
+    };
+    let removed: Vec<&WordOp> = words
+        .iter()
+        .filter(|w| !matches!(w, WordOp::Equal(_)))
+        .collect();
+    assert_eq!(
+        removed,
+        [&WordOp::Delete("[".into()), &WordOp::Delete("]".into())]
+    );
+
+    // HEAD is r2, and `--clause` narrows the comparison.
+    let only = diff::compare(
+        &a.draft,
+        &s.resolve("HEAD").unwrap().draft,
+        Some("observatory"),
+    );
+    let ids: Vec<&str> = only.changed().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["observatory.2.c"]);
+
+    let o = treaty(dir.path(), &["diff", "r1", "r2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Article 15, paragraph 2, point (c) (observatory.2.c): changed\n"),
+        "{text}"
+    );
+    assert!(text.contains("[-support-]{+strengthen+}"), "{text}");
+    assert!(!text.contains("observatory.2.b"), "{text}");
+}
+
+#[test]
+fn a_moved_article_is_one_move_and_renumbering_is_renumbering() {
+    let (dir, store) = recorded_sample();
+    amend(
+        dir.path(),
+        &store,
+        amend::Change::Move {
+            clause: "principles".into(),
+            after: "objective".into(),
+        },
+        "Chair",
+    );
+    amend(
+        dir.path(),
+        &store,
+        amend::Change::Renumber {
+            clause: "observatory.2.c".into(),
+            label: "(c bis)".into(),
+        },
+        "Chair",
+    );
+    let s = sources(dir.path());
+    let a = s.resolve("r1").unwrap();
+    let b = s.resolve("current").unwrap();
+    let d = diff::compare(&a.draft, &b.draft, None);
+    let changed: Vec<(&str, &ClauseChange)> =
+        d.changed().map(|c| (c.id.as_str(), &c.change)).collect();
+    assert_eq!(changed.len(), 2, "{changed:#?}");
+    assert_eq!(
+        changed[0],
+        (
+            "principles",
+            &ClauseChange::Moved {
+                from: "Article 4".into(),
+                to: "after Article 1".into(),
+                words: None
+            }
+        )
+    );
+    assert_eq!(
+        changed[1],
+        (
+            "observatory.2.c",
+            &ClauseChange::Renumbered {
+                old: "(c)".into(),
+                new: "(c bis)".into(),
+                words: None
+            }
+        )
+    );
+    let o = treaty(dir.path(), &["diff", "r1", "current"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(principles): moved from Article 4 to after Article 1"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn diff_current_with_a_delegation_shows_its_replacements_deletions_and_inserts() {
+    let (dir, _store) = recorded_sample();
+    let s = sources(dir.path());
+    let eu = s.negotiation.position("EU").unwrap().clone();
+    let a = s.resolve("current").unwrap();
+    let b = s.resolve("EU").unwrap();
+    assert!(b.warnings.is_empty(), "{:?}", b.warnings);
+    let d = diff::compare(&a.draft, &b.draft, None);
+    for stance in &eu.clauses {
+        let got = d.clauses.iter().find(|c| c.id == stance.clause).unwrap();
+        let expected = match &stance.stance {
+            treaty_workbench::position::Stance::Keep => "unchanged",
+            treaty_workbench::position::Stance::Replace(_)
+            | treaty_workbench::position::Stance::Bracket => "changed",
+            treaty_workbench::position::Stance::Delete => "deleted",
+        };
+        assert_eq!(got.change.word(), expected, "{}", stance.clause);
+        if let treaty_workbench::position::Stance::Replace(text) = &stance.stance {
+            let ClauseChange::Changed { words } = &got.change else {
+                unreachable!()
+            };
+            let new: String = words
+                .iter()
+                .filter_map(|w| match w {
+                    WordOp::Equal(t) | WordOp::Insert(t) => Some(t.as_str()),
+                    WordOp::Delete(_) => None,
+                })
+                .collect();
+            assert_eq!(&new, text);
+        }
+    }
+    let inserted: Vec<String> = d
+        .changed()
+        .filter_map(|c| match &c.change {
+            ClauseChange::Inserted { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let expected: Vec<String> = eu.inserts.iter().map(|i| i.text.clone()).collect();
+    assert_eq!(inserted, expected);
+    // Every other clause is unchanged.
+    let stated: Vec<&str> = eu.clauses.iter().map(|c| c.clause.as_str()).collect();
+    for c in d.changed() {
+        let is_insert = matches!(c.change, ClauseChange::Inserted { .. });
+        let under_deleted = matches!(c.change, ClauseChange::Deleted { .. })
+            && stated.iter().any(|s| c.id.starts_with(&format!("{s}.")));
+        assert!(
+            is_insert || under_deleted || stated.contains(&c.id.as_str()),
+            "{} changed",
+            c.id
+        );
+    }
+}
+
+#[test]
+fn json_output_parses_and_matches_the_library() {
+    let (dir, store) = recorded_sample();
+    let old = Draft::load(&dir.path().join("drafts"))
+        .unwrap()
+        .draft
+        .clause("scope.1")
+        .unwrap()
+        .text
+        .clone();
+    amend(
+        dir.path(),
+        &store,
+        amend::Change::Replace {
+            clause: "scope.1".into(),
+            text: format!("{old} Amended."),
+        },
+        "USA",
+    );
+    amend(
+        dir.path(),
+        &store,
+        amend::Change::Delete {
+            clause: "reporting.3".into(),
+        },
+        "EU",
+    );
+    let o = treaty(dir.path(), &["diff", "r1", "HEAD", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let s = sources(dir.path());
+    let d = diff::compare(
+        &s.resolve("r1").unwrap().draft,
+        &s.resolve("HEAD").unwrap().draft,
+        None,
+    );
+    let expected: Vec<serde_json::Value> = d
+        .changed()
+        .map(|c| serde_json::to_value(c).unwrap())
+        .collect();
+    assert_eq!(v["clauses"], serde_json::Value::Array(expected));
+    let kinds: Vec<(&str, &str)> = v["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("scope.1", "changed"), ("reporting.3", "deleted")]);
+    assert_eq!(
+        v["clauses"][0]["words"].as_array().unwrap().last().unwrap(),
+        &serde_json::json!({"insert": " Amended."})
+    );
+}
+
+#[test]
+fn an_unknown_spec_is_a_clear_error_with_a_suggestion() {
+    let (dir, _store) = recorded_sample();
+    let err = sources(dir.path()).resolve("r11").unwrap_err().to_string();
+    assert!(err.contains("`r11` names no version of the text"), "{err}");
+    assert!(err.contains("a round (r1)"), "{err}");
+    assert!(err.contains("did you mean `r1`?"), "{err}");
+    let o = treaty(dir.path(), &["diff", "current", "position:EUU"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("there is no position for delegation `EUU`: did you mean `EU`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = treaty(dir.path(), &["diff", "r1", "--clause", "observatry"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `observatory`?"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_position_naming_an_unknown_clause_is_skipped_with_a_warning() {
+    let dir = sample_copy();
+    let path = dir.path().join("positions/eu.ron");
+    let ron = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        ron.replace("(clause: \"reporting.3\"", "(clause: \"reporting.9\""),
+    )
+    .unwrap();
+    let s = sources(dir.path());
+    let eu = s.resolve("EU").unwrap();
+    assert_eq!(eu.warnings.len(), 1, "{:?}", eu.warnings);
+    assert!(eu.warnings[0].contains("reporting.9"), "{:?}", eu.warnings);
+    // The rest of the position still applies; reporting.3 stays.
+    assert!(eu.draft.clause("reporting.3").is_some());
+    assert!(eu.draft.clause("other-instruments.2").is_none());
+    let o = treaty(dir.path(), &["diff", "current", "EU"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: position of EU: skipped"),
+        "{}",
+        stderr(&o)
+    );
+}
