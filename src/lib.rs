@@ -11,6 +11,7 @@ pub mod bracket;
 pub mod diag;
 pub mod draft;
 pub mod fsutil;
+pub mod history;
 pub mod import;
 pub mod negotiation;
 pub mod position;

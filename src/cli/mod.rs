@@ -4,6 +4,7 @@
 //! drafts, positions and history inert before they reach the terminal.
 
 mod check;
+mod history;
 mod import;
 mod read;
 
@@ -40,6 +41,16 @@ pub enum Command {
     AppliesTo(read::AppliesArgs),
     /// Convert a plain-text or Markdown treaty into the draft format.
     Import(import::ImportArgs),
+    /// The amendments, newest first, filtered by clause, delegation, round or kind.
+    Log(history::LogArgs),
+    /// Every version of one clause, followed through renumbering and moves.
+    History(history::ClauseHistoryArgs),
+    /// Each word and bracket group of a clause with the amendment that introduced it.
+    Blame(history::BlameArgs),
+    /// Step through the amendments, printing what each changed.
+    Replay(history::ReplayArgs),
+    /// Bracket groups, alternatives, options and placeholders where each round opened.
+    Stats(history::StatsArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -67,6 +78,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(a) => read::show(repo, a),
         Command::AppliesTo(a) => read::applies_to(repo, a),
         Command::Import(a) => import::import(a),
+        Command::Log(a) => history::log(repo, a),
+        Command::History(a) => history::clause_history(repo, a),
+        Command::Blame(a) => history::blame(repo, a),
+        Command::Replay(a) => history::replay(repo, a),
+        Command::Stats(a) => history::stats(repo, a),
     }
 }
 
