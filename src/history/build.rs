@@ -6,9 +6,8 @@
 //! from scratch.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
-use git2::{ObjectType, Oid, Repository, Sort};
+use git2::{Oid, Repository, Sort};
 
 use super::{
     BracketCounts, ClauseChange, ClauseVersion, HistoryError, LayoutItem, Record, TextState,
@@ -44,7 +43,7 @@ pub(super) fn extend(
     records: &mut Vec<Record>,
     state: &mut TextState,
 ) -> Result<(), HistoryError> {
-    let mut parsed: HashMap<Oid, ParsedFile> = HashMap::new();
+    let mut parsed: HashMap<(Oid, String), ParsedFile> = HashMap::new();
     for &oid in commits {
         let record = step(store, oid, state, &mut parsed)?;
         state.apply(&record);
@@ -69,7 +68,7 @@ fn step(
     store: &Store,
     oid: Oid,
     state: &TextState,
-    cache: &mut HashMap<Oid, ParsedFile>,
+    cache: &mut HashMap<(Oid, String), ParsedFile>,
 ) -> Result<Record, HistoryError> {
     let repo = store.repo();
     let commit = repo.find_commit(oid)?;
@@ -90,36 +89,62 @@ fn step(
         layout: None,
     };
 
-    // The new clause lists of every draft file this commit touched.
-    let mut new_files: Vec<(String, Option<ParsedFile>)> = Vec::new();
-    for path in store.changed_paths(oid)? {
-        let Some(rel) = path.strip_prefix(DRAFTS) else {
-            continue;
-        };
-        if !rel.ends_with(".md") || !includable(rel) {
-            continue;
-        }
-        let parsed = match tree.get_path(Path::new(&path)) {
-            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => {
-                let blob_id = entry.id();
-                match cache.get(&blob_id) {
-                    Some(p) => Some(p.clone()),
-                    None => {
-                        let blob = repo.find_blob(blob_id)?;
-                        let text = String::from_utf8_lossy(blob.content());
-                        let p = if rel == FRONT_FILE {
-                            parse_front(&text)
-                        } else {
-                            parse_file(rel, &text)
-                        };
-                        cache.insert(blob_id, p.clone());
-                        Some(p)
+    // The new clause lists of every draft file this commit touched, from git's tree diff
+    // against the first parent (blob ids straight from the deltas).
+    let parent_tree = match commit.parent_ids().next() {
+        Some(p) => Some(repo.find_commit(p)?.tree()?),
+        None => None,
+    };
+    let mut opts = git2::DiffOptions::new();
+    opts.pathspec(DRAFTS);
+    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    let mut touched: Vec<(String, Option<Oid>)> = Vec::new();
+    for delta in diff.deltas() {
+        for (file, exists) in [
+            (delta.old_file(), false),
+            (delta.new_file(), delta.status() != git2::Delta::Deleted),
+        ] {
+            let Some(path) = file.path().map(|p| p.to_string_lossy().replace('\\', "/")) else {
+                continue;
+            };
+            let Some(rel) = path.strip_prefix(DRAFTS) else {
+                continue;
+            };
+            if !rel.ends_with(".md") || !includable(rel) {
+                continue;
+            }
+            let blob = (exists && file.mode() != git2::FileMode::Tree).then(|| file.id());
+            match touched.iter_mut().find(|(r, _)| r == rel) {
+                Some(slot) => {
+                    if blob.is_some() {
+                        slot.1 = blob;
                     }
                 }
+                None => touched.push((rel.to_string(), blob)),
             }
-            _ => None,
+        }
+    }
+    touched.sort();
+    let mut new_files: Vec<(String, Option<ParsedFile>)> = Vec::new();
+    for (rel, blob) in touched {
+        let parsed = match blob {
+            Some(blob_id) => match cache.get(&(blob_id, rel.clone())) {
+                Some(p) => Some(p.clone()),
+                None => {
+                    let blob = repo.find_blob(blob_id)?;
+                    let text = String::from_utf8_lossy(blob.content());
+                    let p = if rel == FRONT_FILE {
+                        parse_front(&text)
+                    } else {
+                        parse_file(&rel, &text)
+                    };
+                    cache.insert((blob_id, rel.clone()), p.clone());
+                    Some(p)
+                }
+            },
+            None => None,
         };
-        new_files.push((rel.to_string(), parsed));
+        new_files.push((rel, parsed));
     }
     if new_files.is_empty() {
         return Ok(record);
