@@ -13,6 +13,7 @@ pub mod diag;
 pub mod diff;
 pub mod draft;
 pub mod fsutil;
+pub mod history;
 pub mod import;
 pub mod negotiation;
 pub mod position;

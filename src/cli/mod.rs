@@ -6,6 +6,7 @@
 mod amend;
 mod check;
 mod diff;
+mod history;
 mod import;
 mod read;
 
@@ -58,6 +59,16 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Fetch the other delegations' amendments, integrate them clause by clause, and push.
     Sync(diff::SyncArgs),
+    /// The amendments, newest first, filtered by clause, delegation, round or kind.
+    Log(history::LogArgs),
+    /// Every version of one clause, followed through renumbering and moves.
+    History(history::ClauseHistoryArgs),
+    /// Each word and bracket group of a clause with the amendment that introduced it.
+    Blame(history::BlameArgs),
+    /// Step through the amendments, printing what each changed.
+    Replay(history::ReplayArgs),
+    /// Bracket groups, alternatives, options and placeholders where each round opened.
+    Stats(history::StatsArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -96,6 +107,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportHistory(a) => import::import_history(a),
         Command::Diff(a) => diff::diff(repo, a),
         Command::Sync(a) => diff::sync(repo, a),
+        Command::Log(a) => history::log(repo, a),
+        Command::History(a) => history::clause_history(repo, a),
+        Command::Blame(a) => history::blame(repo, a),
+        Command::Replay(a) => history::replay(repo, a),
+        Command::Stats(a) => history::stats(repo, a),
     }
 }
 

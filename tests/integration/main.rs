@@ -8,6 +8,7 @@ mod cli_document;
 mod concurrency;
 mod diff;
 mod drafts_roundtrip;
+mod history;
 mod hostile_text;
 mod import_cli;
 mod import_history;

@@ -1,0 +1,364 @@
+//! Building the history index: walk the first-parent line oldest first, parse only the
+//! draft files each commit changed, and record the clause versions that changed.
+//!
+//! The builder's state is exactly the fold of the records it has produced
+//! ([`TextState::apply`]), so an index extended incrementally is the same as one built
+//! from scratch.
+
+use std::collections::{HashMap, HashSet};
+
+use git2::{Oid, Repository, Sort};
+
+use super::{
+    BracketCounts, ClauseChange, ClauseVersion, HistoryError, LayoutItem, Record, TextState,
+};
+use crate::bracket::{self, RefLabels};
+use crate::draft::{ClauseKind, Draft, DraftFile, FRONT_FILE};
+use crate::store::{Amendment, Store};
+
+/// Draft files live under this folder of the repository.
+const DRAFTS: &str = "drafts/";
+
+/// The commits on the first-parent line from `head`, oldest first, after `since`
+/// (exclusive) when given.
+pub(super) fn first_parent_line(
+    repo: &Repository,
+    head: Oid,
+    since: Option<Oid>,
+) -> Result<Vec<Oid>, git2::Error> {
+    let mut walk = repo.revwalk()?;
+    walk.simplify_first_parent()?;
+    walk.set_sorting(Sort::REVERSE)?;
+    walk.push(head)?;
+    if let Some(since) = since {
+        walk.hide(since)?;
+    }
+    walk.collect()
+}
+
+/// Extends `records` (whose fold is `state`) with one record per commit in `commits`.
+pub(super) fn extend(
+    store: &Store,
+    commits: &[Oid],
+    records: &mut Vec<Record>,
+    state: &mut TextState,
+) -> Result<(), HistoryError> {
+    let mut parsed: HashMap<(Oid, String), ParsedFile> = HashMap::new();
+    for &oid in commits {
+        let record = step(store, oid, state, &mut parsed)?;
+        state.apply(&record);
+        records.push(record);
+        // Blobs are rarely shared between distant commits; keep the cache small.
+        if parsed.len() > 4096 {
+            parsed.clear();
+        }
+    }
+    Ok(())
+}
+
+/// One draft file, parsed: its clauses (with ids) in order and, for `treaty.md`, the
+/// layout of clauses and includes.
+#[derive(Clone)]
+struct ParsedFile {
+    clauses: Vec<ClauseVersion>,
+    layout: Option<Vec<LayoutItem>>,
+}
+
+fn step(
+    store: &Store,
+    oid: Oid,
+    state: &TextState,
+    cache: &mut HashMap<(Oid, String), ParsedFile>,
+) -> Result<Record, HistoryError> {
+    let repo = store.repo();
+    let commit = repo.find_commit(oid)?;
+    let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+    let amendment = Amendment::parse(&message);
+    let author = commit.author();
+    let tree = commit.tree()?;
+    let mut record = Record {
+        oid: oid.to_string(),
+        amendment,
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        time: author.when().seconds(),
+        offset_minutes: author.when().offset_minutes(),
+        summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+        changes: Vec::new(),
+        files: Vec::new(),
+        layout: None,
+    };
+
+    // The new clause lists of every draft file this commit touched, from git's tree diff
+    // against the first parent (blob ids straight from the deltas).
+    let parent_tree = match commit.parent_ids().next() {
+        Some(p) => Some(repo.find_commit(p)?.tree()?),
+        None => None,
+    };
+    let mut opts = git2::DiffOptions::new();
+    opts.pathspec(DRAFTS);
+    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    let mut touched: Vec<(String, Option<Oid>)> = Vec::new();
+    for delta in diff.deltas() {
+        for (file, exists) in [
+            (delta.old_file(), false),
+            (delta.new_file(), delta.status() != git2::Delta::Deleted),
+        ] {
+            let Some(path) = file.path().map(|p| p.to_string_lossy().replace('\\', "/")) else {
+                continue;
+            };
+            let Some(rel) = path.strip_prefix(DRAFTS) else {
+                continue;
+            };
+            if !rel.ends_with(".md") || !includable(rel) {
+                continue;
+            }
+            let blob = (exists && file.mode() != git2::FileMode::Tree).then(|| file.id());
+            match touched.iter_mut().find(|(r, _)| r == rel) {
+                Some(slot) => {
+                    if blob.is_some() {
+                        slot.1 = blob;
+                    }
+                }
+                None => touched.push((rel.to_string(), blob)),
+            }
+        }
+    }
+    touched.sort();
+    let mut new_files: Vec<(String, Option<ParsedFile>)> = Vec::new();
+    for (rel, blob) in touched {
+        let parsed = match blob {
+            Some(blob_id) => match cache.get(&(blob_id, rel.clone())) {
+                Some(p) => Some(p.clone()),
+                None => {
+                    let blob = repo.find_blob(blob_id)?;
+                    let text = String::from_utf8_lossy(blob.content());
+                    let p = if rel == FRONT_FILE {
+                        parse_front(&text)
+                    } else {
+                        parse_file(&rel, &text)
+                    };
+                    cache.insert((blob_id, rel.clone()), p.clone());
+                    Some(p)
+                }
+            },
+            None => None,
+        };
+        new_files.push((rel, parsed));
+    }
+    if new_files.is_empty() {
+        return Ok(record);
+    }
+
+    // Every clause version the changed files now hold, by id (first one wins on a
+    // duplicate id).
+    let mut incoming: Vec<ClauseVersion> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (_, parsed) in &new_files {
+        for c in parsed.iter().flat_map(|p| &p.clauses) {
+            if seen.insert(c.id.clone()) {
+                incoming.push(c.clone());
+            }
+        }
+    }
+    let layout = new_files
+        .iter()
+        .find(|(rel, _)| rel == FRONT_FILE)
+        .map(|(_, p)| {
+            p.as_ref()
+                .and_then(|p| p.layout.clone())
+                .unwrap_or_default()
+        });
+
+    // Which division each included file sits in, with the new front file if it changed.
+    let kind_of = |id: &str| -> Option<String> {
+        incoming
+            .iter()
+            .find(|c| c.id == id)
+            .or_else(|| state.clauses.get(id))
+            .map(|c| c.kind.clone())
+    };
+    let containers = containers(layout.as_deref().unwrap_or(&state.layout), kind_of);
+    for c in &mut incoming {
+        if c.file != FRONT_FILE && c.parent.is_none() && is_top_kind(&c.kind) {
+            c.parent = containers.get(&c.file).cloned().flatten();
+        }
+    }
+    // An article moved in treaty.md: its heading now sits under another division.
+    if layout.is_some() {
+        let changed: HashSet<&str> = new_files.iter().map(|(r, _)| r.as_str()).collect();
+        for (file, container) in &containers {
+            if changed.contains(file.as_str()) {
+                continue;
+            }
+            for id in state.files.get(file).into_iter().flatten() {
+                if let Some(c) = state.clauses.get(id)
+                    && is_top_kind(&c.kind)
+                    && c.file == *file
+                    && c.parent != *container
+                    && seen.insert(id.clone())
+                {
+                    let mut moved = c.clone();
+                    moved.parent = container.clone();
+                    incoming.push(moved);
+                }
+            }
+        }
+    }
+
+    let named: HashSet<&str> = record
+        .amendment
+        .iter()
+        .flat_map(|a| a.clauses.iter().map(String::as_str))
+        .collect();
+    for c in incoming {
+        let changed = match state.clauses.get(&c.id) {
+            None => true,
+            Some(old) => !old.same_content(&c) || (named.contains(c.id.as_str()) && old != &c),
+        };
+        if changed {
+            record.changes.push(ClauseChange {
+                id: c.id.clone(),
+                after: Some(c),
+            });
+        }
+    }
+    // Clauses that left their file and are in no changed file now: deleted.
+    for (rel, _) in &new_files {
+        for id in state.files.get(rel).into_iter().flatten() {
+            if !seen.contains(id) && state.clauses.contains_key(id) {
+                record.changes.push(ClauseChange {
+                    id: id.clone(),
+                    after: None,
+                });
+                seen.insert(id.clone());
+            }
+        }
+    }
+    record.files = new_files
+        .into_iter()
+        .map(|(rel, p)| {
+            (
+                rel,
+                p.map(|p| p.clauses.into_iter().map(|c| c.id).collect()),
+            )
+        })
+        .collect();
+    record.layout = layout;
+    Ok(record)
+}
+
+/// Whether `rel` could be named by an include line of treaty.md (the front file itself
+/// counts).
+fn includable(rel: &str) -> bool {
+    !rel.is_empty() && !rel.contains(char::is_whitespace) && !rel.contains(['(', ')', '\\'])
+}
+
+fn is_top_kind(kind: &str) -> bool {
+    kind == ClauseKind::Article.as_str() || kind == ClauseKind::Annex.as_str()
+}
+
+/// For each included file, the id of the division (or preamble) it is included under.
+pub(super) fn containers(
+    layout: &[LayoutItem],
+    kind_of: impl Fn(&str) -> Option<String>,
+) -> HashMap<String, Option<String>> {
+    let mut out = HashMap::new();
+    let mut container: Option<String> = None;
+    for item in layout {
+        match item {
+            LayoutItem::Clause(id) => {
+                if let Some(kind) = kind_of(id)
+                    && kind != ClauseKind::Title.as_str()
+                    && !kind_has_text(&kind)
+                {
+                    container = Some(id.clone());
+                }
+            }
+            LayoutItem::Include(file) => {
+                out.insert(file.clone(), container.clone());
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn kind_has_text(kind: &str) -> bool {
+    [
+        ClauseKind::PreambleParagraph,
+        ClauseKind::Paragraph,
+        ClauseKind::Point,
+    ]
+    .iter()
+    .any(|k| k.as_str() == kind)
+}
+
+/// The clauses of `draft`'s file `file` that have ids, in order.
+fn versions(draft: &Draft, file: usize, path: &str) -> Vec<ClauseVersion> {
+    let refs = RefLabels::scan(&draft.files[file].text());
+    let mut out = Vec::new();
+    for (i, c) in draft.clauses.iter().enumerate() {
+        if c.file != file {
+            continue;
+        }
+        let Some(id) = &c.id else { continue };
+        let parent = c.parent.and_then(|p| draft.clauses[p].id.clone());
+        let article = draft
+            .article_of(i)
+            .and_then(|a| draft.clauses[a].id.clone());
+        out.push(ClauseVersion {
+            id: id.clone(),
+            kind: c.kind.as_str().to_string(),
+            label: c.label.clone(),
+            title: c.title.clone(),
+            text: c.text.clone(),
+            parent,
+            article,
+            file: path.to_string(),
+            position: out.len() as u32,
+            brackets: if c.kind.has_text() {
+                BracketCounts::from_stats(&bracket::parse_with(&c.text, &refs).stats())
+            } else {
+                BracketCounts::default()
+            },
+        });
+    }
+    out
+}
+
+fn parse_front(text: &str) -> ParsedFile {
+    let mut draft = Draft::default();
+    draft.files = vec![DraftFile::parse(FRONT_FILE, text)];
+    draft.rebuild(&mut Vec::new());
+    let clauses = versions(&draft, 0, FRONT_FILE);
+    let by_block: HashMap<usize, &str> = draft
+        .clauses
+        .iter()
+        .filter_map(|c| c.id.as_deref().map(|id| (c.block, id)))
+        .collect();
+    let mut layout = Vec::new();
+    for (bi, b) in draft.files[0].blocks.iter().enumerate() {
+        if let crate::draft::BlockKind::Include { target } = &b.kind {
+            layout.push(LayoutItem::Include(target.clone()));
+        } else if let Some(id) = by_block.get(&bi) {
+            layout.push(LayoutItem::Clause(id.to_string()));
+        }
+    }
+    ParsedFile {
+        clauses,
+        layout: Some(layout),
+    }
+}
+
+fn parse_file(rel: &str, text: &str) -> ParsedFile {
+    let mut draft = Draft::default();
+    draft.files = vec![
+        DraftFile::parse(FRONT_FILE, &format!("- [{rel}]({rel})\n")),
+        DraftFile::parse(rel, text),
+    ];
+    draft.rebuild(&mut Vec::new());
+    ParsedFile {
+        clauses: versions(&draft, 1, rel),
+        layout: None,
+    }
+}

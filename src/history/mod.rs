@@ -1,0 +1,657 @@
+//! Reading the negotiation's history: the log of amendments, every version of a clause,
+//! who introduced each word (blame), a step-by-step replay and bracket counts per round.
+//!
+//! Everything reads one persistent index of clause versions per amendment, kept under
+//! `.git/treaty/` (never in the work tree) and keyed by the commit it was built up to.
+//! [`History::open`] builds it on first use, extends it incrementally when the branch has
+//! only grown, and rebuilds it silently when it is missing, stale or unreadable. A warm
+//! open reads one file; clause history and blame never touch git.
+
+mod blame;
+mod build;
+mod store_file;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use blame::{Blame, BlameGroup, BlameWord, DeletedWord, WordChange, word_changes};
+
+use crate::bracket::Stats;
+use crate::store::{Amendment, LogFilter, Oid, Store, StoreError};
+
+/// Why history could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read the record's history: {0}")]
+    Git(#[from] git2::Error),
+    #[error("no clause `{id}` appears anywhere in the history{}", suggestion(.suggest))]
+    UnknownClause { id: String, suggest: Option<String> },
+    #[error("no round `{name}` in this record{}", known_rounds(.known))]
+    UnknownRound { name: String, known: Vec<String> },
+}
+
+fn suggestion(s: &Option<String>) -> String {
+    s.as_ref()
+        .map(|s| format!(": did you mean `{s}`?"))
+        .unwrap_or_else(|| ": check the id with `treaty show` or `treaty log`".into())
+}
+
+fn known_rounds(known: &[String]) -> String {
+    if known.is_empty() {
+        ": no rounds have been started (`round/<name>` tags or Round trailers)".into()
+    } else {
+        format!(": the rounds are {}", known.join(", "))
+    }
+}
+
+/// One clause as one amendment left it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseVersion {
+    pub id: String,
+    /// `article`, `paragraph`, `point`… (as [`crate::draft::ClauseKind::as_str`]).
+    pub kind: String,
+    pub label: Option<String>,
+    pub title: Option<String>,
+    pub text: String,
+    /// Stable id of the enclosing clause.
+    pub parent: Option<String>,
+    /// Stable id of the enclosing article or annex.
+    pub article: Option<String>,
+    /// The file under `drafts/` that holds it.
+    pub file: String,
+    /// Index among the clauses (with ids) of its file.
+    pub position: u32,
+    /// Bracket counts of its text (reference links of its file are not brackets).
+    pub brackets: BracketCounts,
+}
+
+/// The bracket counts negotiators watch fall round by round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BracketCounts {
+    pub groups: u32,
+    pub alternatives: u32,
+    pub options: u32,
+    pub placeholders: u32,
+}
+
+impl BracketCounts {
+    pub fn from_stats(s: &Stats) -> Self {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        BracketCounts {
+            groups: n(s.groups),
+            alternatives: n(s.alternatives),
+            options: n(s.options),
+            placeholders: n(s.placeholders),
+        }
+    }
+}
+
+impl std::ops::AddAssign for BracketCounts {
+    fn add_assign(&mut self, o: BracketCounts) {
+        self.groups += o.groups;
+        self.alternatives += o.alternatives;
+        self.options += o.options;
+        self.placeholders += o.placeholders;
+    }
+}
+
+impl ClauseVersion {
+    /// Same wording, number and place (ignoring the position in the file, which shifts
+    /// whenever a clause above is inserted or deleted).
+    pub fn same_content(&self, other: &ClauseVersion) -> bool {
+        self.kind == other.kind
+            && self.label == other.label
+            && self.title == other.title
+            && self.text == other.text
+            && self.parent == other.parent
+            && self.article == other.article
+            && self.file == other.file
+    }
+
+    /// The words blame and replay compare: the text, or a heading's title.
+    pub fn words(&self) -> &str {
+        if build::kind_has_text(&self.kind) {
+            &self.text
+        } else {
+            self.title.as_deref().unwrap_or("")
+        }
+    }
+}
+
+/// A clause's new version after an amendment, or `None` when the amendment deleted it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClauseChange {
+    pub id: String,
+    pub after: Option<ClauseVersion>,
+}
+
+/// One entry of treaty.md's order: a clause of its own, or an included file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LayoutItem {
+    Clause(String),
+    Include(String),
+}
+
+/// One commit of the first-parent line, with what it did to the clauses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The commit id (hex).
+    pub oid: String,
+    /// `None` for commits without amendment trailers.
+    pub amendment: Option<Amendment>,
+    pub author: String,
+    pub email: String,
+    /// Author time, seconds since the epoch, and its offset.
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub summary: String,
+    /// Clauses created, changed or deleted, in file order.
+    pub changes: Vec<ClauseChange>,
+    /// For each draft file it changed: the ids it now holds, in order (`None`: removed).
+    pub files: Vec<(String, Option<Vec<String>>)>,
+    /// treaty.md's new layout, when it changed.
+    pub layout: Option<Vec<LayoutItem>>,
+}
+
+impl Record {
+    /// The delegations that proposed it (empty for ordinary commits).
+    pub fn proposers(&self) -> &[String] {
+        self.amendment
+            .as_ref()
+            .map_or(&[][..], |a| a.proposers.as_slice())
+    }
+
+    pub fn round(&self) -> Option<&str> {
+        self.amendment.as_ref().and_then(|a| a.round.as_deref())
+    }
+
+    /// The author date as `YYYY-MM-DD HH:MM +HHMM`.
+    pub fn date(&self) -> String {
+        format_date(self.time, self.offset_minutes)
+    }
+
+    /// The ids of the clauses it changed (from the index) and those its trailers name.
+    pub fn touches(&self, id: &str) -> bool {
+        self.changes.iter().any(|c| c.id == id)
+            || self
+                .amendment
+                .as_ref()
+                .is_some_and(|a| a.clauses.iter().any(|c| c == id))
+    }
+}
+
+/// A civil date from seconds since the epoch (proleptic Gregorian, UTC plus offset).
+pub fn format_date(seconds: i64, offset_minutes: i32) -> String {
+    let local = seconds + i64::from(offset_minutes) * 60;
+    let days = local.div_euclid(86_400);
+    let secs = local.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let off = offset_minutes.unsigned_abs();
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} {sign}{:02}{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        off / 60,
+        off % 60
+    )
+}
+
+/// The full text at one point of history: every clause's current version, treaty.md's
+/// layout and each file's clause order. Updated in place by [`TextState::apply`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextState {
+    pub clauses: HashMap<String, ClauseVersion>,
+    pub layout: Vec<LayoutItem>,
+    /// File under `drafts/` → ids of its clauses, in order.
+    pub files: HashMap<String, Vec<String>>,
+}
+
+impl TextState {
+    /// Applies one record: the state after that commit.
+    pub fn apply(&mut self, record: &Record) {
+        for change in &record.changes {
+            match &change.after {
+                Some(v) => {
+                    self.clauses.insert(change.id.clone(), v.clone());
+                }
+                None => {
+                    self.clauses.remove(&change.id);
+                }
+            }
+        }
+        for (file, ids) in &record.files {
+            match ids {
+                Some(ids) => {
+                    self.files.insert(file.clone(), ids.clone());
+                }
+                None => {
+                    self.files.remove(file);
+                }
+            }
+        }
+        if let Some(layout) = &record.layout {
+            self.layout = layout.clone();
+        }
+    }
+
+    pub fn clause(&self, id: &str) -> Option<&ClauseVersion> {
+        self.clauses.get(id)
+    }
+
+    /// Every clause of the draft in document order: treaty.md's own clauses with each
+    /// included file spliced in where it is included.
+    pub fn ordered(&self) -> Vec<&ClauseVersion> {
+        let mut out = Vec::with_capacity(self.clauses.len());
+        for item in &self.layout {
+            let ids: &[String] = match item {
+                LayoutItem::Clause(id) => std::slice::from_ref(id),
+                LayoutItem::Include(file) => self.files.get(file).map_or(&[][..], |v| v),
+            };
+            out.extend(ids.iter().filter_map(|id| self.clauses.get(id)));
+        }
+        out
+    }
+
+    /// Bracket counts summed over every clause of the draft.
+    pub fn bracket_counts(&self) -> BracketCounts {
+        let mut total = BracketCounts::default();
+        for c in self.ordered() {
+            total += c.brackets;
+        }
+        total
+    }
+}
+
+/// What [`History::open`] had to do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildReport {
+    /// Commits read from git during this open (0 when the index was up to date).
+    pub processed: usize,
+    /// Commits in the index now.
+    pub total: usize,
+    /// Why the index was built from scratch (missing, stale, corrupt…), if it was.
+    pub rebuilt: Option<String>,
+    /// Whether the index file was written (false when it was current or not writable).
+    pub saved: bool,
+}
+
+/// One version in a clause's history.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClauseEvent<'h> {
+    /// Index of the record in [`History::records`].
+    pub index: usize,
+    pub record: &'h Record,
+    /// `None`: this amendment deleted the clause.
+    pub version: Option<&'h ClauseVersion>,
+}
+
+/// The negotiation's history, read from the index.
+#[derive(Debug)]
+pub struct History {
+    records: Vec<Record>,
+    head: Oid,
+    /// Clause id → (record index, change index), oldest first.
+    by_clause: HashMap<String, Vec<(usize, usize)>>,
+    report: BuildReport,
+}
+
+impl History {
+    /// Reads the index for the branch's tip, extending or rebuilding it as needed.
+    pub fn open(store: &Store) -> Result<History, HistoryError> {
+        let head = store.head()?;
+        let path = store_file::index_path(store);
+        let mut report = BuildReport::default();
+        let (mut records, since) = match store_file::read(&path) {
+            Ok(stored) => match store_file::usable_from(store, &stored, head) {
+                Ok(since) => (stored.records, since),
+                Err(reason) => {
+                    report.rebuilt = Some(reason);
+                    (Vec::new(), None)
+                }
+            },
+            Err(reason) => {
+                report.rebuilt = Some(reason);
+                (Vec::new(), None)
+            }
+        };
+        let up_to_date = since == Some(head);
+        if !up_to_date {
+            let mut state = TextState::default();
+            for r in &records {
+                state.apply(r);
+            }
+            let commits = build::first_parent_line(store.repo(), head, since)?;
+            report.processed = commits.len();
+            build::extend(store, &commits, &mut records, &mut state)?;
+            report.saved = store_file::write(&path, head, &records).is_ok();
+        }
+        report.total = records.len();
+        Ok(History::from_records(records, head, report))
+    }
+
+    fn from_records(records: Vec<Record>, head: Oid, report: BuildReport) -> History {
+        let mut by_clause: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (ri, r) in records.iter().enumerate() {
+            for (ci, c) in r.changes.iter().enumerate() {
+                by_clause.entry(c.id.clone()).or_default().push((ri, ci));
+            }
+        }
+        History {
+            records,
+            head,
+            by_clause,
+            report,
+        }
+    }
+
+    /// Where the index of `store` is kept.
+    pub fn index_path(store: &Store) -> std::path::PathBuf {
+        store_file::index_path(store)
+    }
+
+    /// Every commit of the first-parent line, oldest first.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The commit the index was read for.
+    pub fn head(&self) -> Oid {
+        self.head
+    }
+
+    pub fn report(&self) -> &BuildReport {
+        &self.report
+    }
+
+    /// The amendments (and other commits) that pass `filter`, newest first. A clause filter
+    /// matches amendments that name the clause or changed it.
+    pub fn log(&self, filter: &LogFilter) -> Vec<(usize, &Record)> {
+        let mut rest = filter.clone();
+        let clause = rest.clause.take();
+        let since = rest
+            .since
+            .take()
+            .and_then(|s| self.position(&s.to_string()));
+        self.records
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(i, _)| since.is_none_or(|s| *i > s))
+            .filter(|(_, r)| {
+                rest.matches(r.amendment.as_ref())
+                    && clause
+                        .as_deref()
+                        .is_none_or(|c| r.amendment.is_some() && r.touches(c))
+            })
+            .collect()
+    }
+
+    /// Index of the record of commit `oid` (hex).
+    pub fn position(&self, oid: &str) -> Option<usize> {
+        self.records.iter().position(|r| r.oid == oid)
+    }
+
+    /// Every clause id the history knows, in no particular order.
+    pub fn clause_ids(&self) -> impl Iterator<Item = &str> {
+        self.by_clause.keys().map(String::as_str)
+    }
+
+    fn unknown(&self, id: &str) -> HistoryError {
+        HistoryError::UnknownClause {
+            id: id.to_string(),
+            suggest: crate::draft::nearest(id, self.clause_ids()).map(String::from),
+        }
+    }
+
+    /// Every version of clause `id`, oldest first, with the amendment that made it. The
+    /// clause is followed by its stable id, through renumbering and moves.
+    pub fn clause_history(&self, id: &str) -> Result<Vec<ClauseEvent<'_>>, HistoryError> {
+        let entries = self.by_clause.get(id).ok_or_else(|| self.unknown(id))?;
+        Ok(entries
+            .iter()
+            .map(|&(ri, ci)| ClauseEvent {
+                index: ri,
+                record: &self.records[ri],
+                version: self.records[ri].changes[ci].after.as_ref(),
+            })
+            .collect())
+    }
+
+    /// Each word and bracket group of clause `id` attributed to the amendment that
+    /// introduced it, and the words deleted along the way.
+    pub fn blame(&self, id: &str) -> Result<Blame, HistoryError> {
+        let events = self.clause_history(id)?;
+        Ok(blame::blame(id, &events))
+    }
+
+    /// Steps through every commit, oldest first.
+    pub fn replay(&self) -> Replay<'_> {
+        self.replay_range(0, self.records.len())
+    }
+
+    /// Steps through records `start..end`; the state starts as it stood before `start`.
+    pub fn replay_range(&self, start: usize, end: usize) -> Replay<'_> {
+        let end = end.min(self.records.len());
+        let start = start.min(end);
+        let mut state = TextState::default();
+        for r in &self.records[..start] {
+            state.apply(r);
+        }
+        Replay {
+            history: self,
+            state,
+            next: start,
+            end,
+        }
+    }
+
+    /// The text as it stood after record `index`.
+    pub fn state_at(&self, index: usize) -> TextState {
+        let mut state = TextState::default();
+        for r in &self.records[..=index.min(self.records.len().saturating_sub(1))] {
+            state.apply(r);
+        }
+        state
+    }
+
+    /// The round names of the record: round tags in history order, then Round trailers
+    /// not tagged.
+    pub fn rounds(&self, store: &Store) -> Result<Vec<RoundMark>, HistoryError> {
+        let mut out = Vec::new();
+        for round in store.rounds()? {
+            if let Some(at) = self.position(&round.target.to_string()) {
+                out.push(RoundMark {
+                    name: round.name,
+                    at: Some(at),
+                });
+            }
+        }
+        for r in &self.records {
+            if let Some(name) = r.round()
+                && !out.iter().any(|m| m.name == name)
+            {
+                out.push(RoundMark {
+                    name: name.to_string(),
+                    at: None,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The records of round `name`: from just after its tag up to and including the
+    /// next round's tag (or the tip); for an untagged round, its amendments' span.
+    pub fn round_span(
+        &self,
+        store: &Store,
+        name: &str,
+    ) -> Result<std::ops::Range<usize>, HistoryError> {
+        let marks = self.rounds(store)?;
+        let tagged: Vec<(&str, usize)> = marks
+            .iter()
+            .filter_map(|m| m.at.map(|at| (m.name.as_str(), at)))
+            .collect();
+        if let Some(k) = tagged.iter().position(|(n, _)| *n == name) {
+            let start = tagged[k].1 + 1;
+            let end = tagged[k + 1..]
+                .iter()
+                .map(|(_, at)| at + 1)
+                .find(|&e| e >= start)
+                .unwrap_or(self.records.len());
+            return Ok(start..end);
+        }
+        let inside: Vec<usize> = self
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.round() == Some(name))
+            .map(|(i, _)| i)
+            .collect();
+        match (inside.first(), inside.last()) {
+            (Some(&a), Some(&b)) => Ok(a..b + 1),
+            _ => Err(HistoryError::UnknownRound {
+                name: name.to_string(),
+                known: marks.into_iter().map(|m| m.name).collect(),
+            }),
+        }
+    }
+
+    /// Bracket groups, alternatives, options and placeholders of the whole draft where
+    /// each tagged round opened, and now.
+    pub fn stats_by_round(&self, store: &Store) -> Result<Vec<RoundStats>, HistoryError> {
+        let mut points: Vec<(String, usize)> = self
+            .rounds(store)?
+            .into_iter()
+            .filter_map(|m| m.at.map(|at| (m.name, at)))
+            .collect();
+        points.sort_by_key(|(_, at)| *at);
+        let mut out = Vec::new();
+        let mut replay = self.replay();
+        let mut done = 0;
+        for (name, at) in points {
+            while done <= at {
+                replay.next();
+                done += 1;
+            }
+            out.push(RoundStats {
+                round: name,
+                oid: self.records[at].oid.clone(),
+                counts: replay.state().bracket_counts(),
+            });
+        }
+        for _ in replay.by_ref() {}
+        if let Some(last) = self.records.last() {
+            out.push(RoundStats {
+                round: "current".into(),
+                oid: last.oid.clone(),
+                counts: replay.state().bracket_counts(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The latest version of clause `id`, if it exists at the tip.
+    pub fn current(&self, id: &str) -> Option<&ClauseVersion> {
+        let &(ri, ci) = self.by_clause.get(id)?.last()?;
+        self.records[ri].changes[ci].after.as_ref()
+    }
+}
+
+/// A round as the history knows it: `at` is the record its tag points to, if tagged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoundMark {
+    pub name: String,
+    pub at: Option<usize>,
+}
+
+/// Bracket totals of the draft at one point (a round's opening, or `current`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RoundStats {
+    pub round: String,
+    pub oid: String,
+    #[serde(flatten)]
+    pub counts: BracketCounts,
+}
+
+/// A step-by-step walk over history. After each [`Iterator::next`], [`Replay::state`] is
+/// the full text as that step left it; each step costs only what it changed.
+pub struct Replay<'h> {
+    history: &'h History,
+    state: TextState,
+    next: usize,
+    end: usize,
+}
+
+/// One step of a replay: the commit and what it did to each clause.
+#[derive(Clone, Debug)]
+pub struct Step<'h> {
+    pub index: usize,
+    pub record: &'h Record,
+    pub changes: Vec<StepChange<'h>>,
+}
+
+/// One clause's change in a step.
+#[derive(Clone, Debug)]
+pub struct StepChange<'h> {
+    pub id: &'h str,
+    /// `None`: the clause is new.
+    pub before: Option<ClauseVersion>,
+    /// `None`: the clause was deleted.
+    pub after: Option<&'h ClauseVersion>,
+}
+
+impl Replay<'_> {
+    /// The text as the last step left it (before the first step: as it stood before).
+    pub fn state(&self) -> &TextState {
+        &self.state
+    }
+}
+
+impl<'h> Iterator for Replay<'h> {
+    type Item = Step<'h>;
+
+    fn next(&mut self) -> Option<Step<'h>> {
+        if self.next >= self.end {
+            return None;
+        }
+        let index = self.next;
+        let record = &self.history.records[index];
+        let changes = record
+            .changes
+            .iter()
+            .map(|c| StepChange {
+                id: c.id.as_str(),
+                before: self.state.clauses.get(&c.id).cloned(),
+                after: c.after.as_ref(),
+            })
+            .collect();
+        self.state.apply(record);
+        self.next += 1;
+        Some(Step {
+            index,
+            record,
+            changes,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end - self.next;
+        (n, Some(n))
+    }
+}
+
+#[cfg(test)]
+mod tests;
