@@ -15,6 +15,7 @@ pub mod import;
 pub mod negotiation;
 pub mod position;
 pub mod ronfile;
+pub mod roster;
 pub mod sanitize;
 pub mod store;
 pub mod theme;
