@@ -20,6 +20,7 @@ pub mod sanitize;
 pub mod store;
 pub mod theme;
 pub mod tiers;
+pub mod verify;
 
 #[cfg(feature = "app")]
 pub mod cli;
