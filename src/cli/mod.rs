@@ -6,6 +6,7 @@
 mod check;
 mod import;
 mod read;
+mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +41,10 @@ pub enum Command {
     AppliesTo(read::AppliesArgs),
     /// Convert a plain-text or Markdown treaty into the draft format.
     Import(import::ImportArgs),
+    /// Check that every commit was made by someone the roster allows to make it.
+    Verify(verify::VerifyArgs),
+    /// Install git hooks (`treaty hook install --server`).
+    Hook(verify::HookArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -67,6 +72,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(a) => read::show(repo, a),
         Command::AppliesTo(a) => read::applies_to(repo, a),
         Command::Import(a) => import::import(a),
+        Command::Verify(a) => verify::verify(repo, a),
+        Command::Hook(a) => verify::hook(repo, a),
     }
 }
 
