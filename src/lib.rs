@@ -19,11 +19,13 @@ pub mod negotiation;
 pub mod position;
 pub mod record;
 pub mod ronfile;
+pub mod roster;
 pub mod sanitize;
 pub mod store;
 pub mod sync;
 pub mod theme;
 pub mod tiers;
+pub mod verify;
 
 #[cfg(feature = "app")]
 pub mod cli;

@@ -68,6 +68,7 @@ impl Negotiation {
         neg.tiers = load_optional(root, TIERS_FILE, &mut diags, &mut texts);
         neg.annexes = load_optional(root, ANNEXES_FILE, &mut diags, &mut texts);
         neg.load_positions(&mut diags, &mut texts);
+        neg.check_roster(&mut diags);
         // One bracket tree per clause serves every check below.
         let trees = crate::analysis::trees(&neg.draft);
         neg.check_draft(&mut diags, &trees);
@@ -123,6 +124,23 @@ impl Negotiation {
                     }
                 }
             }
+        }
+    }
+
+    /// The roster (`positions/roster.ron`), when there is one: readable, and naming only
+    /// delegations that have a position file.
+    fn check_roster(&self, diags: &mut Diagnostics) {
+        let display = Path::new(crate::roster::ROSTER_FILE);
+        let Ok(bytes) = std::fs::read(self.root.join(display)) else {
+            return;
+        };
+        match crate::roster::Roster::from_bytes(&bytes, display) {
+            Ok(roster) => {
+                let known: HashSet<&str> = self.positions.keys().map(String::as_str).collect();
+                let text = String::from_utf8_lossy(&bytes);
+                diags.extend(roster.check(&text, display, Some(&known)));
+            }
+            Err(e) => diags.push(e.into_diagnostic()),
         }
     }
 

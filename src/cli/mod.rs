@@ -9,6 +9,7 @@ mod diff;
 mod history;
 mod import;
 mod read;
+mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -69,6 +70,10 @@ pub enum Command {
     Replay(history::ReplayArgs),
     /// Bracket groups, alternatives, options and placeholders where each round opened.
     Stats(history::StatsArgs),
+    /// Check that every commit was made by someone the roster allows to make it.
+    Verify(verify::VerifyArgs),
+    /// Install git hooks (`treaty hook install --server`).
+    Hook(verify::HookArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -112,6 +117,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Blame(a) => history::blame(repo, a),
         Command::Replay(a) => history::replay(repo, a),
         Command::Stats(a) => history::stats(repo, a),
+        Command::Verify(a) => verify::verify(repo, a),
+        Command::Hook(a) => verify::hook(repo, a),
     }
 }
 

@@ -13,3 +13,4 @@ mod hostile_text;
 mod import_cli;
 mod import_history;
 mod sync;
+mod verify;
