@@ -22,3 +22,5 @@ pub mod tiers;
 
 #[cfg(feature = "app")]
 pub mod cli;
+#[cfg(feature = "app")]
+pub mod tui;

@@ -6,6 +6,7 @@
 mod check;
 mod import;
 mod read;
+mod tui;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,8 +23,9 @@ pub struct Cli {
     /// The negotiation folder (default: the current folder or the nearest above it with drafts/treaty.md).
     #[arg(long, global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
+    /// With no command, inside a negotiation: open the workbench TUI.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,6 +42,8 @@ pub enum Command {
     AppliesTo(read::AppliesArgs),
     /// Convert a plain-text or Markdown treaty into the draft format.
     Import(import::ImportArgs),
+    /// Open the workbench TUI (also what `treaty` alone does inside a negotiation).
+    Tui(tui::TuiArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -60,13 +64,17 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let repo = cli.repo.clone();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return tui::bare(repo);
+    };
+    match command {
         Command::Check(a) => check::check(a),
         Command::Fmt(a) => check::fmt(a),
         Command::Brackets(a) => read::brackets(repo, a),
         Command::Show(a) => read::show(repo, a),
         Command::AppliesTo(a) => read::applies_to(repo, a),
         Command::Import(a) => import::import(a),
+        Command::Tui(a) => tui::tui(repo, a),
     }
 }
 

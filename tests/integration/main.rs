@@ -4,3 +4,5 @@ mod support;
 
 mod cli_document;
 mod drafts_roundtrip;
+mod tui;
+mod tui_tmux;
