@@ -394,3 +394,41 @@ fn themes_all_render_and_a_user_keymap_overrides() {
         );
     }
 }
+
+#[test]
+fn mouse_and_keys_while_typing() {
+    use treaty_workbench::tui::keymap::{Key, KeyName};
+    let f = fixed();
+    let mut s = state(&f);
+    // Click the third visible outline row (border at row 1, rows start at 2).
+    drive(&f, &mut s, [Msg::Click { column: 10, row: 4 }]);
+    assert_eq!(s.selected, s.outline_rows()[2]);
+    // Clicking the selected row opens it; clicking a tab switches screen.
+    drive(&f, &mut s, [Msg::Click { column: 10, row: 4 }]);
+    assert_eq!(s.screen, Screen::Clause);
+    drive(&f, &mut s, [Msg::Click { column: 50, row: 0 }]);
+    assert_eq!(s.screen, Screen::Annexes);
+    drive(&f, &mut s, [act(Action::Outline), Msg::Scroll(3)]);
+    assert_eq!(s.selected, s.outline_rows()[5]);
+
+    // While a prompt has the keys, letters are text, Esc cancels, Ctrl-C still quits.
+    drive(&f, &mut s, [act(Action::Search)]);
+    assert_eq!(
+        s.key_msg(Key::char('q')),
+        Some(Msg::Edit(Edit::Insert('q')))
+    );
+    assert_eq!(s.key_msg(Key::ctrl('c')), Some(act(Action::Quit)));
+    assert_eq!(s.key_msg(Key::plain(KeyName::Esc)), Some(act(Action::Back)));
+    for c in "observatory".chars() {
+        drive(&f, &mut s, [Msg::Edit(Edit::Insert(c))]);
+    }
+    drive(&f, &mut s, [act(Action::Open)]);
+    assert!(
+        s.data.draft.clauses[s.selected]
+            .text
+            .to_lowercase()
+            .contains("observatory")
+            || s.selected_id().unwrap_or_default().contains("observatory")
+    );
+    assert_eq!(update(&mut s, act(Action::Quit)), vec![Effect::Quit]);
+}
