@@ -29,3 +29,5 @@ pub mod verify;
 
 #[cfg(feature = "app")]
 pub mod cli;
+#[cfg(feature = "app")]
+pub mod tui;

@@ -9,6 +9,7 @@ mod diff;
 mod history;
 mod import;
 mod read;
+mod tui;
 mod verify;
 
 use std::io::Write;
@@ -26,8 +27,9 @@ pub struct Cli {
     /// The negotiation folder (default: the current folder or the nearest above it with drafts/treaty.md).
     #[arg(long, global = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
+    /// With no command, inside a negotiation: open the workbench TUI.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +76,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Install git hooks (`treaty hook install --server`).
     Hook(verify::HookArgs),
+    /// Open the workbench TUI (also what `treaty` alone does inside a negotiation).
+    Tui(tui::TuiArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -98,7 +102,10 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let repo = cli.repo.clone();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return tui::bare(repo);
+    };
+    match command {
         Command::Check(a) => check::check(repo, a),
         Command::Fmt(a) => check::fmt(repo, a),
         Command::Brackets(a) => read::brackets(repo, a),
@@ -119,6 +126,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(a) => history::stats(repo, a),
         Command::Verify(a) => verify::verify(repo, a),
         Command::Hook(a) => verify::hook(repo, a),
+        Command::Tui(a) => tui::tui(repo, a),
     }
 }
 

@@ -13,4 +13,6 @@ mod hostile_text;
 mod import_cli;
 mod import_history;
 mod sync;
+mod tui;
+mod tui_tmux;
 mod verify;

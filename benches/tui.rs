@@ -1,0 +1,178 @@
+//! Render time per screen and key-to-frame latency (key → update → full frame into a
+//! test buffer) on the largest negotiation we generate: the sample with every article
+//! file copied `COPIES` times under fresh clause ids, in a git record with the fixture's
+//! rounds and amendments.
+//!
+//! Run: `cargo bench --bench tui`. The aim is every frame under 10 ms.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use treaty_workbench::store::Store;
+use treaty_workbench::tui::action::Action;
+use treaty_workbench::tui::app::{Effect, Msg, State, update};
+use treaty_workbench::tui::data::Data;
+use treaty_workbench::tui::keymap::{Key, Keymap};
+use treaty_workbench::tui::theme::Styles;
+use treaty_workbench::tui::{fixture, jobs, screens};
+
+/// How many copies of every article the generated negotiation holds.
+const COPIES: usize = 8;
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The sample with every article file copied `COPIES` times (ids prefixed `kN-`, articles
+/// renumbered from 100), listed in a last Part of treaty.md.
+fn generate(dir: &Path) -> PathBuf {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = dir.join("sample");
+    for sub in ["drafts", "positions", "themes"] {
+        copy(&sample.join(sub), &src.join(sub));
+    }
+    let articles = src.join("drafts/articles");
+    let mut names: Vec<String> = std::fs::read_dir(&articles)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut list = String::from("\n## Part X. Generated copies {#part-generated}\n\n");
+    let mut number = 100;
+    for k in 1..=COPIES {
+        for name in &names {
+            let text = std::fs::read_to_string(articles.join(name)).unwrap();
+            let text = text.replace("{#", &format!("{{#k{k}-"));
+            // `### Article 15. Title` → `### Article 100. Title`
+            let at = text.find("Article ").unwrap_or(0);
+            let end = at + text[at..].find('.').unwrap_or(0);
+            let text = format!("{}Article {number}{}", &text[..at], &text[end..]);
+            let file = format!("copy{k}-{name}");
+            std::fs::write(articles.join(&file), text).unwrap();
+            list.push_str(&format!("- [Article {number}. Copy](articles/{file})\n"));
+            number += 1;
+        }
+    }
+    let treaty = src.join("drafts/treaty.md");
+    let mut t = std::fs::read_to_string(&treaty).unwrap();
+    t.push_str(&list);
+    std::fs::write(&treaty, t).unwrap();
+    let root = dir.join("repo");
+    fixture::build(&src, &root).expect("generated record builds");
+    root
+}
+
+/// Applies messages, doing background requests in line (as the worker would).
+fn settle(s: &mut State, store: &Store, msgs: Vec<Msg>) {
+    let mut queue: std::collections::VecDeque<Msg> = msgs.into();
+    while let Some(m) = queue.pop_front() {
+        for e in update(s, m) {
+            if let Effect::Request(r) = e {
+                queue.push_back(Msg::Job(jobs::compute(&s.data, Some(store), &r)));
+            }
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = generate(dir.path());
+    let store = Store::open(&root).unwrap();
+    let data = Arc::new(Data::load(&root).unwrap());
+    eprintln!(
+        "generated negotiation: {} clauses, {} open bracket groups, {} commits",
+        data.draft.clauses.len(),
+        data.stats.iter().map(|s| s.groups).sum::<usize>(),
+        data.history.len()
+    );
+    let mut s = State::new(data, Styles::default(), Keymap::default());
+    s.size = (160, 50);
+    let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
+    // Somewhere deep in the generated part, a clause with text.
+    s.selected = (0..s.data.draft.clauses.len())
+        .rev()
+        .find(|i| s.data.stats[*i].groups > 1)
+        .unwrap_or(0);
+
+    let mut group = c.benchmark_group("render");
+    group
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20);
+    for (name, a) in [
+        ("outline", Action::Outline),
+        ("clause", Action::Clause),
+        ("compare", Action::Compare),
+        ("tiers", Action::Tiers),
+        ("annexes", Action::Annexes),
+        ("history", Action::History),
+        ("amend", Action::EditInline),
+    ] {
+        settle(
+            &mut s,
+            &store,
+            vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
+        );
+        settle(&mut s, &store, vec![Msg::Action(a)]);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                term.draw(|f| screens::draw(&s, f)).unwrap();
+            });
+        });
+    }
+    group.finish();
+
+    settle(
+        &mut s,
+        &store,
+        vec![Msg::Action(Action::Back), Msg::Action(Action::Outline)],
+    );
+    let mut group = c.benchmark_group("key_to_frame");
+    group
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20);
+    let down = Key::from_event(&KeyEvent::from(KeyCode::Down)).unwrap();
+    group.bench_function("outline_down", |b| {
+        b.iter(|| {
+            if let Some(m) = s.key_msg(down) {
+                update(&mut s, m);
+            }
+            term.draw(|f| screens::draw(&s, f)).unwrap();
+        });
+    });
+    settle(&mut s, &store, vec![Msg::Action(Action::Clause)]);
+    let next = Key::char(']');
+    group.bench_function("clause_next_point", |b| {
+        b.iter(|| {
+            if let Some(m) = s.key_msg(next) {
+                update(&mut s, m);
+            }
+            term.draw(|f| screens::draw(&s, f)).unwrap();
+        });
+    });
+    // Includes the whole-draft diff the worker would do off the UI thread.
+    settle(&mut s, &store, vec![Msg::Action(Action::Compare)]);
+    group.bench_function("compare_next_delegation_with_diff", |b| {
+        b.iter(|| {
+            settle(&mut s, &store, vec![Msg::Action(Action::NextSource)]);
+            term.draw(|f| screens::draw(&s, f)).unwrap();
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,1114 @@
+//! App state and its pure update: `update(&mut State, Msg) -> Vec<Effect>`.
+//!
+//! Nothing here touches the terminal, git or the clock: keys arrive as [`Msg`]s, slow work
+//! leaves as [`Effect`]s, and the event loop (`run.rs`) carries both. Tests drive this
+//! directly and render the result into a test buffer.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::action::Action;
+use super::compare::{self, ClauseDiff, MatrixRow, Source};
+use super::data::Data;
+use super::jobs::{Burndown, ReplayFrame, Request, Response};
+use super::keymap::{Key, KeyName, Keymap};
+use super::theme::Styles;
+use crate::amend::Change;
+use crate::bracket::{Choice, ChoicePoint};
+
+/// The screens, in tab order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Outline,
+    Clause,
+    Compare,
+    Tiers,
+    Annexes,
+    History,
+    Amend,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 7] = [
+        Screen::Outline,
+        Screen::Clause,
+        Screen::Compare,
+        Screen::Tiers,
+        Screen::Annexes,
+        Screen::History,
+        Screen::Amend,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Outline => "Outline",
+            Screen::Clause => "Clause",
+            Screen::Compare => "Compare",
+            Screen::Tiers => "Tiers",
+            Screen::Annexes => "Annexes",
+            Screen::History => "History",
+            Screen::Amend => "Amend",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareMode {
+    Inline,
+    SideBySide,
+    Matrix,
+}
+
+/// A one-line prompt at the bottom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Prompt {
+    Search(String),
+    Goto(String),
+}
+
+/// An amendment waiting for `confirm`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub change: Change,
+    pub question: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Text,
+    Proposers,
+}
+
+/// The inline editor of the Amend screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Editor {
+    pub clause: String,
+    pub original: String,
+    pub text: String,
+    /// Byte offset of the cursor in `text`.
+    pub cursor: usize,
+    pub proposers: String,
+    pub field: Field,
+}
+
+/// Text-editing keys, for the prompt and the editor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edit {
+    Insert(char),
+    Newline,
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+}
+
+/// What the UI wants done outside the pure update.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Quit,
+    Request(Request),
+    /// Record `change` as an amendment by `proposers` on top of HEAD.
+    Commit {
+        change: Change,
+        proposers: Vec<String>,
+    },
+    /// Suspend the terminal and edit `text` in `$EDITOR`.
+    ExternalEditor {
+        text: String,
+    },
+    Reload,
+}
+
+/// Everything that can happen to the state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Action(Action),
+    Edit(Edit),
+    Job(Response),
+    /// Milliseconds since the UI started (drives auto-play).
+    Tick(u64),
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Scroll(i32),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    EditorReturned(Result<String, String>),
+    Committed(Result<String, String>),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ClauseView {
+    pub clean: bool,
+    /// The selected choice point.
+    pub point: usize,
+    /// Previewed alternative per choice point.
+    pub picks: BTreeMap<usize, usize>,
+    pub scroll: u16,
+}
+
+#[derive(Clone, Debug)]
+pub struct CompareView {
+    pub left: Source,
+    pub right: Source,
+    pub mode: CompareMode,
+    /// Scroll (inline and side by side) or selected row (matrix).
+    pub row: usize,
+    pub result: Option<Result<Vec<ClauseDiff>, String>>,
+    pub matrix: Vec<MatrixRow>,
+    /// A clause to scroll to when the next result arrives.
+    pub focus: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TiersView {
+    pub party: usize,
+    pub what_if: Option<u8>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AnnexesView {
+    pub selected: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct HistoryView {
+    pub selected: usize,
+    /// The replay position (an index into the history), once replay has started.
+    pub step: Option<usize>,
+    pub frame: Option<Result<ReplayFrame, String>>,
+    pub playing: bool,
+    pub speed_ms: u64,
+    pub last_step_at: u64,
+    pub only_clause: bool,
+    pub burndown: Option<Result<Burndown, String>>,
+}
+
+/// The whole UI state.
+pub struct State {
+    pub data: Arc<Data>,
+    pub styles: Styles,
+    pub keymap: Keymap,
+    pub screen: Screen,
+    pub help: bool,
+    pub help_scroll: u16,
+    /// The selected clause (index into the draft).
+    pub selected: usize,
+    pub collapsed: BTreeSet<usize>,
+    pub prompt: Option<Prompt>,
+    pub clause: ClauseView,
+    pub compare: CompareView,
+    pub tiers: TiersView,
+    pub annexes: AnnexesView,
+    pub history: HistoryView,
+    pub editor: Option<Editor>,
+    pub pending: Option<Pending>,
+    /// `(is_error, text)` shown in the hint bar until the next key.
+    pub message: Option<(bool, String)>,
+    /// Who amendments are proposed by, unless the editor says otherwise.
+    pub proposers: Vec<String>,
+    pub size: (u16, u16),
+}
+
+impl State {
+    pub fn new(data: Arc<Data>, styles: Styles, keymap: Keymap) -> State {
+        let srcs = compare::sources(&data);
+        let right = srcs.get(1).cloned().unwrap_or(Source::Draft);
+        let selected = first_text_clause(&data);
+        let history = HistoryView {
+            selected: data.history.len().saturating_sub(1),
+            step: None,
+            frame: None,
+            playing: false,
+            speed_ms: 800,
+            last_step_at: 0,
+            only_clause: false,
+            burndown: None,
+        };
+        let message = (!keymap.duplicates.is_empty()).then(|| (true, keymap.duplicates.join("; ")));
+        State {
+            data,
+            styles,
+            keymap,
+            screen: Screen::Outline,
+            help: false,
+            help_scroll: 0,
+            selected,
+            collapsed: BTreeSet::new(),
+            prompt: None,
+            clause: ClauseView::default(),
+            compare: CompareView {
+                left: Source::Draft,
+                right,
+                mode: CompareMode::Inline,
+                row: 0,
+                result: None,
+                matrix: Vec::new(),
+                focus: None,
+            },
+            tiers: TiersView::default(),
+            annexes: AnnexesView::default(),
+            history,
+            editor: None,
+            pending: None,
+            message,
+            proposers: vec!["CHAIR".into()],
+            size: (80, 24),
+        }
+    }
+
+    /// Swaps in freshly loaded data, keeping the selection by clause id where it can.
+    pub fn replace_data(&mut self, data: Arc<Data>) {
+        let id = self.selected_id();
+        self.data = data;
+        self.selected = id
+            .and_then(|id| self.data.draft.index_of(&id))
+            .unwrap_or_else(|| first_text_clause(&self.data));
+        self.history.selected = self.data.history.len().saturating_sub(1);
+        self.history.step = None;
+        self.history.frame = None;
+        self.history.burndown = None;
+        self.compare.result = None;
+        self.collapsed
+            .retain(|i| *i < self.data.draft.clauses.len());
+    }
+
+    pub fn selected_id(&self) -> Option<String> {
+        self.data.draft.clauses.get(self.selected)?.id.clone()
+    }
+
+    /// Whether keys are typed as text (a prompt or the editor has them).
+    pub fn typing(&self) -> bool {
+        self.prompt.is_some() || (self.screen == Screen::Amend && self.editor.is_some())
+    }
+
+    /// The outline's visible rows: clause indices not hidden under a folded clause.
+    pub fn outline_rows(&self) -> Vec<usize> {
+        let draft = &self.data.draft;
+        let mut rows = Vec::with_capacity(draft.clauses.len());
+        let mut skip_until = 0;
+        for i in 0..draft.clauses.len() {
+            if i < skip_until {
+                continue;
+            }
+            rows.push(i);
+            if self.collapsed.contains(&i) {
+                skip_until = draft.subtree(i).end;
+            }
+        }
+        rows
+    }
+
+    /// The selected clause's choice points (groups and option sets).
+    pub fn choice_points(&self) -> Vec<ChoicePoint> {
+        let c = &self.data.draft.clauses[self.selected];
+        self.data.trees[self.selected]
+            .as_ref()
+            .map(|t| t.choice_points(&c.text))
+            .unwrap_or_default()
+    }
+
+    /// The previewed choice, for the clean-text toggle.
+    pub fn choice(&self) -> Choice {
+        Choice::Pick(self.clause.picks.iter().map(|(p, a)| (*p, *a)).collect())
+    }
+
+    /// History entries shown: all, or only those touching the selected clause.
+    pub fn history_rows(&self) -> Vec<usize> {
+        let id = self.selected_id();
+        (0..self.data.history.len())
+            .filter(|i| {
+                !self.history.only_clause
+                    || id
+                        .as_ref()
+                        .is_some_and(|id| self.data.history[*i].clauses.contains(id))
+            })
+            .collect()
+    }
+
+    /// Turns a key into a message: bound actions, or text while typing.
+    pub fn key_msg(&self, key: Key) -> Option<Msg> {
+        let action = self.keymap.action(key);
+        // Ctrl-C always quits, whatever the key map says: the terminal must stay escapable.
+        if key == Key::ctrl('c') {
+            return Some(Msg::Action(Action::Quit));
+        }
+        if self.typing() {
+            if let Some(a) = action.filter(|a| a.works_while_typing()) {
+                let in_editor = self.prompt.is_none();
+                if !(in_editor && a == Action::Open) {
+                    return Some(Msg::Action(a));
+                }
+            }
+            if key.ctrl || key.alt {
+                return None;
+            }
+            let edit = match key.code {
+                KeyName::Char(c) => Edit::Insert(c),
+                KeyName::Enter => Edit::Newline,
+                KeyName::Backspace => Edit::Backspace,
+                KeyName::Delete => Edit::Delete,
+                KeyName::Left => Edit::Left,
+                KeyName::Right => Edit::Right,
+                KeyName::Home => Edit::Home,
+                KeyName::End => Edit::End,
+                _ => return action.map(Msg::Action),
+            };
+            return Some(Msg::Edit(edit));
+        }
+        action.map(Msg::Action)
+    }
+}
+
+fn first_text_clause(data: &Data) -> usize {
+    data.draft
+        .clauses
+        .iter()
+        .position(|c| c.kind.has_text() && !c.text.is_empty())
+        .unwrap_or(0)
+}
+
+fn cycle<T: PartialEq + Clone>(list: &[T], current: &T, step: isize) -> T {
+    let n = list.len() as isize;
+    if n == 0 {
+        return current.clone();
+    }
+    let at = list.iter().position(|x| x == current).unwrap_or(0) as isize;
+    list[((at + step).rem_euclid(n)) as usize].clone()
+}
+
+fn step_index(at: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (at as isize + delta).clamp(0, len as isize - 1) as usize
+}
+
+/// Applies one message. Returns what the event loop must do next.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Action(a) => {
+            if !matches!(a, Action::Confirm) {
+                state.message = None;
+            }
+            action(state, a)
+        }
+        Msg::Edit(e) => {
+            edit(state, e);
+            Vec::new()
+        }
+        Msg::Job(resp) => {
+            job_done(state, resp);
+            Vec::new()
+        }
+        Msg::Tick(now) => tick(state, now),
+        Msg::Click { column, row } => click(state, column, row),
+        Msg::Scroll(lines) => {
+            let a = if lines < 0 { Action::Up } else { Action::Down };
+            let mut out = Vec::new();
+            for _ in 0..lines.unsigned_abs().min(10) {
+                out.extend(action(state, a));
+            }
+            out
+        }
+        Msg::Resize { width, height } => {
+            state.size = (width, height);
+            Vec::new()
+        }
+        Msg::EditorReturned(Ok(text)) => {
+            let text = text.trim_end_matches('\n').to_string();
+            if let Some(ed) = state.editor.as_mut() {
+                ed.cursor = text.len();
+                ed.text = text;
+            }
+            Vec::new()
+        }
+        Msg::EditorReturned(Err(e)) | Msg::Committed(Err(e)) => {
+            state.message = Some((true, e));
+            Vec::new()
+        }
+        Msg::Committed(Ok(summary)) => {
+            state.editor = None;
+            state.pending = None;
+            state.message = Some((false, format!("recorded: {summary}")));
+            vec![Effect::Reload]
+        }
+    }
+}
+
+fn go(state: &mut State, screen: Screen) -> Vec<Effect> {
+    state.screen = screen;
+    state.help = false;
+    on_enter(state)
+}
+
+/// What a screen needs when it is shown.
+pub fn on_enter(state: &mut State) -> Vec<Effect> {
+    match state.screen {
+        Screen::Compare => {
+            state.compare.matrix = compare::matrix(&state.data, state.selected);
+            if state.compare.result.is_none() {
+                return vec![Effect::Request(Request::Compare {
+                    left: state.compare.left.clone(),
+                    right: state.compare.right.clone(),
+                })];
+            }
+            Vec::new()
+        }
+        Screen::History if state.history.burndown.is_none() => {
+            vec![Effect::Request(Request::Burndown)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn request_compare(state: &mut State) -> Vec<Effect> {
+    state.compare.result = None;
+    state.compare.row = 0;
+    vec![Effect::Request(Request::Compare {
+        left: state.compare.left.clone(),
+        right: state.compare.right.clone(),
+    })]
+}
+
+fn request_replay(state: &mut State, step: usize) -> Vec<Effect> {
+    state.history.step = Some(step);
+    state.history.selected = step;
+    vec![Effect::Request(Request::Replay {
+        step,
+        clause: state.selected_id(),
+    })]
+}
+
+fn action(state: &mut State, a: Action) -> Vec<Effect> {
+    if state.help
+        && !matches!(
+            a,
+            Action::Help | Action::Quit | Action::Back | Action::Up | Action::Down
+        )
+    {
+        state.help = false;
+    }
+    match a {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Help => {
+            state.help = !state.help;
+            state.help_scroll = 0;
+        }
+        Action::Back => {
+            if state.help {
+                state.help = false;
+            } else if state.prompt.is_some() {
+                state.prompt = None;
+            } else if state.pending.is_some() {
+                state.pending = None;
+                state.message = Some((false, "amendment cancelled".into()));
+            } else if state.editor.is_some() && state.screen == Screen::Amend {
+                state.editor = None;
+                state.message = Some((false, "edit discarded".into()));
+            } else if state.screen != Screen::Outline {
+                return go(state, Screen::Outline);
+            }
+        }
+        Action::Outline => return go(state, Screen::Outline),
+        Action::Clause => return go(state, Screen::Clause),
+        Action::Compare => return go(state, Screen::Compare),
+        Action::Tiers => return go(state, Screen::Tiers),
+        Action::Annexes => return go(state, Screen::Annexes),
+        Action::History => return go(state, Screen::History),
+        Action::Amend => return go(state, Screen::Amend),
+        Action::NextScreen | Action::PrevScreen => {
+            let d = if a == Action::NextScreen { 1 } else { -1 };
+            let s = cycle(&Screen::ALL, &state.screen, d);
+            return go(state, s);
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            let page = state.size.1.saturating_sub(6).max(1) as isize;
+            let delta = match a {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -page,
+                Action::PageDown => page,
+                Action::Top => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            return move_selection(state, delta);
+        }
+        Action::Collapse | Action::Expand => match state.screen {
+            Screen::Outline => {
+                let draft = &state.data.draft;
+                if a == Action::Collapse {
+                    if draft.children(state.selected).next().is_some()
+                        && !state.collapsed.contains(&state.selected)
+                    {
+                        state.collapsed.insert(state.selected);
+                    } else if let Some(p) = draft.clauses[state.selected].parent {
+                        state.selected = p;
+                        state.collapsed.insert(p);
+                    }
+                } else {
+                    state.collapsed.remove(&state.selected);
+                }
+            }
+            Screen::Clause => {
+                return action(
+                    state,
+                    if a == Action::Collapse {
+                        Action::PrevAlternative
+                    } else {
+                        Action::NextAlternative
+                    },
+                );
+            }
+            Screen::History => {
+                return action(
+                    state,
+                    if a == Action::Collapse {
+                        Action::ReplayPrev
+                    } else {
+                        Action::ReplayNext
+                    },
+                );
+            }
+            _ => {}
+        },
+        Action::Open => {
+            if let Some(p) = state.prompt.take() {
+                run_prompt(state, p);
+                return Vec::new();
+            }
+            match state.screen {
+                Screen::Outline => return go(state, Screen::Clause),
+                Screen::Annexes => {
+                    if let Some(i) = selected_annex_clause(state) {
+                        state.selected = i;
+                        return go(state, Screen::Clause);
+                    }
+                }
+                Screen::History => {
+                    let rows = state.history_rows();
+                    if let Some(&step) =
+                        rows.get(state.history.selected.min(rows.len().saturating_sub(1)))
+                    {
+                        return request_replay(state, step);
+                    }
+                }
+                Screen::Compare if state.compare.mode == CompareMode::Matrix => {
+                    state.compare.mode = CompareMode::Inline;
+                    if let Some(row) = state.compare.matrix.get(state.compare.row) {
+                        state.compare.right = Source::Position(row.delegation.clone());
+                        state.compare.left = Source::Draft;
+                        let effects = request_compare(state);
+                        state.compare.focus = state.selected_id();
+                        return effects;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Action::Search => state.prompt = Some(Prompt::Search(String::new())),
+        Action::Goto => state.prompt = Some(Prompt::Goto(String::new())),
+        Action::CleanText => state.clause.clean = !state.clause.clean,
+        Action::NextPoint | Action::PrevPoint => {
+            let n = state.choice_points().len();
+            if n > 0 {
+                let d = if a == Action::NextPoint { 1 } else { -1 };
+                state.clause.point =
+                    (state.clause.point as isize + d).rem_euclid(n as isize) as usize;
+            }
+        }
+        Action::NextAlternative | Action::PrevAlternative => {
+            let points = state.choice_points();
+            if let Some(p) = points.get(state.clause.point) {
+                let n = p.labels.len().max(1) as isize;
+                let d = if a == Action::NextAlternative { 1 } else { -1 };
+                let cur = state
+                    .clause
+                    .picks
+                    .get(&state.clause.point)
+                    .copied()
+                    .unwrap_or(0) as isize;
+                state
+                    .clause
+                    .picks
+                    .insert(state.clause.point, (cur + d).rem_euclid(n) as usize);
+            }
+        }
+        Action::Lift | Action::Choose => {
+            let Some(id) = state.selected_id() else {
+                state.message =
+                    Some((true, "this clause has no id: run `treaty fmt` first".into()));
+                return Vec::new();
+            };
+            let points = state.choice_points();
+            let Some(p) = points.get(state.clause.point) else {
+                state.message = Some((
+                    true,
+                    "this clause has no brackets or options to settle".into(),
+                ));
+                return Vec::new();
+            };
+            let point = state.clause.point;
+            let pending = if a == Action::Lift {
+                Pending {
+                    change: Change::LiftBrackets {
+                        clause: id.clone(),
+                        group: Some(point),
+                    },
+                    question: format!("Lift the brackets of group {} in {id}?", point + 1),
+                }
+            } else {
+                let option = state.clause.picks.get(&point).copied().unwrap_or(0);
+                let label = p.labels.get(option).cloned().unwrap_or_default();
+                Pending {
+                    change: Change::ChooseOption {
+                        clause: id.clone(),
+                        point,
+                        option,
+                    },
+                    question: format!("Keep \"{label}\" in {id} and drop the other alternatives?"),
+                }
+            };
+            let key = state
+                .keymap
+                .label(Action::Confirm)
+                .unwrap_or_else(|| "confirm".into());
+            state.message = Some((
+                false,
+                format!(
+                    "{} Press {key} to record it, Esc to cancel.",
+                    pending.question
+                ),
+            ));
+            state.pending = Some(pending);
+        }
+        Action::Confirm => {
+            if let Some(p) = state.pending.take() {
+                state.message = Some((false, "recording…".into()));
+                return vec![Effect::Commit {
+                    change: p.change,
+                    proposers: state.proposers.clone(),
+                }];
+            }
+        }
+        Action::EditInline | Action::EditExternal => {
+            let c = &state.data.draft.clauses[state.selected];
+            let Some(id) = c.id.clone() else {
+                state.message =
+                    Some((true, "this clause has no id: run `treaty fmt` first".into()));
+                return Vec::new();
+            };
+            if !c.kind.has_text() {
+                state.message = Some((
+                    true,
+                    "headings have no text to amend; select a paragraph".into(),
+                ));
+                return Vec::new();
+            }
+            if state.editor.as_ref().is_none_or(|e| e.clause != id) {
+                state.editor = Some(Editor {
+                    clause: id,
+                    original: c.text.clone(),
+                    text: c.text.clone(),
+                    cursor: c.text.len(),
+                    proposers: state.proposers.join(", "),
+                    field: Field::Text,
+                });
+            }
+            state.screen = Screen::Amend;
+            if a == Action::EditExternal {
+                let text = state
+                    .editor
+                    .as_ref()
+                    .map(|e| e.text.clone())
+                    .unwrap_or_default();
+                return vec![Effect::ExternalEditor { text }];
+            }
+        }
+        Action::Commit => {
+            if let Some(ed) = &state.editor {
+                if ed.text == ed.original {
+                    state.message = Some((
+                        true,
+                        "nothing changed: edit the text first, or Esc to leave".into(),
+                    ));
+                    return Vec::new();
+                }
+                let proposers: Vec<String> = ed
+                    .proposers
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if proposers.is_empty() {
+                    state.message = Some((true, "name at least one proposing delegation (Ctrl-t switches to the proposers field)".into()));
+                    return Vec::new();
+                }
+                state.message = Some((false, "recording…".into()));
+                return vec![Effect::Commit {
+                    change: Change::Replace {
+                        clause: ed.clause.clone(),
+                        text: ed.text.clone(),
+                    },
+                    proposers,
+                }];
+            }
+        }
+        Action::SwitchField => {
+            if let Some(ed) = state.editor.as_mut() {
+                ed.field = if ed.field == Field::Text {
+                    Field::Proposers
+                } else {
+                    Field::Text
+                };
+            }
+        }
+        Action::CompareMode => {
+            state.compare.mode = match state.compare.mode {
+                CompareMode::Inline => CompareMode::SideBySide,
+                CompareMode::SideBySide => CompareMode::Matrix,
+                CompareMode::Matrix => CompareMode::Inline,
+            };
+            state.compare.row = 0;
+            state.compare.matrix = compare::matrix(&state.data, state.selected);
+        }
+        Action::NextSource | Action::PrevSource | Action::NextBase => {
+            let srcs = compare::sources(&state.data);
+            match a {
+                Action::NextSource => state.compare.right = cycle(&srcs, &state.compare.right, 1),
+                Action::PrevSource => state.compare.right = cycle(&srcs, &state.compare.right, -1),
+                _ => state.compare.left = cycle(&srcs, &state.compare.left, 1),
+            }
+            state.screen = Screen::Compare;
+            if state.compare.mode == CompareMode::Matrix {
+                state.compare.mode = CompareMode::Inline;
+            }
+            return request_compare(state);
+        }
+        Action::WhatIf => {
+            if let Some(t) = &state.data.tiers
+                && let Some(p) = t.parties.get(state.tiers.party)
+            {
+                let others: Vec<u8> = t
+                    .tiers
+                    .iter()
+                    .map(|x| x.tier)
+                    .filter(|x| *x != p.tier)
+                    .collect();
+                state.tiers.what_if = match state.tiers.what_if {
+                    None => others.first().copied(),
+                    Some(cur) => others.iter().copied().skip_while(|x| *x != cur).nth(1),
+                };
+            }
+        }
+        Action::ReplayNext | Action::ReplayPrev => {
+            let n = state.data.history.len();
+            if n == 0 {
+                state.message = Some((
+                    true,
+                    "no amendment history to replay (not a git record)".into(),
+                ));
+                return Vec::new();
+            }
+            state.screen = Screen::History;
+            let d = if a == Action::ReplayNext { 1 } else { -1 };
+            let step = match state.history.step {
+                None if d > 0 => 0,
+                None => n - 1,
+                Some(s) => step_index(s, d, n),
+            };
+            return request_replay(state, step);
+        }
+        Action::Play => {
+            state.history.playing = !state.history.playing;
+            if state.history.playing && state.history.step.is_none() {
+                return request_replay(state, 0);
+            }
+        }
+        Action::Faster => state.history.speed_ms = (state.history.speed_ms / 2).max(100),
+        Action::Slower => state.history.speed_ms = (state.history.speed_ms * 2).min(6400),
+        Action::ClauseHistory => {
+            state.history.only_clause = !state.history.only_clause;
+            state.history.selected = state.history_rows().len().saturating_sub(1);
+        }
+        Action::Reload => return vec![Effect::Reload],
+    }
+    Vec::new()
+}
+
+fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
+    if state.help {
+        state.help_scroll = (state.help_scroll as isize + delta).clamp(0, 500) as u16;
+        return Vec::new();
+    }
+    match state.screen {
+        Screen::Outline => {
+            let rows = state.outline_rows();
+            let at = rows.iter().position(|r| *r == state.selected).unwrap_or(0);
+            state.selected = rows[step_index(at, delta, rows.len())];
+            state.clause = ClauseView::default();
+        }
+        Screen::Clause | Screen::Amend => {
+            state.clause.scroll = (state.clause.scroll as isize + delta).clamp(0, 1000) as u16;
+        }
+        Screen::Compare => {
+            let len = match state.compare.mode {
+                CompareMode::Matrix => state.compare.matrix.len(),
+                _ => state
+                    .compare
+                    .result
+                    .as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map_or(0, Vec::len),
+            };
+            state.compare.row = step_index(state.compare.row, delta, len);
+        }
+        Screen::Tiers => {
+            let n = state.data.tiers.as_ref().map_or(0, |t| t.parties.len());
+            state.tiers.party = step_index(state.tiers.party, delta, n);
+            state.tiers.what_if = None;
+        }
+        Screen::Annexes => {
+            let n = state.data.annexes.as_ref().map_or(0, |a| a.annexes.len());
+            state.annexes.selected = step_index(state.annexes.selected, delta, n);
+        }
+        Screen::History => {
+            let n = state.history_rows().len();
+            state.history.selected = step_index(state.history.selected, delta, n);
+        }
+    }
+    Vec::new()
+}
+
+fn selected_annex_clause(state: &State) -> Option<usize> {
+    let reg = state.data.annexes.as_ref()?;
+    let a = reg.annexes.get(state.annexes.selected)?;
+    state.data.draft.index_of(&a.annex)
+}
+
+fn run_prompt(state: &mut State, p: Prompt) {
+    let draft = &state.data.draft;
+    match p {
+        Prompt::Goto(id) => {
+            let id = id.trim();
+            match draft.index_of(id) {
+                Some(i) => {
+                    state.selected = i;
+                    for a in draft.ancestors(i) {
+                        state.collapsed.remove(&a);
+                    }
+                    state.clause = ClauseView::default();
+                }
+                None => {
+                    let hint = draft
+                        .suggest(id)
+                        .map(|s| format!("; did you mean {s}?"))
+                        .unwrap_or_default();
+                    state.message = Some((true, format!("no clause {id}{hint}")));
+                }
+            }
+        }
+        Prompt::Search(q) => {
+            let q = q.to_lowercase();
+            if q.is_empty() {
+                return;
+            }
+            let n = draft.clauses.len();
+            let found = (1..=n).map(|k| (state.selected + k) % n).find(|&i| {
+                let c = &draft.clauses[i];
+                c.text.to_lowercase().contains(&q)
+                    || c.title
+                        .as_deref()
+                        .is_some_and(|t| t.to_lowercase().contains(&q))
+                    || c.id
+                        .as_deref()
+                        .is_some_and(|t| t.to_lowercase().contains(&q))
+            });
+            match found {
+                Some(i) => {
+                    state.selected = i;
+                    for a in draft.ancestors(i) {
+                        state.collapsed.remove(&a);
+                    }
+                    state.clause = ClauseView::default();
+                    state.message = Some((false, format!("found in {}", draft.reference(i))));
+                }
+                None => state.message = Some((true, format!("no clause contains \"{q}\""))),
+            }
+        }
+    }
+}
+
+fn edit_string(s: &mut String, cursor: &mut usize, e: Edit) {
+    *cursor = (*cursor).min(s.len());
+    match e {
+        Edit::Insert(c) => {
+            s.insert(*cursor, c);
+            *cursor += c.len_utf8();
+        }
+        Edit::Newline => {
+            s.insert(*cursor, '\n');
+            *cursor += 1;
+        }
+        Edit::Backspace => {
+            if let Some(c) = s[..*cursor].chars().next_back() {
+                *cursor -= c.len_utf8();
+                s.remove(*cursor);
+            }
+        }
+        Edit::Delete => {
+            if *cursor < s.len() {
+                s.remove(*cursor);
+            }
+        }
+        Edit::Left => {
+            if let Some(c) = s[..*cursor].chars().next_back() {
+                *cursor -= c.len_utf8();
+            }
+        }
+        Edit::Right => {
+            if let Some(c) = s[*cursor..].chars().next() {
+                *cursor += c.len_utf8();
+            }
+        }
+        Edit::Home => *cursor = s[..*cursor].rfind('\n').map_or(0, |i| i + 1),
+        Edit::End => *cursor += s[*cursor..].find('\n').unwrap_or(s.len() - *cursor),
+    }
+}
+
+fn edit(state: &mut State, e: Edit) {
+    if let Some(p) = state.prompt.as_mut() {
+        let (Prompt::Search(s) | Prompt::Goto(s)) = p;
+        let mut cursor = s.len();
+        if matches!(e, Edit::Newline) {
+            return;
+        }
+        edit_string(s, &mut cursor, e);
+        return;
+    }
+    if let Some(ed) = state.editor.as_mut() {
+        match ed.field {
+            Field::Text => edit_string(&mut ed.text, &mut ed.cursor, e),
+            Field::Proposers => {
+                if !matches!(e, Edit::Newline) {
+                    let mut cursor = ed.proposers.len();
+                    edit_string(&mut ed.proposers, &mut cursor, e);
+                }
+            }
+        }
+    }
+}
+
+fn job_done(state: &mut State, resp: Response) {
+    match resp {
+        Response::Compare {
+            left,
+            right,
+            result,
+        } => {
+            // Newest request wins: an answer for sources no longer selected is dropped.
+            if left == state.compare.left && right == state.compare.right {
+                if let (Some(id), Ok(diffs)) = (state.compare.focus.take(), &result) {
+                    state.compare.row = diffs.iter().position(|d| d.id == id).unwrap_or(0);
+                }
+                state.compare.result = Some(result);
+            }
+        }
+        Response::Replay { step, result } => {
+            if state.history.step == Some(step) {
+                state.history.frame = Some(result);
+            }
+        }
+        Response::Burndown(b) => state.history.burndown = Some(b),
+    }
+}
+
+fn tick(state: &mut State, now: u64) -> Vec<Effect> {
+    if !state.history.playing {
+        return Vec::new();
+    }
+    if now.saturating_sub(state.history.last_step_at) < state.history.speed_ms {
+        return Vec::new();
+    }
+    state.history.last_step_at = now;
+    let n = state.data.history.len();
+    match state.history.step {
+        Some(s) if s + 1 < n => request_replay(state, s + 1),
+        _ => {
+            state.history.playing = false;
+            state.message = Some((false, "replay reached HEAD".into()));
+            Vec::new()
+        }
+    }
+}
+
+fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
+    let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
+    let l = super::screens::layout(area);
+    if row == l.tabs.y {
+        // The tab bar reads " 1 Outline │ 2 Clause │ …": find the tab under the mouse.
+        let mut x = 0u16;
+        for (i, s) in Screen::ALL.iter().enumerate() {
+            let w = super::screens::tab_label(i, *s).chars().count() as u16 + 3;
+            if column < x + w {
+                return go(state, *s);
+            }
+            x += w;
+        }
+        return Vec::new();
+    }
+    if state.screen == Screen::Outline && row > l.body.y && row < l.body.bottom().saturating_sub(1)
+    {
+        let rows = state.outline_rows();
+        let height = l.body.height.saturating_sub(2) as usize;
+        let at = rows.iter().position(|r| *r == state.selected).unwrap_or(0);
+        let offset = super::screens::scroll_offset(at, height, rows.len());
+        if let Some(&i) = rows.get(offset + (row - l.body.y - 1) as usize) {
+            if i == state.selected {
+                return go(state, Screen::Clause);
+            }
+            state.selected = i;
+            state.clause = ClauseView::default();
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editing_moves_by_characters_not_bytes() {
+        let mut s = "Parties é".to_string();
+        let mut c = s.len();
+        edit_string(&mut s, &mut c, Edit::Backspace);
+        assert_eq!(s, "Parties ");
+        edit_string(&mut s, &mut c, Edit::Insert('ü'));
+        edit_string(&mut s, &mut c, Edit::Left);
+        edit_string(&mut s, &mut c, Edit::Insert('x'));
+        assert_eq!(s, "Parties xü");
+        edit_string(&mut s, &mut c, Edit::Home);
+        assert_eq!(c, 0);
+        edit_string(&mut s, &mut c, Edit::End);
+        assert_eq!(c, s.len());
+    }
+
+    #[test]
+    fn cycling_wraps_both_ways() {
+        assert_eq!(cycle(&[1, 2, 3], &3, 1), 1);
+        assert_eq!(cycle(&[1, 2, 3], &1, -1), 3);
+        assert_eq!(step_index(0, -5, 4), 0);
+        assert_eq!(step_index(2, 5, 4), 3);
+    }
+}

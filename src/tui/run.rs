@@ -1,0 +1,257 @@
+//! The event loop: terminal events and worker answers in, frames out.
+//!
+//! Nothing is printed to stdout while the TUI runs; diagnostics go to a log file
+//! (`.git/treaty/tui.log` in a git record, else the temp folder).
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::app::{self, Effect, Msg, State};
+use super::data::Data;
+use super::jobs::Worker;
+use super::keymap::{Key, Keymap};
+use super::terminal::TerminalGuard;
+use super::theme::Styles;
+use super::{amending, screens};
+use crate::theme::Theme;
+
+/// Set to `1` to make the first key press panic: proves the terminal is restored on
+/// panic (used by the tmux test). Honoured in every build, since a user can only set it
+/// deliberately.
+pub const PANIC_ENV: &str = "TREATY_TUI_PANIC";
+
+/// How the TUI is started.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// A theme name (user themes in `<root>/themes` or the config folder first).
+    pub theme: Option<String>,
+    /// `default`, `vim`, or a path to a RON key map laid over the default map.
+    pub keys: Option<String>,
+    /// Who amendments made here are proposed by (default `CHAIR`).
+    pub proposers: Vec<String>,
+}
+
+/// An append-only log file.
+pub struct Log(Option<File>);
+
+impl Log {
+    pub fn open(root: &Path) -> (Log, PathBuf) {
+        let dir = if root.join(".git").is_dir() {
+            root.join(".git/treaty")
+        } else {
+            std::env::temp_dir()
+        };
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("tui.log");
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .ok();
+        (Log(file), path)
+    }
+
+    pub fn line(&mut self, msg: &str) {
+        if let Some(f) = self.0.as_mut() {
+            let _ = writeln!(f, "{}", crate::sanitize::inert_line(msg));
+        }
+    }
+}
+
+fn config_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .map(|d| d.join("treaty"))
+}
+
+/// The theme named by `--theme`, `TREATY_THEME`, or `default`.
+pub fn load_theme(root: &Path, name: Option<&str>) -> Result<Theme, String> {
+    let env = std::env::var("TREATY_THEME").ok();
+    let name = name.or(env.as_deref()).unwrap_or("default");
+    let mut dirs = vec![root.join("themes")];
+    dirs.extend(config_dir().map(|d| d.join("themes")));
+    Theme::resolve(name, &dirs).map_err(|e| e.to_string())
+}
+
+/// The key map named by `--keys` / `TREATY_KEYS` (a shipped name or a file), with the
+/// user's `~/.config/treaty/keys.ron` laid over it when that exists.
+pub fn load_keymap(keys: Option<&str>) -> Result<Keymap, String> {
+    let env = std::env::var("TREATY_KEYS").ok();
+    let keys = keys.or(env.as_deref()).unwrap_or("default");
+    let mut map = if keys.ends_with(".ron") {
+        let mut m = Keymap::default();
+        m.layer_file(Path::new(keys)).map_err(|e| e.to_string())?;
+        m
+    } else {
+        Keymap::builtin(keys).map_err(|e| e.to_string())?
+    };
+    if let Some(user) = config_dir().map(|d| d.join("keys.ron"))
+        && user.is_file()
+    {
+        map.layer_file(&user).map_err(|e| e.to_string())?;
+    }
+    Ok(map)
+}
+
+/// Runs the workbench until the user quits. The terminal is restored on every way out.
+pub fn run(opts: Options) -> Result<(), String> {
+    let (mut log, log_path) = Log::open(&opts.root);
+    log.line(&format!("treaty tui starting in {}", opts.root.display()));
+    let data = Arc::new(Data::load(&opts.root)?);
+    let styles = Styles::new(load_theme(&opts.root, opts.theme.as_deref())?);
+    let keymap = load_keymap(opts.keys.as_deref())?;
+    let mut state = State::new(data.clone(), styles, keymap);
+    if !opts.proposers.is_empty() {
+        state.proposers = opts.proposers.clone();
+    }
+    let panic_on_key = std::env::var(PANIC_ENV).is_ok_and(|v| v == "1");
+
+    let guard = TerminalGuard::new().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
+        .map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let _ = terminal.clear();
+    if let Ok(size) = terminal.size() {
+        state.size = (size.width, size.height);
+    }
+    let mut worker = Worker::spawn(data);
+    let started = Instant::now();
+    let result = (|| -> Result<(), String> {
+        loop {
+            let t0 = Instant::now();
+            terminal
+                .draw(|f| screens::draw(&state, f))
+                .map_err(|e| format!("cannot draw: {e}"))?;
+            let took = t0.elapsed();
+            if took > Duration::from_millis(30) {
+                log.line(&format!("slow frame: {took:?} on {:?}", state.screen));
+            }
+            let mut msgs = Vec::new();
+            let timeout = if state.history.playing { 50 } else { 100 };
+            if event::poll(Duration::from_millis(timeout)).map_err(|e| e.to_string())? {
+                match event::read().map_err(|e| e.to_string())? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        if panic_on_key {
+                            panic!(
+                                "{PANIC_ENV}=1: deliberate panic on the first key, to test terminal restore"
+                            );
+                        }
+                        if let Some(key) = Key::from_event(&k)
+                            && let Some(m) = state.key_msg(key)
+                        {
+                            msgs.push(m);
+                        }
+                    }
+                    Event::Mouse(m) => match m.kind {
+                        MouseEventKind::Down(_) => msgs.push(Msg::Click {
+                            column: m.column,
+                            row: m.row,
+                        }),
+                        MouseEventKind::ScrollDown => msgs.push(Msg::Scroll(3)),
+                        MouseEventKind::ScrollUp => msgs.push(Msg::Scroll(-3)),
+                        _ => {}
+                    },
+                    Event::Resize(w, h) => msgs.push(Msg::Resize {
+                        width: w,
+                        height: h,
+                    }),
+                    _ => {}
+                }
+            }
+            while let Some((generation, resp)) = worker.try_recv() {
+                log.line(&format!("job {generation} done"));
+                msgs.push(Msg::Job(resp));
+            }
+            msgs.push(Msg::Tick(started.elapsed().as_millis() as u64));
+            let mut queue: std::collections::VecDeque<Msg> = msgs.into();
+            while let Some(m) = queue.pop_front() {
+                for effect in app::update(&mut state, m) {
+                    match effect {
+                        Effect::Quit => return Ok(()),
+                        Effect::Request(r) => {
+                            let generation = worker.request(r.clone());
+                            log.line(
+                                &format!("job {generation}: {r:?}")
+                                    .chars()
+                                    .take(200)
+                                    .collect::<String>(),
+                            );
+                        }
+                        Effect::Commit { change, proposers } => {
+                            let res = amending::commit(&opts.root, &change, &proposers);
+                            log.line(&format!("commit {change:?}: {res:?}"));
+                            queue.push_back(Msg::Committed(res));
+                        }
+                        Effect::ExternalEditor { text } => {
+                            guard.suspend();
+                            let res = external_editor(&text);
+                            guard
+                                .resume()
+                                .map_err(|e| format!("cannot take the terminal back: {e}"))?;
+                            let _ = terminal.clear();
+                            queue.push_back(Msg::EditorReturned(res));
+                        }
+                        Effect::Reload => match Data::load(&opts.root) {
+                            Ok(d) => {
+                                let d = Arc::new(d);
+                                worker = Worker::spawn(d.clone());
+                                state.replace_data(d);
+                                for e in app::on_enter(&mut state) {
+                                    if let Effect::Request(r) = e {
+                                        worker.request(r);
+                                    }
+                                }
+                            }
+                            Err(e) => {
+                                log.line(&format!("reload failed: {e}"));
+                                state.message = Some((true, format!("reload failed: {e}")));
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    })();
+    drop(terminal);
+    drop(guard);
+    if let Err(e) = &result {
+        log.line(&format!("error: {e}"));
+        return Err(format!("{e} (log: {})", log_path.display()));
+    }
+    log.line("treaty tui quit");
+    Ok(())
+}
+
+/// Edits `text` in `$VISUAL` / `$EDITOR` (default `vi`) and returns the new text.
+fn external_editor(text: &str) -> Result<String, String> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".into());
+    let file = tempfile::Builder::new()
+        .prefix("treaty-clause-")
+        .suffix(".md")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(parts)
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("cannot run the editor `{editor}`: {e}; set $EDITOR"))?;
+    if !status.success() {
+        return Err(format!(
+            "the editor `{editor}` failed ({status}); the text is unchanged"
+        ));
+    }
+    std::fs::read_to_string(file.path()).map_err(|e| e.to_string())
+}

@@ -1,0 +1,94 @@
+//! Screen 7: amend the selected clause: the inline editor (or `$EDITOR`), the proposing
+//! delegations, and a live word diff of what will be recorded.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::action::Action;
+use crate::tui::app::{Field, State};
+use crate::tui::compare::word_diff;
+use crate::tui::widgets::{diff, safe};
+
+pub fn render(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    let Some(ed) = &state.editor else {
+        let c = &d.draft.clauses[state.selected];
+        let k = |a| state.keymap.label(a).unwrap_or_default();
+        let text = format!(
+            "{}\n\n{}\n\n{} edit inline · {} edit in $EDITOR · on the Clause screen: {} lift a bracket, {} choose an alternative, then {} to record it",
+            d.draft.reference(state.selected),
+            c.text,
+            k(Action::EditInline),
+            k(Action::EditExternal),
+            k(Action::Lift),
+            k(Action::Choose),
+            k(Action::Confirm),
+        );
+        return super::note(state, f, area, "Amend", &text, false);
+    };
+    let [edit_area, who, preview] = Layout::vertical([
+        Constraint::Percentage(50),
+        Constraint::Length(3),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    // The cursor is drawn as a reversed cell so it shows in snapshots and never needs the
+    // terminal's own cursor.
+    let cursor_style = state.styles.get("selection");
+    let mut pieces: Vec<(String, ratatui::style::Style)> = Vec::new();
+    let at = ed.cursor.min(ed.text.len());
+    pieces.push((ed.text[..at].to_string(), state.styles.get("default")));
+    let next = ed.text[at..].chars().next();
+    let (under, rest) = match next {
+        Some('\n') | None => (" ".to_string(), &ed.text[at..]),
+        Some(c) => (c.to_string(), &ed.text[at + c.len_utf8()..]),
+    };
+    if ed.field == Field::Text {
+        pieces.push((under, cursor_style));
+    }
+    pieces.push((rest.to_string(), state.styles.get("default")));
+    let lines = crate::tui::widgets::into_lines(pieces);
+    let title = format!(
+        "Editing {} — {} records, {} cancels",
+        ed.clause,
+        state.keymap.label(Action::Commit).unwrap_or_default(),
+        state.keymap.label(Action::Back).unwrap_or_default()
+    );
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(super::pane(state, &title, ed.field == Field::Text)),
+        edit_area,
+    );
+    let round = d.current_round.as_deref().unwrap_or("none");
+    let mut who_line = vec![
+        Span::styled("proposed by: ", state.styles.get("heading")),
+        Span::styled(safe(&ed.proposers), state.styles.get("delegation")),
+    ];
+    if ed.field == Field::Proposers {
+        who_line.push(Span::styled(" ", cursor_style));
+    }
+    who_line.push(Span::styled(
+        format!("   kind: replace   round: {}", safe(round)),
+        state.styles.get("hint"),
+    ));
+    let switch = state.keymap.label(Action::SwitchField).unwrap_or_default();
+    f.render_widget(
+        Paragraph::new(Line::from(who_line)).block(super::pane(
+            state,
+            &format!("Amendment ({switch} switches field)"),
+            ed.field == Field::Proposers,
+        )),
+        who,
+    );
+    let (tokens, sim) = word_diff(&ed.original, &ed.text);
+    let title = format!("Preview — {:.0}% similar to the draft", sim * 100.0);
+    f.render_widget(
+        Paragraph::new(diff::inline(&tokens, &state.styles))
+            .wrap(Wrap { trim: false })
+            .block(super::pane(state, &title, false)),
+        preview,
+    );
+}

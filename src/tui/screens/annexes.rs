@@ -1,0 +1,118 @@
+//! Screen 5: annex proposals: proposer, supporters, opponents, status; the annex text.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::annex::AnnexStatus;
+use crate::tui::app::State;
+use crate::tui::widgets::{bracketed, safe};
+
+fn status_style(s: AnnexStatus) -> &'static str {
+    match s {
+        AnnexStatus::Proposed => "annex.proposed",
+        AnnexStatus::UnderNegotiation => "annex.under_negotiation",
+        AnnexStatus::Agreed => "annex.agreed",
+        AnnexStatus::Withdrawn => "annex.withdrawn",
+    }
+}
+
+pub fn render(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    let Some(reg) = d.annexes.as_ref().filter(|r| !r.annexes.is_empty()) else {
+        return super::note(
+            state,
+            f,
+            area,
+            "Annexes",
+            "no annex proposals (drafts/annexes.ron)",
+            false,
+        );
+    };
+    let list_h = (reg.annexes.len() as u16 + 2).min(area.height / 2).max(3);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    let mut lines = Vec::new();
+    for (k, a) in reg.annexes.iter().enumerate() {
+        let title = d
+            .draft
+            .index_of(&a.annex)
+            .and_then(|i| d.draft.clauses[i].title.clone())
+            .unwrap_or_default();
+        let mut line = Line::from(vec![
+            Span::styled(
+                format!(" {:<24}", safe(&a.annex)),
+                state.styles.get("clause.id"),
+            ),
+            Span::styled(
+                format!("{:<18}", a.status.as_str()),
+                state.styles.get(status_style(a.status)),
+            ),
+            Span::styled(
+                format!("{:<10}", safe(&a.proposer.join(","))),
+                state.styles.get("delegation"),
+            ),
+            Span::raw(safe(&title)),
+        ]);
+        if k == state.annexes.selected {
+            line = line.patch_style(state.styles.get("selection"));
+        }
+        lines.push(line);
+    }
+    f.render_widget(
+        Paragraph::new(lines).block(super::pane(state, "Annex proposals", true)),
+        top,
+    );
+    let Some(a) = reg.annexes.get(state.annexes.selected) else {
+        return;
+    };
+    let mut out = vec![
+        Line::from(vec![
+            Span::styled("Proposed by  ", state.styles.get("heading")),
+            Span::styled(safe(&a.proposer.join(", ")), state.styles.get("delegation")),
+        ]),
+        Line::from(vec![
+            Span::styled("Supported by ", state.styles.get("heading")),
+            Span::styled(
+                safe(&a.supporters.join(", ")),
+                state.styles.get("delegation"),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("Opposed by   ", state.styles.get("heading")),
+            Span::styled(
+                safe(&a.opponents.join(", ")),
+                state.styles.get("attribution.delete"),
+            ),
+        ]),
+    ];
+    if !a.notes.is_empty() {
+        out.push(Line::styled(safe(&a.notes), state.styles.get("hint")));
+    }
+    out.push(Line::default());
+    if let Some(i) = d.draft.index_of(&a.annex) {
+        for j in d.draft.subtree(i) {
+            let c = &d.draft.clauses[j];
+            if let Some(t) = &d.trees[j] {
+                out.extend(bracketed::lines(&c.text, t, &state.styles, None));
+            } else if let Some(t) = &c.title {
+                out.push(Line::styled(safe(t), state.styles.get("heading")));
+            }
+            if out.len() > bottom.height as usize * 3 {
+                break;
+            }
+        }
+    }
+    let key = state
+        .keymap
+        .label(crate::tui::action::Action::Open)
+        .unwrap_or_default();
+    let title = format!("{} — {key} opens it", a.annex);
+    f.render_widget(
+        Paragraph::new(out)
+            .wrap(Wrap { trim: false })
+            .block(super::pane(state, &title, false)),
+        bottom,
+    );
+}

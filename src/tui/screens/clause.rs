@@ -1,0 +1,110 @@
+//! Screen 2: one clause's bracketed text, drawn from its tree; its choice points with
+//! the previewed alternative; a clean-text toggle.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::app::State;
+use crate::tui::widgets::{bracketed, safe};
+
+pub fn render(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    let i = state.selected;
+    let c = &d.draft.clauses[i];
+    let title = format!(
+        "{} — {}",
+        d.draft.reference(i),
+        c.id.as_deref().unwrap_or("no id")
+    );
+    let Some(tree) = d.trees[i].as_ref() else {
+        let text = match &c.title {
+            Some(t) => format!(
+                "{t}\n\nThis is a heading; select one of its paragraphs (Esc, then arrows)."
+            ),
+            None => "This heading has no text of its own.".into(),
+        };
+        super::note(state, f, area, &title, &text, false);
+        return;
+    };
+    let points = state.choice_points();
+    let list_h = (points.len() as u16 + 2).min(area.height / 2);
+    let [text_area, points_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(list_h)]).areas(area);
+    let lines = if state.clause.clean {
+        match tree.clean(&c.text, &state.choice()) {
+            Ok(t) => t.lines().map(|l| Line::raw(safe(l))).collect(),
+            Err(e) => vec![Line::styled(
+                safe(&e.to_string()),
+                state.styles.get("error"),
+            )],
+        }
+    } else {
+        let hl = points.get(state.clause.point).map(|p| p.span);
+        bracketed::lines(&c.text, tree, &state.styles, hl)
+    };
+    let mode = if state.clause.clean {
+        "clean text (preview)"
+    } else {
+        "as drafted"
+    };
+    let s = &d.stats[i];
+    let title = format!(
+        "{title} — {mode} — {} groups, {} options, {} placeholders",
+        s.groups, s.options, s.placeholders
+    );
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((state.clause.scroll, 0))
+            .block(super::pane(state, &title, true)),
+        text_area,
+    );
+    if points.is_empty() || list_h < 3 {
+        return;
+    }
+    let mut rows = Vec::new();
+    for (k, p) in points.iter().enumerate() {
+        let pick = state.clause.picks.get(&k).copied().unwrap_or(0);
+        let mut spans = vec![Span::styled(
+            format!("{:>2}. ", k + 1),
+            state.styles.get("clause.number"),
+        )];
+        for (a, label) in p.labels.iter().enumerate() {
+            if a > 0 {
+                spans.push(Span::styled(
+                    " │ ",
+                    state.styles.get("alternative.separator"),
+                ));
+            }
+            let name = if a == pick {
+                "option.label"
+            } else {
+                "alternative"
+            };
+            let shown: String = safe(label).chars().take(40).collect();
+            spans.push(Span::styled(shown, state.styles.get(name)));
+        }
+        let mut line = Line::from(spans);
+        if k == state.clause.point {
+            line = line.patch_style(state.styles.get("selection"));
+        }
+        rows.push(line);
+    }
+    let offset = super::scroll_offset(
+        state.clause.point,
+        list_h.saturating_sub(2) as usize,
+        rows.len(),
+    );
+    f.render_widget(
+        Paragraph::new(rows)
+            .scroll((offset as u16, 0))
+            .block(super::pane(
+                state,
+                "Choice points (previewed alternative in bold)",
+                false,
+            )),
+        points_area,
+    );
+}

@@ -1,0 +1,160 @@
+//! Screen 3: two sources compared clause by clause (inline or side by side), or one
+//! clause against every delegation (matrix).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::app::{CompareMode, State};
+use crate::tui::compare::Tag;
+use crate::tui::widgets::{diff, safe};
+
+pub fn render(state: &State, f: &mut Frame, area: Rect) {
+    let cmp = &state.compare;
+    if cmp.mode == CompareMode::Matrix {
+        return matrix(state, f, area);
+    }
+    let title = format!("{} → {}", cmp.left.label(), cmp.right.label());
+    let diffs = match &cmp.result {
+        None => return super::note(state, f, area, &title, "comparing…", false),
+        Some(Err(e)) => return super::note(state, f, area, &title, e, true),
+        Some(Ok(d)) => d,
+    };
+    if diffs.is_empty() {
+        return super::note(state, f, area, &title, "no differences", false);
+    }
+    let title = format!("{title} — {} clauses differ", diffs.len());
+    let head = |k: usize, d: &crate::tui::compare::ClauseDiff| {
+        let mut l = Line::from(vec![
+            Span::styled(safe(&d.reference), state.styles.get("heading")),
+            Span::styled(
+                format!("  {}  {:.0}% similar", safe(&d.id), d.similarity * 100.0),
+                state.styles.get("hint"),
+            ),
+        ]);
+        if k == cmp.row {
+            l = l.patch_style(state.styles.get("selection"));
+        }
+        l
+    };
+    match cmp.mode {
+        CompareMode::Inline => {
+            let mut lines = Vec::new();
+            for (k, d) in diffs.iter().enumerate().skip(cmp.row) {
+                lines.push(head(k, d));
+                lines.extend(diff::inline(&d.tokens, &state.styles));
+                lines.push(Line::default());
+                if lines.len() > area.height as usize * 2 {
+                    break;
+                }
+            }
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(super::pane(state, &title, true)),
+                area,
+            );
+        }
+        _ => {
+            let [l, r] =
+                Layout::horizontal([Constraint::Ratio(1, 2), Constraint::Ratio(1, 2)]).areas(area);
+            let mut left = Vec::new();
+            let mut right = Vec::new();
+            for (k, d) in diffs.iter().enumerate().skip(cmp.row) {
+                let a = diff::side(&d.tokens, &state.styles, Tag::Deleted);
+                let b = diff::side(&d.tokens, &state.styles, Tag::Inserted);
+                left.push(head(k, d));
+                right.push(head(k, d));
+                left.extend(a);
+                right.extend(b);
+                left.push(Line::default());
+                right.push(Line::default());
+                if left.len() > area.height as usize * 2 {
+                    break;
+                }
+            }
+            f.render_widget(
+                Paragraph::new(left)
+                    .wrap(Wrap { trim: false })
+                    .block(super::pane(state, &cmp.left.label(), false)),
+                l,
+            );
+            f.render_widget(
+                Paragraph::new(right)
+                    .wrap(Wrap { trim: false })
+                    .block(super::pane(state, &cmp.right.label(), true)),
+                r,
+            );
+        }
+    }
+}
+
+fn matrix(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    let title = format!(
+        "{} against every delegation",
+        d.draft.reference(state.selected)
+    );
+    let rows = &state.compare.matrix;
+    if rows.is_empty() {
+        return super::note(
+            state,
+            f,
+            area,
+            &title,
+            "no positions, or this clause has no id",
+            false,
+        );
+    }
+    let list_h = (rows.len() as u16 + 2).min(area.height / 2).max(3);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    let mut lines = Vec::new();
+    for (k, r) in rows.iter().enumerate() {
+        let verdict_style = match r.verdict {
+            crate::tui::compare::Verdict::Deletes => "diff.deleted",
+            crate::tui::compare::Verdict::Replaces => "diff.inserted",
+            crate::tui::compare::Verdict::Brackets => "bracket.depth.1",
+            _ => "hint",
+        };
+        let mut line = Line::from(vec![
+            Span::styled(
+                format!(" {:<8}", safe(&r.delegation)),
+                state.styles.get("delegation"),
+            ),
+            Span::styled(
+                format!("{:<10}", r.verdict.as_str()),
+                state.styles.get(verdict_style),
+            ),
+            Span::styled(
+                format!("{:>4.0}% similar to the draft", r.similarity * 100.0),
+                state.styles.get("hint"),
+            ),
+        ]);
+        if k == state.compare.row {
+            line = line.patch_style(state.styles.get("selection"));
+        }
+        lines.push(line);
+    }
+    let offset = super::scroll_offset(
+        state.compare.row,
+        list_h.saturating_sub(2) as usize,
+        lines.len(),
+    );
+    f.render_widget(
+        Paragraph::new(lines)
+            .scroll((offset as u16, 0))
+            .block(super::pane(state, &title, true)),
+        top,
+    );
+    if let Some(r) = rows.get(state.compare.row) {
+        let t = format!("draft → {}", r.delegation);
+        f.render_widget(
+            Paragraph::new(diff::inline(&r.tokens, &state.styles))
+                .wrap(Wrap { trim: false })
+                .block(super::pane(state, &t, false)),
+            bottom,
+        );
+    }
+}

@@ -1,0 +1,196 @@
+//! Screen 6: the amendment timeline; replay of the text step by step (loaded off the UI
+//! thread); the bracket burn-down over rounds.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
+
+use crate::tui::app::State;
+use crate::tui::widgets::{diff, safe};
+
+pub fn render(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    if d.history.is_empty() {
+        let why = d
+            .history_note
+            .as_deref()
+            .unwrap_or("no amendments recorded yet");
+        return super::note(state, f, area, "History", why, false);
+    }
+    let [top, chart] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(area);
+    let [list, replay] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
+    timeline(state, f, list);
+    replay_pane(state, f, replay);
+    burndown(state, f, chart);
+}
+
+fn timeline(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    let rows = state.history_rows();
+    let height = area.height.saturating_sub(2) as usize;
+    let sel = state.history.selected.min(rows.len().saturating_sub(1));
+    let offset = super::scroll_offset(sel, height, rows.len());
+    let mut lines = Vec::new();
+    for (k, &i) in rows.iter().enumerate().skip(offset).take(height) {
+        let h = &d.history[i];
+        let marker = if state.history.step == Some(i) {
+            "▶"
+        } else {
+            " "
+        };
+        let round = h.round.as_deref().unwrap_or("—");
+        let mut line = Line::from(vec![
+            Span::raw(marker),
+            Span::styled(
+                format!("{:<10} ", safe(round).chars().take(10).collect::<String>()),
+                state.styles.get("round"),
+            ),
+            Span::styled(
+                format!(
+                    "{:<8} ",
+                    safe(&h.proposers.join(","))
+                        .chars()
+                        .take(8)
+                        .collect::<String>()
+                ),
+                state.styles.get("delegation"),
+            ),
+            Span::styled(format!("{:<13} ", h.kind), state.styles.get("hint")),
+            Span::raw(safe(&h.summary)),
+        ]);
+        if k == sel {
+            line = line.patch_style(state.styles.get("selection"));
+        }
+        lines.push(line);
+    }
+    let title = if state.history.only_clause {
+        format!("Amendments to {}", state.selected_id().unwrap_or_default())
+    } else {
+        format!("Timeline — {} commits", d.history.len())
+    };
+    f.render_widget(
+        Paragraph::new(lines).block(super::pane(state, &title, true)),
+        area,
+    );
+}
+
+fn replay_pane(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    let h = &state.history;
+    let speed = format!(
+        "{:.1}s/step{}",
+        h.speed_ms as f64 / 1000.0,
+        if h.playing { ", playing" } else { "" }
+    );
+    let Some(step) = h.step else {
+        let text = format!(
+            "Replay: {} steps forward, {} back, {} auto-play ({speed}).",
+            state
+                .keymap
+                .label(crate::tui::action::Action::ReplayNext)
+                .unwrap_or_default(),
+            state
+                .keymap
+                .label(crate::tui::action::Action::ReplayPrev)
+                .unwrap_or_default(),
+            state
+                .keymap
+                .label(crate::tui::action::Action::Play)
+                .unwrap_or_default(),
+        );
+        return super::note(state, f, area, "Replay", &text, false);
+    };
+    let entry = &d.history[step];
+    let title = format!("Replay {}/{} — {speed}", step + 1, d.history.len());
+    let mut lines = vec![Line::from(vec![Span::styled(
+        safe(&entry.summary),
+        state.styles.get("heading"),
+    )])];
+    lines.push(Line::styled(
+        format!(
+            "{} · {} · {}",
+            safe(&entry.author),
+            entry.kind,
+            safe(&entry.proposers.join(", "))
+        ),
+        state.styles.get("hint"),
+    ));
+    match &h.frame {
+        None => lines.push(Line::styled("loading…", state.styles.get("hint"))),
+        Some(Err(e)) => lines.push(Line::styled(safe(e), state.styles.get("error"))),
+        Some(Ok(fr)) if fr.step == step => {
+            lines.push(Line::styled(
+                format!("{} open brackets after this step", fr.open),
+                state.styles.get("hint"),
+            ));
+            if fr.changes.is_empty() {
+                lines.push(Line::styled(
+                    "no clause text changed",
+                    state.styles.get("hint"),
+                ));
+            }
+            for c in fr.changes.iter().take(4) {
+                lines.push(Line::styled(
+                    safe(&c.reference),
+                    state.styles.get("heading"),
+                ));
+                lines.extend(diff::inline(&c.tokens, &state.styles));
+            }
+            if fr.changes.len() > 4 {
+                lines.push(Line::styled(
+                    format!("… and {} more clauses", fr.changes.len() - 4),
+                    state.styles.get("hint"),
+                ));
+            }
+            if let (Some(t), Some(id)) = (&fr.clause_text, state.selected_id())
+                && !fr.changes.iter().any(|c| c.id == id)
+            {
+                lines.push(Line::default());
+                lines.push(Line::styled(
+                    format!("{id} at this point:"),
+                    state.styles.get("heading"),
+                ));
+                lines.push(Line::raw(safe(t)));
+            }
+        }
+        Some(Ok(_)) => lines.push(Line::styled("loading…", state.styles.get("hint"))),
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(super::pane(state, &title, false)),
+        area,
+    );
+}
+
+fn burndown(state: &State, f: &mut Frame, area: Rect) {
+    let title = "Open brackets by round";
+    let data = match &state.history.burndown {
+        None => return super::note(state, f, area, title, "counting…", false),
+        Some(Err(e)) => return super::note(state, f, area, title, e, true),
+        Some(Ok(b)) => b,
+    };
+    let bars: Vec<Bar> = data
+        .iter()
+        .map(|(name, n)| {
+            Bar::default()
+                .value(*n)
+                .label(Line::from(safe(name)))
+                .style(state.styles.get("bracket.depth.1"))
+                .value_style(state.styles.get("selection"))
+        })
+        .collect();
+    let width = (area.width.saturating_sub(2) / data.len().max(1) as u16)
+        .saturating_sub(1)
+        .clamp(3, 12);
+    f.render_widget(
+        BarChart::default()
+            .block(super::pane(state, title, false))
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(width)
+            .bar_gap(1),
+        area,
+    );
+}

@@ -1,0 +1,213 @@
+//! Drawing: `draw(&State, &mut Frame)` lays out the tab bar, the current screen, the
+//! status bar and the hint bar; each screen is `render(&State, &mut Frame, Rect)`.
+
+pub mod amend;
+pub mod annexes;
+pub mod clause;
+pub mod compare;
+pub mod help;
+pub mod history;
+pub mod outline;
+pub mod tiers;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::action::Action;
+use super::app::{Prompt, Screen, State};
+use super::widgets::safe;
+
+/// The smallest terminal the workbench draws in.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Where everything goes. Pure, so mouse clicks map to the same areas as drawing.
+#[derive(Clone, Copy, Debug)]
+pub struct Areas {
+    pub tabs: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub hints: Rect,
+}
+
+pub fn layout(area: Rect) -> Areas {
+    let [tabs, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Areas {
+        tabs,
+        body,
+        status,
+        hints,
+    }
+}
+
+pub fn tab_label(i: usize, s: Screen) -> String {
+    format!("{} {}", i + 1, s.title())
+}
+
+/// The first row to show so that row `at` of `len` is visible in `height` rows, keeping
+/// it in the middle once the list scrolls.
+pub fn scroll_offset(at: usize, height: usize, len: usize) -> usize {
+    if height == 0 || len <= height {
+        return 0;
+    }
+    at.saturating_sub(height / 2).min(len - height)
+}
+
+/// A bordered pane with a title.
+pub fn pane<'a>(state: &State, title: &str, focused: bool) -> Block<'a> {
+    let border = if focused { "border.focused" } else { "border" };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(state.styles.get(border))
+        .title(Span::styled(
+            format!(" {} ", safe(title)),
+            state.styles.get("heading"),
+        ))
+}
+
+/// A message inside a pane (no data, loading, an error).
+pub fn note(state: &State, f: &mut Frame, area: Rect, title: &str, text: &str, error: bool) {
+    let style = state.styles.get(if error { "error" } else { "hint" });
+    let p = Paragraph::new(Line::styled(safe(text), style))
+        .wrap(Wrap { trim: false })
+        .block(pane(state, title, true));
+    f.render_widget(p, area);
+}
+
+/// Draws the whole UI for `state`.
+pub fn draw(state: &State, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "Terminal too small: {}×{}. The workbench needs at least {MIN_WIDTH}×{MIN_HEIGHT}; enlarge the window (q quits).",
+            area.width, area.height
+        );
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(state.styles.get("warning"))
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let l = layout(area);
+    draw_tabs(state, f, l.tabs);
+    match state.screen {
+        Screen::Outline => outline::render(state, f, l.body),
+        Screen::Clause => clause::render(state, f, l.body),
+        Screen::Compare => compare::render(state, f, l.body),
+        Screen::Tiers => tiers::render(state, f, l.body),
+        Screen::Annexes => annexes::render(state, f, l.body),
+        Screen::History => history::render(state, f, l.body),
+        Screen::Amend => amend::render(state, f, l.body),
+    }
+    if state.help {
+        help::render(state, f, l.body);
+    }
+    draw_status(state, f, l.status);
+    draw_hints(state, f, l.hints);
+}
+
+fn draw_tabs(state: &State, f: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for (i, s) in Screen::ALL.iter().enumerate() {
+        let name = if *s == state.screen {
+            "selection"
+        } else {
+            "hint"
+        };
+        spans.push(Span::styled(
+            format!(" {} ", tab_label(i, *s)),
+            state.styles.get(name),
+        ));
+        spans.push(Span::styled("│", state.styles.get("border")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    let draft = &d.draft;
+    let sel = draft
+        .clauses
+        .get(state.selected)
+        .map(|c| {
+            let id = c.id.as_deref().unwrap_or("no id");
+            format!("{} ({id})", draft.reference(state.selected))
+        })
+        .unwrap_or_default();
+    let round = d.current_round.as_deref().unwrap_or("no round");
+    let head = d.head_summary().unwrap_or("not a git record");
+    let text = format!(" {} │ round {round} │ HEAD {head} │ {sel}", d.name);
+    f.render_widget(
+        Paragraph::new(safe(&text)).style(state.styles.get("statusbar")),
+        area,
+    );
+}
+
+/// The hint bar: the prompt while typing, else the message, else the key hints for the
+/// current screen, generated from the live key map.
+fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
+    if let Some(p) = &state.prompt {
+        let (label, text) = match p {
+            Prompt::Search(s) => ("search: ", s),
+            Prompt::Goto(s) => ("go to clause id: ", s),
+        };
+        let line = Line::from(vec![
+            Span::styled(label, state.styles.get("help.key")),
+            Span::raw(safe(text)),
+            Span::styled("▏", state.styles.get("help.key")),
+        ]);
+        f.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    if let Some((error, msg)) = &state.message {
+        let style = state.styles.get(if *error { "error" } else { "warning" });
+        f.render_widget(Paragraph::new(Span::styled(safe(msg), style)), area);
+        return;
+    }
+    let actions: &[Action] = match state.screen {
+        Screen::Outline => &[Action::Open, Action::Collapse, Action::Search, Action::Goto],
+        Screen::Clause => &[
+            Action::NextPoint,
+            Action::NextAlternative,
+            Action::CleanText,
+            Action::Lift,
+            Action::Choose,
+            Action::EditInline,
+        ],
+        Screen::Compare => &[Action::CompareMode, Action::NextSource, Action::NextBase],
+        Screen::Tiers => &[Action::WhatIf],
+        Screen::Annexes => &[Action::Open],
+        Screen::History => &[
+            Action::Open,
+            Action::ReplayNext,
+            Action::ReplayPrev,
+            Action::Play,
+            Action::ClauseHistory,
+        ],
+        Screen::Amend if state.editor.is_some() => {
+            &[Action::Commit, Action::SwitchField, Action::Back]
+        }
+        Screen::Amend => &[Action::EditInline, Action::EditExternal],
+    };
+    let mut spans = Vec::new();
+    for a in actions.iter().chain([Action::Help, Action::Quit].iter()) {
+        if let Some(k) = state.keymap.label(*a) {
+            spans.push(Span::styled(k, state.styles.get("help.key")));
+            spans.push(Span::styled(
+                format!(" {}  ", a.name().replace('_', " ")),
+                state.styles.get("hint"),
+            ));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,434 @@
+//! The TUI rendered from state into a test buffer, on a fixed record (the sample, a
+//! compilation commit, two rounds, four amendments; fixed clock and ids).
+
+use std::sync::Arc;
+
+use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+
+use treaty_workbench::store::Store;
+use treaty_workbench::tui::action::Action;
+use treaty_workbench::tui::app::{Edit, Effect, Msg, Screen, State, update};
+use treaty_workbench::tui::compare::Source;
+use treaty_workbench::tui::data::Data;
+use treaty_workbench::tui::jobs;
+use treaty_workbench::tui::keymap::Keymap;
+use treaty_workbench::tui::theme::Styles;
+use treaty_workbench::tui::{fixture, screens};
+
+use crate::support;
+
+struct Fixed {
+    _dir: tempfile::TempDir,
+    root: std::path::PathBuf,
+    store: Store,
+}
+
+fn fixed() -> Fixed {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    let store = fixture::build(&support::repo_root(), &root).expect("fixture builds");
+    Fixed {
+        _dir: dir,
+        root,
+        store,
+    }
+}
+
+fn state(f: &Fixed) -> State {
+    let data = Arc::new(Data::load(&f.root).expect("loads"));
+    let mut s = State::new(data, Styles::default(), Keymap::default());
+    s.size = (100, 30);
+    s
+}
+
+/// Applies messages, doing any background request synchronously (as the worker would).
+fn drive(f: &Fixed, s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    let mut other = Vec::new();
+    let mut queue: std::collections::VecDeque<Msg> = msgs.into_iter().collect();
+    while let Some(m) = queue.pop_front() {
+        for e in update(s, m) {
+            match e {
+                Effect::Request(r) => {
+                    queue.push_back(Msg::Job(jobs::compute(&s.data, Some(&f.store), &r)))
+                }
+                e => other.push(e),
+            }
+        }
+    }
+    other
+}
+
+fn act(a: Action) -> Msg {
+    Msg::Action(a)
+}
+
+fn goto(id: &str) -> Vec<Msg> {
+    let mut m = vec![act(Action::Goto)];
+    m.extend(id.chars().map(|c| Msg::Edit(Edit::Insert(c))));
+    m.push(act(Action::Open));
+    m
+}
+
+/// A cell's foreground; ratatui fills unset colours with `Reset`.
+fn fg(style: ratatui::style::Style) -> ratatui::style::Color {
+    style.fg.unwrap_or(ratatui::style::Color::Reset)
+}
+
+fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| screens::draw(s, f)).unwrap();
+    t
+}
+
+fn text_of(t: &Terminal<TestBackend>) -> String {
+    t.backend().to_string()
+}
+
+/// The style of the first cell where `needle` starts on screen.
+fn style_at(t: &Terminal<TestBackend>, needle: &str) -> ratatui::style::Style {
+    let buf = t.backend().buffer();
+    let w = buf.area.width as usize;
+    let chars: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
+    for row in 0..buf.area.height as usize {
+        let line: String = chars[row * w..(row + 1) * w].concat();
+        if let Some(byte) = line.find(needle) {
+            let col = line[..byte].chars().count();
+            return buf.content[row * w + col].style();
+        }
+    }
+    panic!("`{needle}` not on screen:\n{}", text_of(t));
+}
+
+#[test]
+fn outline_and_clause_screens() {
+    let f = fixed();
+    let mut s = state(&f);
+    assert_snapshot!("outline", text_of(&render(&s, 100, 30)));
+    drive(&f, &mut s, goto("observatory.3"));
+    assert_eq!(s.selected_id().as_deref(), Some("observatory.3"));
+    assert_snapshot!("outline_selected", text_of(&render(&s, 100, 30)));
+    drive(
+        &f,
+        &mut s,
+        [
+            act(Action::Open),
+            act(Action::NextPoint),
+            act(Action::NextAlternative),
+        ],
+    );
+    assert_eq!(s.screen, Screen::Clause);
+    let t = render(&s, 100, 30);
+    assert_snapshot!("clause", text_of(&t));
+    drive(&f, &mut s, [act(Action::CleanText)]);
+    let t = render(&s, 100, 30);
+    assert_snapshot!("clause_clean", text_of(&t));
+    assert!(
+        text_of(&t).contains("on the basis of competence"),
+        "second alternative previewed"
+    );
+}
+
+#[test]
+fn bracket_styles_follow_depth_and_kind() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, goto("observatory.3"));
+    drive(&f, &mut s, [act(Action::Open)]);
+    let t = render(&s, 100, 30);
+    let styles = Styles::default();
+    let inside = style_at(&t, "twenty-four");
+    assert_eq!(fg(inside), fg(styles.get("bracket.depth.1")));
+    assert!(
+        inside.add_modifier.contains(Modifier::ITALIC),
+        "alternatives are italic"
+    );
+    let outside = style_at(&t, "experts serving");
+    assert_eq!(fg(outside), fg(styles.get("default")));
+    assert!(!outside.add_modifier.contains(Modifier::ITALIC));
+
+    drive(&f, &mut s, goto("observatory.4"));
+    let t = render(&s, 100, 30);
+    let attribution = style_at(&t, "CHN delete");
+    assert_eq!(fg(attribution), fg(styles.get("attribution.delete")));
+    assert!(attribution.add_modifier.contains(Modifier::ITALIC));
+
+    drive(&f, &mut s, goto("observatory.5"));
+    let t = render(&s, 100, 30);
+    assert_eq!(
+        fg(style_at(&t, "Option 1:")),
+        fg(styles.get("option.label"))
+    );
+    assert!(
+        style_at(&t, "No text.")
+            .add_modifier
+            .contains(Modifier::DIM)
+    );
+}
+
+#[test]
+fn compare_inline_side_by_side_and_matrix() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, goto("observatory.2.c"));
+    // The first other source is round r1-geneva: the draft before this session.
+    drive(&f, &mut s, [act(Action::Compare)]);
+    let t = render(&s, 100, 30);
+    assert_snapshot!("compare_inline", text_of(&t));
+    let styles = Styles::default();
+    // Left is the current draft, right the round before it: the words added since are
+    // shown as deleted going back, struck through as well as coloured.
+    let del = style_at(&t, "Africa");
+    assert_eq!(fg(del), fg(styles.get("diff.deleted.token")));
+    assert!(
+        del.add_modifier.contains(Modifier::CROSSED_OUT),
+        "not colour alone"
+    );
+    drive(&f, &mut s, [act(Action::NextBase)]);
+    assert_eq!(
+        s.compare.left, s.compare.right,
+        "base moved to the round too"
+    );
+    s.compare.left = Source::Draft;
+    drive(
+        &f,
+        &mut s,
+        [act(Action::NextSource), act(Action::PrevSource)],
+    );
+    assert_eq!(s.compare.right, Source::Round("r1-geneva".into()));
+    drive(&f, &mut s, [act(Action::CompareMode)]);
+    let t = render(&s, 100, 30);
+    assert_snapshot!("compare_side_by_side", text_of(&t));
+    drive(&f, &mut s, goto("fund.3"));
+    drive(&f, &mut s, [act(Action::CompareMode)]);
+    assert_snapshot!("compare_matrix", text_of(&render(&s, 100, 30)));
+    // Open the EU row: the draft against the EU position.
+    let eu = s
+        .compare
+        .matrix
+        .iter()
+        .position(|r| r.delegation == "EU")
+        .unwrap();
+    s.compare.row = eu;
+    drive(&f, &mut s, [act(Action::Open)]);
+    let t = render(&s, 100, 30);
+    assert!(
+        text_of(&t).contains("current draft → EU position"),
+        "{}",
+        text_of(&t)
+    );
+    assert!(
+        text_of(&t).lines().nth(2).unwrap().contains("fund.3"),
+        "scrolled to the clause:\n{}",
+        text_of(&t)
+    );
+    let buf = t.backend().buffer();
+    let inserted = styles.get("diff.inserted.token");
+    assert!(
+        buf.content.iter().any(|c| c.style().fg == inserted.fg
+            && c.style().add_modifier.contains(Modifier::UNDERLINED))
+    );
+    assert_snapshot!("compare_matrix_opened", text_of(&t));
+}
+
+#[test]
+fn tiers_annexes_history_amend_and_help() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(
+        &f,
+        &mut s,
+        [act(Action::Tiers), act(Action::Down), act(Action::WhatIf)],
+    );
+    assert_snapshot!("tiers_what_if", text_of(&render(&s, 100, 30)));
+    drive(&f, &mut s, [act(Action::Annexes)]);
+    assert_snapshot!("annexes", text_of(&render(&s, 100, 30)));
+    drive(&f, &mut s, goto("observatory.2.c"));
+    drive(
+        &f,
+        &mut s,
+        [
+            act(Action::History),
+            act(Action::ReplayNext),
+            act(Action::ReplayNext),
+            act(Action::ReplayNext),
+        ],
+    );
+    assert_eq!(s.history.step, Some(2));
+    let t = render(&s, 100, 30);
+    assert_snapshot!("history_replay", text_of(&t));
+    assert!(
+        text_of(&t).contains("Bracket capacity.2"),
+        "the step's amendment is shown"
+    );
+    assert!(
+        text_of(&t).contains("observatory.2.c at this point"),
+        "and the clause then"
+    );
+    drive(&f, &mut s, [act(Action::ReplayPrev)]);
+    assert_eq!(s.history.step, Some(1));
+
+    drive(&f, &mut s, [act(Action::EditInline)]);
+    for c in " Amended.".chars() {
+        drive(&f, &mut s, [Msg::Edit(Edit::Insert(c))]);
+    }
+    assert_snapshot!("amend_editor", text_of(&render(&s, 100, 30)));
+    drive(&f, &mut s, [act(Action::Help)]);
+    assert_snapshot!("help", text_of(&render(&s, 100, 40)));
+}
+
+#[test]
+fn every_size_down_to_40x12_and_too_small_below() {
+    let f = fixed();
+    let mut s = state(&f);
+    let screens = [
+        Action::Outline,
+        Action::Clause,
+        Action::Compare,
+        Action::Tiers,
+        Action::Annexes,
+        Action::History,
+        Action::Amend,
+    ];
+    for (w, h) in [
+        (40, 12),
+        (41, 13),
+        (60, 15),
+        (200, 60),
+        (39, 30),
+        (80, 11),
+        (1, 1),
+    ] {
+        for a in screens {
+            drive(&f, &mut s, [act(a), act(Action::ReplayNext)]);
+            drive(&f, &mut s, [act(a)]);
+            let t = render(&s, w, h);
+            let small = w < 40 || h < 12;
+            assert_eq!(
+                text_of(&t).contains("too small"),
+                small && w * h > 40,
+                "{w}×{h} {a:?}"
+            );
+        }
+    }
+    assert_snapshot!("too_small", text_of(&render(&s, 39, 11)));
+    drive(&f, &mut s, [act(Action::Outline)]);
+    assert_snapshot!("outline_40x12", text_of(&render(&s, 40, 12)));
+}
+
+#[test]
+fn control_sequences_in_text_and_history_never_reach_the_screen() {
+    let f = fixed();
+    let path = f.root.join("drafts/articles/observatory.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "An independent",
+            "An \u{1b}[2J\u{1b}]0;owned\u{7} independent",
+        ),
+    )
+    .unwrap();
+    let mut s = state(&f);
+    drive(&f, &mut s, goto("observatory.1"));
+    for a in [
+        Action::Outline,
+        Action::Clause,
+        Action::Compare,
+        Action::History,
+        Action::Amend,
+    ] {
+        drive(&f, &mut s, [act(a), act(Action::ReplayNext)]);
+        drive(&f, &mut s, [act(a)]);
+        let t = render(&s, 120, 40);
+        for cell in t.backend().buffer().content.iter() {
+            assert!(
+                !cell.symbol().chars().any(|c| c.is_control()),
+                "control char drawn on {a:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn lifting_a_bracket_is_two_keystrokes_and_one_commit() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, goto("pp3"));
+    drive(&f, &mut s, [act(Action::Clause)]);
+    let effects = drive(&f, &mut s, [act(Action::Lift), act(Action::Confirm)]);
+    let [Effect::Commit { change, proposers }] = effects.as_slice() else {
+        panic!("expected one commit, got {effects:?}");
+    };
+    let summary = treaty_workbench::tui::amending::commit(&f.root, change, proposers).unwrap();
+    assert_eq!(summary, "Lift brackets in pp3");
+    let after = Data::load(&f.root).unwrap();
+    let i = after.draft.index_of("pp3").unwrap();
+    let text = &after.draft.clauses[i].text;
+    assert!(text.contains("*Noting* with concern that"), "{text}");
+    assert_eq!(after.history.last().unwrap().proposers, ["CHAIR"]);
+    assert_eq!(
+        after.history.last().unwrap().round.as_deref(),
+        Some("r2-nairobi")
+    );
+}
+
+#[test]
+fn themes_all_render_and_a_user_keymap_overrides() {
+    let f = fixed();
+    for name in treaty_workbench::theme::builtin_names() {
+        let theme = treaty_workbench::theme::Theme::builtin(name).unwrap();
+        let data = Arc::new(Data::load(&f.root).unwrap());
+        let mut s = State::new(data, Styles::new(theme), Keymap::builtin("vim").unwrap());
+        drive(&f, &mut s, goto("observatory.3"));
+        // Select the second group, so the first is drawn without the selection style.
+        drive(&f, &mut s, [act(Action::Clause), act(Action::NextPoint)]);
+        let t = render(&s, 80, 24);
+        let styles = Styles::new(treaty_workbench::theme::Theme::builtin(name).unwrap());
+        assert_eq!(
+            fg(style_at(&t, "twenty-four")),
+            fg(styles.compose(&["bracket.depth.1", "alternative"])),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn mouse_and_keys_while_typing() {
+    use treaty_workbench::tui::keymap::{Key, KeyName};
+    let f = fixed();
+    let mut s = state(&f);
+    // Click the third visible outline row (border at row 1, rows start at 2).
+    drive(&f, &mut s, [Msg::Click { column: 10, row: 4 }]);
+    assert_eq!(s.selected, s.outline_rows()[2]);
+    // Clicking the selected row opens it; clicking a tab switches screen.
+    drive(&f, &mut s, [Msg::Click { column: 10, row: 4 }]);
+    assert_eq!(s.screen, Screen::Clause);
+    drive(&f, &mut s, [Msg::Click { column: 50, row: 0 }]);
+    assert_eq!(s.screen, Screen::Annexes);
+    drive(&f, &mut s, [act(Action::Outline), Msg::Scroll(3)]);
+    assert_eq!(s.selected, s.outline_rows()[5]);
+
+    // While a prompt has the keys, letters are text, Esc cancels, Ctrl-C still quits.
+    drive(&f, &mut s, [act(Action::Search)]);
+    assert_eq!(
+        s.key_msg(Key::char('q')),
+        Some(Msg::Edit(Edit::Insert('q')))
+    );
+    assert_eq!(s.key_msg(Key::ctrl('c')), Some(act(Action::Quit)));
+    assert_eq!(s.key_msg(Key::plain(KeyName::Esc)), Some(act(Action::Back)));
+    for c in "observatory".chars() {
+        drive(&f, &mut s, [Msg::Edit(Edit::Insert(c))]);
+    }
+    drive(&f, &mut s, [act(Action::Open)]);
+    assert!(
+        s.data.draft.clauses[s.selected]
+            .text
+            .to_lowercase()
+            .contains("observatory")
+            || s.selected_id().unwrap_or_default().contains("observatory")
+    );
+    assert_eq!(update(&mut s, act(Action::Quit)), vec![Effect::Quit]);
+}
