@@ -17,6 +17,7 @@ pub mod position;
 pub mod ronfile;
 pub mod sanitize;
 pub mod store;
+pub mod synth;
 pub mod theme;
 pub mod tiers;
 

@@ -6,6 +6,7 @@
 mod check;
 mod import;
 mod read;
+mod synth;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub enum Command {
     AppliesTo(read::AppliesArgs),
     /// Convert a plain-text or Markdown treaty into the draft format.
     Import(import::ImportArgs),
+    /// Generate a realistic negotiation with its history, at any scale, from a seed.
+    Synth(synth::SynthArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(a) => read::show(repo, a),
         Command::AppliesTo(a) => read::applies_to(repo, a),
         Command::Import(a) => import::import(a),
+        Command::Synth(a) => synth::synth(a),
     }
 }
 

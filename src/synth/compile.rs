@@ -120,7 +120,7 @@ pub fn compile(opts: &SynthOptions) -> Compilation {
         let id = unique(ids::slug(&title), &mut used_ids);
         let path = format!("articles/{id}.md");
         let last_in_part = (n + 1) % per_part == 0 || n + 1 == opts.articles;
-        let _ = write!(front, "- [Article {}. {title}]({path})\n", n + 1);
+        let _ = writeln!(front, "- [Article {}. {title}]({path})", n + 1);
         if last_in_part {
             front.push('\n');
         }

@@ -272,9 +272,16 @@ fn rng_object(rng: &mut Rng, not: &str) -> &'static str {
 fn bracket_word(rng: &mut Rng, s: &mut String, word: &str, codes: &[String]) {
     let rival = RIVALS
         .iter()
-        .find(|(a, _)| *a == word)
-        .map(|(_, b)| *b)
-        .unwrap_or("should");
+        .find_map(|&(a, b)| {
+            if a == word {
+                Some(b)
+            } else if b == word {
+                Some(a)
+            } else {
+                None
+            }
+        })
+        .unwrap_or(if word == "shall" { "should" } else { "shall" });
     match rng.below(4) {
         0 => {
             s.push('[');
@@ -300,11 +307,12 @@ fn alternatives(rng: &mut Rng, s: &mut String, a: &str, b: &str, codes: &[String
         s.push('[');
         s.push_str(a);
         s.push_str(" - ");
-        push_codes(rng, s, codes, 2);
+        let mut used = Vec::new();
+        push_codes(rng, s, codes, 2, &mut used);
         s.push_str(" retain / ");
         s.push_str(b);
         s.push_str(" - ");
-        push_codes(rng, s, codes, 2);
+        push_codes(rng, s, codes, 2, &mut used);
         s.push(']');
     } else {
         s.push('[');
@@ -321,27 +329,48 @@ fn attributed(rng: &mut Rng, s: &mut String, phrase: &str, codes: &[String]) {
     s.push_str(phrase);
     if !codes.is_empty() && rng.chance(60) {
         s.push_str(" - ");
-        push_codes(rng, s, codes, 3);
-        if rng.chance(60) {
+        let mut used = Vec::new();
+        push_codes(rng, s, codes, 3, &mut used);
+        if codes.len() > used.len() && rng.chance(60) {
             s.push_str("; ");
-            push_codes(rng, s, codes, 2);
+            push_codes(rng, s, codes, 2, &mut used);
             s.push_str(" delete");
         }
     }
     s.push(']');
 }
 
-fn push_codes(rng: &mut Rng, s: &mut String, codes: &[String], most: u64) {
+/// Up to `most` delegation codes not in `used`, comma-separated (at least one).
+fn push_codes<'c>(
+    rng: &mut Rng,
+    s: &mut String,
+    codes: &'c [String],
+    most: u64,
+    used: &mut Vec<&'c str>,
+) {
     let n = 1 + rng.below(most);
-    let mut used: Vec<&str> = Vec::new();
-    for _ in 0..n {
+    let mut written = 0;
+    for attempt in 0..n + 8 {
+        if written == n || (written > 0 && attempt >= n) {
+            break;
+        }
         let c = rng.pick(codes).as_str();
         if used.contains(&c) {
             continue;
         }
-        if !used.is_empty() {
+        if written > 0 {
             s.push_str(", ");
         }
+        s.push_str(c);
+        used.push(c);
+        written += 1;
+    }
+    if written == 0 {
+        let c = codes
+            .iter()
+            .map(String::as_str)
+            .find(|c| !used.contains(c))
+            .unwrap_or(codes[0].as_str());
         s.push_str(c);
         used.push(c);
     }

@@ -4,3 +4,4 @@ mod support;
 
 mod cli_document;
 mod drafts_roundtrip;
+mod synth;
