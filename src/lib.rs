@@ -23,6 +23,7 @@ pub mod roster;
 pub mod sanitize;
 pub mod store;
 pub mod sync;
+pub mod synth;
 pub mod theme;
 pub mod tiers;
 pub mod verify;

@@ -76,13 +76,18 @@ pub(super) fn tail(text: &str, start: usize, end: usize, scan_from: usize) -> Ta
 
 /// The last ` - ` or ` – `: its offset and length in bytes.
 fn last_dash(hay: &[u8]) -> Option<(usize, usize)> {
-    const EN_DASH: &[u8] = " \u{2013} ".as_bytes();
-    let hyphen = memchr::memmem::rfind(hay, b" - ").map(|i| (i, 3));
-    let en = memchr::memmem::rfind(hay, EN_DASH).map(|i| (i, EN_DASH.len()));
-    match (hyphen, en) {
-        (Some(h), Some(e)) => Some(if h.0 > e.0 { h } else { e }),
-        (h, e) => h.or(e),
-    }
+    // One backwards pass over the rare bytes `-` and 0x93 (the last byte of `–`, U+2013),
+    // checking the spaces around each; the first hit from the right is the last dash.
+    // (`then`, not `then_some`: `i - 1` must not be evaluated at offset 0.)
+    memchr::memrchr2_iter(b'-', 0x93, hay).find_map(|i| {
+        let space_after = hay.get(i + 1) == Some(&b' ');
+        if hay[i] == b'-' {
+            (i >= 1 && space_after && hay[i - 1] == b' ').then(|| (i - 1, 3))
+        } else {
+            (i >= 3 && space_after && hay[i - 3..i - 1] == [b' ', 0xE2] && hay[i - 1] == 0x80)
+                .then(|| (i - 3, 5))
+        }
+    })
 }
 
 /// `EU, G77 retain` → `[EU, G77]`.
@@ -132,6 +137,13 @@ pub(super) fn is_code(code: &str) -> bool {
 pub(super) fn status_mark(content: &str) -> Option<StatusMark> {
     // Most brackets hold long text: bail out before looking at words.
     if content.len() > 40 {
+        return None;
+    }
+    // Every mark starts with "agreed" or "ad": nothing else needs splitting into words.
+    if !content
+        .trim_start()
+        .starts_with(|c: char| c.eq_ignore_ascii_case(&'a'))
+    {
         return None;
     }
     let mut words = [""; 4];

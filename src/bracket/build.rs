@@ -83,7 +83,8 @@ impl<'a> Builder<'a> {
 
     /// Nodes tiling `start..end`, where any option heads are read as text.
     fn plain(&self, start: usize, end: usize, items: &[Item]) -> Vec<Node> {
-        let mut nodes = Vec::new();
+        // At most a text node before each item and one at the end.
+        let mut nodes = Vec::with_capacity(2 * items.len() + 1);
         let mut at = start;
         let mut i = 0;
         while i < items.len() {

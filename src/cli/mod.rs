@@ -9,6 +9,7 @@ mod diff;
 mod history;
 mod import;
 mod read;
+mod synth;
 mod tui;
 mod verify;
 
@@ -78,6 +79,8 @@ pub enum Command {
     Hook(verify::HookArgs),
     /// Open the workbench TUI (also what `treaty` alone does inside a negotiation).
     Tui(tui::TuiArgs),
+    /// Generate a realistic negotiation with its history, at any scale, from a seed.
+    Synth(synth::SynthArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -127,6 +130,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(a) => verify::verify(repo, a),
         Command::Hook(a) => verify::hook(repo, a),
         Command::Tui(a) => tui::tui(repo, a),
+        Command::Synth(a) => synth::synth(a),
     }
 }
 

@@ -396,7 +396,7 @@ fn stat_entry(path: Option<&Path>) -> IndexEntry {
 }
 
 /// Paths must be plain relative paths inside the work tree, each changed once.
-fn check_changes(changes: &[Change]) -> Result<(), StoreError> {
+pub(super) fn check_changes(changes: &[Change]) -> Result<(), StoreError> {
     let mut seen = std::collections::HashSet::new();
     for change in changes {
         let bad = |reason: &str| StoreError::InvalidChange {
@@ -443,7 +443,11 @@ struct Dir<'a> {
 
 /// Builds the new root tree from `base` plus `changes`, touching only the trees on the
 /// changed paths: O(changed paths × depth), whatever the size of the text.
-fn build_tree(repo: &Repository, base: &Tree<'_>, changes: &[Change]) -> Result<Oid, StoreError> {
+pub(super) fn build_tree(
+    repo: &Repository,
+    base: &Tree<'_>,
+    changes: &[Change],
+) -> Result<Oid, StoreError> {
     let mut root = Dir::default();
     for change in changes {
         let mut parts: Vec<&str> = change.path.split('/').collect();

@@ -16,6 +16,7 @@
 //! first-parent line without loading trees ([`Store::log`]).
 
 mod amendment;
+mod bulk;
 mod commit;
 mod log;
 mod rounds;
@@ -31,6 +32,7 @@ use git2::{ErrorCode, ObjectType, Repository, RepositoryInitOptions, RepositoryS
 pub use amendment::{
     Amendment, AmendmentKind, AmendmentStatus, InvalidAmendment, UnknownKind, UnknownStatus,
 };
+pub use bulk::{Bulk, BulkOutcome};
 pub use commit::{Change, CommitOutcome, SyncFailure};
 pub use git2::{Oid, Signature, Time};
 pub use log::{Log, LogEntry, LogFilter};

@@ -13,6 +13,7 @@ mod hostile_text;
 mod import_cli;
 mod import_history;
 mod sync;
+mod synth;
 mod tui;
 mod tui_tmux;
 mod verify;
