@@ -447,3 +447,40 @@ fn retier_and_annex_status_edit_ron_in_place() {
         ANNEXES.replace("status: Proposed", "status: Agreed")
     );
 }
+
+#[test]
+fn move_a_point_after_a_later_sibling() {
+    let art = "### Article 1. A {#a}\n\n1. Chapeau: {#a.1}\n\n(a) one; {#a.1.a}\n\n(b) two; {#a.1.b}\n\n(c) three; {#a.1.c}\n\n(d) four. {#a.1.d}\n";
+    let loaded = Draft::from_texts("# T {#t}\n\n- [A](a.md)\n", &[("a.md", art)]);
+    let mut w = Workspace {
+        draft: loaded.draft,
+        tiers: None,
+        annexes: None,
+    };
+    w.apply(&Change::Move {
+        clause: "a.1.b".into(),
+        after: "a.1.d".into(),
+    })
+    .unwrap();
+    let order: Vec<&str> = w
+        .draft
+        .clauses
+        .iter()
+        .filter(|c| c.kind == ClauseKind::Point)
+        .filter_map(|c| c.id.as_deref())
+        .collect();
+    assert_eq!(order, ["a.1.a", "a.1.c", "a.1.d", "a.1.b"]);
+    // All four stay points of paragraph 1: `(c)` after `(a)` is a letter, not roman 100.
+    let para = w.draft.index_of("a.1");
+    assert!(
+        w.draft
+            .clauses
+            .iter()
+            .filter(|c| c.kind == ClauseKind::Point)
+            .all(|c| c.parent == para)
+    );
+    assert_eq!(
+        w.draft.files[1].text(),
+        "### Article 1. A {#a}\n\n1. Chapeau: {#a.1}\n\n(a) one; {#a.1.a}\n\n(c) three; {#a.1.c}\n\n(d) four. {#a.1.d}\n\n(b) two; {#a.1.b}\n"
+    );
+}

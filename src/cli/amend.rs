@@ -639,10 +639,13 @@ pub fn demo(repo: Option<PathBuf>, args: DemoArgs) -> anyhow::Result<ExitCode> {
     out(&format!("  treaty --repo {d} blame observatory.2.b"));
     out(&format!("  treaty --repo {d} stats --by-round"));
     out(&format!("  git -C {d} log --stat"));
+    out(&format!("  treaty tui --repo {d}"));
     if !args.no_tui {
-        out(&format!(
-            "the workbench opens here once the terminal UI lands; until then, explore with the commands above or `cd {d}`"
-        ));
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+            return super::tui::tui(Some(shown.clone()), super::tui::TuiArgs::default());
+        }
+        out("not a terminal here, so the workbench does not open: run `treaty tui` as shown above");
     }
     Ok(ExitCode::SUCCESS)
 }

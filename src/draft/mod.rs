@@ -525,6 +525,8 @@ struct TreeBuilder {
     /// The last paragraph, and the last lettered point under it.
     paragraph: Option<usize>,
     letter_point: Option<usize>,
+    /// The value of the last roman sub-point under the current lettered point.
+    last_numeral: Option<u32>,
     last_clause: Option<usize>,
 }
 
@@ -626,19 +628,26 @@ impl TreeBuilder {
                 let i = self.push(kind, parent, file, bi, b);
                 self.paragraph = Some(i);
                 self.letter_point = None;
+                self.last_numeral = None;
             }
             BlockKind::Point => {
                 let label = b.label().unwrap_or("");
-                let inner = label.trim_matches(['(', ')']);
-                let roman = !inner.is_empty() && inner.chars().all(|c| "ivxlc".contains(c));
+                let numeral = roman_value(label.trim_matches(['(', ')']));
                 let follows_letter = self
                     .letter_point
                     .and_then(|p| self.clauses[p].label.as_deref())
                     .map(|l| is_next_letter(l, label))
                     .unwrap_or(false);
-                // `(i)` after `(h)` is a letter; any other roman numeral under a lettered
-                // point is a sub-point.
-                let sub = roman && self.letter_point.is_some() && !follows_letter;
+                // A sub-list starts at `(i)` under a lettered point (unless `(i)` follows
+                // `(h)`) and goes on only with the next numeral, so `(c)` after `(a)` stays
+                // a letter.
+                let sub = self.letter_point.is_some()
+                    && match (numeral, self.last_numeral) {
+                        (Some(1), _) => !follows_letter,
+                        (Some(n), Some(prev)) => n == prev + 1,
+                        _ => false,
+                    };
+                self.last_numeral = if sub { numeral } else { None };
                 let parent = if sub {
                     self.letter_point
                 } else {
@@ -709,6 +718,29 @@ impl TreeBuilder {
             }
         }
     }
+}
+
+/// The value of a lower-case roman numeral (`iv` → 4), if `s` is one.
+fn roman_value(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.chars().all(|c| "ivxlc".contains(c)) {
+        return None;
+    }
+    let digit = |c| match c {
+        'i' => 1,
+        'v' => 5,
+        'x' => 10,
+        'l' => 50,
+        _ => 100,
+    };
+    let values: Vec<u32> = s.chars().map(digit).collect();
+    let mut total: i64 = 0;
+    for (k, &v) in values.iter().enumerate() {
+        match values.get(k + 1) {
+            Some(&next) if next > v => total -= v as i64,
+            _ => total += v as i64,
+        }
+    }
+    u32::try_from(total).ok().filter(|&t| t > 0)
 }
 
 /// Whether point label `next` follows `prev` alphabetically: `(h)` → `(i)`.

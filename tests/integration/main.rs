@@ -6,6 +6,7 @@ mod amend;
 mod bad_input;
 mod cli_document;
 mod concurrency;
+mod demo;
 mod diff;
 mod drafts_roundtrip;
 mod history;
