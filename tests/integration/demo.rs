@@ -40,3 +40,56 @@ fn demo_then_log_stats_and_blame() {
     );
     assert!(text.lines().count() >= 3, "{text}");
 }
+
+#[test]
+fn archive_import_then_log_history_and_blame() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v1 = std::fs::read_to_string(corpus("treaties/udhr.txt")).unwrap();
+    let old = "Everyone has the right to life, liberty and security of person.";
+    assert!(v1.contains(old));
+    let v2 = v1.replace(
+        old,
+        "Everyone has the right to life, liberty, dignity and security of person.",
+    );
+    std::fs::write(tmp.path().join("v1.txt"), &v1).unwrap();
+    std::fs::write(tmp.path().join("v2.txt"), &v2).unwrap();
+    let o = treaty(
+        tmp.path(),
+        &[
+            "import-history",
+            "--label",
+            "v1",
+            "v1.txt",
+            "--label",
+            "v2",
+            "v2.txt",
+            "--dir",
+            "rec",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let log = treaty(tmp.path(), &["--repo", "rec", "log", "--json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&log.stdout).unwrap();
+    let newest = &entries.as_array().unwrap()[0];
+    assert_eq!(
+        newest["clauses"],
+        serde_json::json!(["art-3.p1"]),
+        "{newest}"
+    );
+    assert_eq!(newest["round"], "v2");
+
+    let history = treaty(
+        tmp.path(),
+        &["--repo", "rec", "history", "art-3.p1", "--json"],
+    );
+    assert!(history.status.success(), "{}", stderr(&history));
+    let versions: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    assert_eq!(versions.as_array().map(Vec::len), Some(2), "{versions}");
+
+    let blame = stdout(&treaty(tmp.path(), &["--repo", "rec", "blame", "art-3.p1"]));
+    assert!(
+        blame.contains("round v1") && blame.contains("round v2"),
+        "{blame}"
+    );
+}
