@@ -9,35 +9,13 @@ use treaty_workbench::store::{self, Amendment, AmendmentKind, Store, testing};
 
 use crate::support::{sample_copy, stderr, stdout, treaty};
 
-/// Every file under `dir/sub`, as store changes (paths relative to `dir`).
-fn files_under(dir: &Path, sub: &str) -> Vec<store::Change> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.join(sub)];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push(store::Change::write(rel, std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out
-}
-
 /// The sample negotiation recorded in a fresh repository, with round `r1` started.
 fn recorded_sample() -> (tempfile::TempDir, Store) {
     let dir = sample_copy();
     testing::init_repo(dir.path());
     let store = Store::init_with_clock(dir.path(), testing::test_clock()).unwrap();
-    let mut changes = files_under(dir.path(), "drafts");
-    changes.extend(files_under(dir.path(), "positions"));
+    let mut changes = crate::support::changes_under(dir.path(), "drafts");
+    changes.extend(crate::support::changes_under(dir.path(), "positions"));
     let zero = Amendment::new(AmendmentKind::Insert, ["Chair"], Vec::<String>::new())
         .with_summary("Zero draft");
     let head = store.head().unwrap();

@@ -19,26 +19,6 @@ struct Negotiation {
     commits: Vec<String>,
 }
 
-fn all_files(root: &Path, dir: &Path, out: &mut Vec<store::Change>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            all_files(root, &p, out);
-        } else {
-            let rel = p
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push(store::Change::write(rel, std::fs::read(&p).unwrap()));
-        }
-    }
-}
-
 impl Negotiation {
     fn new() -> Negotiation {
         let dir = sample_copy();
@@ -46,7 +26,7 @@ impl Negotiation {
         let store = Store::init_with_clock(dir.path(), testing::test_clock()).unwrap();
         let mut files = Vec::new();
         for sub in ["drafts", "positions"] {
-            all_files(dir.path(), &dir.path().join(sub), &mut files);
+            files.extend(crate::support::changes_under(dir.path(), sub));
         }
         let compilation = Amendment::new(AmendmentKind::Insert, ["CHAIR"], Vec::<String>::new())
             .with_summary("Compilation text issued by the Chair")

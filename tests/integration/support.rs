@@ -78,3 +78,15 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// Every file under `dir/sub` as store changes, paths relative to `dir` (for committing a
+/// copied sample as a first commit).
+pub fn changes_under(dir: &Path, sub: &str) -> Vec<treaty_workbench::store::Change> {
+    snapshot(&dir.join(sub))
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            treaty_workbench::store::Change::write(format!("{sub}/{rel}"), bytes)
+        })
+        .collect()
+}

@@ -29,27 +29,6 @@ fn git(dir: &Path, home: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn files_under(dir: &Path, sub: &str) -> Vec<store::Change> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.join(sub)];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push(store::Change::write(rel, std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out
-}
-
 /// A bare record seeded with the sample (round r1 started) and two clones, A and B.
 fn net() -> Net {
     testing::hermetic();
@@ -59,8 +38,8 @@ fn net() -> Net {
     let seed = sample_copy();
     testing::init_repo(seed.path());
     let store = Store::init_with_clock(seed.path(), testing::test_clock()).unwrap();
-    let mut changes = files_under(seed.path(), "drafts");
-    changes.extend(files_under(seed.path(), "positions"));
+    let mut changes = crate::support::changes_under(seed.path(), "drafts");
+    changes.extend(crate::support::changes_under(seed.path(), "positions"));
     let zero = Amendment::new(AmendmentKind::Insert, ["Chair"], Vec::<String>::new())
         .with_summary("Zero draft");
     store
