@@ -1,8 +1,6 @@
 //! Bracket analysis of a whole draft: each clause's bracket tree, its statistics, the
 //! problems found in it and the delegations it names.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::bracket::{self, Node, Problem, RefLabels, Stats, Tree};
@@ -119,15 +117,4 @@ pub fn report(draft: &Draft, only: Option<usize>) -> BracketReport {
         }
     }
     BracketReport { clauses, total }
-}
-
-/// Bracket totals per article (or annex, or preamble), in document order: what the
-/// outline shows next to each article.
-pub fn open_brackets_by_article(draft: &Draft) -> HashMap<usize, usize> {
-    let mut out: HashMap<usize, usize> = HashMap::new();
-    for (i, t) in trees(draft) {
-        let key = draft.article_of(i).or(draft.clauses[i].parent).unwrap_or(i);
-        *out.entry(key).or_default() += t.stats().groups;
-    }
-    out
 }

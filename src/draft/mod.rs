@@ -495,11 +495,6 @@ impl Draft {
         }
         parts.join(", ")
     }
-
-    /// All text of the draft, file by file, exactly as read.
-    pub fn texts(&self) -> impl Iterator<Item = (&str, String)> {
-        self.files.iter().map(|f| (f.path.as_str(), f.text()))
-    }
 }
 
 /// The candidate closest to `wanted` by edit distance, if reasonably close.
