@@ -173,9 +173,12 @@ pub fn split_blocks(text: &str) -> Vec<Block> {
     let bytes = text.as_bytes();
     let mut line_no = 1usize;
     let mut pos = 0usize;
-    // (start byte, first line number) of the block being gathered, and the end of its
-    // last non-blank line.
+    // (start byte, first line number) of the block being gathered.
     let mut current: Option<(usize, usize)> = None;
+    // Decided once when a block starts, so long blocks are never rescanned: whether it
+    // has a non-blank line yet, and whether it is a one-line kind (heading, include).
+    let mut has_content = false;
+    let mut single = false;
     let mut in_trailer = false;
 
     while pos < text.len() {
@@ -187,23 +190,22 @@ pub fn split_blocks(text: &str) -> Vec<Block> {
         if blank {
             if current.is_none() {
                 current = Some((pos, line_no));
+                has_content = false;
             }
             in_trailer = true;
         } else {
-            let starts_block = match current {
-                None => true,
-                Some((start, _)) => {
-                    in_trailer
-                        || starts_own_block(content)
-                        || is_single_line_block(&text[start..pos])
-                        || text[start..pos].trim().is_empty()
-                }
-            };
+            let starts_block = current.is_none()
+                || in_trailer
+                || !has_content
+                || single
+                || starts_own_block(content);
             if starts_block {
                 if let Some((start, first_line)) = current.take() {
                     blocks.push(classify(&text[start..pos], first_line));
                 }
                 current = Some((pos, line_no));
+                has_content = true;
+                single = is_single_line(content);
             }
             in_trailer = false;
         }
@@ -225,10 +227,10 @@ fn starts_own_block(line: &str) -> bool {
         || definition_line(line)
 }
 
-/// Blocks that are always one line: a following line starts a new block.
-fn is_single_line_block(block_so_far: &str) -> bool {
-    let first = block_so_far.trim_start_matches('\u{feff}');
-    heading_level(first).is_some() || include_line(first.trim_end_matches(['\n', '\r'])).is_some()
+/// Lines that are blocks of their own: a following line starts a new block.
+fn is_single_line(line: &str) -> bool {
+    let line = line.trim_start_matches('\u{feff}');
+    heading_level(line).is_some() || include_line(line).is_some()
 }
 
 fn classify(raw: &str, line: usize) -> Block {
@@ -620,6 +622,19 @@ mod tests {
             &b.raw[b.body_offset_to_raw(at)..b.body_offset_to_raw(at) + 1],
             "["
         );
+    }
+
+    #[test]
+    fn a_long_multi_line_block_is_one_block() {
+        // 100,000 continuation lines: split in one pass, not rescanned line by line.
+        let text = format!(
+            "1. Start {{#a.1}}\n{}",
+            "Option 1: more text\n".repeat(100_000)
+        );
+        let blocks = split_blocks(&text);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].raw, text);
+        assert_eq!(blocks[0].id(), Some("a.1"));
     }
 
     #[test]
