@@ -306,6 +306,14 @@ fn a_corrupted_object_is_reported_as_damage_not_as_a_missing_clause() {
         "{line}"
     );
     assert_eq!(state(&s), before);
+    // The history commands say the same, not a bare git error.
+    let log = s.treaty(&["log"]);
+    assert_refused(
+        &log,
+        2,
+        "error: the record is damaged (a git object cannot be read): run `git fsck --full` to see what is broken, and restore the record from another clone or a backup",
+    );
+    assert_eq!(state(&s), before);
 }
 
 #[test]
