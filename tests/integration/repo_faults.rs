@@ -452,3 +452,37 @@ fn a_write_failing_midway_leaves_the_old_file_whole_and_the_amendment_recorded()
     assert_eq!(s.git(&["status", "--porcelain"]), "");
     s.git(&["fsck", "--full"]);
 }
+
+#[test]
+fn a_write_failing_midway_in_fmt_leaves_the_draft_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(
+        &crate::support::repo_root().join("tests/integration/fixtures/tiny"),
+        dir.path(),
+    );
+    let fund = dir.path().join(CLAUSE_FILE);
+    let text = std::fs::read_to_string(&fund).unwrap();
+    std::fs::write(&fund, text.replace(" {#fund.1}", "")).unwrap();
+    let before = snapshot(dir.path());
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .arg("fmt")
+        .current_dir(dir.path())
+        .env("TREATY_FAULT_WRITE", "midway")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_refused(
+        &o,
+        2,
+        "  caused by: the write stopped midway (fault injected by TREATY_FAULT_WRITE)",
+    );
+    assert!(
+        stderr(&o)
+            .lines()
+            .any(|l| l == format!("error: cannot write {}", fund.display())),
+        "{}",
+        stderr(&o)
+    );
+    // The draft whole and no temporary file: byte for byte as before.
+    assert_eq!(snapshot(dir.path()), before);
+}
