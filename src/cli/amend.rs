@@ -163,7 +163,11 @@ fn parse_status(s: &str) -> Result<AnnexStatus, String> {
 /// Opens the record holding the negotiation; the negotiation must be at its top, since
 /// amendments name files from there.
 fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
-    let root = negotiation_root(repo)?;
+    let start = repo.clone().unwrap_or_else(|| PathBuf::from("."));
+    let root = match negotiation_root(repo) {
+        Ok(root) => root,
+        Err(e) => return Err(explain_no_negotiation(&start).unwrap_or(e)),
+    };
     let store = Store::open(&root)?;
     let top = std::fs::canonicalize(store.workdir()).unwrap_or(store.workdir().to_path_buf());
     if top != root {
@@ -177,6 +181,23 @@ fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
         );
     }
     Ok(store)
+}
+
+/// Why there is no negotiation on disk at `start` when git can say more: a bare
+/// repository, or a record whose drafts/ folder is missing from the work tree.
+fn explain_no_negotiation(start: &Path) -> Option<anyhow::Error> {
+    let store = match Store::open(start) {
+        Ok(store) => store,
+        Err(e @ StoreError::BareRepository { .. }) => return Some(e.into()),
+        Err(_) => return None,
+    };
+    let head = store.head().ok()?;
+    let front = format!("{DRAFTS_DIR}/{FRONT_FILE}");
+    store.read_file_at(head, &front).ok()??;
+    Some(anyhow::anyhow!(
+        "{front} is in the record but missing from the work tree at {}: restore it with `git checkout -- {DRAFTS_DIR}` (or `git restore {DRAFTS_DIR}`) and amend again; nothing was recorded",
+        store.workdir().display()
+    ))
 }
 
 pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode> {
@@ -211,19 +232,31 @@ pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode>
                 ));
             }
             for f in &r.sync_failures {
-                out(&format!(
-                    "warning: the amendment is recorded, but {} could not be updated on disk: {}",
-                    f.path, f.reason
-                ));
+                if Path::new(&f.path).is_absolute() {
+                    // The index: its reason says what to run.
+                    out(&format!(
+                        "warning: the amendment is recorded, but {} could not be updated: {}",
+                        f.path, f.reason
+                    ));
+                } else {
+                    out(&format!(
+                        "warning: the amendment is recorded, but {} could not be updated on disk: {}; the file still holds the previous text: run `git checkout -- {}` to bring it up to date",
+                        f.path, f.reason, f.path
+                    ));
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) if e.is_retryable() => {
+            let again = match e {
+                RecordError::Store(StoreError::Moved { .. }) => {
+                    "run the same command again to apply it to the new text"
+                }
+                _ => "run the same command again",
+            };
             eprintln!(
                 "{}",
-                crate::sanitize::inert(&format!(
-                    "error: {e}\n  nothing was recorded: run the same command again to apply it to the new text"
-                ))
+                crate::sanitize::inert(&format!("error: {e}\n  nothing was recorded: {again}"))
             );
             Ok(ExitCode::from(EXIT_RETRY))
         }

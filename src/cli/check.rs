@@ -30,6 +30,7 @@ pub fn check(repo: Option<PathBuf>, args: CheckArgs) -> anyhow::Result<ExitCode>
     let checked = Negotiation::load(&root)?;
     let mut diags = checked.diagnostics;
     diags.extend(crate::theme::ThemeSet::new(vec![root.join(THEMES_DIR)]).check(&root));
+    diags.extend(crate::tui::keymap::check_dir(&root));
     let diags = diags.sorted();
     for d in diags.iter() {
         out(&d.to_string());

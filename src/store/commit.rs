@@ -20,6 +20,19 @@ const MODE_LINK: i32 = 0o120000;
 /// How long to wait for another writer to finish before giving up.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// [`LOCK_TIMEOUT`], or in debug builds `TREATY_LOCK_TIMEOUT_MS` (so tests of a held lock
+/// need not wait ten seconds).
+fn lock_timeout() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("TREATY_LOCK_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    LOCK_TIMEOUT
+}
+
 /// One file's new content, or its deletion.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -115,6 +128,11 @@ impl Store {
                 actual,
             });
         }
+        // Both checks come before a single object is written: a held index lock or a
+        // read-only folder refuses the amendment whole instead of leaving the commit
+        // recorded but the files on disk behind it.
+        self.wait_for_index_lock()?;
+        check_writable(self.workdir(), changes)?;
         let parent = self.find_commit(expected_parent)?;
         let parent_tree = parent.tree()?;
         let tree_oid = build_tree(&self.repo, &parent_tree, changes)?;
@@ -135,6 +153,20 @@ impl Store {
         })
     }
 
+    /// Waits for a git process holding the index lock (`git add`, `git commit`...) to
+    /// finish; refuses with [`StoreError::Locked`] if it does not.
+    fn wait_for_index_lock(&self) -> Result<(), StoreError> {
+        let lock = self.repo.path().join("index.lock");
+        let started = Instant::now();
+        while lock.exists() {
+            if started.elapsed() > lock_timeout() {
+                return Err(StoreError::Locked { path: lock });
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(())
+    }
+
     pub(super) fn move_branch(&self, expected: Oid, new: Oid, log: &str) -> Result<(), StoreError> {
         let started = Instant::now();
         let mut delay = Duration::from_millis(1);
@@ -149,7 +181,7 @@ impl Store {
                     if actual != expected {
                         return Err(StoreError::Moved { expected, actual });
                     }
-                    if started.elapsed() > LOCK_TIMEOUT {
+                    if started.elapsed() > lock_timeout() {
                         return Err(StoreError::Locked {
                             path: self.repo.path().join(format!("{}.lock", self.branch)),
                         });
@@ -258,7 +290,7 @@ impl Store {
         let started = Instant::now();
         loop {
             match index.write() {
-                Err(e) if e.code() == ErrorCode::Locked && started.elapsed() < LOCK_TIMEOUT => {
+                Err(e) if e.code() == ErrorCode::Locked && started.elapsed() < lock_timeout() => {
                     std::thread::sleep(Duration::from_millis(5));
                 }
                 other => return other,
@@ -315,6 +347,50 @@ fn sync_file(
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Refuses (before anything is recorded) when a changed file's folder cannot take a new
+/// file: a read-only work tree would otherwise get the commit but not the files.
+fn check_writable(workdir: &Path, changes: &[Change]) -> Result<(), StoreError> {
+    let mut probed = std::collections::HashSet::new();
+    for change in changes {
+        // The nearest folder that exists: new folders are created inside it.
+        let mut dir = workdir.join(&change.path);
+        dir.pop();
+        while !dir.is_dir() && dir.starts_with(workdir) && dir != workdir {
+            dir.pop();
+        }
+        if !probed.insert(dir.clone()) {
+            continue;
+        }
+        let probe = dir.join(format!(
+            ".treaty-probe-{}-{}.tmp",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+        {
+            Ok(file) => {
+                drop(file);
+                let _ = fs::remove_file(&probe);
+            }
+            Err(source)
+                if matches!(
+                    source.kind(),
+                    io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return Err(StoreError::ReadOnly { path: dir, source });
+            }
+            // Anything else (a file where a folder goes...) is the work-tree update's to
+            // report: the commit itself does not depend on it.
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// Temp file in the same folder, then rename: readers see the old file or the new one,
 /// never half of one.
 fn write_atomically(path: &Path, bytes: &[u8], executable: bool) -> io::Result<()> {
@@ -334,7 +410,7 @@ fn write_atomically(path: &Path, bytes: &[u8], executable: bool) -> io::Result<(
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        file.write_all(bytes)?;
+        crate::fsutil::write_with_fault_point(&mut file, bytes)?;
         #[cfg(unix)]
         if executable {
             use std::os::unix::fs::PermissionsExt;
@@ -575,11 +651,19 @@ impl StoreLock {
                     return Ok(StoreLock { path });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    if started.elapsed() > LOCK_TIMEOUT {
+                    if started.elapsed() > lock_timeout() {
                         return Err(StoreError::Locked { path });
                     }
                     std::thread::sleep(delay);
                     delay = (delay * 2).min(Duration::from_millis(20));
+                }
+                Err(source)
+                    if matches!(
+                        source.kind(),
+                        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+                    ) =>
+                {
+                    return Err(StoreError::ReadOnly { path, source });
                 }
                 Err(source) => return Err(StoreError::Io { path, source }),
             }

@@ -84,10 +84,19 @@ pub enum StoreError {
     )]
     Moved { expected: Oid, actual: Oid },
     #[error(
-        "another program is recording into this record ({} is held): wait and retry; if no treaty or git program is running, delete that file",
+        "another git or treaty process holds {}: wait for it to finish and retry; if none is running, remove that lock file",
         path.display()
     )]
     Locked { path: PathBuf },
+    #[error(
+        "{} cannot be written (the work tree is read-only: {source}), so the amendment cannot be recorded: make the folder writable and retry; nothing was recorded",
+        path.display()
+    )]
+    ReadOnly {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the round \"{name}\" already exists (it starts at {target}): choose another name")]
     RoundExists { name: String, target: Oid },
     #[error("the round name \"{name}\" is not usable: {reason}")]

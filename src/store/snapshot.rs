@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use git2::{ObjectType, Oid, Repository, Tree};
+use std::cell::RefCell;
+
+use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Tree};
 
 use super::{Store, StoreError};
 use crate::draft::{Draft, DraftError, Loaded, ReadError, Source, source::decode};
@@ -12,28 +14,49 @@ use crate::draft::{Draft, DraftError, Loaded, ReadError, Source, source::decode}
 pub struct TreeSource<'r> {
     repo: &'r Repository,
     tree: Tree<'r>,
+    /// The first file whose object could not be read (path, git's message): the record is
+    /// damaged, which must not pass for a missing file.
+    damaged: RefCell<Option<(String, String)>>,
 }
 
 impl<'r> TreeSource<'r> {
     pub fn new(repo: &'r Repository, commit: Oid) -> Result<Self, git2::Error> {
         let tree = repo.find_commit(commit)?.tree()?;
-        Ok(Self { repo, tree })
+        Ok(Self {
+            repo,
+            tree,
+            damaged: RefCell::new(None),
+        })
     }
 
     /// Bytes of any file of the commit (path relative to the repository root).
     pub fn read_path(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
-        let entry = self
-            .tree
-            .get_path(Path::new(rel))
-            .map_err(|_| ReadError::Missing)?;
+        let entry = match self.tree.get_path(Path::new(rel)) {
+            Ok(entry) => entry,
+            Err(e) if e.code() == ErrorCode::NotFound => return Err(ReadError::Missing),
+            Err(e) => return Err(self.note_damage(rel, e)),
+        };
         if entry.kind() != Some(ObjectType::Blob) {
             return Err(ReadError::Missing);
         }
         let blob = self
             .repo
             .find_blob(entry.id())
-            .map_err(|e| ReadError::Io(e.to_string()))?;
+            .map_err(|e| self.note_damage(rel, e))?;
         Ok(blob.content().to_vec())
+    }
+
+    /// The first unreadable object met so far, as (path, git's message).
+    pub fn damage(&self) -> Option<(String, String)> {
+        self.damaged.borrow().clone()
+    }
+
+    fn note_damage(&self, rel: &str, e: git2::Error) -> ReadError {
+        let message = e.message().to_string();
+        self.damaged
+            .borrow_mut()
+            .get_or_insert_with(|| (rel.to_string(), message.clone()));
+        ReadError::Io(message)
     }
 }
 
@@ -55,22 +78,62 @@ pub enum SnapshotError {
     Git(#[from] git2::Error),
     #[error(transparent)]
     Draft(#[from] DraftError),
+    #[error(
+        "the record is damaged: {path} at commit {commit} cannot be read ({message}): run `git fsck --full` to see what is broken, and restore the record from another clone or a backup"
+    )]
+    Damaged {
+        commit: Oid,
+        path: String,
+        message: String,
+    },
+}
+
+/// A git error reading `commit` itself: damage when the object database is at fault.
+fn open_error(commit: Oid, e: git2::Error) -> SnapshotError {
+    if matches!(
+        e.class(),
+        ErrorClass::Odb | ErrorClass::Zlib | ErrorClass::Object
+    ) && e.code() != ErrorCode::NotFound
+    {
+        SnapshotError::Damaged {
+            commit,
+            path: "the commit or its folders".to_string(),
+            message: e.message().to_string(),
+        }
+    } else {
+        SnapshotError::Git(e)
+    }
 }
 
 impl Store {
     /// The draft as it stood at `commit`.
     pub fn draft_at(&self, commit: Oid) -> Result<Loaded, SnapshotError> {
-        let source = TreeSource::new(self.repo(), commit)?;
-        Ok(Draft::load_from(&source)?)
+        let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
+        let loaded = Draft::load_from(&source)?;
+        match source.damage() {
+            Some((path, message)) => Err(SnapshotError::Damaged {
+                commit,
+                path,
+                message,
+            }),
+            None => Ok(loaded),
+        }
     }
 
     /// Any file of `commit` as text (e.g. `drafts/tiers.ron`, `positions/eu.ron`), or
     /// `None` if it did not exist then.
     pub fn text_at(&self, commit: Oid, rel: &str) -> Result<Option<String>, SnapshotError> {
-        let source = TreeSource::new(self.repo(), commit)?;
+        let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
         match source.read_path(rel) {
             Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-            Err(_) => Ok(None),
+            Err(_) => match source.damage() {
+                Some((path, message)) => Err(SnapshotError::Damaged {
+                    commit,
+                    path,
+                    message,
+                }),
+                None => Ok(None),
+            },
         }
     }
 }

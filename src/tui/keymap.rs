@@ -13,6 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
 use super::action::Action;
+use crate::diag::Diagnostic;
 use crate::ronfile::{self, RonError};
 
 /// The shipped key maps, by name.
@@ -344,15 +345,131 @@ impl Keymap {
     }
 }
 
+/// `treaty check` for the key maps in `<root>/themes/keymaps/*.ron`: each laid over the
+/// shipped default, as `--keys FILE` lays it; a key bound to two actions is an error at
+/// the second binding, with its line and column.
+pub fn check_dir(root: &Path) -> Vec<Diagnostic> {
+    let dir = root.join("themes").join("keymaps");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        let display = crate::diag::display_path(root, &path);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => out.extend(check_text(&text, &display)),
+            Err(e) => out.push(Diagnostic::error(
+                display,
+                1,
+                1,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    out
+}
+
+/// The problems in one key-map file laid over the shipped default.
+pub fn check_text(text: &str, display: &Path) -> Vec<Diagnostic> {
+    let file: KeymapFile = match ronfile::parse_str(text, display) {
+        Ok(f) => f,
+        Err(e) => return vec![e.into_diagnostic()],
+    };
+    if let Err(e) = Keymap::default().layer(text, display) {
+        let (name, message) = match e {
+            KeymapError::UnknownAction { name, .. } => {
+                let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+                let message = format!("unknown action `{name}`; actions are: {}", known.join(", "));
+                (name, message)
+            }
+            KeymapError::BadKey {
+                action, message, ..
+            } => (action.clone(), format!("action `{action}`: {message}")),
+            other => (String::new(), other.to_string()),
+        };
+        let (line, col) = ronfile::find_string(text, &name);
+        return vec![Diagnostic::error(display, line, col, message)];
+    }
+    // Who holds each key as the layer goes: the default's keys, minus those of every
+    // action this file names (it replaces their keys), then the file's bindings in the
+    // order `Keymap::layer` takes them.
+    let base = Keymap::default();
+    let named: Vec<Action> = file
+        .bindings
+        .keys()
+        .filter_map(|n| Action::from_name(n))
+        .collect();
+    let mut owner: BTreeMap<Key, Action> = base
+        .by_key
+        .iter()
+        .filter(|(_, a)| !named.contains(a))
+        .map(|(k, a)| (*k, *a))
+        .collect();
+    let index = crate::diag::LineIndex::new(text);
+    let mut out = Vec::new();
+    for (name, keys) in &file.bindings {
+        let Some(action) = Action::from_name(name) else {
+            continue;
+        };
+        let entry = text.find(&format!("\"{name}\"")).unwrap_or(0);
+        for written in keys {
+            let Ok(key) = Key::parse(written) else {
+                continue;
+            };
+            if let Some(other) = owner.insert(key, action)
+                && other != action
+            {
+                let at = text[entry..]
+                    .find(&format!("\"{written}\""))
+                    .map_or(entry, |i| entry + i);
+                let (line, col) = index.line_col(at);
+                out.push(
+                    Diagnostic::error(
+                        display,
+                        line,
+                        col,
+                        format!(
+                            "key {key} is bound to both `{}` and `{}`",
+                            other.name(),
+                            action.name()
+                        ),
+                    )
+                    .with_help("give each key to one action"),
+                );
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn check_locates_a_key_bound_twice_in_one_file() {
+        let text = "(\n    version: 1,\n    bindings: {\n        \"help\": [\"?\"],\n        \"quit\": [\"q\", \"?\"],\n    },\n)\n";
+        let diags = check_text(text, Path::new("k.ron"));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(
+            diags[0].to_string().lines().next().unwrap(),
+            "k.ron:5:23: error: key ? is bound to both `help` and `quit`"
+        );
+    }
+
+    #[test]
     fn shipped_maps_parse_without_duplicates_and_bind_every_action() {
-        for (name, _) in BUILTIN {
+        for (name, text) in BUILTIN {
             let map = Keymap::builtin(name).unwrap();
             assert!(map.duplicates.is_empty(), "{name}: {:?}", map.duplicates);
+            let diags = check_text(text, Path::new(name));
+            assert!(diags.is_empty(), "{name}: {}", diags[0]);
             for a in Action::ALL {
                 assert!(
                     !map.keys(*a).is_empty(),

@@ -24,6 +24,26 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Commits the folder as it is (for `treaty amend`, which reads the committed text).
+fn commit_all(root: &Path) {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "Compilation text"],
+    ] {
+        let out = treaty_workbench::store::testing::git_command(root, home.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 fn write(root: &Path, rel: &str, bytes: &[u8]) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -469,6 +489,91 @@ const CASES: &[Case] = &[
         args: &["import", "t.txt", "--out", "."],
         code: 2,
         expect: "error: ./drafts already exists; refusing to overwrite it (choose another --out directory or remove it)",
+    },
+    Case {
+        name: "key map with a duplicate binding",
+        setup: |r| {
+            write(r, "themes/keymaps/mine.ron", b"(\n    version: 1,\n    name: \"mine\",\n    bindings: {\n        \"help\": [\"?\", \"q\"],\n    },\n)\n")
+        },
+        args: &["check"],
+        code: 1,
+        expect: "themes/keymaps/mine.ron:5:23: error: key q is bound to both `quit` and `help`",
+    },
+    Case {
+        name: "amendment to a clause that does not exist",
+        setup: commit_all,
+        args: &[
+            "amend", "--kind", "replace", "--clause", "fund.9", "--by", "EU", "--text", "x",
+        ],
+        code: 2,
+        expect: "error: unknown clause id `fund.9`: did you mean `fund.1`? (see `treaty brackets` for every clause id)",
+    },
+    Case {
+        name: "amendment choosing an option out of range",
+        setup: commit_all,
+        args: &[
+            "amend",
+            "--kind",
+            "choose-option",
+            "--clause",
+            "fund.1",
+            "--group",
+            "1",
+            "--option",
+            "3",
+            "--by",
+            "EU",
+        ],
+        code: 2,
+        expect: "error: group 1 in fund.1 offers 2 alternative(s); there is no option 3: count from 1 (see `treaty show fund.1`)",
+    },
+    Case {
+        name: "amendment choosing in a bracket group out of range",
+        setup: commit_all,
+        args: &[
+            "amend",
+            "--kind",
+            "choose-option",
+            "--clause",
+            "objective.1",
+            "--group",
+            "4",
+            "--option",
+            "1",
+            "--by",
+            "EU",
+        ],
+        code: 2,
+        expect: "error: objective.1 has 1 bracket group(s) and option set(s); there is no group 4: count from 1 (see `treaty brackets --clause objective.1`)",
+    },
+    Case {
+        name: "amendment by an unknown delegation",
+        setup: commit_all,
+        args: &[
+            "amend",
+            "--kind",
+            "delete",
+            "--clause",
+            "objective.2",
+            "--by",
+            "EUU",
+        ],
+        code: 2,
+        expect: "error: unknown delegation `EUU`: did you mean `EU`? (delegations have a file in positions/; the Chair is CHAIR)",
+    },
+    Case {
+        name: "position naming an unknown member delegation",
+        setup: |r| {
+            edit(
+                r,
+                "positions/eu.ron",
+                "members: [\"FRA\"]",
+                "members: [\"FRX\"]",
+            )
+        },
+        args: &["check"],
+        code: 1,
+        expect: "positions/eu.ron:6:15: error: unknown Party `FRX`",
     },
 ];
 
