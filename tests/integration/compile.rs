@@ -97,6 +97,15 @@ fn compile_records_one_chair_amendment_that_passes_check_with_every_wording_attr
         );
     }
 
+    // The roster allows it: the chair lands changes on the official text.
+    let verify = s.treaty(&["verify", "HEAD~1..HEAD"]);
+    assert!(
+        verify.status.success(),
+        "{}\n{}",
+        stdout(&verify),
+        stderr(&verify)
+    );
+
     // `treaty check` passes on the compilation text.
     let check = s.treaty(&["check"]);
     assert!(
