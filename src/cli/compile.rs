@@ -71,8 +71,17 @@ pub fn compile(repo: Option<PathBuf>, args: CompileArgs) -> anyhow::Result<ExitC
                 );
             }
             let dirty = compile::uncommitted(s)?;
-            if !dirty.is_empty() && !args.dry_run {
-                return Err(CompileError::Uncommitted(dirty).into());
+            if !dirty.is_empty() {
+                if !args.dry_run {
+                    return Err(CompileError::Uncommitted(dirty).into());
+                }
+                eprintln!(
+                    "{}",
+                    crate::sanitize::inert(&format!(
+                        "note: this dry run includes uncommitted changes in {}",
+                        dirty.join(", ")
+                    ))
+                );
             }
             Some(s.head()?)
         }

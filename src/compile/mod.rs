@@ -191,6 +191,10 @@ pub enum CompileError {
         "no positions to compile: add positions/<code>.ron files, or name delegations that have one"
     )]
     NoPositions,
+    #[error(
+        "the delegation code `{0}` cannot be written in an attribution: a code starts with a capital letter and has at least two letters, digits, `/`, `.` or `&` (as EU, G77/China); change `code` in its position file"
+    )]
+    UnwritableCode(String),
     #[error("no position differs from the draft: there is nothing to bracket")]
     NothingToCompile,
     #[error(
@@ -486,7 +490,20 @@ fn select<'n>(neg: &'n Negotiation, opts: &Options) -> Result<Vec<&'n Position>,
     if out.is_empty() {
         return Err(CompileError::NoPositions);
     }
+    if let Some(p) = out.iter().find(|p| !is_attribution_code(&p.code)) {
+        return Err(CompileError::UnwritableCode(p.code.clone()));
+    }
     Ok(out)
+}
+
+/// Whether the bracket parser reads `code` as a delegation in ` - CODE` (the rule in
+/// `bracket/attrib.rs`).
+fn is_attribution_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() >= 2
+        && b[0].is_ascii_uppercase()
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'&'))
 }
 
 /// Each clause's last stated stance in `p`, by clause index; stances that cannot be shown

@@ -245,6 +245,18 @@ fn refusals_name_the_problem() {
     .to_string();
     assert!(err.contains("did you mean `EU`"), "{err}");
 
+    let lower = negotiation(
+        draft(),
+        vec![position("e u", vec![("one.1", Stance::Delete)], vec![])],
+    );
+    let err = compile(&lower, &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`e u` cannot be written in an attribution"),
+        "{err}"
+    );
+
     let agreed = negotiation(
         draft(),
         vec![position("EU", vec![("one.1", Stance::Keep)], vec![])],
