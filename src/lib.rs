@@ -8,6 +8,7 @@ pub mod amend;
 pub mod analysis;
 pub mod annex;
 pub mod bracket;
+pub mod compile;
 pub mod demo;
 pub mod diag;
 pub mod diff;

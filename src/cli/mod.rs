@@ -5,6 +5,7 @@
 
 mod amend;
 mod check;
+mod compile;
 mod diff;
 mod history;
 mod import;
@@ -81,6 +82,10 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Generate a realistic negotiation with its history, at any scale, from a seed.
     Synth(synth::SynthArgs),
+    /// Merge the delegations' positions into a bracketed compilation text, recorded by the chair.
+    Compile(compile::CompileArgs),
+    /// Read a compilation text's attributions back into each delegation's proposals.
+    Decompile(compile::DecompileArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -131,6 +136,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hook(a) => verify::hook(repo, a),
         Command::Tui(a) => tui::tui(repo, a),
         Command::Synth(a) => synth::synth(a),
+        Command::Compile(a) => compile::compile(repo, a),
+        Command::Decompile(a) => compile::decompile(repo, a),
     }
 }
 

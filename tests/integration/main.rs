@@ -5,6 +5,7 @@ mod support;
 mod amend;
 mod bad_input;
 mod cli_document;
+mod compile;
 mod concurrency;
 mod demo;
 mod diff;
