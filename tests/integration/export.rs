@@ -358,6 +358,32 @@ fn a_delegations_version_and_bad_requests() {
     assert!(!stderr(&o).is_empty() && stdout(&o).is_empty());
 }
 
+#[test]
+fn hostile_text_cannot_break_the_markup_of_any_format() {
+    let dir = sample_copy();
+    let path = dir.path().join("drafts/articles/objective.md");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "The objective of this Convention",
+        "<script>alert(1)</script> & ]]> -- \u{1b}[2J \u{7} The objective of this Convention",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let d = dir.path();
+    let html = String::from_utf8(export(d, &["--format", "html"])).unwrap();
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; ]]&gt;"));
+    let akn = String::from_utf8(export(d, &["--format", "akn"])).unwrap();
+    well_formed(&akn);
+    assert!(akn.contains("&lt;script&gt;"));
+    let docx = export_file(d, "docx", &[]);
+    let document = docx_part(&docx, "word/document.xml");
+    well_formed(&document);
+    assert!(!document.contains('\u{1b}') && !document.contains('\u{7}'));
+    // DOCX to a pipe is the package itself.
+    let piped = export(d, &["--format", "docx"]);
+    assert!(piped.starts_with(b"PK"));
+}
+
 // ---------------------------------------------------------------------------------------
 // Real renderers
 
