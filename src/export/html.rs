@@ -256,8 +256,10 @@ fn clause_html(item: &Item) -> String {
     // Options begin on their own line after the number.
     let sep = if item.text.starts_with("Option ") {
         "<br>"
-    } else {
+    } else if number.is_empty() {
         ""
+    } else {
+        " "
     };
     format!(
         "<p class=\"{}\"{id}>{number}{sep}{}{}{link}</p>\n",

@@ -1,5 +1,6 @@
 use super::style::{self, Change, Role};
 use super::*;
+use crate::diff::WordOp;
 use crate::draft::Draft;
 
 const FRONT: &str = "# Convention on Testing {#treaty}\n\n## Preamble {#preamble}\n\nThe Parties, {#pp-chapeau}\n\nPP1. *Recognizing* the [need][wish] to test, {#pp1}\n\nHave agreed as follows: {#pp-agreed}\n\n## Part I. General {#part-general}\n\n- [Article 1. Objective](articles/objective.md)\n- [Article 2. Observatory](articles/observatory.md)\n\n## Annexes {#annexes}\n\n- [Annex A. Biometric surveillance](annexes/biometric.md)\n";
@@ -239,4 +240,25 @@ fn xml_escape_removes_what_xml_cannot_hold() {
         xml_escape("a<b>&\"'\u{1b}[2J"),
         "a&lt;b&gt;&amp;&quot;&#39;\u{fffd}[2J"
     );
+}
+
+#[test]
+fn coalesced_words_still_give_both_texts_and_read_as_phrases() {
+    let old = "in the interest of national security, now";
+    let new = "in accordance with international law, now";
+    let words = coalesce(crate::diff::word_ops(old, new));
+    assert_eq!(style::old_text(&words), old);
+    let again: String = words
+        .iter()
+        .filter_map(|w| match w {
+            WordOp::Equal(t) | WordOp::Insert(t) => Some(t.as_str()),
+            WordOp::Delete(_) => None,
+        })
+        .collect();
+    assert_eq!(again, new);
+    let changes = words
+        .iter()
+        .filter(|w| !matches!(w, WordOp::Equal(_)))
+        .count();
+    assert_eq!(changes, 2, "{words:?}");
 }
