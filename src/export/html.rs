@@ -61,7 +61,7 @@ fn stylesheet(theme: &Theme) -> String {
          h4{font-size:1em;font-style:italic}\n\
          p.clause{margin:0.5em 0;position:relative}\n\
          .d3{margin-left:2em}.d4{margin-left:4em}.d5{margin-left:6em}\n\
-         .num{font-weight:bold;margin-right:0.4em}\n\
+         .num{font-weight:bold;margin-right:0.1em}\n\
          a.anchor{font-size:0.75em;color:#999;text-decoration:none;margin-left:0.4em;visibility:hidden}\n\
          .clause:hover a.anchor,h2:hover a.anchor,h3:hover a.anchor{visibility:visible}\n\
          .meta{font-size:0.85em;color:#555;border-bottom:1px solid #ccc;padding-bottom:0.5em}\n\
