@@ -13,6 +13,7 @@ pub mod demo;
 pub mod diag;
 pub mod diff;
 pub mod draft;
+pub mod export;
 pub mod fsutil;
 pub mod history;
 pub mod import;

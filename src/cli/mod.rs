@@ -7,6 +7,7 @@ mod amend;
 mod check;
 mod compile;
 mod diff;
+mod export;
 mod history;
 mod import;
 mod read;
@@ -62,6 +63,9 @@ pub enum Command {
     ImportHistory(import::ImportHistoryArgs),
     /// Compare two versions of the text clause by clause (rounds, commits, positions, the draft).
     Diff(diff::DiffArgs),
+    /// Export the text (as it stood, a delegation's version, or changes since a round) as
+    /// Markdown, HTML, DOCX or Akoma Ntoso XML.
+    Export(export::ExportArgs),
     /// Fetch the other delegations' amendments, integrate them clause by clause, and push.
     Sync(diff::SyncArgs),
     /// The amendments, newest first, filtered by clause, delegation, round or kind.
@@ -126,6 +130,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(a) => amend::demo(repo, a),
         Command::ImportHistory(a) => import::import_history(a),
         Command::Diff(a) => diff::diff(repo, a),
+        Command::Export(a) => export::export(repo, a),
         Command::Sync(a) => diff::sync(repo, a),
         Command::Log(a) => history::log(repo, a),
         Command::History(a) => history::clause_history(repo, a),

@@ -10,6 +10,7 @@ mod concurrency;
 mod demo;
 mod diff;
 mod drafts_roundtrip;
+mod export;
 mod history;
 mod hostile_text;
 mod import_cli;
