@@ -13,6 +13,7 @@ mod history;
 mod hostile_text;
 mod import_cli;
 mod import_history;
+mod import_interchange;
 mod sync;
 mod synth;
 mod tui;
