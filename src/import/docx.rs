@@ -16,7 +16,8 @@
 //! * tracked changes are **accepted**: inserted text (`w:ins`, `w:moveTo`) is kept, deleted
 //!   text (`w:del`, `w:moveFrom`) is dropped. Comments and footnotes are not read;
 //! * a line break (`w:br`) inside a paragraph starts a new line of the same block; a tab is
-//!   a space; control characters (other than line breaks) are dropped.
+//!   a space; control characters (other than line breaks) are dropped; italic runs are
+//!   written `*like this*`, as the draft format (Markdown) writes emphasis.
 //!
 //! Refused with a clear error: a file that is not a zip archive, an archive without
 //! `word/document.xml`, a part larger than [`MAX_PART`] bytes uncompressed (zip bomb), and
@@ -348,8 +349,9 @@ fn paragraph(p: &Element, styles: &Styles, numbering: &mut Numbering) -> Option<
         .and_then(|x| x.child("numPr"))
         .and_then(num_pr)
         .or_else(|| styles.numbering.get(style).cloned());
-    let mut raw = String::new();
-    runs_text(p, &mut raw);
+    let mut runs = Vec::new();
+    runs_text(p, false, &mut runs);
+    let raw = runs_markdown(&runs);
     let mut lines: Vec<String> = raw
         .split('\n')
         .map(|l| {
@@ -382,29 +384,71 @@ fn paragraph(p: &Element, styles: &Styles, numbering: &mut Numbering) -> Option<
     Some(Para { kind, lines })
 }
 
-/// The visible text of a paragraph with tracked changes accepted.
-fn runs_text(e: &Element, out: &mut String) {
+/// The visible text of a paragraph with tracked changes accepted, as runs of
+/// (text, italic); neighbouring runs of the same kind are joined.
+fn runs_text(e: &Element, italic: bool, out: &mut Vec<(String, bool)>) {
+    let push = |s: &str, out: &mut Vec<(String, bool)>| match out.last_mut() {
+        Some((t, i)) if *i == italic => t.push_str(s),
+        _ => out.push((s.to_string(), italic)),
+    };
     for n in &e.children {
         let Node::Element(c) = n else { continue };
         match c.name.as_str() {
+            "r" => runs_text(c, is_italic(c), out),
             "t" => {
                 for t in &c.children {
                     if let Node::Text(s) = t {
-                        out.push_str(s);
+                        push(s, out);
                     }
                 }
             }
-            "tab" | "ptab" => out.push(' '),
-            "br" | "cr" => out.push('\n'),
-            "noBreakHyphen" => out.push('-'),
+            "tab" | "ptab" => push(" ", out),
+            "br" | "cr" => push("\n", out),
+            "noBreakHyphen" => push("-", out),
             "softHyphen" => {}
             // Deleted or moved-away text, and everything that is not text.
             "del" | "moveFrom" | "pPr" | "rPr" | "delText" | "instrText" | "delInstrText"
             | "footnoteReference" | "endnoteReference" | "commentReference" | "drawing"
             | "pict" | "object" => {}
-            _ => runs_text(c, out),
+            _ => runs_text(c, italic, out),
         }
     }
+}
+
+/// Whether a run is set in italics (`<w:i/>`, not `<w:i w:val="0"/>`).
+fn is_italic(r: &Element) -> bool {
+    r.child("rPr")
+        .and_then(|p| p.child("i"))
+        .is_some_and(|i| !matches!(val(i), Some("0" | "false" | "off")))
+}
+
+/// Runs as Markdown text: italic words between `*`, line by line.
+fn runs_markdown(runs: &[(String, bool)]) -> String {
+    let mut out = String::new();
+    for (text, italic) in runs {
+        if !italic {
+            out.push_str(text);
+            continue;
+        }
+        for (k, line) in text.split('\n').enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            let core = line.trim();
+            if core.is_empty() {
+                out.push_str(line);
+                continue;
+            }
+            let start = line.len() - line.trim_start().len();
+            let end = line.trim_end().len();
+            out.push_str(&line[..start]);
+            out.push('*');
+            out.push_str(core);
+            out.push('*');
+            out.push_str(&line[end..]);
+        }
+    }
+    out
 }
 
 /// One Markdown document, escaped the way [`super::write`] escapes (the reader undoes it).

@@ -1045,3 +1045,25 @@ fn akoma_ntoso_in_the_export_shape() {
     write_draft(&doc, tmp.path()).unwrap();
     same_structure(&doc, &read_path(tmp.path()).unwrap(), "export shape");
 }
+
+#[test]
+fn docx_italics_become_markdown_emphasis() {
+    let body = br#"<w:document xmlns:w="w"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>Accord</w:t></w:r></w:p>
+<w:p><w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">Recognizing </w:t></w:r><w:r><w:t>the need,</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Article 1</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">1.	Parties </w:t></w:r><w:r><w:rPr><w:i w:val="0"/></w:rPr><w:t>shall</w:t></w:r><w:r><w:t xml:space="preserve"> act.</w:t></w:r></w:p>
+</w:body></w:document>"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("italics.docx");
+    std::fs::write(&path, zip_of(&[("word/document.xml", body)])).unwrap();
+    let doc = read(path.to_str().unwrap());
+    assert_eq!(doc.preamble[0].text, "*Recognizing* the need,");
+    assert_eq!(
+        doc.article("1").unwrap().blocks,
+        [Block::Paragraph {
+            label: Some("1".into()),
+            text: "Parties shall act.".into()
+        }]
+    );
+}
