@@ -1067,3 +1067,51 @@ fn docx_italics_become_markdown_emphasis() {
         }]
     );
 }
+
+mod prop_interchange {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn akn_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<article>".to_string()),
+            Just("</article>".to_string()),
+            Just("<num>Article 1</num>".to_string()),
+            Just("<num>(a)</num>".to_string()),
+            Just("<num>2.</num>".to_string()),
+            Just("<paragraph>".to_string()),
+            Just("</paragraph>".to_string()),
+            Just("<point><content><p>x</p></content></point>".to_string()),
+            Just("<chapter><num>CHAPTER II</num><heading>H</heading>".to_string()),
+            Just("</chapter>".to_string()),
+            Just("<hcontainer><heading>h</heading></hcontainer>".to_string()),
+            Just("&amp;".to_string()),
+            Just("&bad;".to_string()),
+            Just("<![CDATA[c]]>".to_string()),
+            "[a-z <>/&;#\\[\\]]{0,10}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any body, well formed or not, gives a document or an error; never a panic, and
+        /// every document read is written and read back alike.
+        #[test]
+        fn akoma_ntoso_never_panics(pieces in proptest::collection::vec(akn_piece(), 0..40)) {
+            let xml = format!(
+                "<akomaNtoso><bill><preface><longTitle>T</longTitle></preface><body>{}</body></bill></akomaNtoso>",
+                pieces.concat()
+            );
+            if let Ok(doc) = from_akn(&xml) {
+                let _ = write::render(&doc);
+            }
+        }
+
+        #[test]
+        fn docx_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = from_docx(&bytes);
+            let _ = from_docx(&zip_of(&[("word/document.xml", &bytes)]));
+        }
+    }
+}
