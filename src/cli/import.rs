@@ -1,4 +1,5 @@
-//! `treaty import`: a real treaty (plain text or Markdown) into the draft format.
+//! `treaty import`: a real treaty (plain text, Markdown, Akoma Ntoso XML or DOCX) into the
+//! draft format.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,15 +11,20 @@ use crate::import;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A plain-text (.txt) or Markdown (.md) treaty, or a draft folder.
+    /// A plain-text (.txt), Markdown (.md), Akoma Ntoso (.xml) or Word (.docx) treaty, or a
+    /// draft folder.
     pub file: PathBuf,
+    /// Read the file as this format instead of guessing from its name and content:
+    /// txt, md, akn or docx.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<import::Format>,
     /// Where to write the negotiation folder (default: a folder named after the file).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
 
 pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let doc = import::read_path(&args.file)?;
+    let doc = import::read_path_as(&args.file, args.format)?;
     let out_dir = args.out.unwrap_or_else(|| {
         PathBuf::from(
             args.file
@@ -34,6 +40,9 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         out_dir.display()
     ));
     out(&stats.to_string());
+    for w in &doc.warnings {
+        out(&format!("warning: {w}"));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

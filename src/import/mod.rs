@@ -8,18 +8,24 @@
 //!
 //! * [`plain`]: the corpus `.txt` form (title line, `PREAMBLE`, `Article N - Title`).
 //! * [`markdown`]: Markdown legal texts (the EU AI Act form) and our own draft format.
+//! * [`akn`]: Akoma Ntoso XML (AKN 3.0, akn4eu and 2.0 documents).
+//! * [`docx`]: Word documents (`.docx`), with tracked changes accepted.
 //! * [`write`]: the draft-format writer, with its escaping rules.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod akn;
 pub mod align;
 pub mod archive;
+pub mod docx;
 pub mod markdown;
 pub mod plain;
 mod text;
 pub mod write;
 
+pub use akn::from_akn;
+pub use docx::from_docx;
 pub use markdown::from_markdown;
 pub use plain::from_plain_text;
 pub use write::write_draft;
@@ -207,8 +213,55 @@ pub enum ImportError {
         line: usize,
         reason: String,
     },
-    #[error("{}: not a file or directory this importer can read (expected .txt, .md, or a folder with drafts/treaty.md)", path.display())]
+    #[error("{}: not a file or directory this importer can read (expected .txt, .md, .xml (Akoma Ntoso), .docx, or a folder with drafts/treaty.md)", path.display())]
     Unsupported { path: PathBuf },
+    /// Malformed or refused XML, with its place (`part` = the file inside a DOCX archive).
+    #[error("{}line {line}, column {column}: {message}", part.as_ref().map(|p| format!("{p} ")).unwrap_or_default())]
+    Xml {
+        part: Option<String>,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "the XML root element is <{root}>, not <akomaNtoso>: this is not an Akoma Ntoso document"
+    )]
+    NotAkomaNtoso { root: String },
+    #[error(
+        "this is an amendment document, not a text; import the bill it amends (then record the amendment with `treaty amend`)"
+    )]
+    AmendmentDocument,
+    #[error("not a usable Word document: {reason}")]
+    Docx { reason: String },
+}
+
+/// An input format, when the file name and content should not decide (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Plain,
+    Markdown,
+    Akn,
+    Docx,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "txt" | "text" | "plain" => Ok(Format::Plain),
+            "md" | "markdown" => Ok(Format::Markdown),
+            "akn" | "xml" | "akoma-ntoso" => Ok(Format::Akn),
+            "docx" | "word" => Ok(Format::Docx),
+            other => Err(format!(
+                "unknown format `{other}`: use txt, md, akn or docx"
+            )),
+        }
+    }
+}
+
+/// Whether `bytes` start like a zip archive (a DOCX is one).
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
 /// Turns raw bytes into text, refusing binary input.
@@ -254,8 +307,19 @@ fn in_file(path: &Path) -> impl FnOnce(ImportError) -> ImportError + '_ {
 /// * `*.md` / `*.markdown`: Markdown ([`from_markdown`]);
 /// * any other file: Markdown if it has a `#`-heading starting with `Article`, else plain.
 pub fn read_path(path: impl AsRef<Path>) -> Result<Imported, ImportError> {
+    read_path_as(path, None)
+}
+
+/// [`read_path`], with the format given instead of guessed from the name and content.
+/// Besides the forms [`read_path`] lists: `*.xml`/`*.akn`, or any file whose root element
+/// is `<akomaNtoso>`, is Akoma Ntoso ([`from_akn`]); `*.docx`, or any zip archive, is a
+/// Word document ([`from_docx`]).
+pub fn read_path_as(
+    path: impl AsRef<Path>,
+    format: Option<Format>,
+) -> Result<Imported, ImportError> {
     let path = path.as_ref();
-    if path.is_dir() {
+    if path.is_dir() && format.is_none() {
         for candidate in [
             path.join("drafts").join("treaty.md"),
             path.join("treaty.md"),
@@ -272,7 +336,7 @@ pub fn read_path(path: impl AsRef<Path>) -> Result<Imported, ImportError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if name == "treaty.md" {
+    if name == "treaty.md" && format.is_none() {
         return read_draft_file(path);
     }
     let ext = path
@@ -281,12 +345,27 @@ pub fn read_path(path: impl AsRef<Path>) -> Result<Imported, ImportError> {
         .unwrap_or_default();
     let bytes = read_file(path)?;
     let parse = || -> Result<Imported, ImportError> {
+        let format = format.or(match ext.as_str() {
+            "docx" => Some(Format::Docx),
+            _ if is_zip(&bytes) => Some(Format::Docx),
+            "xml" | "akn" => Some(Format::Akn),
+            _ => None,
+        });
+        if format == Some(Format::Docx) {
+            return from_docx(&bytes);
+        }
         let text = decode(&bytes)?;
-        match ext.as_str() {
-            "txt" | "text" => from_plain_text(text),
-            "md" | "markdown" => from_markdown(text),
-            _ if markdown::looks_like_markdown(text) => from_markdown(text),
-            _ => from_plain_text(text),
+        match format {
+            Some(Format::Akn) => from_akn(text),
+            Some(Format::Plain) => from_plain_text(text),
+            Some(Format::Markdown) => from_markdown(text),
+            Some(Format::Docx) | None => match ext.as_str() {
+                "txt" | "text" => from_plain_text(text),
+                "md" | "markdown" => from_markdown(text),
+                _ if akn::looks_like_akn(text) => from_akn(text),
+                _ if markdown::looks_like_markdown(text) => from_markdown(text),
+                _ => from_plain_text(text),
+            },
         }
     };
     let mut doc = parse().map_err(in_file(path))?;

@@ -592,3 +592,526 @@ mod prop {
         }
     }
 }
+
+// ---- Akoma Ntoso and DOCX ----------------------------------------------------------------
+
+macro_rules! akn {
+    ($name:literal) => {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/akoma-ntoso/",
+            $name
+        )
+    };
+}
+
+const AKN4EU: &str = akn!("akn4eu_CoV_DLV20_1.4__council_postion__bill_123.xml");
+const AKN_EU: &str = akn!("v3_eu_COM-2013-0619_EN-8.xml");
+const AKN_UK: &str = akn!("v3_uk_pga-2014-27-enacted-data.xml");
+const AKN_UN: &str = akn!("v2_Bill_UN_2012.xml");
+const AKN_BILL_V1: &str = akn!("v2_Bill_Bungeni_2011-06-30v1.xml");
+const AKN_BILL_V2: &str = akn!("v2_Bill_Bungeni_2011-06-30v2.xml");
+const AKN_AMENDMENT: &str = akn!("v2_Amendmet_Bungeni_2010-10-28adm1.xml");
+const AKN_AMENDMENT_LIST: &str = akn!("v2_AmendmentList_Bungeni_2010-10-28v1.xml");
+
+macro_rules! fixture {
+    ($name:literal) => {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/integration/fixtures/import/",
+            $name
+        )
+    };
+}
+
+/// Paragraphs with a number (`1.`), in articles and annexes.
+fn numbered(doc: &Imported) -> usize {
+    doc.articles()
+        .flat_map(|a| &a.blocks)
+        .chain(doc.annexes.iter().flat_map(|a| &a.blocks))
+        .filter(|b| matches!(b, Block::Paragraph { label: Some(_), .. }))
+        .count()
+}
+
+/// The counts were taken from the XML: `article` elements (or, without any, `section`s),
+/// `paragraph`/`subsection` elements numbered `1.` or `1`, and `point`/`item`/
+/// `paragraph`/`subparagraph`/`subsection` elements numbered `(a)`, `a` or `(1)`, outside
+/// quoted structures; preamble = `formula` + `citation` + `recital` + `intro` (+ `p`).
+#[test]
+fn akoma_ntoso_corpus_counts() {
+    // (file, articles, annexes, numbered paragraphs, points, preamble, divisions)
+    for (path, articles, annexes, paras, points, preamble, divisions) in [
+        (AKN4EU, 9, 0, 28, 11, 32, 0),
+        (AKN_EU, 24, 0, 32, 43, 44, 9),
+        (AKN_UK, 8, 0, 44, 38, 1, 0),
+        (AKN_UN, 1, 0, 4, 0, 5, 0),
+        (AKN_BILL_V1, 2, 0, 0, 3, 3, 0),
+        (AKN_BILL_V2, 2, 1, 0, 10, 3, 0),
+    ] {
+        let doc = read(path);
+        let s = doc.stats();
+        assert_eq!(s.articles, articles, "{path}: {s}");
+        assert_eq!(s.annexes, annexes, "{path}: {s}");
+        assert_eq!(numbered(&doc), paras, "{path}: {s}");
+        assert_eq!(s.points, points, "{path}: {s}");
+        assert_eq!(s.preamble_paragraphs, preamble, "{path}: {s}");
+        assert_eq!(s.divisions, divisions, "{path}: {s}");
+    }
+}
+
+#[test]
+fn akoma_ntoso_un_draft_resolution() {
+    let doc = read(AKN_UN);
+    assert_eq!(
+        doc.title,
+        "Promoting international cooperation in responding to new psychoactive substances"
+    );
+    assert_eq!(doc.preamble[0].text, "The Commission on Narcotic Drugs,");
+    assert!(
+        doc.preamble[1]
+            .text
+            .starts_with("Concerned that new psychoactive")
+    );
+    let a1 = doc.article("1").unwrap();
+    let labels: Vec<_> = a1
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph { label, .. } => label.clone().unwrap_or_default(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    // Operative paragraphs 4 to 7 are omitted in the source (`<omissis/>`).
+    assert_eq!(labels, ["1", "2", "3", "8"]);
+    assert!(
+        matches!(&a1.blocks[0], Block::Paragraph { text, .. } if text.starts_with("Encourages Member States to monitor"))
+    );
+    // Footnotes are left out of the text.
+    assert!(
+        matches!(&a1.blocks[3], Block::Paragraph { text, .. } if text.contains("Narcotic Drugs of 1961 as amended by the 1972 Protocol and article 2"))
+    );
+    assert!(doc.warnings.iter().any(|w| w.contains("no articles")));
+}
+
+#[test]
+fn akoma_ntoso_eu_regulation_and_uk_act() {
+    let eu = read(AKN_EU);
+    assert_eq!(
+        eu.body[0],
+        Item::Division {
+            kind: "Chapter".into(),
+            label: "I".into(),
+            title: Some("Subject matter - Scope - Definitions".into())
+        }
+    );
+    let a6 = eu.article("6").unwrap();
+    assert_eq!(a6.title.as_deref(), Some("Joint report"));
+    // Paragraph 4: a list's intro is the paragraph's text, its points follow.
+    let p4 = a6
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Paragraph { label: Some(l), .. } if l == "4"))
+        .unwrap();
+    assert!(matches!(&a6.blocks[p4 + 1], Block::Point { label, .. } if label == "(a)"));
+    // Article 9, paragraph 2 holds two subparagraphs: the number goes to the first.
+    let a9 = eu.article("9").unwrap();
+    let p2 = a9
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Paragraph { label: Some(l), text } if l == "2" && text.starts_with("The Commission shall adopt")))
+        .unwrap();
+    assert!(
+        matches!(&a9.blocks[p2 + 1], Block::Paragraph { label: None, text } if text.starts_with("On duly justified imperative grounds"))
+    );
+    assert!(eu.warnings.iter().any(|w| w.contains("explanation")));
+
+    let uk = read(AKN_UK);
+    assert!(uk.title.starts_with("An Act to make provision"));
+    let s1 = uk.article("1").unwrap();
+    // The cross-heading above section 1 is kept as a heading inside it.
+    assert_eq!(
+        s1.blocks[0],
+        Block::Heading("Retention of relevant communications data".into())
+    );
+    assert!(matches!(&s1.blocks[1], Block::Paragraph { label: Some(l), .. } if l == "1"));
+    assert!(
+        s1.blocks
+            .iter()
+            .any(|b| matches!(b, Block::Point { label, .. } if label == "(ii)"))
+    );
+}
+
+#[test]
+fn akoma_ntoso_amendments_are_refused() {
+    for path in [AKN_AMENDMENT, AKN_AMENDMENT_LIST] {
+        let e = read_path(path).unwrap_err().to_string();
+        assert!(
+            e.contains("this is an amendment document, not a text; import the bill it amends"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn akoma_ntoso_write_then_read_gives_the_same_structure() {
+    for path in [AKN4EU, AKN_EU, AKN_UK, AKN_UN, AKN_BILL_V1, AKN_BILL_V2] {
+        let doc = read(path);
+        let tmp = tempfile::tempdir().unwrap();
+        write_draft(&doc, tmp.path()).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let back = read_path(tmp.path()).unwrap();
+        same_structure(&doc, &back, path);
+    }
+}
+
+fn akn_error(xml: &str) -> String {
+    from_akn(xml).unwrap_err().to_string()
+}
+
+#[test]
+fn hostile_xml_is_refused_with_its_place() {
+    let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n]>\n<akomaNtoso>&lol2;</akomaNtoso>";
+    let e = akn_error(laughs);
+    assert!(
+        e.contains("line 2, column 1") && e.contains("DOCTYPE"),
+        "{e}"
+    );
+    let e = akn_error("<akomaNtoso><bill>\n  <body>&lol;</body></bill></akomaNtoso>");
+    assert!(
+        e.contains("line 2, column 9") && e.contains("`&lol;` is not defined"),
+        "{e}"
+    );
+    let e = akn_error("<akomaNtoso>\n<bill>\n<body><article><num>Article 1</num>");
+    assert!(
+        e.contains("line 3, column 7") && e.contains("cut short"),
+        "{e}"
+    );
+    let e = akn_error("<akomaNtoso><bill></body></akomaNtoso>");
+    assert!(e.contains("line 1, column "), "{e}");
+    let deep = format!(
+        "<akomaNtoso>{}{}</akomaNtoso>",
+        "<p>".repeat(100_000),
+        "</p>".repeat(100_000)
+    );
+    assert!(akn_error(&deep).contains("nested deeper"), "deep nesting");
+    assert!(akn_error("<html><body/></html>").contains("not an Akoma Ntoso document"));
+    assert!(
+        akn_error("<akomaNtoso><bill><body><p> </p></body></bill></akomaNtoso>")
+            .contains("no article headings")
+    );
+    // Predefined entities and character references are read.
+    let doc = from_akn(
+        "<akomaNtoso><bill><preface><longTitle>A &amp; B&#x2019;s</longTitle></preface><body><article><num>Article 1</num><paragraph><num>1.</num><content><p>x &lt; y</p></content></paragraph></article></body></bill></akomaNtoso>",
+    )
+    .unwrap();
+    assert_eq!(doc.title, "A & B\u{2019}s");
+    assert_eq!(
+        doc.article("1").unwrap().blocks,
+        [Block::Paragraph {
+            label: Some("1".into()),
+            text: "x < y".into()
+        }]
+    );
+}
+
+#[test]
+fn format_is_sniffed_and_can_be_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let odd = tmp.path().join("resolution.dat");
+    std::fs::copy(AKN_UN, &odd).unwrap();
+    assert_eq!(read_path(&odd).unwrap().stats().articles, 1);
+    let docx = tmp.path().join("treaty.bin");
+    std::fs::copy(fixture!("libreoffice-treaty.docx"), &docx).unwrap();
+    assert_eq!(read_path(&docx).unwrap().stats().articles, 2);
+    // Forced: an Akoma Ntoso file read as plain text has no article headings.
+    assert!(matches!(
+        read_path_as(&odd, Some(Format::Plain)),
+        Err(ImportError::InFile { .. })
+    ));
+    assert_eq!("docx".parse::<Format>(), Ok(Format::Docx));
+    assert!("pdf".parse::<Format>().is_err());
+}
+
+#[test]
+fn docx_written_in_libreoffice() {
+    let doc = read(fixture!("libreoffice-treaty.docx"));
+    assert_eq!(doc.title, "Convention on Shared Rivers");
+    assert_eq!(doc.preamble.len(), 3);
+    let a1 = doc.article("1").unwrap();
+    assert_eq!(a1.title.as_deref(), Some("Use of terms"));
+    // A lettered list (`a.` in LibreOffice) becomes points (a), (b).
+    let points: Vec<_> = a1
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Point { label, .. } => Some(label.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(points, ["(a)", "(b)"]);
+    let a2 = doc.article("2").unwrap();
+    assert_eq!(
+        a2.blocks[1],
+        Block::Paragraph {
+            label: Some("2".into()),
+            text: "Parties [shall][should] cooperate in the protection of the watercourse.".into()
+        }
+    );
+    assert_eq!(doc.annexes[0].label, "I");
+    assert_eq!(doc.annexes[0].title.as_deref(), Some("Arbitration"));
+}
+
+#[test]
+fn docx_tracked_changes_are_accepted() {
+    let doc = read(fixture!("tracked-changes.docx"));
+    let a1 = doc.article("1").unwrap();
+    assert_eq!(
+        a1.blocks,
+        [
+            Block::Paragraph {
+                label: Some("1".into()),
+                text: "This Agreement applies to every Party.".into()
+            },
+            Block::Paragraph {
+                label: Some("2".into()),
+                text: "The Parties shall promptly report.".into()
+            },
+        ]
+    );
+    // A line break inside a paragraph is a second line of the same block.
+    assert_eq!(
+        doc.article("2").unwrap().blocks,
+        [Block::Paragraph {
+            label: None,
+            text: "This Agreement enters into force on signature.\nIt is open to all States."
+                .into()
+        }]
+    );
+}
+
+#[test]
+fn docx_hostile_text_is_made_harmless() {
+    let doc = read(fixture!("hostile.docx"));
+    let all = format!("{doc:?}");
+    assert!(!all.contains('\u{1b}') && !all.contains('\u{7}'), "{all}");
+    let a1 = doc.article("1").unwrap();
+    assert_eq!(a1.title.as_deref(), Some("Bells and escapes"));
+    // Heading marks, id marks and include-like text stay text.
+    assert_eq!(
+        a1.blocks[1],
+        Block::Paragraph {
+            label: None,
+            text: "# not a heading {#not-an-id} - [not an include](x.md)".into()
+        }
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    write_draft(&doc, tmp.path()).unwrap();
+    same_structure(&doc, &read_path(tmp.path()).unwrap(), "hostile.docx");
+}
+
+fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in parts {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn malformed_docx_gives_located_errors() {
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"PK\x03\x04 not really a zip".to_vec(), "not a zip archive"),
+        (
+            zip_of(&[("word/other.xml", b"<x/>")]),
+            "no word/document.xml",
+        ),
+        (
+            zip_of(&[(
+                "word/document.xml",
+                b"<w:document xmlns:w=\"w\"><w:body>\n<w:p><w:r><w:t>cut",
+            )]),
+            "word/document.xml line 2, column 1",
+        ),
+        (
+            zip_of(&[(
+                "word/document.xml",
+                b"<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY a \"aaaa\">]>\n<w:document/>",
+            )]),
+            "word/document.xml line 2, column 1: a DOCTYPE declaration is not accepted",
+        ),
+        (
+            zip_of(&[(
+                "word/document.xml",
+                b"<w:document><w:body></w:body></w:document>",
+            )]),
+            "the input is empty",
+        ),
+        (zip_of(&[("word/document.xml", b"\xff\xfe<")]), "not UTF-8"),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, (bytes, expect)) in cases.into_iter().enumerate() {
+        let path = tmp.path().join(format!("bad-{i}.docx"));
+        std::fs::write(&path, &bytes).unwrap();
+        let e = read_path(&path).unwrap_err().to_string();
+        assert!(e.starts_with(&path.display().to_string()), "{e}");
+        assert!(e.contains(expect), "case {i}: {e}");
+    }
+}
+
+/// The shape `treaty export --format akn` writes: `<num>PP1.</num>` recitals, a
+/// `subheading` hcontainer inside an article, a paragraph with an `intro` and points, an
+/// annex attachment with `docNumber`/`docTitle`, and compare marks (`<del>` dropped).
+#[test]
+fn akoma_ntoso_in_the_export_shape() {
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0">
+  <act>
+    <preface><p class="title"><docTitle>Framework Convention</docTitle></p></preface>
+    <preamble>
+      <recital eId="rec_pp1"><num>PP1.</num><p>Recognizing the risks,</p></recital>
+      <recital eId="rec_pp-2"><p>Have agreed as follows:</p></recital>
+    </preamble>
+    <body>
+      <part eId="part_part-i"><num>Part I</num><heading>General</heading>
+        <article eId="art_art-1"><num>Article 1</num><heading>Scope</heading>
+          <hcontainer eId="hcontainer_art-1.h1" name="subheading"><heading>Definitions</heading></hcontainer>
+          <paragraph eId="para_art-1.1"><num>1.</num><intro><p>Parties <del>may</del><ins>shall</ins>:</p></intro>
+            <point eId="point_art-1.1.a"><num>(a)</num><content><p>act;</p></content></point>
+          </paragraph>
+          <paragraph eId="para_art-1.2"><num>2.</num><content><p>Option 1: [x]</p><p>Option 2: no text</p></content></paragraph>
+        </article>
+        <article eId="art_art-7-bis"><num>Article 7 bis</num><content><p>Text.</p></content></article>
+      </part>
+    </body>
+    <attachments>
+      <attachment eId="annex_annex-b">
+        <doc name="annex">
+          <preface><p class="title"><docNumber>Annex B</docNumber>. <docTitle>Biometrics</docTitle></p></preface>
+          <mainBody><paragraph eId="para_annex-b.1"><num>1.</num><content><p>Rules.</p></content></paragraph></mainBody>
+        </doc>
+      </attachment>
+    </attachments>
+  </act>
+</akomaNtoso>"#;
+    let doc = from_akn(xml).unwrap();
+    assert_eq!(doc.title, "Framework Convention");
+    assert_eq!(
+        doc.preamble,
+        [
+            PreambleParagraph {
+                label: Some("PP1".into()),
+                text: "Recognizing the risks,".into()
+            },
+            PreambleParagraph {
+                label: None,
+                text: "Have agreed as follows:".into()
+            }
+        ]
+    );
+    assert_eq!(
+        doc.body[0],
+        Item::Division {
+            kind: "Part".into(),
+            label: "I".into(),
+            title: Some("General".into())
+        }
+    );
+    let a1 = doc.article("1").unwrap();
+    assert_eq!(
+        a1.blocks,
+        [
+            Block::Heading("Definitions".into()),
+            Block::Paragraph {
+                label: Some("1".into()),
+                text: "Parties shall:".into()
+            },
+            Block::Point {
+                label: "(a)".into(),
+                text: "act;".into()
+            },
+            Block::Paragraph {
+                label: Some("2".into()),
+                text: "Option 1: [x]\nOption 2: no text".into()
+            },
+        ]
+    );
+    assert!(doc.article("7 bis").is_some());
+    assert_eq!(doc.annexes[0].label, "B");
+    assert_eq!(doc.annexes[0].title.as_deref(), Some("Biometrics"));
+    let tmp = tempfile::tempdir().unwrap();
+    write_draft(&doc, tmp.path()).unwrap();
+    same_structure(&doc, &read_path(tmp.path()).unwrap(), "export shape");
+}
+
+#[test]
+fn docx_italics_become_markdown_emphasis() {
+    let body = br#"<w:document xmlns:w="w"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>Accord</w:t></w:r></w:p>
+<w:p><w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">Recognizing </w:t></w:r><w:r><w:t>the need,</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Article 1</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">1.	Parties </w:t></w:r><w:r><w:rPr><w:i w:val="0"/></w:rPr><w:t>shall</w:t></w:r><w:r><w:t xml:space="preserve"> act.</w:t></w:r></w:p>
+</w:body></w:document>"#;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("italics.docx");
+    std::fs::write(&path, zip_of(&[("word/document.xml", body)])).unwrap();
+    let doc = read(path.to_str().unwrap());
+    assert_eq!(doc.preamble[0].text, "*Recognizing* the need,");
+    assert_eq!(
+        doc.article("1").unwrap().blocks,
+        [Block::Paragraph {
+            label: Some("1".into()),
+            text: "Parties shall act.".into()
+        }]
+    );
+}
+
+mod prop_interchange {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn akn_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<article>".to_string()),
+            Just("</article>".to_string()),
+            Just("<num>Article 1</num>".to_string()),
+            Just("<num>(a)</num>".to_string()),
+            Just("<num>2.</num>".to_string()),
+            Just("<paragraph>".to_string()),
+            Just("</paragraph>".to_string()),
+            Just("<point><content><p>x</p></content></point>".to_string()),
+            Just("<chapter><num>CHAPTER II</num><heading>H</heading>".to_string()),
+            Just("</chapter>".to_string()),
+            Just("<hcontainer><heading>h</heading></hcontainer>".to_string()),
+            Just("&amp;".to_string()),
+            Just("&bad;".to_string()),
+            Just("<![CDATA[c]]>".to_string()),
+            "[a-z <>/&;#\\[\\]]{0,10}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any body, well formed or not, gives a document or an error; never a panic, and
+        /// every document read is written and read back alike.
+        #[test]
+        fn akoma_ntoso_never_panics(pieces in proptest::collection::vec(akn_piece(), 0..40)) {
+            let xml = format!(
+                "<akomaNtoso><bill><preface><longTitle>T</longTitle></preface><body>{}</body></bill></akomaNtoso>",
+                pieces.concat()
+            );
+            if let Ok(doc) = from_akn(&xml) {
+                let _ = write::render(&doc);
+            }
+        }
+
+        #[test]
+        fn docx_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = from_docx(&bytes);
+            let _ = from_docx(&zip_of(&[("word/document.xml", &bytes)]));
+        }
+    }
+}

@@ -15,6 +15,7 @@ mod history;
 mod hostile_text;
 mod import_cli;
 mod import_history;
+mod import_interchange;
 mod repo_faults;
 mod sync;
 mod synth;
