@@ -14,7 +14,6 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use treaty_workbench::store::Store;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::app::{Effect, Msg, State, update};
 use treaty_workbench::tui::data::Data;
@@ -77,12 +76,12 @@ fn generate(dir: &Path) -> PathBuf {
 }
 
 /// Applies messages, doing background requests in line (as the worker would).
-fn settle(s: &mut State, store: &Store, msgs: Vec<Msg>) {
+fn settle(s: &mut State, ctx: &mut jobs::Context, msgs: Vec<Msg>) {
     let mut queue: std::collections::VecDeque<Msg> = msgs.into();
     while let Some(m) = queue.pop_front() {
         for e in update(s, m) {
             if let Effect::Request(r) = e {
-                queue.push_back(Msg::Job(jobs::compute(&s.data, Some(store), &r)));
+                queue.push_back(Msg::Job(ctx.compute(&s.data, &r)));
             }
         }
     }
@@ -91,7 +90,7 @@ fn settle(s: &mut State, store: &Store, msgs: Vec<Msg>) {
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let root = generate(dir.path());
-    let store = Store::open(&root).unwrap();
+    let mut ctx = jobs::Context::open(&root);
     let data = Arc::new(Data::load(&root).unwrap());
     eprintln!(
         "generated negotiation: {} clauses, {} open bracket groups, {} commits",
@@ -123,10 +122,10 @@ fn bench(c: &mut Criterion) {
     ] {
         settle(
             &mut s,
-            &store,
+            &mut ctx,
             vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
         );
-        settle(&mut s, &store, vec![Msg::Action(a)]);
+        settle(&mut s, &mut ctx, vec![Msg::Action(a)]);
         group.bench_function(name, |b| {
             b.iter(|| {
                 term.draw(|f| screens::draw(&s, f)).unwrap();
@@ -137,7 +136,7 @@ fn bench(c: &mut Criterion) {
 
     settle(
         &mut s,
-        &store,
+        &mut ctx,
         vec![Msg::Action(Action::Back), Msg::Action(Action::Outline)],
     );
     let mut group = c.benchmark_group("key_to_frame");
@@ -153,7 +152,7 @@ fn bench(c: &mut Criterion) {
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
     });
-    settle(&mut s, &store, vec![Msg::Action(Action::Clause)]);
+    settle(&mut s, &mut ctx, vec![Msg::Action(Action::Clause)]);
     let next = Key::char(']');
     group.bench_function("clause_next_point", |b| {
         b.iter(|| {
@@ -164,10 +163,10 @@ fn bench(c: &mut Criterion) {
         });
     });
     // Includes the whole-draft diff the worker would do off the UI thread.
-    settle(&mut s, &store, vec![Msg::Action(Action::Compare)]);
+    settle(&mut s, &mut ctx, vec![Msg::Action(Action::Compare)]);
     group.bench_function("compare_next_delegation_with_diff", |b| {
         b.iter(|| {
-            settle(&mut s, &store, vec![Msg::Action(Action::NextSource)]);
+            settle(&mut s, &mut ctx, vec![Msg::Action(Action::NextSource)]);
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
     });

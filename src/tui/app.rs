@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::action::Action;
 use super::compare::{self, ClauseDiff, MatrixRow, Source};
 use super::data::Data;
-use super::jobs::{Burndown, ReplayFrame, Request, Response};
+use super::jobs::{Burndown, ClauseTimeline, ReplayFrame, Request, Response};
 use super::keymap::{Key, KeyName, Keymap};
 use super::theme::Styles;
 use crate::amend::Change;
@@ -187,6 +187,8 @@ pub struct HistoryView {
     pub last_step_at: u64,
     pub only_clause: bool,
     pub burndown: Option<Result<Burndown, String>>,
+    /// The selected clause's history and blame (for the clause it names).
+    pub clause: Option<(String, Result<ClauseTimeline, String>)>,
 }
 
 /// The whole UI state.
@@ -229,6 +231,7 @@ impl State {
             last_step_at: 0,
             only_clause: false,
             burndown: None,
+            clause: None,
         };
         let message = (!keymap.duplicates.is_empty()).then(|| (true, keymap.duplicates.join("; ")));
         State {
@@ -273,6 +276,7 @@ impl State {
         self.history.step = None;
         self.history.frame = None;
         self.history.burndown = None;
+        self.history.clause = None;
         self.compare.result = None;
         self.collapsed
             .retain(|i| *i < self.data.draft.clauses.len());
@@ -318,8 +322,23 @@ impl State {
         Choice::Pick(self.clause.picks.iter().map(|(p, a)| (*p, *a)).collect())
     }
 
-    /// History entries shown: all, or only those touching the selected clause.
+    /// The selected clause's history and blame, once loaded for that clause.
+    pub fn clause_timeline(&self) -> Option<&Result<ClauseTimeline, String>> {
+        let id = self.selected_id()?;
+        match &self.history.clause {
+            Some((c, t)) if *c == id => Some(t),
+            _ => None,
+        }
+    }
+
+    /// History entries shown: all, or the versions of the selected clause (from the
+    /// history index; until that is loaded, the amendments that name the clause).
     pub fn history_rows(&self) -> Vec<usize> {
+        if self.history.only_clause
+            && let Some(Ok(t)) = self.clause_timeline()
+        {
+            return t.versions.iter().filter_map(|v| v.step).collect();
+        }
         let id = self.selected_id();
         (0..self.data.history.len())
             .filter(|i| {
@@ -460,11 +479,27 @@ pub fn on_enter(state: &mut State) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Screen::History if state.history.burndown.is_none() => {
-            vec![Effect::Request(Request::Burndown)]
+        Screen::History => {
+            let mut out = clause_history_request(state);
+            if state.history.burndown.is_none() {
+                out.push(Effect::Request(Request::Burndown));
+            }
+            out
         }
         _ => Vec::new(),
     }
+}
+
+/// Asks for the selected clause's history and blame unless it is loaded already.
+fn clause_history_request(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_id() else {
+        return Vec::new();
+    };
+    if state.history.clause.as_ref().is_some_and(|(c, _)| *c == id) {
+        return Vec::new();
+    }
+    state.history.clause = None;
+    vec![Effect::Request(Request::ClauseHistory { clause: id })]
 }
 
 fn request_compare(state: &mut State) -> Vec<Effect> {
@@ -585,6 +620,11 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::Open => {
             if let Some(p) = state.prompt.take() {
                 run_prompt(state, p);
+                if state.screen == Screen::History {
+                    let rows = state.history_rows().len();
+                    state.history.selected = rows.saturating_sub(1);
+                    return clause_history_request(state);
+                }
                 return Vec::new();
             }
             match state.screen {
@@ -600,6 +640,8 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                     if let Some(&step) =
                         rows.get(state.history.selected.min(rows.len().saturating_sub(1)))
                     {
+                        // From a clause's versions back to the whole timeline, at that step.
+                        state.history.only_clause = false;
                         return request_replay(state, step);
                     }
                 }
@@ -839,7 +881,9 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::Slower => state.history.speed_ms = (state.history.speed_ms * 2).min(6400),
         Action::ClauseHistory => {
             state.history.only_clause = !state.history.only_clause;
+            state.screen = Screen::History;
             state.history.selected = state.history_rows().len().saturating_sub(1);
+            return clause_history_request(state);
         }
         Action::Reload => return vec![Effect::Reload],
     }
@@ -1030,6 +1074,14 @@ fn job_done(state: &mut State, resp: Response) {
             }
         }
         Response::Burndown(b) => state.history.burndown = Some(b),
+        Response::ClauseHistory { clause, result } => {
+            if state.selected_id().as_deref() == Some(clause.as_str()) {
+                state.history.clause = Some((clause, result));
+                if state.history.only_clause {
+                    state.history.selected = state.history_rows().len().saturating_sub(1);
+                }
+            }
+        }
     }
 }
 

@@ -116,6 +116,39 @@ pub fn word_diff(old: &str, new: &str) -> (Vec<(Tag, String)>, f32) {
     (tokens, diff.ratio())
 }
 
+/// The library's word operations ([`crate::diff::word_ops`]) as tagged runs, and how
+/// similar the two texts are: twice the characters kept over the characters of both.
+pub fn tokens_of(ops: &[crate::diff::WordOp]) -> (Vec<(Tag, String)>, f32) {
+    use crate::diff::WordOp;
+    let (mut kept, mut old, mut new) = (0usize, 0usize, 0usize);
+    let tokens = ops
+        .iter()
+        .map(|op| match op {
+            WordOp::Equal(t) => {
+                let n = t.chars().count();
+                kept += n;
+                old += n;
+                new += n;
+                (Tag::Equal, t.clone())
+            }
+            WordOp::Delete(t) => {
+                old += t.chars().count();
+                (Tag::Deleted, t.clone())
+            }
+            WordOp::Insert(t) => {
+                new += t.chars().count();
+                (Tag::Inserted, t.clone())
+            }
+        })
+        .collect();
+    let similarity = if old + new == 0 {
+        1.0
+    } else {
+        (2 * kept) as f32 / (old + new) as f32
+    };
+    (tokens, similarity)
+}
+
 /// Every clause whose text differs between `left` and `right`, matched by id, in the
 /// order of `right` (clauses only in `left` follow).
 pub fn diff_texts(left: &Texts, right: &Texts) -> Vec<ClauseDiff> {

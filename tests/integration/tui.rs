@@ -8,7 +8,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 
-use treaty_workbench::store::Store;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::app::{Edit, Effect, Msg, Screen, State, update};
 use treaty_workbench::tui::compare::Source;
@@ -23,17 +22,18 @@ use crate::support;
 struct Fixed {
     _dir: tempfile::TempDir,
     root: std::path::PathBuf,
-    store: Store,
+    /// What the background worker keeps: the record and its history index.
+    jobs: std::cell::RefCell<jobs::Context>,
 }
 
 fn fixed() -> Fixed {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
-    let store = fixture::build(&support::repo_root(), &root).expect("fixture builds");
+    fixture::build(&support::repo_root(), &root).expect("fixture builds");
     Fixed {
         _dir: dir,
+        jobs: std::cell::RefCell::new(jobs::Context::open(&root)),
         root,
-        store,
     }
 }
 
@@ -52,7 +52,7 @@ fn drive(f: &Fixed, s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<E
         for e in update(s, m) {
             match e {
                 Effect::Request(r) => {
-                    queue.push_back(Msg::Job(jobs::compute(&s.data, Some(&f.store), &r)))
+                    queue.push_back(Msg::Job(f.jobs.borrow_mut().compute(&s.data, &r)))
                 }
                 e => other.push(e),
             }
@@ -431,4 +431,52 @@ fn mouse_and_keys_while_typing() {
             || s.selected_id().unwrap_or_default().contains("observatory")
     );
     assert_eq!(update(&mut s, act(Action::Quit)), vec![Effect::Quit]);
+}
+
+#[test]
+fn clause_history_and_blame_from_the_history_index() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, goto("observatory.2.c"));
+    drive(
+        &f,
+        &mut s,
+        [act(Action::History), act(Action::ClauseHistory)],
+    );
+    assert!(s.history.only_clause);
+    let Some(Ok(t)) = s.clause_timeline() else {
+        panic!("no clause history: {:?}", s.history.clause);
+    };
+    // The compilation made the clause; AGN and LDC replaced its text.
+    assert_eq!(t.versions.len(), 2, "{:?}", t.versions);
+    assert_eq!(t.versions[1].proposers, ["AGN", "LDC"]);
+    let rows = s.history_rows();
+    assert_eq!(
+        rows,
+        t.versions.iter().filter_map(|v| v.step).collect::<Vec<_>>()
+    );
+    assert_eq!(s.history.selected, 1, "the newest version is selected");
+    let tx = render(&s, 100, 30);
+    assert_snapshot!("history_clause_blame", text_of(&tx));
+    assert!(text_of(&tx).contains("History and blame of observatory.2.c"));
+    assert!(
+        text_of(&tx).contains("‹2›"),
+        "words marked with their version"
+    );
+    // Words the selected version introduced are emphasised, not by colour alone.
+    let styles = Styles::default();
+    let africa = style_at(&tx, "Africa - AGN");
+    assert_eq!(fg(africa), fg(styles.get("diff.inserted.token")));
+    assert!(africa.add_modifier.contains(Modifier::UNDERLINED));
+    let older = style_at(&tx, "capacity-building");
+    assert_ne!(fg(older), fg(styles.get("diff.inserted.token")));
+
+    // The first version: what the compilation said.
+    drive(&f, &mut s, [act(Action::Up)]);
+    assert!(text_of(&render(&s, 100, 30)).contains("v1 Compilation text"));
+    // Enter replays that amendment on the whole timeline.
+    drive(&f, &mut s, [act(Action::Open)]);
+    assert!(!s.history.only_clause);
+    assert_eq!(s.history.step, Some(rows[0]));
+    assert!(matches!(s.history.frame, Some(Ok(_))));
 }
