@@ -72,7 +72,7 @@ actions! {
     Play => "play", "History: start or stop auto-play";
     Faster => "faster", "History: auto-play faster";
     Slower => "slower", "History: auto-play slower";
-    ClauseHistory => "clause_history", "History: only amendments to the selected clause";
+    ClauseHistory => "clause_history", "History: the selected clause's versions and blame";
     Reload => "reload", "Reload the negotiation from disk and git";
 }
 

@@ -161,6 +161,8 @@ pub struct CompareView {
     pub row: usize,
     pub result: Option<Result<Vec<ClauseDiff>, String>>,
     pub matrix: Vec<MatrixRow>,
+    /// The clause the matrix is for, once it has arrived.
+    pub matrix_for: Option<String>,
     /// A clause to scroll to when the next result arrives.
     pub focus: Option<String>,
 }
@@ -252,6 +254,7 @@ impl State {
                 row: 0,
                 result: None,
                 matrix: Vec::new(),
+                matrix_for: None,
                 focus: None,
             },
             tiers: TiersView::default(),
@@ -278,6 +281,8 @@ impl State {
         self.history.burndown = None;
         self.history.clause = None;
         self.compare.result = None;
+        self.compare.matrix_for = None;
+        self.compare.matrix.clear();
         self.collapsed
             .retain(|i| *i < self.data.draft.clauses.len());
     }
@@ -470,14 +475,14 @@ fn go(state: &mut State, screen: Screen) -> Vec<Effect> {
 pub fn on_enter(state: &mut State) -> Vec<Effect> {
     match state.screen {
         Screen::Compare => {
-            state.compare.matrix = compare::matrix(&state.data, state.selected);
+            let mut out = matrix_request(state);
             if state.compare.result.is_none() {
-                return vec![Effect::Request(Request::Compare {
+                out.push(Effect::Request(Request::Compare {
                     left: state.compare.left.clone(),
                     right: state.compare.right.clone(),
-                })];
+                }));
             }
-            Vec::new()
+            out
         }
         Screen::History => {
             let mut out = clause_history_request(state);
@@ -488,6 +493,21 @@ pub fn on_enter(state: &mut State) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Asks for the selected clause against every delegation (the matrix), once per clause.
+fn matrix_request(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_id() else {
+        state.compare.matrix.clear();
+        state.compare.matrix_for = None;
+        return Vec::new();
+    };
+    if state.compare.matrix_for.as_ref() == Some(&id) {
+        return Vec::new();
+    }
+    state.compare.matrix.clear();
+    state.compare.matrix_for = None;
+    vec![Effect::Request(Request::Matrix { clause: id })]
 }
 
 /// Asks for the selected clause's history and blame unless it is loaded already.
@@ -822,7 +842,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                 CompareMode::Matrix => CompareMode::Inline,
             };
             state.compare.row = 0;
-            state.compare.matrix = compare::matrix(&state.data, state.selected);
+            return matrix_request(state);
         }
         Action::NextSource | Action::PrevSource | Action::NextBase => {
             let srcs = compare::sources(&state.data);
@@ -1074,6 +1094,13 @@ fn job_done(state: &mut State, resp: Response) {
             }
         }
         Response::Burndown(b) => state.history.burndown = Some(b),
+        Response::Matrix { clause, rows } => {
+            if state.selected_id().as_deref() == Some(clause.as_str()) {
+                state.compare.row = state.compare.row.min(rows.len().saturating_sub(1));
+                state.compare.matrix = rows;
+                state.compare.matrix_for = Some(clause);
+            }
+        }
         Response::ClauseHistory { clause, result } => {
             if state.selected_id().as_deref() == Some(clause.as_str()) {
                 state.history.clause = Some((clause, result));

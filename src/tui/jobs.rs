@@ -7,14 +7,15 @@
 //! The worker keeps a [`Context`]: the git record and the history index, opened once.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 
-use super::compare::{self, ClauseDiff, Source, Tag, diff_texts};
+use super::compare::{self, ClauseDiff, MatrixRow, Source, Tag};
 use super::data::Data;
-use crate::diff::word_ops;
+use crate::diff::{Sources, word_ops};
+use crate::draft::Draft;
 use crate::history::{ClauseVersion, History};
 use crate::store::Store;
 
@@ -34,6 +35,10 @@ pub enum Request {
     ClauseHistory {
         clause: String,
     },
+    /// One clause against every delegation's position.
+    Matrix {
+        clause: String,
+    },
 }
 
 impl Request {
@@ -43,6 +48,7 @@ impl Request {
             Request::Replay { .. } => 1,
             Request::Burndown => 2,
             Request::ClauseHistory { .. } => 3,
+            Request::Matrix { .. } => 4,
         }
     }
 }
@@ -114,21 +120,29 @@ pub enum Response {
         clause: String,
         result: Result<ClauseTimeline, String>,
     },
+    Matrix {
+        clause: String,
+        rows: Vec<MatrixRow>,
+    },
 }
 
 /// What the worker keeps between requests: the git record and its history index, each
 /// opened on first use.
 pub struct Context {
+    root: PathBuf,
     store: Option<Store>,
     history: Option<Result<History, String>>,
+    sources: Option<Result<Sources, String>>,
 }
 
 impl Context {
     /// A context for the negotiation at `root` (without history if it is no git record).
     pub fn open(root: &Path) -> Context {
         Context {
+            root: root.to_path_buf(),
             store: Store::open(root).ok(),
             history: None,
+            sources: None,
         }
     }
 
@@ -151,9 +165,10 @@ impl Context {
     pub fn compute(&mut self, data: &Data, req: &Request) -> Response {
         match req {
             Request::Compare { left, right } => {
-                let store = self.store.as_ref();
-                let result = compare::resolve(data, store, left)
-                    .and_then(|l| compare::resolve(data, store, right).map(|r| diff_texts(&l, &r)));
+                let result = self.resolve(data, left).and_then(|l| {
+                    self.resolve(data, right)
+                        .map(|r| compare::diff_drafts(&l, &r, None))
+                });
                 Response::Compare {
                     left: left.clone(),
                     right: right.clone(),
@@ -167,12 +182,36 @@ impl Context {
                     .and_then(|h| replay(data, h, *step, clause.as_deref())),
             },
             Request::Burndown => Response::Burndown(self.burndown()),
+            Request::Matrix { clause } => Response::Matrix {
+                clause: clause.clone(),
+                rows: compare::matrix(data, clause),
+            },
             Request::ClauseHistory { clause } => Response::ClauseHistory {
                 clause: clause.clone(),
                 result: self
                     .history()
                     .and_then(|h| clause_timeline(data, h, clause)),
             },
+        }
+    }
+
+    /// The text of a source: the draft on screen, or what
+    /// [`crate::diff::Sources::resolve`] makes of the spec (a round read from git, a
+    /// position applied with its inserts).
+    fn resolve(&mut self, data: &Data, source: &Source) -> Result<Draft, String> {
+        if *source == Source::Draft {
+            return Ok(data.draft.clone());
+        }
+        if self.sources.is_none() {
+            self.sources = Some(Sources::open(&self.root).map_err(|e| e.to_string()));
+        }
+        match self.sources.as_ref() {
+            Some(Ok(s)) => s
+                .resolve(&source.spec())
+                .map(|r| r.draft)
+                .map_err(|e| e.to_string()),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err("cannot read the negotiation".into()),
         }
     }
 
@@ -216,12 +255,24 @@ fn words(v: Option<&ClauseVersion>) -> &str {
     v.map_or("", ClauseVersion::words)
 }
 
-/// The change from `before` to `after` as the screens draw it.
-fn version_diff(id: &str, reference: String, before: &str, after: &str) -> ClauseDiff {
-    let (tokens, similarity) = compare::tokens_of(&word_ops(before, after));
+/// The change from `before` to `after` (`None`: not there) as the screens draw it.
+fn version_diff(
+    id: &str,
+    reference: String,
+    before: Option<&ClauseVersion>,
+    after: Option<&ClauseVersion>,
+) -> ClauseDiff {
+    let (tokens, similarity) = compare::tokens_of(&word_ops(words(before), words(after)));
+    let change = match (before, after) {
+        (None, _) => "inserted",
+        (_, None) => "deleted",
+        _ => "changed",
+    };
     ClauseDiff {
         id: id.to_string(),
         reference,
+        change,
+        note: None,
         tokens,
         similarity,
     }
@@ -251,14 +302,7 @@ fn replay(
         .filter(|c| {
             c.before.as_ref().map(ClauseVersion::words) != c.after.map(ClauseVersion::words)
         })
-        .map(|c| {
-            version_diff(
-                c.id,
-                reference(data, c.id),
-                words(c.before.as_ref()),
-                words(c.after),
-            )
-        })
+        .map(|c| version_diff(c.id, reference(data, c.id), c.before.as_ref(), c.after))
         .collect();
     let state = walk.state();
     Ok(ReplayFrame {

@@ -10,7 +10,7 @@ use ratatui::style::Modifier;
 
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::app::{Edit, Effect, Msg, Screen, State, update};
-use treaty_workbench::tui::compare::Source;
+use treaty_workbench::tui::compare::{Source, Tag};
 use treaty_workbench::tui::data::Data;
 use treaty_workbench::tui::jobs;
 use treaty_workbench::tui::keymap::Keymap;
@@ -231,6 +231,35 @@ fn compare_inline_side_by_side_and_matrix() {
             && c.style().add_modifier.contains(Modifier::UNDERLINED))
     );
     assert_snapshot!("compare_matrix_opened", text_of(&t));
+
+    // A delegation's inserts are new clauses in its view of the text, and the matrix says
+    // so on the clause they follow.
+    drive(&f, &mut s, goto("capacity.3"));
+    s.compare.left = Source::Draft;
+    s.compare.right = Source::Position("AGN".into());
+    s.compare.result = None;
+    drive(&f, &mut s, [act(Action::Compare)]);
+    let Some(Ok(diffs)) = &s.compare.result else {
+        panic!("no compare result: {:?}", s.compare.result);
+    };
+    let new = diffs
+        .iter()
+        .find(|d| d.change == "inserted" && d.reference.contains("paragraph 3 bis"))
+        .unwrap_or_else(|| panic!("AGN's new paragraph 3 bis: {diffs:?}"));
+    assert!(new.tokens.iter().all(|(t, _)| *t == Tag::Inserted));
+    drive(
+        &f,
+        &mut s,
+        [act(Action::CompareMode), act(Action::CompareMode)],
+    );
+    let agn = s
+        .compare
+        .matrix
+        .iter()
+        .find(|r| r.delegation == "AGN")
+        .unwrap();
+    assert_eq!(agn.inserts, 1);
+    assert!(text_of(&render(&s, 100, 30)).contains("+ 1 new clause after it"));
 }
 
 #[test]

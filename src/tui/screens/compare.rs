@@ -26,12 +26,25 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     }
     let title = format!("{title} — {} clauses differ", diffs.len());
     let head = |k: usize, d: &crate::tui::compare::ClauseDiff| {
+        // A new or deleted clause, a move or a renumbering says so; a changed text says
+        // how much of it is left.
+        let mut what = Vec::new();
+        if let Some(n) = &d.note {
+            what.push(safe(n));
+        }
+        if d.change != "inserted" && d.change != "deleted" && d.similarity < 1.0 {
+            what.push(format!("{:.0}% similar", d.similarity * 100.0));
+        }
+        let style = match d.change {
+            "inserted" => "diff.inserted",
+            "deleted" => "diff.deleted",
+            "moved" | "renumbered" => "diff.moved",
+            _ => "hint",
+        };
         let mut l = Line::from(vec![
             Span::styled(safe(&d.reference), state.styles.get("heading")),
-            Span::styled(
-                format!("  {}  {:.0}% similar", safe(&d.id), d.similarity * 100.0),
-                state.styles.get("hint"),
-            ),
+            Span::styled(format!("  {}  ", safe(&d.id)), state.styles.get("hint")),
+            Span::styled(what.join(" · "), state.styles.get(style)),
         ]);
         if k == cmp.row {
             l = l.patch_style(state.styles.get("selection"));
@@ -97,6 +110,16 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
         d.draft.reference(state.selected)
     );
     let rows = &state.compare.matrix;
+    if state.compare.matrix_for.is_none() && state.selected_id().is_some() {
+        return super::note(
+            state,
+            f,
+            area,
+            &title,
+            "comparing with every delegation…",
+            false,
+        );
+    }
     if rows.is_empty() {
         return super::note(
             state,
@@ -132,6 +155,13 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
                 state.styles.get("hint"),
             ),
         ]);
+        if r.inserts > 0 {
+            let s = if r.inserts == 1 { "" } else { "s" };
+            line.push_span(Span::styled(
+                format!("  + {} new clause{s} after it", r.inserts),
+                state.styles.get("diff.inserted"),
+            ));
+        }
         if k == state.compare.row {
             line = line.patch_style(state.styles.get("selection"));
         }
