@@ -160,6 +160,8 @@ pub struct CompareView {
     /// Scroll (inline and side by side) or selected row (matrix).
     pub row: usize,
     pub result: Option<Result<Vec<ClauseDiff>, String>>,
+    /// Compare only this clause and what is under it (an annex, an article).
+    pub only: Option<String>,
     pub matrix: Vec<MatrixRow>,
     /// The clause the matrix is for, once it has arrived.
     pub matrix_for: Option<String>,
@@ -253,6 +255,7 @@ impl State {
                 mode: CompareMode::Inline,
                 row: 0,
                 result: None,
+                only: None,
                 matrix: Vec::new(),
                 matrix_for: None,
                 focus: None,
@@ -480,6 +483,7 @@ pub fn on_enter(state: &mut State) -> Vec<Effect> {
                 out.push(Effect::Request(Request::Compare {
                     left: state.compare.left.clone(),
                     right: state.compare.right.clone(),
+                    only: state.compare.only.clone(),
                 }));
             }
             out
@@ -528,6 +532,7 @@ fn request_compare(state: &mut State) -> Vec<Effect> {
     vec![Effect::Request(Request::Compare {
         left: state.compare.left.clone(),
         right: state.compare.right.clone(),
+        only: state.compare.only.clone(),
     })]
 }
 
@@ -905,9 +910,45 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             state.history.selected = state.history_rows().len().saturating_sub(1);
             return clause_history_request(state);
         }
+        Action::CompareVersions => return compare_versions(state),
         Action::Reload => return vec![Effect::Reload],
     }
     Vec::new()
+}
+
+/// On Annexes: the selected annex at the first round against the draft now (other sources
+/// then cycle as usual). Elsewhere: compare only the selected clause, or everything again.
+fn compare_versions(state: &mut State) -> Vec<Effect> {
+    if state.screen == Screen::Annexes {
+        let Some(i) = selected_annex_clause(state) else {
+            state.message = Some((
+                true,
+                "this annex proposal has no text in the draft yet".into(),
+            ));
+            return Vec::new();
+        };
+        let srcs = compare::sources(&state.data);
+        let first_round = srcs.iter().find(|s| matches!(s, Source::Round(_))).cloned();
+        let (left, right) = match first_round {
+            Some(r) => (r, Source::Draft),
+            None => (Source::Draft, srcs.get(1).cloned().unwrap_or(Source::Draft)),
+        };
+        state.selected = i;
+        state.compare.left = left;
+        state.compare.right = right;
+        state.compare.only = state.data.draft.clauses[i].id.clone();
+    } else {
+        state.compare.only = match state.compare.only {
+            Some(_) => None,
+            None => state.selected_id(),
+        };
+    }
+    state.compare.mode = CompareMode::Inline;
+    state.screen = Screen::Compare;
+    state.help = false;
+    let mut out = request_compare(state);
+    out.extend(matrix_request(state));
+    out
 }
 
 fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
@@ -1078,10 +1119,14 @@ fn job_done(state: &mut State, resp: Response) {
         Response::Compare {
             left,
             right,
+            only,
             result,
         } => {
             // Newest request wins: an answer for sources no longer selected is dropped.
-            if left == state.compare.left && right == state.compare.right {
+            if left == state.compare.left
+                && right == state.compare.right
+                && only == state.compare.only
+            {
                 if let (Some(id), Ok(diffs)) = (state.compare.focus.take(), &result) {
                     state.compare.row = diffs.iter().position(|d| d.id == id).unwrap_or(0);
                 }

@@ -21,9 +21,11 @@ use crate::store::Store;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
+    /// Two sources clause by clause; with `only`, just that clause and what is under it.
     Compare {
         left: Source,
         right: Source,
+        only: Option<String>,
     },
     /// The draft after history entry `step`, and the change that step made.
     Replay {
@@ -109,6 +111,7 @@ pub enum Response {
     Compare {
         left: Source,
         right: Source,
+        only: Option<String>,
         result: Result<Vec<ClauseDiff>, String>,
     },
     Replay {
@@ -164,14 +167,15 @@ impl Context {
     /// Does one request. Pure apart from reading git; the worker and the tests both call it.
     pub fn compute(&mut self, data: &Data, req: &Request) -> Response {
         match req {
-            Request::Compare { left, right } => {
+            Request::Compare { left, right, only } => {
                 let result = self.resolve(data, left).and_then(|l| {
                     self.resolve(data, right)
-                        .map(|r| compare::diff_drafts(&l, &r, None))
+                        .map(|r| compare::diff_drafts(&l, &r, only.as_deref()))
                 });
                 Response::Compare {
                     left: left.clone(),
                     right: right.clone(),
+                    only: only.clone(),
                     result,
                 }
             }

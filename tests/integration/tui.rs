@@ -509,3 +509,58 @@ fn clause_history_and_blame_from_the_history_index() {
     assert_eq!(s.history.step, Some(rows[0]));
     assert!(matches!(s.history.frame, Some(Ok(_))));
 }
+
+#[test]
+fn annex_versions_compare_with_the_compare_rendering() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, [act(Action::Annexes)]);
+    let laws = s
+        .data
+        .annexes
+        .as_ref()
+        .unwrap()
+        .annexes
+        .iter()
+        .position(|a| a.annex == "annex-laws")
+        .unwrap();
+    s.annexes.selected = laws;
+    assert!(
+        text_of(&render(&s, 100, 30)).contains("v compares its versions"),
+        "the key is named where it applies"
+    );
+    drive(&f, &mut s, [act(Action::CompareVersions)]);
+    // The annex as the first round opened against the draft now: unchanged since.
+    assert_eq!(s.screen, Screen::Compare);
+    assert_eq!(s.compare.only.as_deref(), Some("annex-laws"));
+    assert_eq!(s.compare.left, Source::Round("r1-geneva".into()));
+    assert_eq!(s.compare.right, Source::Draft);
+    assert!(matches!(&s.compare.result, Some(Ok(d)) if d.is_empty()));
+    // Against AGN's view of it: AGN proposes a new paragraph 3 bis, nothing outside the
+    // annex is listed.
+    s.compare.left = Source::Draft;
+    while s.compare.right != Source::Position("AGN".into()) {
+        drive(&f, &mut s, [act(Action::NextSource)]);
+    }
+    let Some(Ok(diffs)) = &s.compare.result else {
+        panic!("{:?}", s.compare.result);
+    };
+    assert!(!diffs.is_empty());
+    assert!(
+        diffs.iter().all(|d| d.id.starts_with("annex-laws")
+            || d.reference.starts_with(&s.data.draft.reference(s.selected))),
+        "{diffs:?}"
+    );
+    assert!(diffs.iter().any(|d| d.change == "inserted"), "{diffs:?}");
+    let in_annex = diffs.len();
+    let t = render(&s, 100, 30);
+    assert_snapshot!("compare_annex_versions", text_of(&t));
+    assert!(text_of(&t).contains("only"));
+    // v again: every clause.
+    drive(&f, &mut s, [act(Action::CompareVersions)]);
+    assert_eq!(s.compare.only, None);
+    let Some(Ok(all)) = &s.compare.result else {
+        panic!("{:?}", s.compare.result);
+    };
+    assert!(all.len() > in_annex);
+}

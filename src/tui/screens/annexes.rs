@@ -104,11 +104,13 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             }
         }
     }
-    let key = state
-        .keymap
-        .label(crate::tui::action::Action::Open)
-        .unwrap_or_default();
-    let title = format!("{} — {key} opens it", a.annex);
+    let key = |a| state.keymap.label(a).unwrap_or_default();
+    let title = format!(
+        "{} — {} opens it, {} compares its versions",
+        a.annex,
+        key(crate::tui::action::Action::Open),
+        key(crate::tui::action::Action::CompareVersions)
+    );
     f.render_widget(
         Paragraph::new(out)
             .wrap(Wrap { trim: false })

@@ -15,7 +15,14 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     if cmp.mode == CompareMode::Matrix {
         return matrix(state, f, area);
     }
-    let title = format!("{} → {}", cmp.left.label(), cmp.right.label());
+    let mut title = format!("{} → {}", cmp.left.label(), cmp.right.label());
+    if let Some(only) = &cmp.only {
+        let what = match state.data.draft.index_of(only) {
+            Some(i) => state.data.draft.reference(i),
+            None => only.clone(),
+        };
+        title = format!("{title}, {what} only");
+    }
     let diffs = match &cmp.result {
         None => return super::note(state, f, area, &title, "comparing…", false),
         Some(Err(e)) => return super::note(state, f, area, &title, e, true),
@@ -24,7 +31,10 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     if diffs.is_empty() {
         return super::note(state, f, area, &title, "no differences", false);
     }
-    let title = format!("{title} — {} clauses differ", diffs.len());
+    let title = match diffs.len() {
+        1 => format!("{title} — 1 clause differs"),
+        n => format!("{title} — {n} clauses differ"),
+    };
     let head = |k: usize, d: &crate::tui::compare::ClauseDiff| {
         // A new or deleted clause, a move or a renumbering says so; a changed text says
         // how much of it is left.

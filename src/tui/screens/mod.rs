@@ -184,9 +184,14 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
             Action::Choose,
             Action::EditInline,
         ],
-        Screen::Compare => &[Action::CompareMode, Action::NextSource, Action::NextBase],
+        Screen::Compare => &[
+            Action::CompareMode,
+            Action::NextSource,
+            Action::NextBase,
+            Action::CompareVersions,
+        ],
         Screen::Tiers => &[Action::WhatIf],
-        Screen::Annexes => &[Action::Open],
+        Screen::Annexes => &[Action::Open, Action::CompareVersions],
         Screen::History => &[
             Action::Open,
             Action::ReplayNext,
