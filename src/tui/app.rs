@@ -134,6 +134,12 @@ pub enum Msg {
         row: u16,
     },
     Scroll(i32),
+    /// The mouse wheel over a point of the screen: scrolls the pane under it.
+    Wheel {
+        column: u16,
+        row: u16,
+        lines: i32,
+    },
     Resize {
         width: u16,
         height: u16,
@@ -163,6 +169,8 @@ pub struct CompareView {
     /// Compare only this clause and what is under it (an annex, an article).
     pub only: Option<String>,
     pub matrix: Vec<MatrixRow>,
+    /// Scroll of the matrix cell's diff pane.
+    pub cell_scroll: u16,
     /// The clause the matrix is for, once it has arrived.
     pub matrix_for: Option<String>,
     /// A clause to scroll to when the next result arrives.
@@ -178,6 +186,8 @@ pub struct TiersView {
 #[derive(Clone, Debug, Default)]
 pub struct AnnexesView {
     pub selected: usize,
+    /// Scroll of the annex text pane.
+    pub text_scroll: u16,
 }
 
 #[derive(Clone, Debug)]
@@ -191,6 +201,8 @@ pub struct HistoryView {
     pub last_step_at: u64,
     pub only_clause: bool,
     pub burndown: Option<Result<Burndown, String>>,
+    /// Scroll of the replay (or clause history) pane.
+    pub pane_scroll: u16,
     /// The selected clause's history and blame (for the clause it names).
     pub clause: Option<(String, Result<ClauseTimeline, String>)>,
 }
@@ -235,6 +247,7 @@ impl State {
             last_step_at: 0,
             only_clause: false,
             burndown: None,
+            pane_scroll: 0,
             clause: None,
         };
         let message = (!keymap.duplicates.is_empty()).then(|| (true, keymap.duplicates.join("; ")));
@@ -257,6 +270,7 @@ impl State {
                 result: None,
                 only: None,
                 matrix: Vec::new(),
+                cell_scroll: 0,
                 matrix_for: None,
                 focus: None,
             },
@@ -435,6 +449,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => tick(state, now),
         Msg::Click { column, row } => click(state, column, row),
+        Msg::Wheel { column, row, lines } => wheel(state, column, row, lines),
         Msg::Scroll(lines) => {
             let a = if lines < 0 { Action::Up } else { Action::Down };
             let mut out = Vec::new();
@@ -538,6 +553,7 @@ fn request_compare(state: &mut State) -> Vec<Effect> {
 
 fn request_replay(state: &mut State, step: usize) -> Vec<Effect> {
     state.history.step = Some(step);
+    state.history.pane_scroll = 0;
     state.history.selected = step;
     vec![Effect::Request(Request::Replay {
         step,
@@ -977,6 +993,7 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
                     .map_or(0, Vec::len),
             };
             state.compare.row = step_index(state.compare.row, delta, len);
+            state.compare.cell_scroll = 0;
         }
         Screen::Tiers => {
             let n = state.data.tiers.as_ref().map_or(0, |t| t.parties.len());
@@ -986,10 +1003,12 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
         Screen::Annexes => {
             let n = state.data.annexes.as_ref().map_or(0, |a| a.annexes.len());
             state.annexes.selected = step_index(state.annexes.selected, delta, n);
+            state.annexes.text_scroll = 0;
         }
         Screen::History => {
             let n = state.history_rows().len();
             state.history.selected = step_index(state.history.selected, delta, n);
+            state.history.pane_scroll = 0;
         }
     }
     Vec::new()
@@ -1176,6 +1195,56 @@ fn tick(state: &mut State, now: u64) -> Vec<Effect> {
     }
 }
 
+/// Adds `lines` to a pane's scroll.
+fn scroll_by(at: &mut u16, lines: i32) {
+    *at = (i32::from(*at) + lines).clamp(0, 2000) as u16;
+}
+
+fn inside(r: ratatui::layout::Rect, column: u16, row: u16) -> bool {
+    column >= r.x && column < r.right() && row >= r.y && row < r.bottom()
+}
+
+/// The wheel scrolls the pane under the pointer: a text pane scrolls its text, a list
+/// moves its selection (as the arrow keys do).
+fn wheel(state: &mut State, column: u16, row: u16, lines: i32) -> Vec<Effect> {
+    let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
+    let body = super::screens::layout(area).body;
+    if !state.help {
+        match state.screen {
+            Screen::History => {
+                let (_, right, _) = super::screens::history::areas(body);
+                if inside(right, column, row) {
+                    scroll_by(&mut state.history.pane_scroll, lines);
+                    return Vec::new();
+                }
+            }
+            Screen::Annexes => {
+                let (_, text) = super::screens::annexes::areas(state, body);
+                if inside(text, column, row) {
+                    scroll_by(&mut state.annexes.text_scroll, lines);
+                    return Vec::new();
+                }
+            }
+            Screen::Compare if state.compare.mode == CompareMode::Matrix => {
+                let (_, cell) = super::screens::compare::matrix_areas(state, body);
+                if inside(cell, column, row) {
+                    scroll_by(&mut state.compare.cell_scroll, lines);
+                    return Vec::new();
+                }
+            }
+            _ => {}
+        }
+    }
+    update(state, Msg::Scroll(lines))
+}
+
+/// Which row of a bordered list (first item at `first_row`, `offset` items scrolled
+/// away) a click on `row` hits.
+fn list_hit(list: ratatui::layout::Rect, first_row: u16, offset: usize, row: u16) -> Option<usize> {
+    (row >= first_row && row < list.bottom().saturating_sub(1))
+        .then(|| offset + (row - first_row) as usize)
+}
+
 fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
     let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
     let l = super::screens::layout(area);
@@ -1191,19 +1260,92 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    if state.screen == Screen::Outline && row > l.body.y && row < l.body.bottom().saturating_sub(1)
-    {
-        let rows = state.outline_rows();
-        let height = l.body.height.saturating_sub(2) as usize;
-        let at = rows.iter().position(|r| *r == state.selected).unwrap_or(0);
-        let offset = super::screens::scroll_offset(at, height, rows.len());
-        if let Some(&i) = rows.get(offset + (row - l.body.y - 1) as usize) {
-            if i == state.selected {
-                return go(state, Screen::Clause);
+    if state.help || !inside(l.body, column, row) {
+        return Vec::new();
+    }
+    let body = l.body;
+    // A click selects the row under it; a click on the selected row opens it.
+    match state.screen {
+        Screen::Outline => {
+            let rows = state.outline_rows();
+            let height = body.height.saturating_sub(2) as usize;
+            let at = rows.iter().position(|r| *r == state.selected).unwrap_or(0);
+            let offset = super::screens::scroll_offset(at, height, rows.len());
+            if let Some(&i) = list_hit(body, body.y + 1, offset, row).and_then(|k| rows.get(k)) {
+                if i == state.selected {
+                    return go(state, Screen::Clause);
+                }
+                state.selected = i;
+                state.clause = ClauseView::default();
             }
-            state.selected = i;
-            state.clause = ClauseView::default();
         }
+        Screen::Compare if state.compare.mode == CompareMode::Matrix => {
+            let (list, _) = super::screens::compare::matrix_areas(state, body);
+            let n = state.compare.matrix.len();
+            let offset = super::screens::scroll_offset(
+                state.compare.row,
+                list.height.saturating_sub(2) as usize,
+                n,
+            );
+            if inside(list, column, row)
+                && let Some(k) = list_hit(list, list.y + 1, offset, row).filter(|k| *k < n)
+            {
+                if k == state.compare.row {
+                    return action(state, Action::Open);
+                }
+                state.compare.row = k;
+                state.compare.cell_scroll = 0;
+            }
+        }
+        Screen::Tiers => {
+            let (list, _) = super::screens::tiers::areas(body);
+            let n = state.data.tiers.as_ref().map_or(0, |t| t.parties.len());
+            let offset = super::screens::scroll_offset(
+                state.tiers.party,
+                list.height.saturating_sub(3) as usize,
+                n,
+            );
+            // Row 1 of the pane is the tier header.
+            if inside(list, column, row)
+                && let Some(k) = list_hit(list, list.y + 2, offset, row).filter(|k| *k < n)
+            {
+                state.tiers.party = k;
+                state.tiers.what_if = None;
+            }
+        }
+        Screen::Annexes => {
+            let (list, _) = super::screens::annexes::areas(state, body);
+            let n = state.data.annexes.as_ref().map_or(0, |a| a.annexes.len());
+            if inside(list, column, row)
+                && let Some(k) = list_hit(list, list.y + 1, 0, row).filter(|k| *k < n)
+            {
+                if k == state.annexes.selected {
+                    return action(state, Action::Open);
+                }
+                state.annexes.selected = k;
+                state.annexes.text_scroll = 0;
+            }
+        }
+        Screen::History => {
+            let (list, _, _) = super::screens::history::areas(body);
+            let rows = state.history_rows();
+            let sel = state.history.selected.min(rows.len().saturating_sub(1));
+            let offset = super::screens::scroll_offset(
+                sel,
+                list.height.saturating_sub(2) as usize,
+                rows.len(),
+            );
+            if inside(list, column, row)
+                && let Some(k) = list_hit(list, list.y + 1, offset, row).filter(|k| *k < rows.len())
+            {
+                if k == sel {
+                    return action(state, Action::Open);
+                }
+                state.history.selected = k;
+                state.history.pane_scroll = 0;
+            }
+        }
+        _ => {}
     }
     Vec::new()
 }

@@ -564,3 +564,93 @@ fn annex_versions_compare_with_the_compare_rendering() {
     };
     assert!(all.len() > in_annex);
 }
+
+/// A left click at a cell.
+fn click(column: u16, row: u16) -> Msg {
+    Msg::Click { column, row }
+}
+
+/// The wheel at a cell.
+fn wheel(column: u16, row: u16, lines: i32) -> Msg {
+    Msg::Wheel { column, row, lines }
+}
+
+#[test]
+fn mouse_selects_in_every_list_and_the_wheel_scrolls_the_pane_under_it() {
+    // 100×30: tab bar on row 0, the body from row 1 (its border), lists from row 2.
+    let f = fixed();
+    let mut s = state(&f);
+
+    // Annexes: a click selects a proposal, a second click opens it; the wheel over the
+    // text scrolls the text, not the list.
+    drive(&f, &mut s, [act(Action::Annexes), click(5, 3)]);
+    assert_eq!(s.annexes.selected, 1);
+    drive(&f, &mut s, [wheel(50, 20, 3)]);
+    assert_eq!((s.annexes.selected, s.annexes.text_scroll), (1, 3));
+    drive(&f, &mut s, [wheel(50, 3, 1)]);
+    assert_eq!(
+        s.annexes.selected, 2,
+        "the wheel over the list moves the selection"
+    );
+    let annex = s.data.annexes.as_ref().unwrap().annexes[2].annex.clone();
+    drive(&f, &mut s, [click(5, 4)]);
+    assert_eq!(s.screen, Screen::Clause);
+    assert_eq!(s.selected_id(), Some(annex));
+
+    // Tiers: the header is row 2, Parties start on row 3.
+    drive(&f, &mut s, [act(Action::Tiers), click(3, 5)]);
+    assert_eq!(s.tiers.party, 2);
+    drive(&f, &mut s, [click(3, 2)]);
+    assert_eq!(s.tiers.party, 2, "the header selects nothing");
+
+    // History: a click selects an amendment, a second click replays it; the wheel over
+    // the replay pane scrolls it.
+    drive(&f, &mut s, [act(Action::History), click(10, 3)]);
+    assert_eq!(s.history.selected, 1);
+    assert_eq!(s.history.step, None);
+    drive(&f, &mut s, [click(10, 3)]);
+    assert_eq!(s.history.step, Some(s.history_rows()[1]));
+    drive(
+        &f,
+        &mut s,
+        [wheel(70, 5, 3), wheel(70, 5, 3), wheel(70, 5, -2)],
+    );
+    assert_eq!(s.history.pane_scroll, 4);
+    drive(&f, &mut s, [wheel(10, 5, -3)]);
+    assert_eq!(
+        s.history.selected, 0,
+        "the wheel over the timeline moves the selection"
+    );
+
+    // Compare matrix: a click selects a delegation's cell, a second click opens its diff.
+    drive(&f, &mut s, goto("fund.3"));
+    drive(
+        &f,
+        &mut s,
+        [
+            act(Action::Compare),
+            act(Action::CompareMode),
+            act(Action::CompareMode),
+        ],
+    );
+    assert!(s.compare.matrix.len() > 3);
+    drive(&f, &mut s, [click(5, 4)]);
+    assert_eq!(s.compare.row, 2);
+    drive(&f, &mut s, [wheel(50, 25, 2)]);
+    assert_eq!((s.compare.row, s.compare.cell_scroll), (2, 2));
+    let who = s.compare.matrix[2].delegation.clone();
+    drive(&f, &mut s, [click(5, 4)]);
+    assert_eq!(s.compare.right, Source::Position(who));
+
+    // Outline: the wheel anywhere in it moves the selection.
+    drive(
+        &f,
+        &mut s,
+        [act(Action::Outline), act(Action::Top), wheel(50, 10, 3)],
+    );
+    assert_eq!(s.selected, s.outline_rows()[3]);
+    // Clicks outside any list (the status bar) change nothing.
+    let before = s.selected;
+    drive(&f, &mut s, [click(5, 28)]);
+    assert_eq!(s.selected, before);
+}

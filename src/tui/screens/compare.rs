@@ -113,6 +113,16 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     }
 }
 
+/// The matrix's delegation list and the selected cell's diff below it.
+pub fn matrix_areas(state: &State, area: Rect) -> (Rect, Rect) {
+    let list_h = (state.compare.matrix.len() as u16 + 2)
+        .min(area.height / 2)
+        .max(3);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    (top, bottom)
+}
+
 fn matrix(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
     let title = format!(
@@ -140,9 +150,8 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
             false,
         );
     }
-    let list_h = (rows.len() as u16 + 2).min(area.height / 2).max(3);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    let (top, bottom) = matrix_areas(state, area);
+    let list_h = top.height;
     let mut lines = Vec::new();
     for (k, r) in rows.iter().enumerate() {
         let verdict_style = match r.verdict {
@@ -193,6 +202,7 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
         f.render_widget(
             Paragraph::new(diff::inline(&r.tokens, &state.styles))
                 .wrap(Wrap { trim: false })
+                .scroll((state.compare.cell_scroll, 0))
                 .block(super::pane(state, &t, false)),
             bottom,
         );

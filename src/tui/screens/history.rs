@@ -19,9 +19,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             .unwrap_or("no amendments recorded yet");
         return super::note(state, f, area, "History", why, false);
     }
-    let [top, chart] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(area);
-    let [list, replay] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
+    let (list, replay, chart) = areas(area);
     timeline(state, f, list);
     if state.history.only_clause {
         clause_pane(state, f, replay);
@@ -29,6 +27,14 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         replay_pane(state, f, replay);
     }
     burndown(state, f, chart);
+}
+
+/// The timeline, the replay (or clause) pane beside it, and the burn-down chart below.
+pub fn areas(area: Rect) -> (Rect, Rect, Rect) {
+    let [top, chart] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(area);
+    let [list, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
+    (list, right, chart)
 }
 
 fn timeline(state: &State, f: &mut Frame, area: Rect) {
@@ -171,6 +177,7 @@ fn replay_pane(state: &State, f: &mut Frame, area: Rect) {
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((state.history.pane_scroll, 0))
             .block(super::pane(state, &title, false)),
         area,
     );
@@ -255,6 +262,7 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((state.history.pane_scroll, 0))
             .block(super::pane(state, &title, false)),
         area,
     );
