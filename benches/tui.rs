@@ -24,54 +24,43 @@ use treaty_workbench::tui::{fixture, jobs, screens};
 /// How many copies of every article the generated negotiation holds.
 const COPIES: usize = 8;
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-/// The sample with every article file copied `COPIES` times (ids prefixed `kN-`, articles
-/// renumbered from 100), listed in a last Part of treaty.md.
+/// The bundled sample with every article file copied `COPIES` times (ids prefixed `kN-`,
+/// articles renumbered from 100), listed in a last Part of treaty.md.
 fn generate(dir: &Path) -> PathBuf {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = dir.join("sample");
-    for sub in ["drafts", "positions", "themes"] {
-        copy(&sample.join(sub), &src.join(sub));
-    }
-    let articles = src.join("drafts/articles");
-    let mut names: Vec<String> = std::fs::read_dir(&articles)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let mut files: Vec<(String, Vec<u8>)> = treaty_workbench::demo::bundled_sample()
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
         .collect();
-    names.sort();
+    let mut articles: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|(p, b)| {
+            let name = p.strip_prefix("drafts/articles/")?;
+            Some((name.to_string(), String::from_utf8(b.clone()).ok()?))
+        })
+        .collect();
+    articles.sort();
     let mut list = String::from("\n## Part X. Generated copies {#part-generated}\n\n");
     let mut number = 100;
     for k in 1..=COPIES {
-        for name in &names {
-            let text = std::fs::read_to_string(articles.join(name)).unwrap();
+        for (name, text) in &articles {
             let text = text.replace("{#", &format!("{{#k{k}-"));
             // `### Article 15. Title` → `### Article 100. Title`
             let at = text.find("Article ").unwrap_or(0);
             let end = at + text[at..].find('.').unwrap_or(0);
             let text = format!("{}Article {number}{}", &text[..at], &text[end..]);
             let file = format!("copy{k}-{name}");
-            std::fs::write(articles.join(&file), text).unwrap();
+            files.push((format!("drafts/articles/{file}"), text.into_bytes()));
             list.push_str(&format!("- [Article {number}. Copy](articles/{file})\n"));
             number += 1;
         }
     }
-    let treaty = src.join("drafts/treaty.md");
-    let mut t = std::fs::read_to_string(&treaty).unwrap();
-    t.push_str(&list);
-    std::fs::write(&treaty, t).unwrap();
+    let treaty = files
+        .iter_mut()
+        .find(|(p, _)| p == "drafts/treaty.md")
+        .expect("the sample has drafts/treaty.md");
+    treaty.1.extend_from_slice(list.as_bytes());
     let root = dir.join("repo");
-    fixture::build(&src, &root).expect("generated record builds");
+    fixture::build_from(&files, &root).expect("generated record builds");
     root
 }
 

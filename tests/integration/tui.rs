@@ -17,8 +17,6 @@ use treaty_workbench::tui::keymap::Keymap;
 use treaty_workbench::tui::theme::Styles;
 use treaty_workbench::tui::{fixture, screens};
 
-use crate::support;
-
 struct Fixed {
     _dir: tempfile::TempDir,
     root: std::path::PathBuf,
@@ -29,7 +27,7 @@ struct Fixed {
 fn fixed() -> Fixed {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
-    fixture::build(&support::repo_root(), &root).expect("fixture builds");
+    fixture::build(&root).expect("fixture builds");
     Fixed {
         _dir: dir,
         jobs: std::cell::RefCell::new(jobs::Context::open(&root)),

@@ -8,8 +8,6 @@ use std::time::{Duration, Instant};
 
 use treaty_workbench::tui::fixture;
 
-use crate::support;
-
 struct Tmux {
     socket: PathBuf,
     home: PathBuf,
@@ -204,7 +202,7 @@ fn demo_dir(tmp: &Path) -> PathBuf {
 
 fn fixed_repo(dir: &Path) -> PathBuf {
     let root = dir.join("repo");
-    fixture::build(&support::repo_root(), &root).expect("fixture builds");
+    fixture::build(&root).expect("fixture builds");
     root
 }
 
