@@ -933,9 +933,23 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
 }
 
 /// On Annexes: the selected annex at the first round against the draft now (other sources
-/// then cycle as usual). Elsewhere: compare only the selected clause, or everything again.
+/// then cycle as usual). On History: the selected amendment, before and after. Elsewhere:
+/// compare only the selected clause, or everything again.
 fn compare_versions(state: &mut State) -> Vec<Effect> {
-    if state.screen == Screen::Annexes {
+    if state.screen == Screen::History {
+        let rows = state.history_rows();
+        let sel = state.history.selected.min(rows.len().saturating_sub(1));
+        let Some(entry) = rows.get(sel).and_then(|i| state.data.history.get(*i)) else {
+            state.message = Some((true, "no amendment selected".into()));
+            return Vec::new();
+        };
+        state.compare.left = match entry.parent {
+            Some(p) => Source::Commit(p.to_string()),
+            None => Source::Draft,
+        };
+        state.compare.right = Source::Commit(entry.oid.to_string());
+        state.compare.only = None;
+    } else if state.screen == Screen::Annexes {
         let Some(i) = selected_annex_clause(state) else {
             state.message = Some((
                 true,

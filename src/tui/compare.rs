@@ -24,6 +24,8 @@ pub enum Source {
     Round(String),
     /// The draft as one delegation's position would have it (stances and inserts).
     Position(String),
+    /// The draft as one commit left it (its full id).
+    Commit(String),
 }
 
 impl Source {
@@ -32,6 +34,7 @@ impl Source {
             Source::Draft => "current draft".into(),
             Source::Round(r) => format!("round {r}"),
             Source::Position(p) => format!("{p} position"),
+            Source::Commit(c) => format!("commit {}", c.get(..10).unwrap_or(c)),
         }
     }
 
@@ -41,6 +44,7 @@ impl Source {
             Source::Draft => "current".into(),
             Source::Round(r) => format!("round:{r}"),
             Source::Position(p) => format!("position:{p}"),
+            Source::Commit(c) => format!("commit:{c}"),
         }
     }
 }

@@ -652,3 +652,33 @@ fn mouse_selects_in_every_list_and_the_wheel_scrolls_the_pane_under_it() {
     drive(&f, &mut s, [click(5, 28)]);
     assert_eq!(s.selected, before);
 }
+
+#[test]
+fn an_amendment_compared_before_and_after_from_the_history() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, [act(Action::History)]);
+    let step = s
+        .data
+        .history
+        .iter()
+        .position(|h| h.summary == "Replace the text of observatory.2.c")
+        .unwrap();
+    s.history.selected = step;
+    drive(&f, &mut s, [act(Action::CompareVersions)]);
+    assert_eq!(s.screen, Screen::Compare);
+    let entry = &s.data.history[step];
+    assert_eq!(
+        s.compare.left,
+        Source::Commit(entry.parent.unwrap().to_string())
+    );
+    assert_eq!(s.compare.right, Source::Commit(entry.oid.to_string()));
+    let Some(Ok(diffs)) = &s.compare.result else {
+        panic!("{:?}", s.compare.result);
+    };
+    let ids: Vec<&str> = diffs.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["observatory.2.c"]);
+    let t = text_of(&render(&s, 100, 30));
+    assert!(t.contains("commit "), "{t}");
+    assert!(t.contains("1 clause differs"), "{t}");
+}

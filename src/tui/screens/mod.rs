@@ -193,11 +193,11 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
         Screen::Tiers => &[Action::WhatIf],
         Screen::Annexes => &[Action::Open, Action::CompareVersions],
         Screen::History => &[
-            Action::Open,
             Action::ReplayNext,
             Action::ReplayPrev,
             Action::Play,
             Action::ClauseHistory,
+            Action::CompareVersions,
         ],
         Screen::Amend if state.editor.is_some() => {
             &[Action::Commit, Action::SwitchField, Action::Back]
