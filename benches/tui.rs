@@ -159,6 +159,14 @@ fn bench(c: &mut Criterion) {
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
     });
+    // The same, resolving the delegation's text anew each time (its first visit).
+    group.bench_function("compare_next_delegation_first_time", |b| {
+        b.iter(|| {
+            ctx.forget_resolved();
+            settle(&mut s, &mut ctx, vec![Msg::Action(Action::NextSource)]);
+            term.draw(|f| screens::draw(&s, f)).unwrap();
+        });
+    });
     group.finish();
 }
 

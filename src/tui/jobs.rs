@@ -136,7 +136,12 @@ pub struct Context {
     store: Option<Store>,
     history: Option<Result<History, String>>,
     sources: Option<Result<Sources, String>>,
+    /// Sources already resolved, at most [`MAX_RESOLVED`].
+    resolved: HashMap<Source, Arc<Draft>>,
 }
+
+/// How many resolved versions of the text a context keeps.
+const MAX_RESOLVED: usize = 32;
 
 impl Context {
     /// A context for the negotiation at `root` (without history if it is no git record).
@@ -146,6 +151,7 @@ impl Context {
             store: Store::open(root).ok(),
             history: None,
             sources: None,
+            resolved: HashMap::new(),
         }
     }
 
@@ -202,21 +208,39 @@ impl Context {
     /// The text of a source: the draft on screen, or what
     /// [`crate::diff::Sources::resolve`] makes of the spec (a round read from git, a
     /// position applied with its inserts).
-    fn resolve(&mut self, data: &Data, source: &Source) -> Result<Draft, String> {
-        if *source == Source::Draft {
-            return Ok(data.draft.clone());
+    ///
+    /// Each source is resolved once per context (a worker lives as long as one loaded
+    /// snapshot), so stepping back to a source compares without resolving it again.
+    fn resolve(&mut self, data: &Data, source: &Source) -> Result<Arc<Draft>, String> {
+        if let Some(d) = self.resolved.get(source) {
+            return Ok(d.clone());
         }
-        if self.sources.is_none() {
-            self.sources = Some(Sources::open(&self.root).map_err(|e| e.to_string()));
+        let draft = if *source == Source::Draft {
+            data.draft.clone()
+        } else {
+            if self.sources.is_none() {
+                self.sources = Some(Sources::open(&self.root).map_err(|e| e.to_string()));
+            }
+            match self.sources.as_ref() {
+                Some(Ok(s)) => s
+                    .resolve(&source.spec())
+                    .map(|r| r.draft)
+                    .map_err(|e| e.to_string())?,
+                Some(Err(e)) => return Err(e.clone()),
+                None => return Err("cannot read the negotiation".into()),
+            }
+        };
+        if self.resolved.len() >= MAX_RESOLVED {
+            self.resolved.clear();
         }
-        match self.sources.as_ref() {
-            Some(Ok(s)) => s
-                .resolve(&source.spec())
-                .map(|r| r.draft)
-                .map_err(|e| e.to_string()),
-            Some(Err(e)) => Err(e.clone()),
-            None => Err("cannot read the negotiation".into()),
-        }
+        let draft = Arc::new(draft);
+        self.resolved.insert(source.clone(), draft.clone());
+        Ok(draft)
+    }
+
+    /// Forgets the resolved sources (the next compare resolves them again).
+    pub fn forget_resolved(&mut self) {
+        self.resolved.clear();
     }
 
     fn burndown(&mut self) -> Result<Burndown, String> {
