@@ -14,7 +14,6 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use treaty_workbench::store::Store;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::app::{Effect, Msg, State, update};
 use treaty_workbench::tui::data::Data;
@@ -25,64 +24,53 @@ use treaty_workbench::tui::{fixture, jobs, screens};
 /// How many copies of every article the generated negotiation holds.
 const COPIES: usize = 8;
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
-/// The sample with every article file copied `COPIES` times (ids prefixed `kN-`, articles
-/// renumbered from 100), listed in a last Part of treaty.md.
+/// The bundled sample with every article file copied `COPIES` times (ids prefixed `kN-`,
+/// articles renumbered from 100), listed in a last Part of treaty.md.
 fn generate(dir: &Path) -> PathBuf {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = dir.join("sample");
-    for sub in ["drafts", "positions", "themes"] {
-        copy(&sample.join(sub), &src.join(sub));
-    }
-    let articles = src.join("drafts/articles");
-    let mut names: Vec<String> = std::fs::read_dir(&articles)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let mut files: Vec<(String, Vec<u8>)> = treaty_workbench::demo::bundled_sample()
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
         .collect();
-    names.sort();
+    let mut articles: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|(p, b)| {
+            let name = p.strip_prefix("drafts/articles/")?;
+            Some((name.to_string(), String::from_utf8(b.clone()).ok()?))
+        })
+        .collect();
+    articles.sort();
     let mut list = String::from("\n## Part X. Generated copies {#part-generated}\n\n");
     let mut number = 100;
     for k in 1..=COPIES {
-        for name in &names {
-            let text = std::fs::read_to_string(articles.join(name)).unwrap();
+        for (name, text) in &articles {
             let text = text.replace("{#", &format!("{{#k{k}-"));
             // `### Article 15. Title` → `### Article 100. Title`
             let at = text.find("Article ").unwrap_or(0);
             let end = at + text[at..].find('.').unwrap_or(0);
             let text = format!("{}Article {number}{}", &text[..at], &text[end..]);
             let file = format!("copy{k}-{name}");
-            std::fs::write(articles.join(&file), text).unwrap();
+            files.push((format!("drafts/articles/{file}"), text.into_bytes()));
             list.push_str(&format!("- [Article {number}. Copy](articles/{file})\n"));
             number += 1;
         }
     }
-    let treaty = src.join("drafts/treaty.md");
-    let mut t = std::fs::read_to_string(&treaty).unwrap();
-    t.push_str(&list);
-    std::fs::write(&treaty, t).unwrap();
+    let treaty = files
+        .iter_mut()
+        .find(|(p, _)| p == "drafts/treaty.md")
+        .expect("the sample has drafts/treaty.md");
+    treaty.1.extend_from_slice(list.as_bytes());
     let root = dir.join("repo");
-    fixture::build(&src, &root).expect("generated record builds");
+    fixture::build_from(&files, &root).expect("generated record builds");
     root
 }
 
 /// Applies messages, doing background requests in line (as the worker would).
-fn settle(s: &mut State, store: &Store, msgs: Vec<Msg>) {
+fn settle(s: &mut State, ctx: &mut jobs::Context, msgs: Vec<Msg>) {
     let mut queue: std::collections::VecDeque<Msg> = msgs.into();
     while let Some(m) = queue.pop_front() {
         for e in update(s, m) {
             if let Effect::Request(r) = e {
-                queue.push_back(Msg::Job(jobs::compute(&s.data, Some(store), &r)));
+                queue.push_back(Msg::Job(ctx.compute(&s.data, &r)));
             }
         }
     }
@@ -91,7 +79,7 @@ fn settle(s: &mut State, store: &Store, msgs: Vec<Msg>) {
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let root = generate(dir.path());
-    let store = Store::open(&root).unwrap();
+    let mut ctx = jobs::Context::open(&root);
     let data = Arc::new(Data::load(&root).unwrap());
     eprintln!(
         "generated negotiation: {} clauses, {} open bracket groups, {} commits",
@@ -123,10 +111,10 @@ fn bench(c: &mut Criterion) {
     ] {
         settle(
             &mut s,
-            &store,
+            &mut ctx,
             vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
         );
-        settle(&mut s, &store, vec![Msg::Action(a)]);
+        settle(&mut s, &mut ctx, vec![Msg::Action(a)]);
         group.bench_function(name, |b| {
             b.iter(|| {
                 term.draw(|f| screens::draw(&s, f)).unwrap();
@@ -137,7 +125,7 @@ fn bench(c: &mut Criterion) {
 
     settle(
         &mut s,
-        &store,
+        &mut ctx,
         vec![Msg::Action(Action::Back), Msg::Action(Action::Outline)],
     );
     let mut group = c.benchmark_group("key_to_frame");
@@ -153,7 +141,7 @@ fn bench(c: &mut Criterion) {
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
     });
-    settle(&mut s, &store, vec![Msg::Action(Action::Clause)]);
+    settle(&mut s, &mut ctx, vec![Msg::Action(Action::Clause)]);
     let next = Key::char(']');
     group.bench_function("clause_next_point", |b| {
         b.iter(|| {
@@ -164,10 +152,18 @@ fn bench(c: &mut Criterion) {
         });
     });
     // Includes the whole-draft diff the worker would do off the UI thread.
-    settle(&mut s, &store, vec![Msg::Action(Action::Compare)]);
+    settle(&mut s, &mut ctx, vec![Msg::Action(Action::Compare)]);
     group.bench_function("compare_next_delegation_with_diff", |b| {
         b.iter(|| {
-            settle(&mut s, &store, vec![Msg::Action(Action::NextSource)]);
+            settle(&mut s, &mut ctx, vec![Msg::Action(Action::NextSource)]);
+            term.draw(|f| screens::draw(&s, f)).unwrap();
+        });
+    });
+    // The same, resolving the delegation's text anew each time (its first visit).
+    group.bench_function("compare_next_delegation_first_time", |b| {
+        b.iter(|| {
+            ctx.forget_resolved();
+            settle(&mut s, &mut ctx, vec![Msg::Action(Action::NextSource)]);
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
     });

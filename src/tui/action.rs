@@ -66,13 +66,14 @@ actions! {
     NextSource => "next_source", "Compare: compare against the next source";
     PrevSource => "prev_source", "Compare: compare against the previous source";
     NextBase => "next_base", "Compare: change the base (left) source";
+    CompareVersions => "compare_versions", "Annexes: compare the selected annex's versions; History: the selected amendment, before and after; Compare: only the selected clause, or all again";
     WhatIf => "what_if", "Tiers: preview moving the selected Party to another tier";
     ReplayNext => "replay_next", "History: step the replay forward one amendment";
     ReplayPrev => "replay_prev", "History: step the replay back one amendment";
     Play => "play", "History: start or stop auto-play";
     Faster => "faster", "History: auto-play faster";
     Slower => "slower", "History: auto-play slower";
-    ClauseHistory => "clause_history", "History: only amendments to the selected clause";
+    ClauseHistory => "clause_history", "History: the selected clause's versions and blame";
     Reload => "reload", "Reload the negotiation from disk and git";
 }
 

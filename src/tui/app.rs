@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::action::Action;
 use super::compare::{self, ClauseDiff, MatrixRow, Source};
 use super::data::Data;
-use super::jobs::{Burndown, ReplayFrame, Request, Response};
+use super::jobs::{Burndown, ClauseTimeline, ReplayFrame, Request, Response};
 use super::keymap::{Key, KeyName, Keymap};
 use super::theme::Styles;
 use crate::amend::Change;
@@ -134,6 +134,12 @@ pub enum Msg {
         row: u16,
     },
     Scroll(i32),
+    /// The mouse wheel over a point of the screen: scrolls the pane under it.
+    Wheel {
+        column: u16,
+        row: u16,
+        lines: i32,
+    },
     Resize {
         width: u16,
         height: u16,
@@ -160,7 +166,13 @@ pub struct CompareView {
     /// Scroll (inline and side by side) or selected row (matrix).
     pub row: usize,
     pub result: Option<Result<Vec<ClauseDiff>, String>>,
+    /// Compare only this clause and what is under it (an annex, an article).
+    pub only: Option<String>,
     pub matrix: Vec<MatrixRow>,
+    /// Scroll of the matrix cell's diff pane.
+    pub cell_scroll: u16,
+    /// The clause the matrix is for, once it has arrived.
+    pub matrix_for: Option<String>,
     /// A clause to scroll to when the next result arrives.
     pub focus: Option<String>,
 }
@@ -174,6 +186,8 @@ pub struct TiersView {
 #[derive(Clone, Debug, Default)]
 pub struct AnnexesView {
     pub selected: usize,
+    /// Scroll of the annex text pane.
+    pub text_scroll: u16,
 }
 
 #[derive(Clone, Debug)]
@@ -187,6 +201,10 @@ pub struct HistoryView {
     pub last_step_at: u64,
     pub only_clause: bool,
     pub burndown: Option<Result<Burndown, String>>,
+    /// Scroll of the replay (or clause history) pane.
+    pub pane_scroll: u16,
+    /// The selected clause's history and blame (for the clause it names).
+    pub clause: Option<(String, Result<ClauseTimeline, String>)>,
 }
 
 /// The whole UI state.
@@ -229,6 +247,8 @@ impl State {
             last_step_at: 0,
             only_clause: false,
             burndown: None,
+            pane_scroll: 0,
+            clause: None,
         };
         let message = (!keymap.duplicates.is_empty()).then(|| (true, keymap.duplicates.join("; ")));
         State {
@@ -248,7 +268,10 @@ impl State {
                 mode: CompareMode::Inline,
                 row: 0,
                 result: None,
+                only: None,
                 matrix: Vec::new(),
+                cell_scroll: 0,
+                matrix_for: None,
                 focus: None,
             },
             tiers: TiersView::default(),
@@ -273,7 +296,10 @@ impl State {
         self.history.step = None;
         self.history.frame = None;
         self.history.burndown = None;
+        self.history.clause = None;
         self.compare.result = None;
+        self.compare.matrix_for = None;
+        self.compare.matrix.clear();
         self.collapsed
             .retain(|i| *i < self.data.draft.clauses.len());
     }
@@ -318,8 +344,23 @@ impl State {
         Choice::Pick(self.clause.picks.iter().map(|(p, a)| (*p, *a)).collect())
     }
 
-    /// History entries shown: all, or only those touching the selected clause.
+    /// The selected clause's history and blame, once loaded for that clause.
+    pub fn clause_timeline(&self) -> Option<&Result<ClauseTimeline, String>> {
+        let id = self.selected_id()?;
+        match &self.history.clause {
+            Some((c, t)) if *c == id => Some(t),
+            _ => None,
+        }
+    }
+
+    /// History entries shown: all, or the versions of the selected clause (from the
+    /// history index; until that is loaded, the amendments that name the clause).
     pub fn history_rows(&self) -> Vec<usize> {
+        if self.history.only_clause
+            && let Some(Ok(t)) = self.clause_timeline()
+        {
+            return t.versions.iter().filter_map(|v| v.step).collect();
+        }
         let id = self.selected_id();
         (0..self.data.history.len())
             .filter(|i| {
@@ -408,6 +449,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => tick(state, now),
         Msg::Click { column, row } => click(state, column, row),
+        Msg::Wheel { column, row, lines } => wheel(state, column, row, lines),
         Msg::Scroll(lines) => {
             let a = if lines < 0 { Action::Up } else { Action::Down };
             let mut out = Vec::new();
@@ -451,20 +493,52 @@ fn go(state: &mut State, screen: Screen) -> Vec<Effect> {
 pub fn on_enter(state: &mut State) -> Vec<Effect> {
     match state.screen {
         Screen::Compare => {
-            state.compare.matrix = compare::matrix(&state.data, state.selected);
+            let mut out = matrix_request(state);
             if state.compare.result.is_none() {
-                return vec![Effect::Request(Request::Compare {
+                out.push(Effect::Request(Request::Compare {
                     left: state.compare.left.clone(),
                     right: state.compare.right.clone(),
-                })];
+                    only: state.compare.only.clone(),
+                }));
             }
-            Vec::new()
+            out
         }
-        Screen::History if state.history.burndown.is_none() => {
-            vec![Effect::Request(Request::Burndown)]
+        Screen::History => {
+            let mut out = clause_history_request(state);
+            if state.history.burndown.is_none() {
+                out.push(Effect::Request(Request::Burndown));
+            }
+            out
         }
         _ => Vec::new(),
     }
+}
+
+/// Asks for the selected clause against every delegation (the matrix), once per clause.
+fn matrix_request(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_id() else {
+        state.compare.matrix.clear();
+        state.compare.matrix_for = None;
+        return Vec::new();
+    };
+    if state.compare.matrix_for.as_ref() == Some(&id) {
+        return Vec::new();
+    }
+    state.compare.matrix.clear();
+    state.compare.matrix_for = None;
+    vec![Effect::Request(Request::Matrix { clause: id })]
+}
+
+/// Asks for the selected clause's history and blame unless it is loaded already.
+fn clause_history_request(state: &mut State) -> Vec<Effect> {
+    let Some(id) = state.selected_id() else {
+        return Vec::new();
+    };
+    if state.history.clause.as_ref().is_some_and(|(c, _)| *c == id) {
+        return Vec::new();
+    }
+    state.history.clause = None;
+    vec![Effect::Request(Request::ClauseHistory { clause: id })]
 }
 
 fn request_compare(state: &mut State) -> Vec<Effect> {
@@ -473,11 +547,13 @@ fn request_compare(state: &mut State) -> Vec<Effect> {
     vec![Effect::Request(Request::Compare {
         left: state.compare.left.clone(),
         right: state.compare.right.clone(),
+        only: state.compare.only.clone(),
     })]
 }
 
 fn request_replay(state: &mut State, step: usize) -> Vec<Effect> {
     state.history.step = Some(step);
+    state.history.pane_scroll = 0;
     state.history.selected = step;
     vec![Effect::Request(Request::Replay {
         step,
@@ -585,6 +661,11 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::Open => {
             if let Some(p) = state.prompt.take() {
                 run_prompt(state, p);
+                if state.screen == Screen::History {
+                    let rows = state.history_rows().len();
+                    state.history.selected = rows.saturating_sub(1);
+                    return clause_history_request(state);
+                }
                 return Vec::new();
             }
             match state.screen {
@@ -600,6 +681,8 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                     if let Some(&step) =
                         rows.get(state.history.selected.min(rows.len().saturating_sub(1)))
                     {
+                        // From a clause's versions back to the whole timeline, at that step.
+                        state.history.only_clause = false;
                         return request_replay(state, step);
                     }
                 }
@@ -780,7 +863,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                 CompareMode::Matrix => CompareMode::Inline,
             };
             state.compare.row = 0;
-            state.compare.matrix = compare::matrix(&state.data, state.selected);
+            return matrix_request(state);
         }
         Action::NextSource | Action::PrevSource | Action::NextBase => {
             let srcs = compare::sources(&state.data);
@@ -839,11 +922,63 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::Slower => state.history.speed_ms = (state.history.speed_ms * 2).min(6400),
         Action::ClauseHistory => {
             state.history.only_clause = !state.history.only_clause;
+            state.screen = Screen::History;
             state.history.selected = state.history_rows().len().saturating_sub(1);
+            return clause_history_request(state);
         }
+        Action::CompareVersions => return compare_versions(state),
         Action::Reload => return vec![Effect::Reload],
     }
     Vec::new()
+}
+
+/// On Annexes: the selected annex at the first round against the draft now (other sources
+/// then cycle as usual). On History: the selected amendment, before and after. Elsewhere:
+/// compare only the selected clause, or everything again.
+fn compare_versions(state: &mut State) -> Vec<Effect> {
+    if state.screen == Screen::History {
+        let rows = state.history_rows();
+        let sel = state.history.selected.min(rows.len().saturating_sub(1));
+        let Some(entry) = rows.get(sel).and_then(|i| state.data.history.get(*i)) else {
+            state.message = Some((true, "no amendment selected".into()));
+            return Vec::new();
+        };
+        state.compare.left = match entry.parent {
+            Some(p) => Source::Commit(p.to_string()),
+            None => Source::Draft,
+        };
+        state.compare.right = Source::Commit(entry.oid.to_string());
+        state.compare.only = None;
+    } else if state.screen == Screen::Annexes {
+        let Some(i) = selected_annex_clause(state) else {
+            state.message = Some((
+                true,
+                "this annex proposal has no text in the draft yet".into(),
+            ));
+            return Vec::new();
+        };
+        let srcs = compare::sources(&state.data);
+        let first_round = srcs.iter().find(|s| matches!(s, Source::Round(_))).cloned();
+        let (left, right) = match first_round {
+            Some(r) => (r, Source::Draft),
+            None => (Source::Draft, srcs.get(1).cloned().unwrap_or(Source::Draft)),
+        };
+        state.selected = i;
+        state.compare.left = left;
+        state.compare.right = right;
+        state.compare.only = state.data.draft.clauses[i].id.clone();
+    } else {
+        state.compare.only = match state.compare.only {
+            Some(_) => None,
+            None => state.selected_id(),
+        };
+    }
+    state.compare.mode = CompareMode::Inline;
+    state.screen = Screen::Compare;
+    state.help = false;
+    let mut out = request_compare(state);
+    out.extend(matrix_request(state));
+    out
 }
 
 fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
@@ -872,6 +1007,7 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
                     .map_or(0, Vec::len),
             };
             state.compare.row = step_index(state.compare.row, delta, len);
+            state.compare.cell_scroll = 0;
         }
         Screen::Tiers => {
             let n = state.data.tiers.as_ref().map_or(0, |t| t.parties.len());
@@ -881,10 +1017,12 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
         Screen::Annexes => {
             let n = state.data.annexes.as_ref().map_or(0, |a| a.annexes.len());
             state.annexes.selected = step_index(state.annexes.selected, delta, n);
+            state.annexes.text_scroll = 0;
         }
         Screen::History => {
             let n = state.history_rows().len();
             state.history.selected = step_index(state.history.selected, delta, n);
+            state.history.pane_scroll = 0;
         }
     }
     Vec::new()
@@ -1014,10 +1152,14 @@ fn job_done(state: &mut State, resp: Response) {
         Response::Compare {
             left,
             right,
+            only,
             result,
         } => {
             // Newest request wins: an answer for sources no longer selected is dropped.
-            if left == state.compare.left && right == state.compare.right {
+            if left == state.compare.left
+                && right == state.compare.right
+                && only == state.compare.only
+            {
                 if let (Some(id), Ok(diffs)) = (state.compare.focus.take(), &result) {
                     state.compare.row = diffs.iter().position(|d| d.id == id).unwrap_or(0);
                 }
@@ -1030,6 +1172,21 @@ fn job_done(state: &mut State, resp: Response) {
             }
         }
         Response::Burndown(b) => state.history.burndown = Some(b),
+        Response::Matrix { clause, rows } => {
+            if state.selected_id().as_deref() == Some(clause.as_str()) {
+                state.compare.row = state.compare.row.min(rows.len().saturating_sub(1));
+                state.compare.matrix = rows;
+                state.compare.matrix_for = Some(clause);
+            }
+        }
+        Response::ClauseHistory { clause, result } => {
+            if state.selected_id().as_deref() == Some(clause.as_str()) {
+                state.history.clause = Some((clause, result));
+                if state.history.only_clause {
+                    state.history.selected = state.history_rows().len().saturating_sub(1);
+                }
+            }
+        }
     }
 }
 
@@ -1052,6 +1209,56 @@ fn tick(state: &mut State, now: u64) -> Vec<Effect> {
     }
 }
 
+/// Adds `lines` to a pane's scroll.
+fn scroll_by(at: &mut u16, lines: i32) {
+    *at = (i32::from(*at) + lines).clamp(0, 2000) as u16;
+}
+
+fn inside(r: ratatui::layout::Rect, column: u16, row: u16) -> bool {
+    column >= r.x && column < r.right() && row >= r.y && row < r.bottom()
+}
+
+/// The wheel scrolls the pane under the pointer: a text pane scrolls its text, a list
+/// moves its selection (as the arrow keys do).
+fn wheel(state: &mut State, column: u16, row: u16, lines: i32) -> Vec<Effect> {
+    let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
+    let body = super::screens::layout(area).body;
+    if !state.help {
+        match state.screen {
+            Screen::History => {
+                let (_, right, _) = super::screens::history::areas(body);
+                if inside(right, column, row) {
+                    scroll_by(&mut state.history.pane_scroll, lines);
+                    return Vec::new();
+                }
+            }
+            Screen::Annexes => {
+                let (_, text) = super::screens::annexes::areas(state, body);
+                if inside(text, column, row) {
+                    scroll_by(&mut state.annexes.text_scroll, lines);
+                    return Vec::new();
+                }
+            }
+            Screen::Compare if state.compare.mode == CompareMode::Matrix => {
+                let (_, cell) = super::screens::compare::matrix_areas(state, body);
+                if inside(cell, column, row) {
+                    scroll_by(&mut state.compare.cell_scroll, lines);
+                    return Vec::new();
+                }
+            }
+            _ => {}
+        }
+    }
+    update(state, Msg::Scroll(lines))
+}
+
+/// Which row of a bordered list (first item at `first_row`, `offset` items scrolled
+/// away) a click on `row` hits.
+fn list_hit(list: ratatui::layout::Rect, first_row: u16, offset: usize, row: u16) -> Option<usize> {
+    (row >= first_row && row < list.bottom().saturating_sub(1))
+        .then(|| offset + (row - first_row) as usize)
+}
+
 fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
     let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
     let l = super::screens::layout(area);
@@ -1067,19 +1274,92 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    if state.screen == Screen::Outline && row > l.body.y && row < l.body.bottom().saturating_sub(1)
-    {
-        let rows = state.outline_rows();
-        let height = l.body.height.saturating_sub(2) as usize;
-        let at = rows.iter().position(|r| *r == state.selected).unwrap_or(0);
-        let offset = super::screens::scroll_offset(at, height, rows.len());
-        if let Some(&i) = rows.get(offset + (row - l.body.y - 1) as usize) {
-            if i == state.selected {
-                return go(state, Screen::Clause);
+    if state.help || !inside(l.body, column, row) {
+        return Vec::new();
+    }
+    let body = l.body;
+    // A click selects the row under it; a click on the selected row opens it.
+    match state.screen {
+        Screen::Outline => {
+            let rows = state.outline_rows();
+            let height = body.height.saturating_sub(2) as usize;
+            let at = rows.iter().position(|r| *r == state.selected).unwrap_or(0);
+            let offset = super::screens::scroll_offset(at, height, rows.len());
+            if let Some(&i) = list_hit(body, body.y + 1, offset, row).and_then(|k| rows.get(k)) {
+                if i == state.selected {
+                    return go(state, Screen::Clause);
+                }
+                state.selected = i;
+                state.clause = ClauseView::default();
             }
-            state.selected = i;
-            state.clause = ClauseView::default();
         }
+        Screen::Compare if state.compare.mode == CompareMode::Matrix => {
+            let (list, _) = super::screens::compare::matrix_areas(state, body);
+            let n = state.compare.matrix.len();
+            let offset = super::screens::scroll_offset(
+                state.compare.row,
+                list.height.saturating_sub(2) as usize,
+                n,
+            );
+            if inside(list, column, row)
+                && let Some(k) = list_hit(list, list.y + 1, offset, row).filter(|k| *k < n)
+            {
+                if k == state.compare.row {
+                    return action(state, Action::Open);
+                }
+                state.compare.row = k;
+                state.compare.cell_scroll = 0;
+            }
+        }
+        Screen::Tiers => {
+            let (list, _) = super::screens::tiers::areas(body);
+            let n = state.data.tiers.as_ref().map_or(0, |t| t.parties.len());
+            let offset = super::screens::scroll_offset(
+                state.tiers.party,
+                list.height.saturating_sub(3) as usize,
+                n,
+            );
+            // Row 1 of the pane is the tier header.
+            if inside(list, column, row)
+                && let Some(k) = list_hit(list, list.y + 2, offset, row).filter(|k| *k < n)
+            {
+                state.tiers.party = k;
+                state.tiers.what_if = None;
+            }
+        }
+        Screen::Annexes => {
+            let (list, _) = super::screens::annexes::areas(state, body);
+            let n = state.data.annexes.as_ref().map_or(0, |a| a.annexes.len());
+            if inside(list, column, row)
+                && let Some(k) = list_hit(list, list.y + 1, 0, row).filter(|k| *k < n)
+            {
+                if k == state.annexes.selected {
+                    return action(state, Action::Open);
+                }
+                state.annexes.selected = k;
+                state.annexes.text_scroll = 0;
+            }
+        }
+        Screen::History => {
+            let (list, _, _) = super::screens::history::areas(body);
+            let rows = state.history_rows();
+            let sel = state.history.selected.min(rows.len().saturating_sub(1));
+            let offset = super::screens::scroll_offset(
+                sel,
+                list.height.saturating_sub(2) as usize,
+                rows.len(),
+            );
+            if inside(list, column, row)
+                && let Some(k) = list_hit(list, list.y + 1, offset, row).filter(|k| *k < rows.len())
+            {
+                if k == sel {
+                    return action(state, Action::Open);
+                }
+                state.history.selected = k;
+                state.history.pane_scroll = 0;
+            }
+        }
+        _ => {}
     }
     Vec::new()
 }

@@ -1,15 +1,19 @@
-//! Clause-by-clause comparison of two sources (the current draft, a round, a delegation's
-//! position), with word-level changes.
+//! Compare, as the screens draw it: two sources (the current draft, a round, a
+//! delegation's position) compared clause by clause, and one clause against every
+//! delegation.
 //!
-//! This is deliberately one small seam: [`diff_texts`] and [`word_diff`] are what the
-//! screens call, so a richer source-to-source diff from the library can replace them
-//! without touching any rendering code.
+//! There is one diff: the library's [`crate::diff`] resolves the sources
+//! ([`crate::diff::Sources::resolve`], a position applied with
+//! [`crate::diff::apply_position`], inserts included), compares them by clause id
+//! ([`crate::diff::compare`], moves and renumbering found) and splits words
+//! ([`crate::diff::word_ops`]). This module only turns its results into tagged runs of
+//! text for drawing.
 
-use similar::{ChangeTag, TextDiff};
+use crate::diff::{self, ClauseChange, DraftDiff, WordOp};
+use crate::draft::Draft;
+use crate::position::Stance;
 
-use super::data::{Data, Texts, texts_of};
-use crate::position::{Position, Stance};
-use crate::store::Store;
+use super::data::Data;
 
 /// Something the draft can be compared with.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -18,8 +22,10 @@ pub enum Source {
     Draft,
     /// The draft at the start of a round (its tag).
     Round(String),
-    /// The draft as one delegation's position would have it.
+    /// The draft as one delegation's position would have it (stances and inserts).
     Position(String),
+    /// The draft as one commit left it (its full id).
+    Commit(String),
 }
 
 impl Source {
@@ -28,6 +34,17 @@ impl Source {
             Source::Draft => "current draft".into(),
             Source::Round(r) => format!("round {r}"),
             Source::Position(p) => format!("{p} position"),
+            Source::Commit(c) => format!("commit {}", c.get(..10).unwrap_or(c)),
+        }
+    }
+
+    /// The source spec [`crate::diff::Sources::resolve`] reads.
+    pub fn spec(&self) -> String {
+        match self {
+            Source::Draft => "current".into(),
+            Source::Round(r) => format!("round:{r}"),
+            Source::Position(p) => format!("position:{p}"),
+            Source::Commit(c) => format!("commit:{c}"),
         }
     }
 }
@@ -40,47 +57,6 @@ pub fn sources(data: &Data) -> Vec<Source> {
     out
 }
 
-/// The texts of a source. Rounds are read from git (slow on big records: call this off
-/// the UI thread).
-pub fn resolve(data: &Data, store: Option<&Store>, source: &Source) -> Result<Texts, String> {
-    match source {
-        Source::Draft => Ok(data.texts()),
-        Source::Position(code) => {
-            let pos = data
-                .positions
-                .get(code)
-                .ok_or_else(|| format!("no position for delegation {code}"))?;
-            Ok(position_texts(&data.texts(), pos))
-        }
-        Source::Round(name) => {
-            let store = store.ok_or("this negotiation has no git record, so no rounds")?;
-            let mark = data
-                .rounds
-                .iter()
-                .find(|r| &r.name == name)
-                .ok_or_else(|| format!("no round {name}"))?;
-            let loaded = store.draft_at(mark.oid).map_err(|e| e.to_string())?;
-            Ok(texts_of(&loaded.draft))
-        }
-    }
-}
-
-/// The draft's texts with a position's stances applied: a replacement replaces, a
-/// deletion empties, a bracket stance brackets the whole clause.
-pub fn position_texts(base: &Texts, pos: &Position) -> Texts {
-    base.iter()
-        .map(|(id, r, text)| {
-            let new = match pos.stance(id) {
-                Some(Stance::Replace(t)) => t.clone(),
-                Some(Stance::Delete) => String::new(),
-                Some(Stance::Bracket) => format!("[{text}]"),
-                Some(Stance::Keep) | None => text.clone(),
-            };
-            (id.clone(), r.clone(), new)
-        })
-        .collect()
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tag {
     Equal,
@@ -88,67 +64,127 @@ pub enum Tag {
     Deleted,
 }
 
-/// One changed clause.
+/// One clause that differs, drawn as tagged runs of text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClauseDiff {
     pub id: String,
     pub reference: String,
+    /// `changed`, `inserted`, `deleted`, `moved`, `renumbered`.
+    pub change: &'static str,
+    /// Where a clause moved from and to, or how it was renumbered.
+    pub note: Option<String>,
     pub tokens: Vec<(Tag, String)>,
     /// 0.0 (nothing in common) to 1.0 (identical).
     pub similarity: f32,
 }
 
-/// Word-level changes from `old` to `new`, and how similar they are.
-pub fn word_diff(old: &str, new: &str) -> (Vec<(Tag, String)>, f32) {
-    let diff = TextDiff::from_words(old, new);
-    let mut tokens: Vec<(Tag, String)> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let tag = match change.tag() {
-            ChangeTag::Equal => Tag::Equal,
-            ChangeTag::Insert => Tag::Inserted,
-            ChangeTag::Delete => Tag::Deleted,
-        };
-        match tokens.last_mut() {
-            Some((t, s)) if *t == tag => s.push_str(change.value()),
-            _ => tokens.push((tag, change.value().to_string())),
-        }
-    }
-    (tokens, diff.ratio())
+/// The library's word operations as tagged runs, and how similar the two texts are:
+/// twice the characters kept over the characters of both.
+pub fn tokens_of(ops: &[WordOp]) -> (Vec<(Tag, String)>, f32) {
+    let (mut kept, mut old, mut new) = (0usize, 0usize, 0usize);
+    let tokens = ops
+        .iter()
+        .map(|op| match op {
+            WordOp::Equal(t) => {
+                let n = t.chars().count();
+                kept += n;
+                old += n;
+                new += n;
+                (Tag::Equal, t.clone())
+            }
+            WordOp::Delete(t) => {
+                old += t.chars().count();
+                (Tag::Deleted, t.clone())
+            }
+            WordOp::Insert(t) => {
+                new += t.chars().count();
+                (Tag::Inserted, t.clone())
+            }
+        })
+        .collect();
+    let similarity = if old + new == 0 {
+        1.0
+    } else {
+        (2 * kept) as f32 / (old + new) as f32
+    };
+    // A changed text never reads as "100% similar".
+    let changed = kept != old || kept != new;
+    let similarity = if changed {
+        similarity.min(0.99)
+    } else {
+        similarity
+    };
+    (tokens, similarity)
 }
 
-/// Every clause whose text differs between `left` and `right`, matched by id, in the
-/// order of `right` (clauses only in `left` follow).
-pub fn diff_texts(left: &Texts, right: &Texts) -> Vec<ClauseDiff> {
-    let by_id: std::collections::HashMap<&str, (&str, &str)> = left
-        .iter()
-        .map(|(id, r, t)| (id.as_str(), (r.as_str(), t.as_str())))
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for (id, reference, new) in right {
-        seen.insert(id.as_str());
-        let old = by_id.get(id.as_str()).map(|(_, t)| *t).unwrap_or("");
-        if old != new {
-            let (tokens, similarity) = word_diff(old, new);
-            out.push(ClauseDiff {
-                id: id.clone(),
-                reference: reference.clone(),
-                tokens,
-                similarity,
-            });
+/// Word-level changes from `old` to `new` ([`crate::diff::word_ops`]), and how similar
+/// they are.
+pub fn word_diff(old: &str, new: &str) -> (Vec<(Tag, String)>, f32) {
+    tokens_of(&diff::word_ops(old, new))
+}
+
+/// The words of clause `id` in `draft` (a heading's title and text), for a clause whose
+/// text did not change.
+fn words_in(draft: &Draft, id: &str) -> String {
+    draft
+        .clause(id)
+        .map(|c| match &c.title {
+            Some(t) if !c.text.is_empty() => format!("{t}\n{}", c.text),
+            Some(t) => t.clone(),
+            None => c.text.clone(),
+        })
+        .unwrap_or_default()
+}
+
+/// One clause of the library's comparison as drawn; `None` when it did not change.
+pub fn clause_diff(c: &diff::ClauseDiff, after: &Draft) -> Option<ClauseDiff> {
+    let unchanged = |id: &str| vec![(Tag::Equal, words_in(after, id))];
+    let (note, tokens, similarity) = match &c.change {
+        ClauseChange::Unchanged => return None,
+        ClauseChange::Changed { words } => {
+            let (t, s) = tokens_of(words);
+            (None, t, s)
         }
-    }
-    for (id, reference, old) in left {
-        if !seen.contains(id.as_str()) && !old.is_empty() {
-            out.push(ClauseDiff {
-                id: id.clone(),
-                reference: reference.clone(),
-                tokens: vec![(Tag::Deleted, old.clone())],
-                similarity: 0.0,
-            });
+        ClauseChange::Inserted { text } => (
+            Some("new clause".to_string()),
+            vec![(Tag::Inserted, text.clone())],
+            0.0,
+        ),
+        ClauseChange::Deleted { text } => (
+            Some("deleted".to_string()),
+            vec![(Tag::Deleted, text.clone())],
+            0.0,
+        ),
+        ClauseChange::Moved { from, to, words } => {
+            let (t, s) = match words {
+                Some(w) => tokens_of(w),
+                None => (unchanged(&c.id), 1.0),
+            };
+            (Some(format!("moved from {from} to {to}")), t, s)
         }
-    }
-    out
+        ClauseChange::Renumbered { old, new, words } => {
+            let (t, s) = match words {
+                Some(w) => tokens_of(w),
+                None => (unchanged(&c.id), 1.0),
+            };
+            (Some(format!("renumbered: {old} is now {new}")), t, s)
+        }
+    };
+    Some(ClauseDiff {
+        id: c.id.clone(),
+        reference: c.reference.clone(),
+        change: c.change.word(),
+        note,
+        tokens,
+        similarity,
+    })
+}
+
+/// The clauses that differ between two versions ([`crate::diff::compare`]), in the
+/// second version's order.
+pub fn diff_drafts(a: &Draft, b: &Draft, only: Option<&str>) -> Vec<ClauseDiff> {
+    let d: DraftDiff = diff::compare(a, b, only);
+    d.clauses.iter().filter_map(|c| clause_diff(c, b)).collect()
 }
 
 /// What one delegation wants done with a clause.
@@ -180,30 +216,43 @@ pub struct MatrixRow {
     pub verdict: Verdict,
     pub similarity: f32,
     pub tokens: Vec<(Tag, String)>,
+    /// New clauses the delegation proposes right after this one.
+    pub inserts: usize,
 }
 
-/// One clause against every delegation.
-pub fn matrix(data: &Data, clause: usize) -> Vec<MatrixRow> {
-    let c = &data.draft.clauses[clause];
-    let Some(id) = c.id.as_deref() else {
+/// Clause `id` of `draft` against every delegation: each position applied
+/// ([`crate::diff::apply_position`]) and compared on that clause only. Runs in the worker.
+pub fn matrix(data: &Data, id: &str) -> Vec<MatrixRow> {
+    let Some(c) = data.draft.clause(id) else {
         return Vec::new();
     };
     data.positions
         .values()
         .map(|p| {
-            let (verdict, new) = match p.stance(id) {
-                Some(Stance::Keep) => (Verdict::Keeps, c.text.clone()),
-                Some(Stance::Replace(t)) => (Verdict::Replaces, t.clone()),
-                Some(Stance::Delete) => (Verdict::Deletes, String::new()),
-                Some(Stance::Bracket) => (Verdict::Brackets, format!("[{}]", c.text)),
-                None => (Verdict::Silent, c.text.clone()),
+            let verdict = match p.stance(id) {
+                Some(Stance::Keep) => Verdict::Keeps,
+                Some(Stance::Replace(_)) => Verdict::Replaces,
+                Some(Stance::Delete) => Verdict::Deletes,
+                Some(Stance::Bracket) => Verdict::Brackets,
+                None => Verdict::Silent,
             };
-            let (tokens, similarity) = word_diff(&c.text, &new);
+            let (applied, _) = diff::apply_position(&data.draft, p);
+            let d = diff::compare(&data.draft, &applied, Some(id));
+            let (tokens, similarity) = d
+                .clauses
+                .iter()
+                .find(|x| x.id == id)
+                .and_then(|x| clause_diff(x, &applied))
+                .map_or_else(
+                    || (vec![(Tag::Equal, c.text.clone())], 1.0),
+                    |x| (x.tokens, x.similarity),
+                );
             MatrixRow {
                 delegation: p.code.clone(),
                 verdict,
                 similarity,
                 tokens,
+                inserts: p.inserts.iter().filter(|i| i.after == id).count(),
             }
         })
         .collect()
@@ -230,21 +279,39 @@ mod tests {
         assert_eq!(new, "Parties should report annually");
         assert!(tokens.contains(&(Tag::Deleted, "shall".into())));
         assert!(sim > 0.3 && sim < 1.0, "{sim}");
+        assert_eq!(word_diff("same", "same").1, 1.0);
+    }
+
+    fn draft(body: &str) -> Draft {
+        let front = "# T {#t}\n\n- [Article 1. One](articles/one.md)\n";
+        let text = format!("### Article 1. One {{#one}}\n\n{body}");
+        let loaded = Draft::from_texts(front, &[("articles/one.md", &text)]);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        loaded.draft
     }
 
     #[test]
-    fn diff_texts_lists_only_changed_clauses() {
-        let l = vec![
-            ("a".into(), "A".into(), "same".into()),
-            ("b".into(), "B".into(), "old words".into()),
-            ("c".into(), "C".into(), "gone".into()),
-        ];
-        let r = vec![
-            ("a".into(), "A".into(), "same".into()),
-            ("b".into(), "B".into(), "new words".into()),
-        ];
-        let d = diff_texts(&l, &r);
-        let ids: Vec<&str> = d.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, ["b", "c"]);
+    fn drafts_compare_by_id_with_inserts_and_deletions() {
+        let a = draft("1. Old words. {#one.1}\n\n2. Gone. {#one.2}\n");
+        let b = draft("1. New words. {#one.1}\n\n2. Added. {#one.3}\n");
+        let d = diff_drafts(&a, &b, None);
+        let by: Vec<(&str, &str)> = d.iter().map(|c| (c.id.as_str(), c.change)).collect();
+        assert!(by.contains(&("one.1", "changed")), "{by:?}");
+        assert!(by.contains(&("one.2", "deleted")), "{by:?}");
+        assert!(by.contains(&("one.3", "inserted")), "{by:?}");
+        let inserted = d.iter().find(|c| c.id == "one.3").unwrap();
+        assert_eq!(inserted.tokens, [(Tag::Inserted, "Added.".to_string())]);
+    }
+
+    #[test]
+    fn a_move_is_one_move_with_its_words() {
+        let a = draft("1. First. {#one.1}\n\n2. Second. {#one.2}\n\n3. Third. {#one.3}\n");
+        let b = draft("1. Third. {#one.3}\n\n2. First. {#one.1}\n\n3. Second. {#one.2}\n");
+        let d = diff_drafts(&a, &b, None);
+        let moved: Vec<&ClauseDiff> = d.iter().filter(|c| c.change == "moved").collect();
+        assert_eq!(moved.len(), 1, "{d:?}");
+        assert_eq!(moved[0].id, "one.3");
+        assert!(moved[0].note.as_deref().unwrap().starts_with("moved from"));
+        assert_eq!(moved[0].tokens, [(Tag::Equal, "Third.".to_string())]);
     }
 }

@@ -176,22 +176,4 @@ impl Data {
     pub fn head_summary(&self) -> Option<&str> {
         self.history.last().map(|h| h.summary.as_str())
     }
-
-    /// Clause ids and texts in document order: what a compare works on.
-    pub fn texts(&self) -> Texts {
-        texts_of(&self.draft)
-    }
-}
-
-/// `(clause id, reference, text)` for every clause with an id and text.
-pub type Texts = Vec<(String, String, String)>;
-
-pub fn texts_of(draft: &Draft) -> Texts {
-    draft
-        .clauses
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.kind.has_text())
-        .filter_map(|(i, c)| Some((c.id.clone()?, draft.reference(i), c.text.clone())))
-        .collect()
 }

@@ -1,6 +1,7 @@
 //! A fixed, reproducible negotiation record for the TUI's tests and benchmarks: the
-//! sample copied into a fresh git repository, a compilation commit, two rounds and a few
-//! amendments, all with fixed identities, times and amendment ids.
+//! sample bundled into the binary (the one `treaty demo` uses) committed into a fresh git
+//! repository as the compilation, then two rounds and a few amendments, all with fixed
+//! identities, times and amendment ids.
 
 use std::path::Path;
 
@@ -8,43 +9,6 @@ use crate::amend::{Change, Workspace};
 use crate::negotiation::{ANNEXES_FILE, TIERS_FILE};
 use crate::store::testing::{init_repo, test_clock};
 use crate::store::{self, Amendment, AmendmentKind, Store};
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
-}
-
-fn files_under(base: &Path, dir: &Path, out: &mut Vec<store::Change>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    entries.sort();
-    for p in entries {
-        if p.file_name().is_some_and(|n| n == ".git") {
-            continue;
-        }
-        if p.is_dir() {
-            files_under(base, &p, out)?;
-        } else {
-            let rel = p
-                .strip_prefix(base)
-                .unwrap_or(&p)
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push(store::Change::write(rel, std::fs::read(&p)?));
-        }
-    }
-    Ok(())
-}
 
 /// Applies `change` at HEAD and records it with an id derived from `seed`.
 pub fn amend(
@@ -87,16 +51,26 @@ pub fn amend(
         .map_err(|e| e.to_string())
 }
 
-/// Builds the fixed record in `dir` from the sample negotiation in `sample` (a folder
-/// with `drafts/`, `positions/`, `themes/`).
-pub fn build(sample: &Path, dir: &Path) -> Result<Store, String> {
-    for sub in ["drafts", "positions", "themes"] {
-        copy_dir(&sample.join(sub), &dir.join(sub)).map_err(|e| e.to_string())?;
-    }
+/// Builds the fixed record in `dir` from the bundled sample negotiation (`drafts/`,
+/// `positions/`, `themes/`).
+pub fn build(dir: &Path) -> Result<Store, String> {
+    let files: Vec<(String, Vec<u8>)> = crate::demo::bundled_sample()
+        .iter()
+        .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+        .collect();
+    build_from(&files, dir)
+}
+
+/// Builds the fixed record in `dir` from `files` (paths relative to the negotiation's
+/// root): the compilation commit writes them into the work tree.
+pub fn build_from(files: &[(String, Vec<u8>)], dir: &Path) -> Result<Store, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     init_repo(dir);
     let store = Store::init_with_clock(dir, test_clock()).map_err(|e| e.to_string())?;
-    let mut files = Vec::new();
-    files_under(dir, dir, &mut files).map_err(|e| e.to_string())?;
+    let files: Vec<store::Change> = files
+        .iter()
+        .map(|(path, bytes)| store::Change::write(path.clone(), bytes.clone()))
+        .collect();
     let head = store.head().map_err(|e| e.to_string())?;
     let compilation = Amendment::new(AmendmentKind::Insert, ["CHAIR"], Vec::<String>::new())
         .with_summary("Compilation text issued by the Chair")

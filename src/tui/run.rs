@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -150,15 +150,7 @@ pub fn run(opts: Options) -> Result<(), String> {
                             msgs.push(m);
                         }
                     }
-                    Event::Mouse(m) => match m.kind {
-                        MouseEventKind::Down(_) => msgs.push(Msg::Click {
-                            column: m.column,
-                            row: m.row,
-                        }),
-                        MouseEventKind::ScrollDown => msgs.push(Msg::Scroll(3)),
-                        MouseEventKind::ScrollUp => msgs.push(Msg::Scroll(-3)),
-                        _ => {}
-                    },
+                    Event::Mouse(m) => msgs.extend(mouse_msg(&m)),
                     Event::Resize(w, h) => msgs.push(Msg::Resize {
                         width: w,
                         height: h,
@@ -230,6 +222,25 @@ pub fn run(opts: Options) -> Result<(), String> {
     Ok(())
 }
 
+/// What a mouse event means: a left click selects, the wheel scrolls three lines.
+pub fn mouse_msg(m: &MouseEvent) -> Option<Msg> {
+    let (column, row) = (m.column, m.row);
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click { column, row }),
+        MouseEventKind::ScrollDown => Some(Msg::Wheel {
+            column,
+            row,
+            lines: 3,
+        }),
+        MouseEventKind::ScrollUp => Some(Msg::Wheel {
+            column,
+            row,
+            lines: -3,
+        }),
+        _ => None,
+    }
+}
+
 /// Edits `text` in `$VISUAL` / `$EDITOR` (default `vi`) and returns the new text.
 fn external_editor(text: &str) -> Result<String, String> {
     let editor = std::env::var("VISUAL")
@@ -254,4 +265,51 @@ fn external_editor(text: &str) -> Result<String, String> {
         ));
     }
     std::fs::read_to_string(file.path()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn event(kind: MouseEventKind) -> MouseEvent {
+        MouseEvent {
+            kind,
+            column: 7,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        }
+    }
+
+    #[test]
+    fn left_clicks_select_and_the_wheel_scrolls_where_the_pointer_is() {
+        assert_eq!(
+            mouse_msg(&event(MouseEventKind::Down(MouseButton::Left))),
+            Some(Msg::Click { column: 7, row: 4 })
+        );
+        assert_eq!(
+            mouse_msg(&event(MouseEventKind::ScrollDown)),
+            Some(Msg::Wheel {
+                column: 7,
+                row: 4,
+                lines: 3
+            })
+        );
+        assert_eq!(
+            mouse_msg(&event(MouseEventKind::ScrollUp)),
+            Some(Msg::Wheel {
+                column: 7,
+                row: 4,
+                lines: -3
+            })
+        );
+        for ignored in [
+            MouseEventKind::Down(MouseButton::Right),
+            MouseEventKind::Up(MouseButton::Left),
+            MouseEventKind::Moved,
+            MouseEventKind::Drag(MouseButton::Left),
+        ] {
+            assert_eq!(mouse_msg(&event(ignored)), None, "{ignored:?}");
+        }
+    }
 }

@@ -8,32 +8,30 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 
-use treaty_workbench::store::Store;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::app::{Edit, Effect, Msg, Screen, State, update};
-use treaty_workbench::tui::compare::Source;
+use treaty_workbench::tui::compare::{Source, Tag};
 use treaty_workbench::tui::data::Data;
 use treaty_workbench::tui::jobs;
 use treaty_workbench::tui::keymap::Keymap;
 use treaty_workbench::tui::theme::Styles;
 use treaty_workbench::tui::{fixture, screens};
 
-use crate::support;
-
 struct Fixed {
     _dir: tempfile::TempDir,
     root: std::path::PathBuf,
-    store: Store,
+    /// What the background worker keeps: the record and its history index.
+    jobs: std::cell::RefCell<jobs::Context>,
 }
 
 fn fixed() -> Fixed {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
-    let store = fixture::build(&support::repo_root(), &root).expect("fixture builds");
+    fixture::build(&root).expect("fixture builds");
     Fixed {
         _dir: dir,
+        jobs: std::cell::RefCell::new(jobs::Context::open(&root)),
         root,
-        store,
     }
 }
 
@@ -52,7 +50,7 @@ fn drive(f: &Fixed, s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<E
         for e in update(s, m) {
             match e {
                 Effect::Request(r) => {
-                    queue.push_back(Msg::Job(jobs::compute(&s.data, Some(&f.store), &r)))
+                    queue.push_back(Msg::Job(f.jobs.borrow_mut().compute(&s.data, &r)))
                 }
                 e => other.push(e),
             }
@@ -231,6 +229,35 @@ fn compare_inline_side_by_side_and_matrix() {
             && c.style().add_modifier.contains(Modifier::UNDERLINED))
     );
     assert_snapshot!("compare_matrix_opened", text_of(&t));
+
+    // A delegation's inserts are new clauses in its view of the text, and the matrix says
+    // so on the clause they follow.
+    drive(&f, &mut s, goto("capacity.3"));
+    s.compare.left = Source::Draft;
+    s.compare.right = Source::Position("AGN".into());
+    s.compare.result = None;
+    drive(&f, &mut s, [act(Action::Compare)]);
+    let Some(Ok(diffs)) = &s.compare.result else {
+        panic!("no compare result: {:?}", s.compare.result);
+    };
+    let new = diffs
+        .iter()
+        .find(|d| d.change == "inserted" && d.reference.contains("paragraph 3 bis"))
+        .unwrap_or_else(|| panic!("AGN's new paragraph 3 bis: {diffs:?}"));
+    assert!(new.tokens.iter().all(|(t, _)| *t == Tag::Inserted));
+    drive(
+        &f,
+        &mut s,
+        [act(Action::CompareMode), act(Action::CompareMode)],
+    );
+    let agn = s
+        .compare
+        .matrix
+        .iter()
+        .find(|r| r.delegation == "AGN")
+        .unwrap();
+    assert_eq!(agn.inserts, 1);
+    assert!(text_of(&render(&s, 100, 30)).contains("+ 1 new clause after it"));
 }
 
 #[test]
@@ -431,4 +458,227 @@ fn mouse_and_keys_while_typing() {
             || s.selected_id().unwrap_or_default().contains("observatory")
     );
     assert_eq!(update(&mut s, act(Action::Quit)), vec![Effect::Quit]);
+}
+
+#[test]
+fn clause_history_and_blame_from_the_history_index() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, goto("observatory.2.c"));
+    drive(
+        &f,
+        &mut s,
+        [act(Action::History), act(Action::ClauseHistory)],
+    );
+    assert!(s.history.only_clause);
+    let Some(Ok(t)) = s.clause_timeline() else {
+        panic!("no clause history: {:?}", s.history.clause);
+    };
+    // The compilation made the clause; AGN and LDC replaced its text.
+    assert_eq!(t.versions.len(), 2, "{:?}", t.versions);
+    assert_eq!(t.versions[1].proposers, ["AGN", "LDC"]);
+    let rows = s.history_rows();
+    assert_eq!(
+        rows,
+        t.versions.iter().filter_map(|v| v.step).collect::<Vec<_>>()
+    );
+    assert_eq!(s.history.selected, 1, "the newest version is selected");
+    let tx = render(&s, 100, 30);
+    assert_snapshot!("history_clause_blame", text_of(&tx));
+    assert!(text_of(&tx).contains("History and blame of observatory.2.c"));
+    assert!(
+        text_of(&tx).contains("‹2›"),
+        "words marked with their version"
+    );
+    // Words the selected version introduced are emphasised, not by colour alone.
+    let styles = Styles::default();
+    let africa = style_at(&tx, "Africa - AGN");
+    assert_eq!(fg(africa), fg(styles.get("diff.inserted.token")));
+    assert!(africa.add_modifier.contains(Modifier::UNDERLINED));
+    let older = style_at(&tx, "capacity-building");
+    assert_ne!(fg(older), fg(styles.get("diff.inserted.token")));
+
+    // The first version: what the compilation said.
+    drive(&f, &mut s, [act(Action::Up)]);
+    assert!(text_of(&render(&s, 100, 30)).contains("v1 Compilation text"));
+    // Enter replays that amendment on the whole timeline.
+    drive(&f, &mut s, [act(Action::Open)]);
+    assert!(!s.history.only_clause);
+    assert_eq!(s.history.step, Some(rows[0]));
+    assert!(matches!(s.history.frame, Some(Ok(_))));
+}
+
+#[test]
+fn annex_versions_compare_with_the_compare_rendering() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, [act(Action::Annexes)]);
+    let laws = s
+        .data
+        .annexes
+        .as_ref()
+        .unwrap()
+        .annexes
+        .iter()
+        .position(|a| a.annex == "annex-laws")
+        .unwrap();
+    s.annexes.selected = laws;
+    assert!(
+        text_of(&render(&s, 100, 30)).contains("v compares its versions"),
+        "the key is named where it applies"
+    );
+    drive(&f, &mut s, [act(Action::CompareVersions)]);
+    // The annex as the first round opened against the draft now: unchanged since.
+    assert_eq!(s.screen, Screen::Compare);
+    assert_eq!(s.compare.only.as_deref(), Some("annex-laws"));
+    assert_eq!(s.compare.left, Source::Round("r1-geneva".into()));
+    assert_eq!(s.compare.right, Source::Draft);
+    assert!(matches!(&s.compare.result, Some(Ok(d)) if d.is_empty()));
+    // Against AGN's view of it: AGN proposes a new paragraph 3 bis, nothing outside the
+    // annex is listed.
+    s.compare.left = Source::Draft;
+    while s.compare.right != Source::Position("AGN".into()) {
+        drive(&f, &mut s, [act(Action::NextSource)]);
+    }
+    let Some(Ok(diffs)) = &s.compare.result else {
+        panic!("{:?}", s.compare.result);
+    };
+    assert!(!diffs.is_empty());
+    assert!(
+        diffs.iter().all(|d| d.id.starts_with("annex-laws")
+            || d.reference.starts_with(&s.data.draft.reference(s.selected))),
+        "{diffs:?}"
+    );
+    assert!(diffs.iter().any(|d| d.change == "inserted"), "{diffs:?}");
+    let in_annex = diffs.len();
+    let t = render(&s, 100, 30);
+    assert_snapshot!("compare_annex_versions", text_of(&t));
+    assert!(text_of(&t).contains("only"));
+    // v again: every clause.
+    drive(&f, &mut s, [act(Action::CompareVersions)]);
+    assert_eq!(s.compare.only, None);
+    let Some(Ok(all)) = &s.compare.result else {
+        panic!("{:?}", s.compare.result);
+    };
+    assert!(all.len() > in_annex);
+}
+
+/// A left click at a cell.
+fn click(column: u16, row: u16) -> Msg {
+    Msg::Click { column, row }
+}
+
+/// The wheel at a cell.
+fn wheel(column: u16, row: u16, lines: i32) -> Msg {
+    Msg::Wheel { column, row, lines }
+}
+
+#[test]
+fn mouse_selects_in_every_list_and_the_wheel_scrolls_the_pane_under_it() {
+    // 100×30: tab bar on row 0, the body from row 1 (its border), lists from row 2.
+    let f = fixed();
+    let mut s = state(&f);
+
+    // Annexes: a click selects a proposal, a second click opens it; the wheel over the
+    // text scrolls the text, not the list.
+    drive(&f, &mut s, [act(Action::Annexes), click(5, 3)]);
+    assert_eq!(s.annexes.selected, 1);
+    drive(&f, &mut s, [wheel(50, 20, 3)]);
+    assert_eq!((s.annexes.selected, s.annexes.text_scroll), (1, 3));
+    drive(&f, &mut s, [wheel(50, 3, 1)]);
+    assert_eq!(
+        s.annexes.selected, 2,
+        "the wheel over the list moves the selection"
+    );
+    let annex = s.data.annexes.as_ref().unwrap().annexes[2].annex.clone();
+    drive(&f, &mut s, [click(5, 4)]);
+    assert_eq!(s.screen, Screen::Clause);
+    assert_eq!(s.selected_id(), Some(annex));
+
+    // Tiers: the header is row 2, Parties start on row 3.
+    drive(&f, &mut s, [act(Action::Tiers), click(3, 5)]);
+    assert_eq!(s.tiers.party, 2);
+    drive(&f, &mut s, [click(3, 2)]);
+    assert_eq!(s.tiers.party, 2, "the header selects nothing");
+
+    // History: a click selects an amendment, a second click replays it; the wheel over
+    // the replay pane scrolls it.
+    drive(&f, &mut s, [act(Action::History), click(10, 3)]);
+    assert_eq!(s.history.selected, 1);
+    assert_eq!(s.history.step, None);
+    drive(&f, &mut s, [click(10, 3)]);
+    assert_eq!(s.history.step, Some(s.history_rows()[1]));
+    drive(
+        &f,
+        &mut s,
+        [wheel(70, 5, 3), wheel(70, 5, 3), wheel(70, 5, -2)],
+    );
+    assert_eq!(s.history.pane_scroll, 4);
+    drive(&f, &mut s, [wheel(10, 5, -3)]);
+    assert_eq!(
+        s.history.selected, 0,
+        "the wheel over the timeline moves the selection"
+    );
+
+    // Compare matrix: a click selects a delegation's cell, a second click opens its diff.
+    drive(&f, &mut s, goto("fund.3"));
+    drive(
+        &f,
+        &mut s,
+        [
+            act(Action::Compare),
+            act(Action::CompareMode),
+            act(Action::CompareMode),
+        ],
+    );
+    assert!(s.compare.matrix.len() > 3);
+    drive(&f, &mut s, [click(5, 4)]);
+    assert_eq!(s.compare.row, 2);
+    drive(&f, &mut s, [wheel(50, 25, 2)]);
+    assert_eq!((s.compare.row, s.compare.cell_scroll), (2, 2));
+    let who = s.compare.matrix[2].delegation.clone();
+    drive(&f, &mut s, [click(5, 4)]);
+    assert_eq!(s.compare.right, Source::Position(who));
+
+    // Outline: the wheel anywhere in it moves the selection.
+    drive(
+        &f,
+        &mut s,
+        [act(Action::Outline), act(Action::Top), wheel(50, 10, 3)],
+    );
+    assert_eq!(s.selected, s.outline_rows()[3]);
+    // Clicks outside any list (the status bar) change nothing.
+    let before = s.selected;
+    drive(&f, &mut s, [click(5, 28)]);
+    assert_eq!(s.selected, before);
+}
+
+#[test]
+fn an_amendment_compared_before_and_after_from_the_history() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, [act(Action::History)]);
+    let step = s
+        .data
+        .history
+        .iter()
+        .position(|h| h.summary == "Replace the text of observatory.2.c")
+        .unwrap();
+    s.history.selected = step;
+    drive(&f, &mut s, [act(Action::CompareVersions)]);
+    assert_eq!(s.screen, Screen::Compare);
+    let entry = &s.data.history[step];
+    assert_eq!(
+        s.compare.left,
+        Source::Commit(entry.parent.unwrap().to_string())
+    );
+    assert_eq!(s.compare.right, Source::Commit(entry.oid.to_string()));
+    let Some(Ok(diffs)) = &s.compare.result else {
+        panic!("{:?}", s.compare.result);
+    };
+    let ids: Vec<&str> = diffs.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["observatory.2.c"]);
+    let t = text_of(&render(&s, 100, 30));
+    assert!(t.contains("commit "), "{t}");
+    assert!(t.contains("1 clause differs"), "{t}");
 }

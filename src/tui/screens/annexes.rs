@@ -18,6 +18,15 @@ fn status_style(s: AnnexStatus) -> &'static str {
     }
 }
 
+/// The proposal list and the annex text below it (shared with mouse handling).
+pub fn areas(state: &State, area: Rect) -> (Rect, Rect) {
+    let n = state.data.annexes.as_ref().map_or(0, |r| r.annexes.len()) as u16;
+    let list_h = (n + 2).min(area.height / 2).max(3);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    (top, bottom)
+}
+
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
     let Some(reg) = d.annexes.as_ref().filter(|r| !r.annexes.is_empty()) else {
@@ -30,9 +39,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             false,
         );
     };
-    let list_h = (reg.annexes.len() as u16 + 2).min(area.height / 2).max(3);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    let (top, bottom) = areas(state, area);
     let mut lines = Vec::new();
     for (k, a) in reg.annexes.iter().enumerate() {
         let title = d
@@ -104,14 +111,17 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             }
         }
     }
-    let key = state
-        .keymap
-        .label(crate::tui::action::Action::Open)
-        .unwrap_or_default();
-    let title = format!("{} — {key} opens it", a.annex);
+    let key = |a| state.keymap.label(a).unwrap_or_default();
+    let title = format!(
+        "{} — {} opens it, {} compares its versions",
+        a.annex,
+        key(crate::tui::action::Action::Open),
+        key(crate::tui::action::Action::CompareVersions)
+    );
     f.render_widget(
         Paragraph::new(out)
             .wrap(Wrap { trim: false })
+            .scroll((state.annexes.text_scroll, 0))
             .block(super::pane(state, &title, false)),
         bottom,
     );

@@ -15,7 +15,14 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     if cmp.mode == CompareMode::Matrix {
         return matrix(state, f, area);
     }
-    let title = format!("{} → {}", cmp.left.label(), cmp.right.label());
+    let mut title = format!("{} → {}", cmp.left.label(), cmp.right.label());
+    if let Some(only) = &cmp.only {
+        let what = match state.data.draft.index_of(only) {
+            Some(i) => state.data.draft.reference(i),
+            None => only.clone(),
+        };
+        title = format!("{title}, {what} only");
+    }
     let diffs = match &cmp.result {
         None => return super::note(state, f, area, &title, "comparing…", false),
         Some(Err(e)) => return super::note(state, f, area, &title, e, true),
@@ -24,14 +31,30 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     if diffs.is_empty() {
         return super::note(state, f, area, &title, "no differences", false);
     }
-    let title = format!("{title} — {} clauses differ", diffs.len());
+    let title = match diffs.len() {
+        1 => format!("{title} — 1 clause differs"),
+        n => format!("{title} — {n} clauses differ"),
+    };
     let head = |k: usize, d: &crate::tui::compare::ClauseDiff| {
+        // A new or deleted clause, a move or a renumbering says so; a changed text says
+        // how much of it is left.
+        let mut what = Vec::new();
+        if let Some(n) = &d.note {
+            what.push(safe(n));
+        }
+        if d.change != "inserted" && d.change != "deleted" && d.similarity < 1.0 {
+            what.push(format!("{:.0}% similar", d.similarity * 100.0));
+        }
+        let style = match d.change {
+            "inserted" => "diff.inserted",
+            "deleted" => "diff.deleted",
+            "moved" | "renumbered" => "diff.moved",
+            _ => "hint",
+        };
         let mut l = Line::from(vec![
             Span::styled(safe(&d.reference), state.styles.get("heading")),
-            Span::styled(
-                format!("  {}  {:.0}% similar", safe(&d.id), d.similarity * 100.0),
-                state.styles.get("hint"),
-            ),
+            Span::styled(format!("  {}  ", safe(&d.id)), state.styles.get("hint")),
+            Span::styled(what.join(" · "), state.styles.get(style)),
         ]);
         if k == cmp.row {
             l = l.patch_style(state.styles.get("selection"));
@@ -90,6 +113,16 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     }
 }
 
+/// The matrix's delegation list and the selected cell's diff below it.
+pub fn matrix_areas(state: &State, area: Rect) -> (Rect, Rect) {
+    let list_h = (state.compare.matrix.len() as u16 + 2)
+        .min(area.height / 2)
+        .max(3);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    (top, bottom)
+}
+
 fn matrix(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
     let title = format!(
@@ -97,6 +130,16 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
         d.draft.reference(state.selected)
     );
     let rows = &state.compare.matrix;
+    if state.compare.matrix_for.is_none() && state.selected_id().is_some() {
+        return super::note(
+            state,
+            f,
+            area,
+            &title,
+            "comparing with every delegation…",
+            false,
+        );
+    }
     if rows.is_empty() {
         return super::note(
             state,
@@ -107,9 +150,8 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
             false,
         );
     }
-    let list_h = (rows.len() as u16 + 2).min(area.height / 2).max(3);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(area);
+    let (top, bottom) = matrix_areas(state, area);
+    let list_h = top.height;
     let mut lines = Vec::new();
     for (k, r) in rows.iter().enumerate() {
         let verdict_style = match r.verdict {
@@ -132,6 +174,13 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
                 state.styles.get("hint"),
             ),
         ]);
+        if r.inserts > 0 {
+            let s = if r.inserts == 1 { "" } else { "s" };
+            line.push_span(Span::styled(
+                format!("  + {} new clause{s} after it", r.inserts),
+                state.styles.get("diff.inserted"),
+            ));
+        }
         if k == state.compare.row {
             line = line.patch_style(state.styles.get("selection"));
         }
@@ -153,6 +202,7 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
         f.render_widget(
             Paragraph::new(diff::inline(&r.tokens, &state.styles))
                 .wrap(Wrap { trim: false })
+                .scroll((state.compare.cell_scroll, 0))
                 .block(super::pane(state, &t, false)),
             bottom,
         );

@@ -1,5 +1,6 @@
-//! Screen 6: the amendment timeline; replay of the text step by step (loaded off the UI
-//! thread); the bracket burn-down over rounds.
+//! Screen 6: the amendment timeline; replay of the text step by step; the selected
+//! clause's versions and blame (both from the history index, loaded off the UI thread);
+//! the bracket burn-down over rounds.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -18,12 +19,22 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             .unwrap_or("no amendments recorded yet");
         return super::note(state, f, area, "History", why, false);
     }
-    let [top, chart] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(area);
-    let [list, replay] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
+    let (list, replay, chart) = areas(area);
     timeline(state, f, list);
-    replay_pane(state, f, replay);
+    if state.history.only_clause {
+        clause_pane(state, f, replay);
+    } else {
+        replay_pane(state, f, replay);
+    }
     burndown(state, f, chart);
+}
+
+/// The timeline, the replay (or clause) pane beside it, and the burn-down chart below.
+pub fn areas(area: Rect) -> (Rect, Rect, Rect) {
+    let [top, chart] = Layout::vertical([Constraint::Min(5), Constraint::Length(7)]).areas(area);
+    let [list, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
+    (list, right, chart)
 }
 
 fn timeline(state: &State, f: &mut Frame, area: Rect) {
@@ -40,9 +51,15 @@ fn timeline(state: &State, f: &mut Frame, area: Rect) {
         } else {
             " "
         };
+        let version = if state.history.only_clause {
+            format!("v{:<3}", k + 1)
+        } else {
+            String::new()
+        };
         let round = h.round.as_deref().unwrap_or("—");
         let mut line = Line::from(vec![
             Span::raw(marker),
+            Span::styled(version, state.styles.get("clause.id")),
             Span::styled(
                 format!("{:<10} ", safe(round).chars().take(10).collect::<String>()),
                 state.styles.get("round"),
@@ -66,7 +83,7 @@ fn timeline(state: &State, f: &mut Frame, area: Rect) {
         lines.push(line);
     }
     let title = if state.history.only_clause {
-        format!("Amendments to {}", state.selected_id().unwrap_or_default())
+        format!("Versions of {}", state.selected_id().unwrap_or_default())
     } else {
         format!("Timeline — {} commits", d.history.len())
     };
@@ -160,6 +177,92 @@ fn replay_pane(state: &State, f: &mut Frame, area: Rect) {
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((state.history.pane_scroll, 0))
+            .block(super::pane(state, &title, false)),
+        area,
+    );
+}
+
+/// The selected version of the clause (what that amendment changed) and the blame of the
+/// clause as it stands: each run of words marked with the version that introduced it.
+fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
+    let id = state.selected_id().unwrap_or_default();
+    let title = format!("History and blame of {id}");
+    let t = match state.clause_timeline() {
+        None => return super::note(state, f, area, &title, "reading the history…", false),
+        Some(Err(e)) => return super::note(state, f, area, &title, e, true),
+        Some(Ok(t)) => t,
+    };
+    let rows = state.history_rows();
+    let sel = state.history.selected.min(rows.len().saturating_sub(1));
+    let version = rows
+        .get(sel)
+        .and_then(|step| t.versions.iter().position(|v| v.step == Some(*step)));
+    let mut lines = Vec::new();
+    if let Some(v) = version.map(|k| (k, &t.versions[k])) {
+        let (k, v) = v;
+        lines.push(Line::from(vec![
+            Span::styled(format!("v{} ", k + 1), state.styles.get("clause.id")),
+            Span::styled(safe(&v.summary), state.styles.get("heading")),
+        ]));
+        lines.push(Line::styled(
+            format!(
+                "{} · {} · {} · {}",
+                v.date,
+                v.kind,
+                safe(&v.proposers.join(", ")),
+                safe(v.round.as_deref().unwrap_or("no round"))
+            ),
+            state.styles.get("hint"),
+        ));
+        if v.deleted {
+            lines.push(Line::styled(
+                "this amendment deleted the clause",
+                state.styles.get("diff.deleted"),
+            ));
+        }
+        lines.extend(diff::inline(&v.tokens, &state.styles));
+        lines.push(Line::default());
+    }
+    lines.push(Line::styled(
+        format!("Blame ({} versions; ‹n› = version):", t.versions.len()),
+        state.styles.get("heading"),
+    ));
+    let mut spans = Vec::new();
+    for run in &t.blame {
+        let style = if run.version.is_some() && run.version == version {
+            "diff.inserted.token"
+        } else {
+            "default"
+        };
+        spans.push(Span::styled(safe(&run.text), state.styles.get(style)));
+        if let Some(n) = run.version {
+            spans.push(Span::styled(
+                format!("‹{}›", n + 1),
+                state.styles.get("hint"),
+            ));
+        }
+    }
+    lines.push(Line::from(spans));
+    if !t.deleted.is_empty() {
+        let words: Vec<String> = t
+            .deleted
+            .iter()
+            .take(8)
+            .map(|(w, _, by)| {
+                let by = by.map(|n| format!("v{}", n + 1)).unwrap_or_default();
+                format!("\"{}\" {by}", safe(w.trim()))
+            })
+            .collect();
+        lines.push(Line::styled(
+            format!("deleted along the way: {}", words.join(", ")),
+            state.styles.get("diff.deleted"),
+        ));
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((state.history.pane_scroll, 0))
             .block(super::pane(state, &title, false)),
         area,
     );

@@ -184,15 +184,20 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
             Action::Choose,
             Action::EditInline,
         ],
-        Screen::Compare => &[Action::CompareMode, Action::NextSource, Action::NextBase],
+        Screen::Compare => &[
+            Action::CompareMode,
+            Action::NextSource,
+            Action::NextBase,
+            Action::CompareVersions,
+        ],
         Screen::Tiers => &[Action::WhatIf],
-        Screen::Annexes => &[Action::Open],
+        Screen::Annexes => &[Action::Open, Action::CompareVersions],
         Screen::History => &[
-            Action::Open,
             Action::ReplayNext,
             Action::ReplayPrev,
             Action::Play,
             Action::ClauseHistory,
+            Action::CompareVersions,
         ],
         Screen::Amend if state.editor.is_some() => {
             &[Action::Commit, Action::SwitchField, Action::Back]

@@ -17,6 +17,13 @@ fn tier_style(t: u8) -> &'static str {
     }
 }
 
+/// The Parties list (a header row, then one row per Party) and the "applies to" pane.
+pub fn areas(area: Rect) -> (Rect, Rect) {
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    (left, right)
+}
+
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
     let Some(tiers) = &d.tiers else {
@@ -29,8 +36,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             false,
         );
     };
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let (left, right) = areas(area);
     let numbers: Vec<u8> = tiers.tiers.iter().map(|t| t.tier).collect();
     let mut head = vec![Span::styled(
         format!(" {:<6}", "Party"),
