@@ -124,15 +124,6 @@ fn wall_cpu(n: usize, warm: bool, mut f: impl FnMut()) -> String {
     )
 }
 
-fn own_peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 fn busy_paragraph(history: &History) -> String {
     history
         .clause_ids()
@@ -346,11 +337,6 @@ fn tui_figures(repo: &Path, t: &mut Table) {
             fmt(percentile(&times, 99.0))
         ),
         "p99 ≤ 16 ms",
-    );
-    t.row(
-        "peak memory of this bench process so far (TUI state + index + history)",
-        format!("{:.0} MiB", own_peak_mib()),
-        "≤ 250 MB",
     );
 }
 
