@@ -187,12 +187,12 @@ fn main() {
     println!("|---|---:|---|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {} | {} | {:.1}× |",
+            "| {} | {} | {} | {} | {} |",
             r.op,
             fmt(r.treaty),
             r.git_cmd,
             fmt(r.git),
-            r.git.as_secs_f64() / r.treaty.as_secs_f64()
+            ratio(r.git.as_secs_f64() / r.treaty.as_secs_f64())
         );
     }
     println!();
@@ -212,10 +212,19 @@ fn main() {
         git_log / lib_hist.as_secs_f64()
     );
     println!(
-        "| open + blame | {} | {:.1}× vs `git blame` |",
+        "| open + blame | {} | {} vs `git blame` |",
         fmt(lib_open + lib_blame),
-        git_blame / (lib_open + lib_blame).as_secs_f64()
+        ratio(git_blame / (lib_open + lib_blame).as_secs_f64())
     );
+}
+
+/// `4.9×`, `0.03×`: how many times faster treaty is (below 1: slower).
+fn ratio(r: f64) -> String {
+    if r >= 1.0 {
+        format!("{r:.1}×")
+    } else {
+        format!("{r:.2}×")
+    }
 }
 
 /// `treaty amend` on one copy, then `git commit -a` of exactly the files it changed on

@@ -311,16 +311,11 @@ fn changed_files(
 ) -> Result<(), git2::Error> {
     let old = old.map(|id| trees.get(id)).transpose()?;
     let new = new.map(|id| trees.get(id)).transpose()?;
+    // Folder or file (`None`: a submodule or something else that holds no draft).
     let kind = |e: &git2::TreeEntry<'_>| match e.kind() {
         Some(ObjectType::Tree) => Some(true),
         Some(ObjectType::Blob) => Some(false),
         _ => None,
-    };
-    // The id of entry `name` of `tree`, if it is of the same kind (folder or file).
-    let same = |tree: Option<&git2::Tree<'_>>, name: &[u8], is_tree: bool| {
-        let name = std::str::from_utf8(name).ok()?;
-        let e = tree?.get_name(name)?;
-        (kind(&e) == Some(is_tree)).then(|| e.id())
     };
     let mut visit = |name: &[u8], is_tree: bool, before: Option<Oid>, after: Option<Oid>| {
         if before == after {
@@ -336,20 +331,57 @@ fn changed_files(
             Ok(())
         }
     };
-    for e in new.iter().flat_map(|t| t.iter()) {
-        if let Some(is_tree) = kind(&e) {
-            let before = same(old.as_ref(), e.name_bytes(), is_tree);
-            visit(e.name_bytes(), is_tree, before, Some(e.id()))?;
-        }
+    // Both entry lists are in git's order, so one merged pass pairs them up.
+    fn entry<'t>(t: &'t Option<git2::Tree<'_>>, i: usize) -> Option<git2::TreeEntry<'t>> {
+        t.as_ref().and_then(|t| t.get(i))
     }
-    for e in old.iter().flat_map(|t| t.iter()) {
-        if let Some(is_tree) = kind(&e)
-            && same(new.as_ref(), e.name_bytes(), is_tree).is_none()
-        {
-            visit(e.name_bytes(), is_tree, Some(e.id()), None)?;
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (a, b) = (entry(&old, i), entry(&new, j));
+        let order = match (&a, &b) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(a), Some(b)) => git_order(a, b),
+        };
+        let (ka, kb) = (a.as_ref().and_then(kind), b.as_ref().and_then(kind));
+        match order {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+        match (order, &a, &b) {
+            (std::cmp::Ordering::Equal, Some(a), Some(b)) if ka == kb => {
+                if let Some(k) = ka {
+                    visit(a.name_bytes(), k, Some(a.id()), Some(b.id()))?;
+                }
+            }
+            _ => {
+                if order != std::cmp::Ordering::Greater
+                    && let (Some(a), Some(k)) = (&a, ka)
+                {
+                    visit(a.name_bytes(), k, Some(a.id()), None)?;
+                }
+                if order != std::cmp::Ordering::Less
+                    && let (Some(b), Some(k)) = (&b, kb)
+                {
+                    visit(b.name_bytes(), k, None, Some(b.id()))?;
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// Git's order of tree entries: by name, a folder's name read with a trailing `/`.
+fn git_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let slash = |e: &git2::TreeEntry<'_>| (e.kind() == Some(ObjectType::Tree)).then_some(b'/');
+    let (sa, sb) = (slash(a), slash(b));
+    let name_a = a.name_bytes().iter().chain(sa.iter());
+    name_a.cmp(b.name_bytes().iter().chain(sb.iter()))
 }
 
 /// Whether `rel` could be named by an include line of treaty.md (the front file itself
