@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use git2::{Oid, Repository, Sort};
+use git2::{ObjectType, Oid, Repository, Sort};
 
 use super::{
     BracketCounts, ClauseChange, ClauseVersion, HistoryError, LayoutItem, Record, TextState,
@@ -44,16 +44,69 @@ pub(super) fn extend(
     state: &mut TextState,
 ) -> Result<(), HistoryError> {
     let mut parsed: HashMap<(Oid, String), ParsedFile> = HashMap::new();
+    let mut divisions: Option<Containers> = None;
+    let mut trees = Trees {
+        repo: store.repo(),
+        previous: HashMap::new(),
+        current: HashMap::new(),
+    };
+    // Every object read here is read again by nothing else; checking each one's hash on
+    // the way in (libgit2's default, which git itself does not do on reads) was a fifth
+    // of the build. Turned back on when the build ends, however it ends.
+    let _fast = FastReads::start();
     for &oid in commits {
-        let record = step(store, oid, state, &mut parsed)?;
+        let record = step(store, oid, state, &mut parsed, &mut divisions, &mut trees)?;
         state.apply(&record);
         records.push(record);
+        trees.next_commit();
         // Blobs are rarely shared between distant commits; keep the cache small.
-        if parsed.len() > 4096 {
+        if parsed.len() > 256 {
             parsed.clear();
         }
     }
     Ok(())
+}
+
+/// Turns off libgit2's hash check of each object read, for as long as it lives.
+struct FastReads;
+
+impl FastReads {
+    fn start() -> FastReads {
+        git2::opts::strict_hash_verification(false);
+        FastReads
+    }
+}
+
+impl Drop for FastReads {
+    fn drop(&mut self) {
+        git2::opts::strict_hash_verification(true);
+    }
+}
+
+/// The trees read for the commit being indexed and for the one before it: a commit's
+/// trees are its successor's parent trees, and libgit2 does not cache large trees.
+struct Trees<'r> {
+    repo: &'r Repository,
+    previous: HashMap<Oid, git2::Tree<'r>>,
+    current: HashMap<Oid, git2::Tree<'r>>,
+}
+
+impl<'r> Trees<'r> {
+    fn get(&mut self, id: Oid) -> Result<git2::Tree<'r>, git2::Error> {
+        if let Some(t) = self.current.get(&id) {
+            return Ok(t.clone());
+        }
+        let t = match self.previous.remove(&id) {
+            Some(t) => t,
+            None => self.repo.find_tree(id)?,
+        };
+        self.current.insert(id, t.clone());
+        Ok(t)
+    }
+
+    fn next_commit(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
 }
 
 /// One draft file, parsed: its clauses (with ids) in order and, for `treaty.md`, the
@@ -69,13 +122,15 @@ fn step(
     oid: Oid,
     state: &TextState,
     cache: &mut HashMap<(Oid, String), ParsedFile>,
+    divisions: &mut Option<Containers>,
+    trees: &mut Trees<'_>,
 ) -> Result<Record, HistoryError> {
     let repo = store.repo();
     let commit = repo.find_commit(oid)?;
     let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
     let amendment = Amendment::parse(&message);
     let author = commit.author();
-    let tree = commit.tree()?;
+    let tree = trees.get(commit.tree_id())?;
     let mut record = Record {
         oid: oid.to_string(),
         amendment,
@@ -89,40 +144,22 @@ fn step(
         layout: None,
     };
 
-    // The new clause lists of every draft file this commit touched, from git's tree diff
-    // against the first parent (blob ids straight from the deltas).
+    // The new clause lists of every draft file this commit touched, from a walk of the
+    // two trees that descends only into folders whose ids differ.
     let parent_tree = match commit.parent_ids().next() {
-        Some(p) => Some(repo.find_commit(p)?.tree()?),
+        Some(p) => Some(trees.get(repo.find_commit(p)?.tree_id())?),
         None => None,
     };
-    let mut opts = git2::DiffOptions::new();
-    opts.pathspec(DRAFTS);
-    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
     let mut touched: Vec<(String, Option<Oid>)> = Vec::new();
-    for delta in diff.deltas() {
-        for (file, exists) in [
-            (delta.old_file(), false),
-            (delta.new_file(), delta.status() != git2::Delta::Deleted),
-        ] {
-            let Some(path) = file.path().map(|p| p.to_string_lossy().replace('\\', "/")) else {
-                continue;
-            };
-            let Some(rel) = path.strip_prefix(DRAFTS) else {
-                continue;
-            };
-            if !rel.ends_with(".md") || !includable(rel) {
-                continue;
-            }
-            let blob = (exists && file.mode() != git2::FileMode::Tree).then(|| file.id());
-            match touched.iter_mut().find(|(r, _)| r == rel) {
-                Some(slot) => {
-                    if blob.is_some() {
-                        slot.1 = blob;
-                    }
-                }
-                None => touched.push((rel.to_string(), blob)),
-            }
-        }
+    let drafts = |t: &git2::Tree<'_>| {
+        t.get_name(DRAFTS.trim_end_matches('/'))
+            .filter(|e| e.kind() == Some(ObjectType::Tree))
+            .map(|e| e.id())
+    };
+    let old_drafts = parent_tree.as_ref().and_then(drafts);
+    let new_drafts = drafts(&tree);
+    if old_drafts != new_drafts {
+        changed_files(trees, old_drafts, new_drafts, "", &mut touched)?;
     }
     touched.sort();
     let mut new_files: Vec<(String, Option<ParsedFile>)> = Vec::new();
@@ -178,7 +215,18 @@ fn step(
             .or_else(|| state.clauses.get(id))
             .map(|c| c.kind.clone())
     };
-    let containers = containers(layout.as_deref().unwrap_or(&state.layout), kind_of);
+    // They follow from treaty.md alone: worked out again only when it changed.
+    let kind_in_state = |id: &str| state.clauses.get(id).map(|c| c.kind.clone());
+    let before = divisions
+        .take()
+        .unwrap_or_else(|| containers(&state.layout, kind_in_state));
+    let (before, containers) = match layout.as_deref() {
+        Some(layout) => {
+            *divisions = Some(containers(layout, kind_of));
+            (Some(before), divisions.as_ref().expect("just set"))
+        }
+        None => (None, &*divisions.insert(before)),
+    };
     for c in &mut incoming {
         if c.file != FRONT_FILE && c.parent.is_none() && is_top_kind(&c.kind) {
             c.parent = containers.get(&c.file).cloned().flatten();
@@ -187,8 +235,11 @@ fn step(
     // An article moved in treaty.md: its heading now sits under another division.
     if layout.is_some() {
         let changed: HashSet<&str> = new_files.iter().map(|(r, _)| r.as_str()).collect();
-        for (file, container) in &containers {
-            if changed.contains(file.as_str()) {
+        for (file, container) in containers {
+            // Only files now under another division (or newly included) can have moved.
+            if changed.contains(file.as_str())
+                || before.as_ref().and_then(|b| b.get(file)) == Some(container)
+            {
                 continue;
             }
             for id in state.files.get(file).into_iter().flatten() {
@@ -248,6 +299,91 @@ fn step(
     Ok(record)
 }
 
+/// The draft files (paths relative to `drafts/`) that differ between two versions of a
+/// folder, with each one's new blob (`None`: gone). Subfolders with the same id in both
+/// are skipped unread, so a commit that changes one file costs one path down the tree.
+fn changed_files(
+    trees: &mut Trees<'_>,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    prefix: &str,
+    out: &mut Vec<(String, Option<Oid>)>,
+) -> Result<(), git2::Error> {
+    let old = old.map(|id| trees.get(id)).transpose()?;
+    let new = new.map(|id| trees.get(id)).transpose()?;
+    // Folder or file (`None`: a submodule or something else that holds no draft).
+    let kind = |e: &git2::TreeEntry<'_>| match e.kind() {
+        Some(ObjectType::Tree) => Some(true),
+        Some(ObjectType::Blob) => Some(false),
+        _ => None,
+    };
+    let mut visit = |name: &[u8], is_tree: bool, before: Option<Oid>, after: Option<Oid>| {
+        if before == after {
+            return Ok(());
+        }
+        let rel = format!("{prefix}{}", String::from_utf8_lossy(name));
+        if is_tree {
+            changed_files(trees, before, after, &format!("{rel}/"), out)
+        } else {
+            if rel.ends_with(".md") && includable(&rel) {
+                out.push((rel, after));
+            }
+            Ok(())
+        }
+    };
+    // Both entry lists are in git's order, so one merged pass pairs them up.
+    fn entry<'t>(t: &'t Option<git2::Tree<'_>>, i: usize) -> Option<git2::TreeEntry<'t>> {
+        t.as_ref().and_then(|t| t.get(i))
+    }
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let (a, b) = (entry(&old, i), entry(&new, j));
+        let order = match (&a, &b) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(a), Some(b)) => git_order(a, b),
+        };
+        let (ka, kb) = (a.as_ref().and_then(kind), b.as_ref().and_then(kind));
+        match order {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+        match (order, &a, &b) {
+            (std::cmp::Ordering::Equal, Some(a), Some(b)) if ka == kb => {
+                if let Some(k) = ka {
+                    visit(a.name_bytes(), k, Some(a.id()), Some(b.id()))?;
+                }
+            }
+            _ => {
+                if order != std::cmp::Ordering::Greater
+                    && let (Some(a), Some(k)) = (&a, ka)
+                {
+                    visit(a.name_bytes(), k, Some(a.id()), None)?;
+                }
+                if order != std::cmp::Ordering::Less
+                    && let (Some(b), Some(k)) = (&b, kb)
+                {
+                    visit(b.name_bytes(), k, None, Some(b.id()))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Git's order of tree entries: by name, a folder's name read with a trailing `/`.
+fn git_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let slash = |e: &git2::TreeEntry<'_>| (e.kind() == Some(ObjectType::Tree)).then_some(b'/');
+    let (sa, sb) = (slash(a), slash(b));
+    let name_a = a.name_bytes().iter().chain(sa.iter());
+    name_a.cmp(b.name_bytes().iter().chain(sb.iter()))
+}
+
 /// Whether `rel` could be named by an include line of treaty.md (the front file itself
 /// counts).
 fn includable(rel: &str) -> bool {
@@ -257,6 +393,9 @@ fn includable(rel: &str) -> bool {
 fn is_top_kind(kind: &str) -> bool {
     kind == ClauseKind::Article.as_str() || kind == ClauseKind::Annex.as_str()
 }
+
+/// Included file → the id of the division (or preamble) it is included under.
+type Containers = HashMap<String, Option<String>>;
 
 /// For each included file, the id of the division (or preamble) it is included under.
 pub(super) fn containers(

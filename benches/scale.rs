@@ -1,0 +1,415 @@
+//! The UN-scale figures of issue #5, on the negotiation `treaty synth` generates (320
+//! articles, 198 parties, 10,000 amendments, 12 rounds; cached under target/).
+//!
+//! `cargo bench --bench scale` prints one table: history index build and warm open,
+//! clause history and blame cold and warm, full replay, open-to-first-frame of the TUI
+//! (headless, ratatui's TestBackend), the render of each screen, key-to-frame p50/p99,
+//! `treaty amend` commit latency and the peak memory of the commands.
+//! Each line says the target; figures are printed, never asserted.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use common::{copy_of, fmt, median, percentile, run, treaty, un_repo};
+use treaty_workbench::history::History;
+use treaty_workbench::store::Store;
+use treaty_workbench::tui::action::Action;
+use treaty_workbench::tui::app::{Effect, Msg, State, update};
+use treaty_workbench::tui::data::Data;
+use treaty_workbench::tui::keymap::{Key, Keymap};
+use treaty_workbench::tui::theme::Styles;
+use treaty_workbench::tui::{jobs, screens};
+
+const W: u16 = 160;
+const H: u16 = 50;
+
+struct Table(Vec<(String, String, String)>);
+
+impl Table {
+    fn row(&mut self, what: impl Into<String>, figure: String, target: &str) {
+        let what = what.into();
+        eprintln!("{what}: {figure}");
+        self.0.push((what, figure, target.to_string()));
+    }
+}
+
+/// Applies messages, doing background requests in line (as the worker would).
+fn settle(s: &mut State, store: &Store, msgs: Vec<Msg>) {
+    let mut queue: std::collections::VecDeque<Msg> = msgs.into();
+    while let Some(m) = queue.pop_front() {
+        for e in update(s, m) {
+            if let Effect::Request(r) = e {
+                queue.push_back(Msg::Job(jobs::compute(&s.data, Some(store), &r)));
+            }
+        }
+    }
+}
+
+/// Peak resident memory of one run of `cmd`, in MiB, as GNU time (`/usr/bin/time`)
+/// reports it. The command is started by `time`, a small process: children started
+/// straight from this (large) bench process would report its peak, not theirs.
+fn peak_mib(cmd: &Command) -> Option<f64> {
+    let out = tempfile::NamedTempFile::new().ok()?;
+    let mut timed = Command::new("/usr/bin/time");
+    timed.args(["-f", "%M", "-o"]).arg(out.path());
+    timed.arg(cmd.get_program()).args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        timed.current_dir(dir);
+    }
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => timed.env(k, v),
+            None => timed.env_remove(k),
+        };
+    }
+    let status = timed
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    if !status.success() {
+        eprintln!("{cmd:?} failed");
+        return None;
+    }
+    let kb: f64 = std::fs::read_to_string(out.path())
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+fn mib(v: Option<f64>) -> String {
+    v.map_or_else(|| "n/a (needs GNU time)".into(), |m| format!("{m:.0} MiB"))
+}
+
+/// CPU time (user + system) this process has used so far.
+fn cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct we pass.
+    let u = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut u);
+        u
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// Wall and CPU time of `f`, median of `n` runs (after one untimed run when `warm`).
+fn wall_cpu(n: usize, warm: bool, mut f: impl FnMut()) -> String {
+    if warm {
+        f();
+    }
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
+    for _ in 0..n {
+        let (w, c) = (Instant::now(), cpu());
+        f();
+        walls.push(w.elapsed());
+        cpus.push(cpu() - c);
+    }
+    format!(
+        "{} (CPU {})",
+        fmt(percentile(&walls, 50.0)),
+        fmt(percentile(&cpus, 50.0))
+    )
+}
+
+fn busy_paragraph(history: &History) -> String {
+    history
+        .clause_ids()
+        .filter(|id| history.current(id).is_some_and(|c| c.kind == "paragraph"))
+        .map(|id| (history.clause_history(id).map_or(0, |h| h.len()), id))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
+        .map(|(_, id)| id.to_string())
+        .expect("a paragraph")
+}
+
+fn main() {
+    let repo = un_repo();
+    let mut t = Table(Vec::new());
+    history_figures(&repo, &mut t);
+    tui_figures(&repo, &mut t);
+    amend_figures(&repo, &mut t);
+    memory_figures(&repo, &mut t);
+
+    println!();
+    println!(
+        "UN scale: {} articles, {} parties, {} amendments, {} rounds",
+        common::ARTICLES,
+        common::PARTIES,
+        common::AMENDMENTS,
+        common::ROUNDS
+    );
+    println!();
+    println!("| measure | figure | target |");
+    println!("|---|---:|---:|");
+    for (what, figure, target) in &t.0 {
+        println!("| {what} | {figure} | {target} |");
+    }
+}
+
+fn history_figures(repo: &Path, t: &mut Table) {
+    let store = Store::open(repo).unwrap();
+    let index = History::index_path(&store);
+    let clause = busy_paragraph(&History::open(&store).unwrap());
+    let build = wall_cpu(3, false, || {
+        let _ = std::fs::remove_file(&index);
+        History::open(&store).unwrap();
+    });
+    t.row("history index build (first-ever open)", build, "≤ 3 s");
+    let size = std::fs::metadata(&index).map_or(0, |m| m.len());
+    t.row(
+        "history index size",
+        format!("{:.1} MiB", size as f64 / 1048576.0),
+        "",
+    );
+    let versions = History::open(&store)
+        .unwrap()
+        .clause_history(&clause)
+        .unwrap()
+        .len();
+    // Each History opened is kept until the row is timed: freeing one is not part of
+    // opening the next (the commands free theirs at exit).
+    let mut keep = Vec::new();
+    let warm_open = wall_cpu(7, true, || {
+        keep.push(History::open(&store).unwrap());
+    });
+    keep.clear();
+    t.row("history index warm open", warm_open, "≤ 100 ms");
+
+    // Cold: the index is missing and is built by this call.
+    let cold = wall_cpu(3, false, || {
+        let _ = std::fs::remove_file(&index);
+        History::open(&store).unwrap().blame(&clause).unwrap();
+    });
+    t.row(
+        format!("blame `{clause}` ({versions} versions), cold index (build + blame)"),
+        cold,
+        "",
+    );
+    let warm_blame = wall_cpu(7, true, || {
+        let h = History::open(&store).unwrap();
+        h.blame(&clause).unwrap();
+        keep.push(h);
+    });
+    keep.clear();
+    t.row("blame, warm index (open + blame)", warm_blame, "≤ 20 ms");
+    let warm_hist = wall_cpu(7, true, || {
+        let h = History::open(&store).unwrap();
+        h.clause_history(&clause).unwrap();
+        keep.push(h);
+    });
+    keep.clear();
+    t.row(
+        "clause history, warm index (open + history)",
+        warm_hist,
+        "≤ 20 ms",
+    );
+    let history = History::open(&store).unwrap();
+    let b = median(51, 3, || {
+        history.blame(&clause).unwrap();
+    });
+    t.row("blame on an open index", fmt(b), "≤ 20 ms");
+    let h = median(51, 3, || {
+        history.clause_history(&clause).unwrap();
+    });
+    t.row("clause history on an open index", fmt(h), "≤ 20 ms");
+    let r = wall_cpu(5, true, || {
+        let mut replay = history.replay();
+        for step in replay.by_ref() {
+            std::hint::black_box(step.changes.len());
+        }
+        std::hint::black_box(replay.state().clauses.len());
+    });
+    t.row(
+        format!("full replay of {} amendments", history.records().len() - 1),
+        r,
+        "≤ 1 s",
+    );
+}
+
+fn tui_figures(repo: &Path, t: &mut Table) {
+    let store = Store::open(repo).unwrap();
+    let first_frame = |s: &mut Option<State>| {
+        let data = Arc::new(Data::load(repo).unwrap());
+        let mut state = State::new(data, Styles::default(), Keymap::default());
+        state.size = (W, H);
+        let mut term = Terminal::new(TestBackend::new(W, H)).unwrap();
+        term.draw(|f| screens::draw(&state, f)).unwrap();
+        *s = Some(state);
+    };
+    let mut state = None;
+    let index = History::index_path(&store);
+    let _ = std::fs::remove_file(&index);
+    let first = wall_cpu(1, false, || {
+        History::open(&store).unwrap();
+        first_frame(&mut state);
+    });
+    t.row(
+        "open to first frame, first-ever (index build + load + draw)",
+        first,
+        "≤ 3 s",
+    );
+    let warm = wall_cpu(5, true, || {
+        History::open(&store).unwrap();
+        first_frame(&mut state);
+    });
+    t.row(
+        "open to first frame, warm (index open + load + draw)",
+        warm,
+        "≤ 100 ms",
+    );
+
+    let mut s = state.expect("state");
+    let mut term = Terminal::new(TestBackend::new(W, H)).unwrap();
+    s.selected = (0..s.data.draft.clauses.len())
+        .rev()
+        .find(|i| s.data.stats[*i].groups > 1)
+        .unwrap_or(0);
+    for (name, a) in [
+        ("outline", Action::Outline),
+        ("clause", Action::Clause),
+        ("compare", Action::Compare),
+        ("tiers", Action::Tiers),
+        ("annexes", Action::Annexes),
+        ("history", Action::History),
+        ("amend", Action::EditInline),
+    ] {
+        settle(
+            &mut s,
+            &store,
+            vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
+        );
+        settle(&mut s, &store, vec![Msg::Action(a)]);
+        let d = median(21, 2, || {
+            term.draw(|f| screens::draw(&s, f)).unwrap();
+        });
+        t.row(format!("render {name} screen ({W}×{H})"), fmt(d), "≤ 10 ms");
+    }
+
+    settle(
+        &mut s,
+        &store,
+        vec![Msg::Action(Action::Back), Msg::Action(Action::Outline)],
+    );
+    let mut key_to_frame = |s: &mut State, key: Key, n: usize| -> Vec<Duration> {
+        (0..n)
+            .map(|_| {
+                let started = Instant::now();
+                if let Some(m) = s.key_msg(key) {
+                    update(s, m);
+                }
+                term.draw(|f| screens::draw(s, f)).unwrap();
+                started.elapsed()
+            })
+            .collect()
+    };
+    let down = Key::from_event(&KeyEvent::from(KeyCode::Down)).unwrap();
+    let up = Key::from_event(&KeyEvent::from(KeyCode::Up)).unwrap();
+    let mut times = key_to_frame(&mut s, down, 150);
+    times.extend(key_to_frame(&mut s, up, 150));
+    t.row(
+        "key to frame, outline ↓/↑ (p50 / p99 of 300)",
+        format!(
+            "{} / {}",
+            fmt(percentile(&times, 50.0)),
+            fmt(percentile(&times, 99.0))
+        ),
+        "p99 ≤ 16 ms",
+    );
+    settle(&mut s, &store, vec![Msg::Action(Action::Clause)]);
+    let times = key_to_frame(&mut s, Key::char(']'), 200);
+    t.row(
+        "key to frame, clause next point `]` (p50 / p99 of 200)",
+        format!(
+            "{} / {}",
+            fmt(percentile(&times, 50.0)),
+            fmt(percentile(&times, 99.0))
+        ),
+        "p99 ≤ 16 ms",
+    );
+}
+
+fn amend_figures(repo: &Path, t: &mut Table) {
+    let copy = copy_of(repo, "scale-amend");
+    let store = Store::open(&copy).unwrap();
+    let history = History::open(&store).unwrap();
+    let clause = busy_paragraph(&history);
+    let base = history.current(&clause).unwrap().text.clone();
+    let mut k = 0;
+    let d = median(7, 1, || {
+        k += 1;
+        run(treaty(&copy)
+            .args([
+                "amend", "--by", "CHAIR", "--kind", "replace", "--clause", &clause, "--text",
+            ])
+            .arg(format!("{base} Revision {k}.")));
+    });
+    t.row(
+        "`treaty amend` commit latency (process, replace)",
+        fmt(d),
+        "",
+    );
+    History::open(&store).unwrap();
+    run(treaty(&copy)
+        .args([
+            "amend", "--by", "CHAIR", "--kind", "replace", "--clause", &clause, "--text",
+        ])
+        .arg(format!("{base} Revision {}.", k + 1)));
+    let started = Instant::now();
+    let h = History::open(&store).unwrap();
+    t.row(
+        "history index update after one new amendment",
+        format!(
+            "{} ({} commit read)",
+            fmt(started.elapsed()),
+            h.report().processed
+        ),
+        "",
+    );
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+fn memory_figures(repo: &Path, t: &mut Table) {
+    let store = Store::open(repo).unwrap();
+    let history = History::open(&store).unwrap();
+    let clause = busy_paragraph(&history);
+    let index = History::index_path(&store);
+    drop(history);
+    let _ = std::fs::remove_file(&index);
+    let rounds = run(common::git(repo).args(["tag", "--list", "round/*", "--sort=creatordate"]));
+    let first_round = String::from_utf8_lossy(&rounds.stdout)
+        .lines()
+        .next()
+        .unwrap_or("HEAD~1")
+        .to_string();
+    let mib = peak_mib(treaty(repo).args(["log", "--clause", &clause]));
+    t.row(
+        "peak memory: `treaty log --clause` building the index",
+        self::mib(mib),
+        "≤ 250 MB",
+    );
+    for args in [
+        vec!["blame", clause.as_str()],
+        vec!["replay"],
+        vec!["stats", "--by-round"],
+        vec!["diff", first_round.as_str(), "current"],
+    ] {
+        let mib = peak_mib(treaty(repo).args(&args));
+        t.row(
+            format!("peak memory: `treaty {}`", args.join(" ")),
+            self::mib(mib),
+            "≤ 250 MB",
+        );
+    }
+}

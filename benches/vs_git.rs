@@ -1,0 +1,268 @@
+//! treaty against git, at UN scale, on the same generated repository and in one run.
+//!
+//! `cargo bench --bench vs_git` prints a markdown table: each treaty command and the
+//! closest git command, both run as processes (the `treaty` binary Cargo builds for this
+//! bench, release profile), median of N runs after a warm-up, and how many times faster
+//! treaty is. A second table times the library calls alone (no process start, no output),
+//! against the same git commands.
+//!
+//! The repository is generated once with `treaty synth` (320 articles, 198 parties,
+//! 10,000 amendments, 12 rounds) under target/ and reused. `treaty amend` and
+//! `git commit` each get their own copy, and git commits exactly the files treaty changed.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{copy_of, fmt, git, median, run, treaty, un_repo};
+use treaty_workbench::history::History;
+use treaty_workbench::store::Store;
+
+const RUNS: usize = 7;
+
+struct Row {
+    op: String,
+    treaty: Duration,
+    git_cmd: String,
+    git: Duration,
+}
+
+fn time_process(n: usize, mut make: impl FnMut() -> Command) -> Duration {
+    median(n, 1, || {
+        run(&mut make());
+    })
+}
+
+/// The paragraph with the most versions that still stands at the tip.
+fn busy_clause(history: &History) -> (String, String) {
+    let mut best: Option<(usize, String, String)> = None;
+    for id in history.clause_ids() {
+        let Some(cur) = history.current(id) else {
+            continue;
+        };
+        if cur.kind != "paragraph" {
+            continue;
+        }
+        let n = history.clause_history(id).map_or(0, |h| h.len());
+        if best
+            .as_ref()
+            .is_none_or(|(m, b, _)| n > *m || (n == *m && id < b.as_str()))
+        {
+            best = Some((n, id.to_string(), cur.file.clone()));
+        }
+    }
+    let (n, id, file) = best.expect("a paragraph");
+    eprintln!("busiest paragraph: {id} ({n} versions) in drafts/{file}");
+    (id, file)
+}
+
+fn main() {
+    let repo = un_repo();
+    let store = Store::open(&repo).unwrap();
+    // Warm the index once, so both sides read warm caches.
+    let history = History::open(&store).unwrap();
+    let (clause, file) = busy_clause(&history);
+    let path = format!("drafts/{file}");
+    let text = std::fs::read_to_string(repo.join(&path)).unwrap();
+    let (a, b) = common::clause_lines(&text, &clause).expect("clause in its file");
+    let lines = format!("{a},{b}");
+    let rounds: Vec<String> = String::from_utf8(
+        run(git(&repo).args(["tag", "--list", "round/*", "--sort=creatordate"])).stdout,
+    )
+    .unwrap()
+    .lines()
+    .map(String::from)
+    .collect();
+    let (r_from, r_to) = (&rounds[rounds.len() - 2], &rounds[rounds.len() - 1]);
+
+    let mut rows = Vec::new();
+    let mut push = |op: String, treaty: Duration, git_cmd: String, git: Duration| {
+        rows.push(Row {
+            op,
+            treaty,
+            git_cmd,
+            git,
+        })
+    };
+
+    let t = time_process(RUNS, || {
+        let mut c = treaty(&repo);
+        c.args(["blame", &clause]);
+        c
+    });
+    let g = time_process(RUNS, || {
+        let mut c = git(&repo);
+        c.args(["blame", "-L", &lines, "main", "--", &path]);
+        c
+    });
+    push(
+        format!("`treaty blame {clause}`"),
+        t,
+        format!("`git blame -L {lines} main -- {path}`"),
+        g,
+    );
+
+    let t = time_process(RUNS, || {
+        let mut c = treaty(&repo);
+        c.args(["log", "--clause", &clause]);
+        c
+    });
+    let log_l = format!("{lines}:{path}");
+    let g = time_process(RUNS, || {
+        let mut c = git(&repo);
+        c.args(["log", "-L", &log_l, "main"]);
+        c
+    });
+    push(
+        format!("`treaty log --clause {clause}`"),
+        t,
+        format!("`git log -L {log_l} main`"),
+        g,
+    );
+
+    let t = time_process(RUNS, || {
+        let mut c = treaty(&repo);
+        c.args(["history", &clause]);
+        c
+    });
+    let g_hist = g;
+    push(
+        format!("`treaty history {clause}`"),
+        t,
+        "(same `git log -L`)".into(),
+        g_hist,
+    );
+
+    let t = time_process(RUNS, || {
+        let mut c = treaty(&repo);
+        c.args(["diff", r_from, r_to]);
+        c
+    });
+    let g = time_process(RUNS, || {
+        let mut c = git(&repo);
+        c.args(["diff", "--word-diff", r_from, r_to, "--", "drafts"]);
+        c
+    });
+    push(
+        format!("`treaty diff {r_from} {r_to}`"),
+        t,
+        format!("`git diff --word-diff {r_from} {r_to} -- drafts`"),
+        g,
+    );
+
+    let (t, g) = amend_vs_commit(&repo, &clause, &history);
+    push(
+        format!("`treaty amend --kind replace --clause {clause}`"),
+        t,
+        "`git commit -a` of the same files".into(),
+        g,
+    );
+
+    // In-process: the library calls behind the commands, on the same warm index.
+    // Opened histories are kept until timed: freeing one is not part of opening the next.
+    let mut keep = Vec::new();
+    let lib_open = median(RUNS, 1, || {
+        keep.push(History::open(&store).unwrap());
+    });
+    drop(keep);
+    let lib_blame = median(RUNS * 3, 1, || {
+        history.blame(&clause).unwrap();
+    });
+    let lib_hist = median(RUNS * 3, 1, || {
+        history.clause_history(&clause).unwrap();
+    });
+
+    println!();
+    println!(
+        "UN scale: {} articles, {} parties, {} amendments; median of {RUNS} runs (process start included on both sides)",
+        common::ARTICLES,
+        common::PARTIES,
+        common::AMENDMENTS
+    );
+    println!();
+    println!("| operation | treaty | git equivalent | git | git ÷ treaty |");
+    println!("|---|---:|---|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            r.op,
+            fmt(r.treaty),
+            r.git_cmd,
+            fmt(r.git),
+            ratio(r.git.as_secs_f64() / r.treaty.as_secs_f64())
+        );
+    }
+    println!();
+    println!("| library call (in process, warm index) | time | git ÷ treaty |");
+    println!("|---|---:|---:|");
+    let git_blame = rows[0].git.as_secs_f64();
+    let git_log = rows[1].git.as_secs_f64();
+    println!("| `History::open` (read the index) | {} | |", fmt(lib_open));
+    println!(
+        "| `History::blame` | {} | {:.0}× vs `git blame` |",
+        fmt(lib_blame),
+        git_blame / lib_blame.as_secs_f64()
+    );
+    println!(
+        "| `History::clause_history` | {} | {:.0e}× vs `git log -L` |",
+        fmt(lib_hist),
+        git_log / lib_hist.as_secs_f64()
+    );
+    println!(
+        "| open + blame | {} | {} vs `git blame` |",
+        fmt(lib_open + lib_blame),
+        ratio(git_blame / (lib_open + lib_blame).as_secs_f64())
+    );
+}
+
+/// `4.9×`, `0.03×`: how many times faster treaty is (below 1: slower).
+fn ratio(r: f64) -> String {
+    if r >= 1.0 {
+        format!("{r:.1}×")
+    } else {
+        format!("{r:.2}×")
+    }
+}
+
+/// `treaty amend` on one copy, then `git commit -a` of exactly the files it changed on
+/// another copy; the file writes for git are not timed.
+fn amend_vs_commit(repo: &Path, clause: &str, history: &History) -> (Duration, Duration) {
+    let ours = copy_of(repo, "amend-treaty");
+    let theirs = copy_of(repo, "amend-git");
+    let base = history.current(clause).expect("clause stands").text.clone();
+    let mut treaty_times = Vec::new();
+    let mut git_times = Vec::new();
+    for k in 0..=RUNS {
+        let new_text = format!("{base} Revision {k}.");
+        let message = format!("Revision {k} of {clause}");
+        let started = Instant::now();
+        run(treaty(&ours)
+            .args([
+                "amend", "--by", "CHAIR", "--kind", "replace", "--clause", clause, "--text",
+            ])
+            .arg(&new_text)
+            .args(["-m", &message]));
+        let t = started.elapsed();
+        let changed = String::from_utf8(
+            run(git(&ours).args(["diff", "--name-only", "HEAD~1", "HEAD"])).stdout,
+        )
+        .unwrap();
+        for f in changed.lines() {
+            let bytes = run(git(&ours).args(["show", &format!("HEAD:{f}")])).stdout;
+            std::fs::write(theirs.join(f), bytes).unwrap();
+        }
+        let started = Instant::now();
+        run(git(&theirs).args(["commit", "-q", "-a", "-m", &message]));
+        let g = started.elapsed();
+        if k > 0 {
+            treaty_times.push(t);
+            git_times.push(g);
+        }
+    }
+    treaty_times.sort();
+    git_times.sort();
+    (treaty_times[RUNS / 2], git_times[RUNS / 2])
+}
