@@ -1,6 +1,8 @@
 //! The negotiation as it stood at any commit: the draft read straight from a git tree,
 //! without checking anything out.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, Tree};
@@ -12,20 +14,41 @@ use crate::draft::{Draft, DraftError, Loaded, ReadError, Source, source::decode}
 pub struct TreeSource<'r> {
     repo: &'r Repository,
     tree: Tree<'r>,
+    /// Folders already looked up (`drafts/articles`), so reading 300 articles reads their
+    /// folder's tree once rather than once per article.
+    dirs: RefCell<HashMap<String, Option<Tree<'r>>>>,
 }
 
 impl<'r> TreeSource<'r> {
     pub fn new(repo: &'r Repository, commit: Oid) -> Result<Self, git2::Error> {
         let tree = repo.find_commit(commit)?.tree()?;
-        Ok(Self { repo, tree })
+        Ok(Self {
+            repo,
+            tree,
+            dirs: RefCell::default(),
+        })
     }
 
     /// Bytes of any file of the commit (path relative to the repository root).
     pub fn read_path(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
-        let entry = self
-            .tree
-            .get_path(Path::new(rel))
-            .map_err(|_| ReadError::Missing)?;
+        let plain = |p: &str| p.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
+        let entry = match rel.rsplit_once('/') {
+            Some((dir, name)) if plain(rel) => {
+                let mut dirs = self.dirs.borrow_mut();
+                let folder = dirs.entry(dir.to_string()).or_insert_with(|| {
+                    let e = self.tree.get_path(Path::new(dir)).ok()?;
+                    self.repo.find_tree(e.id()).ok()
+                });
+                folder
+                    .as_ref()
+                    .and_then(|t| t.get_name(name).map(|e| e.to_owned()))
+                    .ok_or(ReadError::Missing)?
+            }
+            _ => self
+                .tree
+                .get_path(Path::new(rel))
+                .map_err(|_| ReadError::Missing)?,
+        };
         if entry.kind() != Some(ObjectType::Blob) {
             return Err(ReadError::Missing);
         }
