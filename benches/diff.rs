@@ -1,5 +1,6 @@
 //! Diff at UN scale: 320 articles, positions replacing a share of the paragraphs.
 //! Targets (Scale issue): two full positions ≤ 20 ms; one clause × 198 positions ≤ 10 ms.
+//! Also times one amendment applied to the UN-scale draft.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -62,6 +63,29 @@ fn bench(c: &mut Criterion) {
     );
     c.bench_function("diff two full positions (320 articles)", |b| {
         b.iter(|| diff::compare(black_box(&eu), black_box(&usa), None))
+    });
+
+    // The amendment engine on the same draft: one paragraph rewritten, the edited article's
+    // clauses rebuilt (not the whole tree), the changed file rendered.
+    let mut ws = Workspace {
+        draft: draft.clone(),
+        tiers: None,
+        annexes: None,
+    };
+    let mut k = 0usize;
+    c.bench_function("amend one paragraph (320 articles)", |b| {
+        b.iter(|| {
+            k += 1;
+            let edit = ws
+                .apply(&Change::Replace {
+                    clause: "a160.2".into(),
+                    text: format!(
+                        "Each Party shall implement paragraph 2 of Article 160 [within {k} days]."
+                    ),
+                })
+                .expect("the replacement applies");
+            black_box(edit.files.len())
+        })
     });
 
     let positions: Vec<Draft> = (0..198)

@@ -43,12 +43,12 @@ impl Table {
 }
 
 /// Applies messages, doing background requests in line (as the worker would).
-fn settle(s: &mut State, store: &Store, msgs: Vec<Msg>) {
+fn settle(s: &mut State, ctx: &mut jobs::Context, msgs: Vec<Msg>) {
     let mut queue: std::collections::VecDeque<Msg> = msgs.into();
     while let Some(m) = queue.pop_front() {
         for e in update(s, m) {
             if let Effect::Request(r) = e {
-                queue.push_back(Msg::Job(jobs::compute(&s.data, Some(store), &r)));
+                queue.push_back(Msg::Job(ctx.compute(&s.data, &r)));
             }
         }
     }
@@ -271,6 +271,7 @@ fn tui_figures(repo: &Path, t: &mut Table) {
     );
 
     let mut s = state.expect("state");
+    let mut ctx = jobs::Context::open(repo);
     let mut term = Terminal::new(TestBackend::new(W, H)).unwrap();
     s.selected = (0..s.data.draft.clauses.len())
         .rev()
@@ -287,10 +288,10 @@ fn tui_figures(repo: &Path, t: &mut Table) {
     ] {
         settle(
             &mut s,
-            &store,
+            &mut ctx,
             vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
         );
-        settle(&mut s, &store, vec![Msg::Action(a)]);
+        settle(&mut s, &mut ctx, vec![Msg::Action(a)]);
         let d = median(21, 2, || {
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
@@ -299,7 +300,7 @@ fn tui_figures(repo: &Path, t: &mut Table) {
 
     settle(
         &mut s,
-        &store,
+        &mut ctx,
         vec![Msg::Action(Action::Back), Msg::Action(Action::Outline)],
     );
     let mut key_to_frame = |s: &mut State, key: Key, n: usize| -> Vec<Duration> {
@@ -327,7 +328,7 @@ fn tui_figures(repo: &Path, t: &mut Table) {
         ),
         "p99 ≤ 16 ms",
     );
-    settle(&mut s, &store, vec![Msg::Action(Action::Clause)]);
+    settle(&mut s, &mut ctx, vec![Msg::Action(Action::Clause)]);
     let times = key_to_frame(&mut s, Key::char(']'), 200);
     t.row(
         "key to frame, clause next point `]` (p50 / p99 of 200)",

@@ -192,13 +192,8 @@ pub struct Edit {
 impl Workspace {
     /// Applies `change`, updating the workspace and returning the files that changed.
     pub fn apply(&mut self, change: &Change) -> Result<Edit, AmendError> {
-        let before: Vec<(String, String)> = self
-            .draft
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.text()))
-            .collect();
-        let retired_before = self.draft.retired.clone();
+        let before = self.touched_files(change);
+        let retired_before = self.draft.retired.len(); // deletions only ever add ids
         let mut edit = Edit::default();
         match change {
             Change::Replace { clause, text } => {
@@ -317,32 +312,21 @@ impl Workspace {
                 edit.clauses.push(annex.clone());
             }
         }
-        // Which draft files changed, appeared or went.
-        let after: BTreeMap<String, String> = self
-            .draft
-            .files
-            .iter()
-            .map(|f| (f.path.clone(), f.text()))
-            .collect();
-        for (path, old) in &before {
-            match after.get(path) {
-                Some(new) if new == old => {}
-                Some(new) => {
-                    edit.files
-                        .insert(format!("drafts/{path}"), Some(new.clone()));
+        // Which of the draft files the change touched differ now, or went.
+        for (path, old) in before {
+            match self.draft.files.iter().find(|f| f.path == path) {
+                Some(f) => {
+                    let new = f.text();
+                    if new != old {
+                        edit.files.insert(format!("drafts/{path}"), Some(new));
+                    }
                 }
                 None => {
                     edit.files.insert(format!("drafts/{path}"), None);
                 }
             }
         }
-        for (path, new) in &after {
-            if !before.iter().any(|(p, _)| p == path) {
-                edit.files
-                    .insert(format!("drafts/{path}"), Some(new.clone()));
-            }
-        }
-        if self.draft.retired != retired_before {
+        if self.draft.retired.len() != retired_before {
             let mut text =
                 String::from("# Clause ids deleted from the draft: never given out again.\n");
             for id in &self.draft.retired {
@@ -353,6 +337,37 @@ impl Workspace {
                 .insert(format!("drafts/{RETIRED_FILE}"), Some(text));
         }
         Ok(edit)
+    }
+
+    /// The draft files `change` may rewrite (path → text now): the files of the clauses it
+    /// names, and `treaty.md` for the changes that can move, renumber or drop an include
+    /// line. Only these are compared afterwards, so an edit costs the files it touches.
+    fn touched_files(&self, change: &Change) -> BTreeMap<String, String> {
+        let (named, front): (Vec<&str>, bool) = match change {
+            Change::Replace { clause, .. }
+            | Change::Bracket { clause, .. }
+            | Change::LiftBrackets { clause, .. }
+            | Change::ChooseOption { clause, .. } => (vec![clause], false),
+            Change::Insert { after, .. } => (vec![after], false),
+            Change::Delete { clause } | Change::Renumber { clause, .. } => (vec![clause], true),
+            Change::Move { clause, after } => (vec![clause, after], true),
+            Change::ReTier { .. } | Change::Annex { .. } => (Vec::new(), false),
+        };
+        let mut files: Vec<usize> = named
+            .iter()
+            .filter_map(|id| self.draft.clause(id))
+            .map(|c| c.file)
+            .collect();
+        if front && !self.draft.files.is_empty() {
+            files.push(0);
+        }
+        files
+            .into_iter()
+            .map(|fi| {
+                let f = &self.draft.files[fi];
+                (f.path.clone(), f.text())
+            })
+            .collect()
     }
 
     fn index(&self, id: &str) -> Result<usize, AmendError> {
@@ -426,11 +441,15 @@ impl Workspace {
         self.reparse(c.file);
     }
 
+    /// Splits file `file` into blocks again after an edit and re-derives its clauses.
     fn reparse(&mut self, file: usize) {
+        self.resplit(file);
+        self.draft.rebuild_file(file);
+    }
+
+    fn resplit(&mut self, file: usize) {
         let f = &self.draft.files[file];
         self.draft.files[file] = DraftFile::parse(f.path.clone(), &f.text());
-        let mut diags = Vec::new();
-        self.draft.rebuild(&mut diags);
     }
 
     /// Removes clause `i` and its subtree; returns the ids removed (now retired).
@@ -446,6 +465,7 @@ impl Workspace {
             let path = self.draft.files[c.file].path.clone();
             self.remove_include(&path);
             self.draft.files.remove(c.file);
+            self.draft.rebuild(&mut Vec::new());
         } else {
             // Blocks of the subtree in the same file (a subtree never spans files below
             // article level).
@@ -461,8 +481,6 @@ impl Workspace {
             self.reparse(c.file);
         }
         self.draft.retired.extend(ids.iter().cloned());
-        let mut diags = Vec::new();
-        self.draft.rebuild(&mut diags);
         ids
     }
 
@@ -482,7 +500,8 @@ impl Workspace {
                 prev.raw.push_str(removed.trailer());
             }
         }
-        self.reparse(0);
+        // The caller removes the file and rebuilds the clause tree.
+        self.resplit(0);
     }
 
     fn insert(

@@ -484,3 +484,155 @@ fn move_a_point_after_a_later_sibling() {
         "### Article 1. A {#a}\n\n1. Chapeau: {#a.1}\n\n(a) one; {#a.1.a}\n\n(c) three; {#a.1.c}\n\n(d) four. {#a.1.d}\n\n(b) two; {#a.1.b}\n"
     );
 }
+
+/// The clause tree after `apply` (which rebuilds only the edited files) is exactly the tree
+/// a fresh load of the same files gives: clause for clause (index, parent, depth, file,
+/// block, text…), id for id, block for block.
+mod incremental {
+    use super::*;
+    use crate::draft::Clause;
+    use proptest::prelude::*;
+
+    fn sample() -> Workspace {
+        let drafts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("drafts");
+        let loaded = Draft::load(&drafts).expect("the sample draft loads");
+        Workspace {
+            draft: loaded.draft,
+            tiers: None,
+            annexes: None,
+        }
+    }
+
+    fn assert_same_as_fresh_load(draft: &Draft) {
+        let texts: Vec<(String, String)> = draft.files[1..]
+            .iter()
+            .map(|f| (f.path.clone(), f.text()))
+            .collect();
+        let refs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let fresh = Draft::from_texts(&draft.files[0].text(), &refs).draft;
+        // A move reorders the include lines but not `files`: compare by path.
+        let by_path = |d: &Draft| {
+            let mut files: Vec<DraftFile> = d.files.clone();
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            let clauses: Vec<(String, Clause)> = d
+                .clauses
+                .iter()
+                .map(|c| {
+                    (
+                        d.files[c.file].path.clone(),
+                        Clause {
+                            file: 0,
+                            ..c.clone()
+                        },
+                    )
+                })
+                .collect();
+            (files, clauses)
+        };
+        assert_eq!(by_path(draft), by_path(&fresh));
+        for (i, c) in fresh.clauses.iter().enumerate() {
+            if let Some(id) = &c.id {
+                assert_eq!(draft.index_of(id), Some(i), "id {id}");
+            }
+        }
+        assert_eq!(draft.ids().count(), fresh.ids().count());
+        // And exactly what the full rebuild of the same files gives.
+        let mut full = draft.clone();
+        full.rebuild(&mut Vec::new());
+        assert_eq!(draft.clauses, full.clauses);
+        for id in full.ids() {
+            assert_eq!(draft.index_of(id), full.index_of(id), "id {id}");
+        }
+    }
+
+    /// One random change, stated against the draft as it stands.
+    fn change(draft: &Draft, op: u8, a: usize, b: usize, n: u8) -> Option<Change> {
+        let ids: Vec<&str> = draft.ids().collect();
+        let texts: Vec<&str> = draft
+            .clauses
+            .iter()
+            .filter(|c| c.kind.has_text())
+            .filter_map(|c| c.id.as_deref())
+            .collect();
+        let any = *ids.get(a % ids.len().max(1))?;
+        let t = *texts.get(a % texts.len().max(1))?;
+        let t2 = *texts.get(b % texts.len().max(1))?;
+        Some(match op % 9 {
+            0 => Change::Replace {
+                clause: t.into(),
+                text: format!("Each Party shall [act][consider acting] within {n} days."),
+            },
+            1 => Change::Replace {
+                clause: t.into(),
+                text: format!(
+                    "Parties shall report:\nOption 1: every {n} years.\nOption 2: No text."
+                ),
+            },
+            2 => Change::Delete { clause: any.into() },
+            3 => Change::Insert {
+                after: t.into(),
+                id: None,
+                label: n.is_multiple_of(2).then(|| format!("{n} bis")),
+                text: format!("A new paragraph number {n}."),
+            },
+            4 => Change::Bracket {
+                clause: t.into(),
+                phrase: None,
+            },
+            5 => Change::LiftBrackets {
+                clause: t.into(),
+                group: None,
+            },
+            6 => Change::ChooseOption {
+                clause: t.into(),
+                point: usize::from(n % 3),
+                option: usize::from(n / 3 % 2),
+            },
+            7 => Change::Move {
+                clause: any.into(),
+                after: if n.is_multiple_of(2) {
+                    t2.into()
+                } else {
+                    ids[b % ids.len()].into()
+                },
+            },
+            _ => Change::Renumber {
+                clause: any.into(),
+                label: format!("{n}"),
+            },
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn incremental_rebuild_equals_full_rebuild(
+            steps in proptest::collection::vec((any::<u8>(), any::<u16>(), any::<u16>(), any::<u8>()), 1..24),
+            sample_draft in any::<bool>(),
+        ) {
+            let mut w = if sample_draft { sample() } else { ws() };
+            for (op, a, b, n) in steps {
+                let Some(c) = change(&w.draft, op, a as usize, b as usize, n) else { break };
+                let before = w.draft.clone();
+                // A change that does not apply (say, a paragraph moved into itself) still
+                // leaves a consistent draft.
+                if let Ok(edit) = w.apply(&c) {
+                    // The edit names exactly the draft files whose bytes changed.
+                    for f in &before.files {
+                        let now = w.draft.files.iter().find(|g| g.path == f.path);
+                        let key = format!("drafts/{}", f.path);
+                        match now {
+                            Some(g) if g.text() == f.text() => prop_assert!(!edit.files.contains_key(&key), "{key} unchanged but in the edit"),
+                            Some(g) => prop_assert_eq!(edit.files.get(&key), Some(&Some(g.text()))),
+                            None => prop_assert_eq!(edit.files.get(&key), Some(&None)),
+                        }
+                    }
+                }
+                assert_same_as_fresh_load(&w.draft);
+            }
+        }
+    }
+}

@@ -299,12 +299,14 @@ impl Draft {
                 .with_help("start drafts/treaty.md with `# <title of the instrument> {#treaty}`"),
             );
         }
+        let mut headed = vec![false; self.files.len()];
+        for c in &self.clauses {
+            if matches!(c.kind, ClauseKind::Article | ClauseKind::Annex) {
+                headed[c.file] = true;
+            }
+        }
         for (fi, f) in self.files.iter().enumerate().skip(1) {
-            let headed = self
-                .clauses
-                .iter()
-                .any(|c| c.file == fi && matches!(c.kind, ClauseKind::Article | ClauseKind::Annex));
-            if !headed {
+            if !headed[fi] {
                 diags.push(
                     Diagnostic::error(
                         self.display_path(fi),
@@ -369,6 +371,110 @@ impl Draft {
                 }
             }
         }
+    }
+
+    /// Re-derives the clause tree after an edit confined to file `fi` (its blocks already
+    /// re-split): only that file's clauses are built again, the clauses after it shift.
+    /// The result is exactly what [`Draft::rebuild`] gives; when the file's clauses cannot be
+    /// rebuilt on their own (the front file, a division heading in an article file, a file
+    /// included twice, duplicate ids) it falls back to the full rebuild. Diagnostics are not
+    /// collected: load the draft again to report them.
+    pub fn rebuild_file(&mut self, fi: usize) {
+        if !self.try_rebuild_file(fi) {
+            self.rebuild(&mut Vec::new());
+        }
+    }
+
+    fn try_rebuild_file(&mut self, fi: usize) -> bool {
+        if fi == 0 || fi >= self.files.len() {
+            return false;
+        }
+        // Headings that open or close divisions change the builder's state for the files
+        // after this one.
+        let front_level = |b: &Block| {
+            matches!(
+                b.kind,
+                BlockKind::Heading {
+                    role: HeadingRole::Preamble | HeadingRole::Division | HeadingRole::AnnexList,
+                    ..
+                }
+            )
+        };
+        if self.files[fi].blocks.iter().any(front_level) {
+            return false;
+        }
+        let Some(start) = self.clauses.iter().position(|c| c.file == fi) else {
+            return false;
+        };
+        let end = start
+            + self.clauses[start..]
+                .iter()
+                .take_while(|c| c.file == fi)
+                .count();
+        if self.clauses[end..].iter().any(|c| c.file == fi)
+            || self.clauses[start..end]
+                .iter()
+                .any(|c| matches!(c.kind, ClauseKind::Preamble | ClauseKind::Division))
+        {
+            return false;
+        }
+        // With no duplicate ids, `by_id` maps every id to its only clause and can be
+        // patched; otherwise the first-occurrence rule needs the full pass.
+        let with_ids = self.clauses.iter().filter(|c| c.id.is_some()).count();
+        if with_ids != self.by_id.len() {
+            return false;
+        }
+        // The first clause of a file hangs from the enclosing division, as in `rebuild`.
+        let container = self.clauses[start].parent;
+        let mut clauses = std::mem::take(&mut self.clauses);
+        let mut tail = clauses.split_off(end);
+        let old: Vec<Clause> = clauses.split_off(start);
+        let mut builder = TreeBuilder {
+            clauses,
+            divisions: container.map(|c| (c, 0)).into_iter().collect(),
+            ..TreeBuilder::default()
+        };
+        let file = &self.files[fi];
+        let mut diags = Vec::new();
+        builder.enter_file();
+        for (bj, b) in file.blocks.iter().enumerate() {
+            builder.block(fi, bj, b, false, &mut diags, &file.path);
+        }
+        builder.leave_file();
+        let mut clauses = builder.clauses;
+        let new_end = clauses.len();
+        for (k, c) in old.iter().enumerate() {
+            if let Some(id) = &c.id
+                && self.by_id.get(id) == Some(&(start + k))
+            {
+                self.by_id.remove(id);
+            }
+        }
+        for (k, c) in tail.iter_mut().enumerate() {
+            if let Some(p) = c.parent.as_mut()
+                && *p >= end
+            {
+                *p = *p + new_end - end;
+            }
+            if new_end != end
+                && let Some(id) = &c.id
+                && let Some(v) = self.by_id.get_mut(id)
+            {
+                *v = new_end + k;
+            }
+        }
+        let mut clash = false;
+        for (k, c) in clauses[start..].iter().enumerate() {
+            if let Some(id) = &c.id
+                && self.by_id.insert(id.clone(), start + k).is_some()
+            {
+                clash = true;
+            }
+        }
+        clauses.append(&mut tail);
+        self.clauses = clauses;
+        // A new id that is already used elsewhere: the full pass decides which one wins.
+        !clash
     }
 
     /// The path to show for file `i`, relative to the negotiation folder.

@@ -1,9 +1,9 @@
 //! The negotiation as it stood at any commit: the draft read straight from a git tree,
 //! without checking anything out.
 
-use std::path::Path;
-
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
 
 use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Tree};
 
@@ -17,6 +17,9 @@ pub struct TreeSource<'r> {
     /// The first file whose object could not be read (path, git's message): the record is
     /// damaged, which must not pass for a missing file.
     damaged: RefCell<Option<(String, String)>>,
+    /// Folders already looked up (`drafts/articles`), so reading 300 articles reads their
+    /// folder's tree once rather than once per article.
+    dirs: RefCell<HashMap<String, Option<Tree<'r>>>>,
 }
 
 impl<'r> TreeSource<'r> {
@@ -26,15 +29,42 @@ impl<'r> TreeSource<'r> {
             repo,
             tree,
             damaged: RefCell::new(None),
+            dirs: RefCell::default(),
         })
     }
 
     /// Bytes of any file of the commit (path relative to the repository root).
     pub fn read_path(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
-        let entry = match self.tree.get_path(Path::new(rel)) {
-            Ok(entry) => entry,
-            Err(e) if e.code() == ErrorCode::NotFound => return Err(ReadError::Missing),
-            Err(e) => return Err(self.note_damage(rel, e)),
+        let plain = |p: &str| p.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
+        let entry = match rel.rsplit_once('/') {
+            Some((dir, name)) if plain(rel) => {
+                let mut dirs = self.dirs.borrow_mut();
+                let folder = match dirs.get(dir) {
+                    Some(folder) => folder,
+                    None => {
+                        let tree = match self.tree.get_path(Path::new(dir)) {
+                            Ok(e) if e.kind() == Some(ObjectType::Tree) => {
+                                Some(self.repo.find_tree(e.id()).map_err(|e| {
+                                    self.note_damage(dir, e)
+                                })?)
+                            }
+                            Ok(_) => None,
+                            Err(e) if e.code() == ErrorCode::NotFound => None,
+                            Err(e) => return Err(self.note_damage(rel, e)),
+                        };
+                        dirs.entry(dir.to_string()).or_insert(tree)
+                    }
+                };
+                folder
+                    .as_ref()
+                    .and_then(|t| t.get_name(name).map(|e| e.to_owned()))
+                    .ok_or(ReadError::Missing)?
+            }
+            _ => match self.tree.get_path(Path::new(rel)) {
+                Ok(entry) => entry,
+                Err(e) if e.code() == ErrorCode::NotFound => return Err(ReadError::Missing),
+                Err(e) => return Err(self.note_damage(rel, e)),
+            },
         };
         if entry.kind() != Some(ObjectType::Blob) {
             return Err(ReadError::Missing);
