@@ -13,6 +13,8 @@ pub mod diag;
 pub mod diff;
 pub mod draft;
 pub mod fsutil;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod history;
 pub mod import;
 pub mod negotiation;

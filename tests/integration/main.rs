@@ -9,6 +9,7 @@ mod concurrency;
 mod demo;
 mod diff;
 mod drafts_roundtrip;
+mod fuzz_replay;
 mod history;
 mod hostile_text;
 mod import_cli;
