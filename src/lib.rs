@@ -15,6 +15,8 @@ pub mod diff;
 pub mod draft;
 pub mod export;
 pub mod fsutil;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod history;
 pub mod import;
 pub mod negotiation;

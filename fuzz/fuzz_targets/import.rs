@@ -1,19 +1,7 @@
-//! `treaty import`: plain text and Markdown readers, and the draft writer for whatever
-//! they accept.
+//! `treaty import`: the plain-text and Markdown readers and the draft writer. The properties live in
+//! `treaty_workbench::fuzzing::import`, which `cargo test` also runs on the saved corpus.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use treaty_workbench::import::{from_markdown, from_plain_text, write};
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    for imported in [from_plain_text(text), from_markdown(text)]
-        .into_iter()
-        .flatten()
-    {
-        let _ = imported.stats();
-        let _ = write::render(&imported);
-    }
-});
+fuzz_target!(|data: &[u8]| treaty_workbench::fuzzing::import(data));

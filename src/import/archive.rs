@@ -434,12 +434,38 @@ pub fn import_history(
 
 /// Reads, aligns and renders every version in memory.
 fn plan(versions: &[DraftVersion]) -> Result<Vec<Planned>, ArchiveError> {
+    plan_with(versions.iter().map(|(label, date, path)| {
+        let doc = super::read_path(path).map_err(|source| ArchiveError::Import {
+            label: label.clone(),
+            source,
+        });
+        (label.clone(), date.clone(), doc)
+    }))
+}
+
+/// Aligns already-read versions (oldest first) and reports what each would record,
+/// without creating a repository: what `treaty import-history` would do.
+pub fn preview(
+    versions: impl IntoIterator<Item = (String, Option<String>, Imported)>,
+) -> Result<Vec<VersionReport>, ArchiveError> {
+    let planned = plan_with(
+        versions
+            .into_iter()
+            .map(|(label, date, doc)| (label, date, Ok(doc))),
+    )?;
+    Ok(planned.into_iter().map(|p| p.report).collect())
+}
+
+fn plan_with(
+    versions: impl IntoIterator<Item = (String, Option<String>, Result<Imported, ArchiveError>)>,
+) -> Result<Vec<Planned>, ArchiveError> {
     let mut rounds: HashMap<String, String> = HashMap::new();
-    let mut out: Vec<Planned> = Vec::with_capacity(versions.len());
+    let mut out: Vec<Planned> = Vec::new();
     let mut ever_used: HashSet<String> = HashSet::new();
     let mut retired: BTreeSet<String> = BTreeSet::new();
     let mut last_time: Option<i64> = None;
-    for (label, date, path) in versions {
+    for (label, date, doc) in versions {
+        let (label, date) = (&label, &date);
         let round = round_name(label);
         if round.is_empty() {
             return Err(ArchiveError::BadLabel {
@@ -465,7 +491,7 @@ fn plan(versions: &[DraftVersion]) -> Result<Vec<Planned>, ArchiveError> {
             label: label.clone(),
             source,
         };
-        let doc = super::read_path(path).map_err(import_err)?;
+        let doc = doc?;
         let (plan, aligned) = match out.last() {
             None => (IdPlan::default(), None),
             Some(prev) => {

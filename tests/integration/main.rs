@@ -11,6 +11,7 @@ mod demo;
 mod diff;
 mod drafts_roundtrip;
 mod export;
+mod fuzz_replay;
 mod history;
 mod hostile_text;
 mod import_cli;

@@ -1,0 +1,7 @@
+//! Key maps laid over the shipped default. The properties live in
+//! `treaty_workbench::fuzzing::keymap`, which `cargo test` also runs on the saved corpus.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| treaty_workbench::fuzzing::keymap(data));
