@@ -167,40 +167,70 @@ fn docx_part(path: &Path, part: &str) -> String {
     s
 }
 
+/// A clause's kind, label, title and text.
+type Shape = (ClauseKind, Option<String>, Option<String>, String);
+
 /// Clause structure and text, without ids (an import gives new ones).
-fn shape(d: &Draft) -> Vec<(ClauseKind, Option<String>, Option<String>, String)> {
+fn shape(d: &Draft) -> Vec<Shape> {
     d.clauses
         .iter()
         .map(|c| (c.kind, c.label.clone(), c.title.clone(), c.text.clone()))
         .collect()
 }
 
-#[test]
-fn markdown_export_reimports_with_the_same_clause_structure_and_text() {
+/// Exports the sample in `format`, imports the file into a new folder, and returns both
+/// drafts' clause structure and text.
+fn export_then_import(format: &str) -> (Vec<Shape>, Vec<Shape>) {
     let dir = sample_copy();
-    let md = export_file(dir.path(), "md", &[]);
-    let text = std::fs::read_to_string(&md).unwrap();
-    assert!(text.contains("### Article 15. Global AI Observatory {#observatory}"));
-    assert!(!text.contains("](articles/"), "articles are in place");
-
-    let out = dir.path().join("reimported");
+    let file = export_file(dir.path(), format, &[]);
+    let out = dir.path().join(format!("reimported-{format}"));
     let o = treaty(
         dir.path(),
         &[
             "import",
-            md.to_str().unwrap(),
+            file.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
         ],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let original = sample_draft(dir.path());
+    assert!(
+        o.status.success(),
+        "import of the {format} export: {}",
+        stderr(&o)
+    );
     let again = Draft::load(&out.join("drafts")).unwrap().draft;
-    let (a, b) = (shape(&original), shape(&again));
-    assert_eq!(a.len(), b.len(), "same number of clauses");
-    for (x, y) in a.iter().zip(&b) {
-        assert_eq!(x, y);
+    (shape(&sample_draft(dir.path())), shape(&again))
+}
+
+fn assert_same_shape(format: &str) {
+    let (original, again) = export_then_import(format);
+    for (x, y) in original.iter().zip(&again) {
+        assert_eq!(x, y, "{format}: export then import changed a clause");
     }
+    assert_eq!(
+        original.len(),
+        again.len(),
+        "{format}: same number of clauses"
+    );
+}
+
+#[test]
+fn markdown_export_reimports_with_the_same_clause_structure_and_text() {
+    let dir = sample_copy();
+    let text = std::fs::read_to_string(export_file(dir.path(), "md", &[])).unwrap();
+    assert!(text.contains("### Article 15. Global AI Observatory {#observatory}"));
+    assert!(!text.contains("](articles/"), "articles are in place");
+    assert_same_shape("md");
+}
+
+#[test]
+fn akn_export_reimports_with_the_same_clause_structure_and_text() {
+    assert_same_shape("akn");
+}
+
+#[test]
+fn docx_export_reimports_with_the_same_clause_structure_and_text() {
+    assert_same_shape("docx");
 }
 
 #[test]
