@@ -100,7 +100,13 @@ pub struct DemoReport {
     pub amendments: usize,
     /// Every delegation that proposed something, the first commit included.
     pub delegations: BTreeSet<String>,
+    /// Git knew no user here, so the demo record has its own (`DEMO_USER`), and the
+    /// amendments you make in it are recorded under that name.
+    pub own_identity: bool,
 }
+
+/// Who records amendments in a demo built where git knows no user.
+pub const DEMO_USER: (&str, &str) = ("Demo delegate", "demo-delegate@treaty.invalid");
 
 /// Why the demo could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -167,6 +173,14 @@ pub fn build_demo(
     let mut opts = RepositoryInitOptions::new();
     opts.initial_head("main");
     let repo = Repository::init_opts(dir, &opts)?;
+    // Without a git identity the user could not amend the demo; give the demo record one
+    // of its own rather than send a first-time user off to `git config`.
+    let own_identity = repo.signature().is_err();
+    if own_identity {
+        let mut config = repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        config.set_str("user.name", DEMO_USER.0)?;
+        config.set_str("user.email", DEMO_USER.1)?;
+    }
     let mut index = repo.index()?;
     for (rel, bytes) in files {
         let path = dir.join(rel);
@@ -228,6 +242,7 @@ pub fn build_demo(
         rounds: script.rounds.len(),
         amendments,
         delegations,
+        own_identity,
     })
 }
 

@@ -666,6 +666,12 @@ pub fn demo(repo: Option<PathBuf>, args: DemoArgs) -> anyhow::Result<ExitCode> {
             .join(", "),
         report.head
     ));
+    if report.own_identity {
+        out(&format!(
+            "  git knows no user here, so your amendments in the demo are recorded as \"{}\" (change it with `git -C {d} config user.name \"Your Name\"`)",
+            demo::DEMO_USER.0
+        ));
+    }
     out("next:");
     out(&format!("  treaty --repo {d} round list"));
     out(&format!("  treaty --repo {d} log"));

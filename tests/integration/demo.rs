@@ -41,6 +41,65 @@ fn demo_then_log_stats_and_blame() {
     assert!(text.lines().count() >= 3, "{text}");
 }
 
+/// A first-time user whose git knows no name can still amend the demo: it has an identity
+/// of its own, and says so.
+#[test]
+fn the_demo_can_be_amended_where_git_knows_no_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("demo");
+    let ds = d.to_str().unwrap();
+    // No system, global or user git config: no user.name anywhere.
+    let home = tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_treaty"))
+            .args(args)
+            .current_dir(tmp.path())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", &home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env_remove("GIT_AUTHOR_NAME")
+            .env_remove("GIT_AUTHOR_EMAIL")
+            .env_remove("GIT_COMMITTER_NAME")
+            .env_remove("GIT_COMMITTER_EMAIL")
+            .output()
+            .expect("treaty runs")
+    };
+    let o = run(&["demo", "--no-tui", "--dir", ds]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("recorded as \"Demo delegate\""),
+        "{}",
+        stdout(&o)
+    );
+
+    let amend = run(&[
+        "--repo",
+        ds,
+        "amend",
+        "--kind",
+        "bracket",
+        "--clause",
+        "capacity.1",
+        "--by",
+        "EU",
+        "-m",
+        "EU brackets the paragraph",
+    ]);
+    assert!(amend.status.success(), "{}", stderr(&amend));
+    let author = std::process::Command::new("git")
+        .args(["-C", ds, "log", "-1", "--format=%an <%ae>"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&author.stdout).trim(),
+        "Demo delegate <demo-delegate@treaty.invalid>"
+    );
+}
+
 #[test]
 fn archive_import_then_log_history_and_blame() {
     let tmp = tempfile::tempdir().unwrap();
