@@ -2,51 +2,11 @@
 
 use std::path::Path;
 
-use treaty_workbench::amend::{self, Workspace};
+use treaty_workbench::amend;
 use treaty_workbench::diff::{self, ClauseChange, Sources, WordOp};
 use treaty_workbench::draft::Draft;
-use treaty_workbench::store::{self, Amendment, AmendmentKind, Store, testing};
 
-use crate::support::{sample_copy, stderr, stdout, treaty};
-
-/// The sample negotiation recorded in a fresh repository, with round `r1` started.
-fn recorded_sample() -> (tempfile::TempDir, Store) {
-    let dir = sample_copy();
-    testing::init_repo(dir.path());
-    let store = Store::init_with_clock(dir.path(), testing::test_clock()).unwrap();
-    let mut changes = crate::support::changes_under(dir.path(), "drafts");
-    changes.extend(crate::support::changes_under(dir.path(), "positions"));
-    let zero = Amendment::new(AmendmentKind::Insert, ["Chair"], Vec::<String>::new())
-        .with_summary("Zero draft");
-    let head = store.head().unwrap();
-    store.commit(&zero, head, &changes).unwrap();
-    store.start_round("r1", "First reading").unwrap();
-    (dir, store)
-}
-
-/// Applies `change` to the work tree's draft and records it as `by`.
-fn amend(dir: &Path, store: &Store, change: amend::Change, by: &str) {
-    let draft = Draft::load(&dir.join("drafts")).unwrap().draft;
-    let mut ws = Workspace {
-        draft,
-        tiers: std::fs::read_to_string(dir.join("drafts/tiers.ron")).ok(),
-        annexes: std::fs::read_to_string(dir.join("drafts/annexes.ron")).ok(),
-    };
-    let edit = ws.apply(&change).unwrap();
-    let changes: Vec<store::Change> = edit
-        .files
-        .iter()
-        .map(|(path, content)| match content {
-            Some(t) => store::Change::write(path.clone(), t.clone()),
-            None => store::Change::delete(path.clone()),
-        })
-        .collect();
-    let amendment =
-        Amendment::new(change.kind(), [by], edit.clauses.clone()).with_summary(change.describe());
-    let head = store.head().unwrap();
-    let outcome = store.commit(&amendment, head, &changes).unwrap();
-    assert!(outcome.kept_local_edits.is_empty() && outcome.sync_failures.is_empty());
-}
+use crate::support::{amend, recorded_sample, sample_copy, stderr, stdout, treaty};
 
 fn sources(dir: &Path) -> Sources {
     Sources::open(dir).unwrap()

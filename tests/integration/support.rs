@@ -5,6 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use treaty_workbench::amend::{self, Workspace};
+use treaty_workbench::draft::Draft;
+use treaty_workbench::store::{self, Amendment, AmendmentKind, Store, testing};
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -89,4 +93,43 @@ pub fn changes_under(dir: &Path, sub: &str) -> Vec<treaty_workbench::store::Chan
             treaty_workbench::store::Change::write(format!("{sub}/{rel}"), bytes)
         })
         .collect()
+}
+
+/// The sample negotiation recorded in a fresh repository, with round `r1` started.
+pub fn recorded_sample() -> (tempfile::TempDir, Store) {
+    let dir = sample_copy();
+    testing::init_repo(dir.path());
+    let store = Store::init_with_clock(dir.path(), testing::test_clock()).unwrap();
+    let mut changes = changes_under(dir.path(), "drafts");
+    changes.extend(changes_under(dir.path(), "positions"));
+    let zero = Amendment::new(AmendmentKind::Insert, ["Chair"], Vec::<String>::new())
+        .with_summary("Zero draft");
+    let head = store.head().unwrap();
+    store.commit(&zero, head, &changes).unwrap();
+    store.start_round("r1", "First reading").unwrap();
+    (dir, store)
+}
+
+/// Applies `change` to the work tree's draft and records it as `by`.
+pub fn amend(dir: &Path, store: &Store, change: amend::Change, by: &str) {
+    let draft = Draft::load(&dir.join("drafts")).unwrap().draft;
+    let mut ws = Workspace {
+        draft,
+        tiers: std::fs::read_to_string(dir.join("drafts/tiers.ron")).ok(),
+        annexes: std::fs::read_to_string(dir.join("drafts/annexes.ron")).ok(),
+    };
+    let edit = ws.apply(&change).unwrap();
+    let changes: Vec<store::Change> = edit
+        .files
+        .iter()
+        .map(|(path, content)| match content {
+            Some(t) => store::Change::write(path.clone(), t.clone()),
+            None => store::Change::delete(path.clone()),
+        })
+        .collect();
+    let amendment =
+        Amendment::new(change.kind(), [by], edit.clauses.clone()).with_summary(change.describe());
+    let head = store.head().unwrap();
+    let outcome = store.commit(&amendment, head, &changes).unwrap();
+    assert!(outcome.kept_local_edits.is_empty() && outcome.sync_failures.is_empty());
 }
