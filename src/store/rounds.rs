@@ -165,6 +165,12 @@ impl Store {
         Ok(None)
     }
 
+    /// All `round/*` tags, unordered and without walking history: for callers that
+    /// already know the first-parent line (the history index) and order rounds themselves.
+    pub fn round_tags(&self) -> Result<Vec<Round>, StoreError> {
+        self.read_rounds()
+    }
+
     /// All `round/*` tags, unordered.
     fn read_rounds(&self) -> Result<Vec<Round>, StoreError> {
         let mut rounds = Vec::new();

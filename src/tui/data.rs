@@ -4,7 +4,7 @@
 //! Everything here is library calls; nothing draws. The snapshot is shared read-only
 //! (`Arc`) between the UI thread and the background worker.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
@@ -13,6 +13,7 @@ use crate::analysis;
 use crate::annex::AnnexRegister;
 use crate::bracket::{Stats, Tree};
 use crate::draft::Draft;
+use crate::history::History;
 use crate::negotiation::Negotiation;
 use crate::position::Position;
 use crate::store::{LogFilter, Store};
@@ -128,7 +129,83 @@ impl Data {
         }
     }
 
+    /// Reads the timeline from the history index (one file; built or extended first when
+    /// the branch moved), falling back to walking git when the index cannot be used.
     fn load_history(&mut self, store: &Store) {
+        match History::open(store) {
+            Ok(history) => self.history_from_index(store, &history),
+            Err(_) => self.history_from_git(store),
+        }
+    }
+
+    fn history_from_index(&mut self, store: &Store, history: &History) {
+        let mut previous: Option<Oid> = None;
+        for r in history.records() {
+            let Ok(oid) = Oid::from_str(&r.oid) else {
+                continue;
+            };
+            let (kind, proposers, clauses, round) = match &r.amendment {
+                Some(a) => (
+                    a.kind.as_str().to_string(),
+                    a.proposers.clone(),
+                    a.clauses.clone(),
+                    a.round.clone(),
+                ),
+                None => ("commit".to_string(), Vec::new(), Vec::new(), None),
+            };
+            self.history.push(HistEntry {
+                oid,
+                // The index is the first-parent line: each commit's parent is the one before.
+                parent: previous,
+                summary: r.summary.clone(),
+                author: r.author.clone(),
+                kind,
+                proposers,
+                clauses,
+                round,
+                time: r.time,
+            });
+            previous = Some(oid);
+        }
+        let Ok(tags) = store.round_tags() else {
+            return;
+        };
+        let at: HashMap<Oid, usize> = self
+            .history
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.oid, i))
+            .collect();
+        // The order `Store::rounds` gives: along the line oldest first, off the line last.
+        let mut tags: Vec<_> = tags
+            .into_iter()
+            .map(|t| (at.get(&t.target).copied(), t))
+            .collect();
+        tags.sort_by(|(a, x), (b, y)| {
+            (a.is_none(), a, x.time.seconds(), &x.name).cmp(&(
+                b.is_none(),
+                b,
+                y.time.seconds(),
+                &y.name,
+            ))
+        });
+        // The newest round on the line; several on one commit: the one opened last.
+        self.current_round = tags
+            .iter()
+            .filter_map(|(a, t)| a.map(|a| (a, t.time.seconds(), &t.name)))
+            .max()
+            .map(|(_, _, name)| name.clone());
+        self.rounds = tags
+            .into_iter()
+            .map(|(at, t)| RoundMark {
+                name: t.name,
+                oid: t.target,
+                at,
+            })
+            .collect();
+    }
+
+    fn history_from_git(&mut self, store: &Store) {
         let log = match store.log_oldest_first(&LogFilter::default()) {
             Ok(log) => log,
             Err(e) => {
