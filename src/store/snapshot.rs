@@ -43,11 +43,11 @@ impl<'r> TreeSource<'r> {
                     Some(folder) => folder,
                     None => {
                         let tree = match self.tree.get_path(Path::new(dir)) {
-                            Ok(e) if e.kind() == Some(ObjectType::Tree) => {
-                                Some(self.repo.find_tree(e.id()).map_err(|e| {
-                                    self.note_damage(dir, e)
-                                })?)
-                            }
+                            Ok(e) if e.kind() == Some(ObjectType::Tree) => Some(
+                                self.repo
+                                    .find_tree(e.id())
+                                    .map_err(|e| self.note_damage(dir, e))?,
+                            ),
                             Ok(_) => None,
                             Err(e) if e.code() == ErrorCode::NotFound => None,
                             Err(e) => return Err(self.note_damage(rel, e)),
