@@ -313,8 +313,8 @@ pub struct History {
     len: usize,
     oids: Vec<[u8; 20]>,
     head: Oid,
-    /// Clause id → its versions and the amendments that name it.
-    by_clause: HashMap<String, ClauseIndex>,
+    /// Each clause's versions and the amendments that name it, sorted by clause id.
+    by_clause: Vec<store_file::ClauseEntry>,
     report: BuildReport,
 }
 
@@ -324,14 +324,6 @@ struct Lazy {
     base: usize,
     ends: Vec<u64>,
     cells: Vec<OnceLock<Record>>,
-}
-
-#[derive(Debug, Default)]
-struct ClauseIndex {
-    /// (record index, change index) of each version, oldest first.
-    changes: Vec<(usize, usize)>,
-    /// Records whose amendment trailers name the clause.
-    named: Vec<usize>,
 }
 
 impl Lazy {
@@ -401,21 +393,7 @@ impl History {
             base,
         } = stored;
         let len = contents.ends.len();
-        let by_clause = contents
-            .clauses
-            .into_iter()
-            .map(|c| {
-                let index = ClauseIndex {
-                    changes: c
-                        .changes
-                        .iter()
-                        .map(|&(ri, ci)| (ri as usize, ci as usize))
-                        .collect(),
-                    named: c.named.iter().map(|&ri| ri as usize).collect(),
-                };
-                (c.id, index)
-            })
-            .collect();
+        let by_clause = contents.clauses;
         History {
             all: OnceLock::new(),
             lazy: Some(Lazy {
@@ -433,20 +411,7 @@ impl History {
     }
 
     fn from_records(records: Vec<Record>, head: Oid, report: BuildReport) -> History {
-        let by_clause = store_file::clause_entries(&records)
-            .into_iter()
-            .map(|c| {
-                let index = ClauseIndex {
-                    changes: c
-                        .changes
-                        .iter()
-                        .map(|&(ri, ci)| (ri as usize, ci as usize))
-                        .collect(),
-                    named: c.named.iter().map(|&ri| ri as usize).collect(),
-                };
-                (c.id, index)
-            })
-            .collect();
+        let by_clause = store_file::clause_entries(&records);
         let oids = records
             .iter()
             .map(|r| {
@@ -463,6 +428,14 @@ impl History {
             by_clause,
             report,
         }
+    }
+
+    fn entry(&self, id: &str) -> Option<&store_file::ClauseEntry> {
+        let i = self
+            .by_clause
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()?;
+        Some(&self.by_clause[i])
     }
 
     /// Record `i` (see [`History::records`]), decoded on first use.
@@ -531,11 +504,11 @@ impl History {
         let candidates: Vec<usize> = match clause.as_deref() {
             // Only the records that changed or name the clause can match.
             Some(c) => {
-                let mut v: Vec<usize> = self.by_clause.get(c).map_or_else(Vec::new, |e| {
+                let mut v: Vec<usize> = self.entry(c).map_or_else(Vec::new, |e| {
                     e.changes
                         .iter()
-                        .map(|&(ri, _)| ri)
-                        .chain(e.named.iter().copied())
+                        .map(|&(ri, _)| ri as usize)
+                        .chain(e.named.iter().map(|&ri| ri as usize))
                         .collect()
                 });
                 v.sort_unstable();
@@ -562,8 +535,8 @@ impl History {
     pub fn clause_ids(&self) -> impl Iterator<Item = &str> {
         self.by_clause
             .iter()
-            .filter(|(_, e)| !e.changes.is_empty())
-            .map(|(id, _)| id.as_str())
+            .filter(|e| !e.changes.is_empty())
+            .map(|e| e.id.as_str())
     }
 
     fn unknown(&self, id: &str) -> HistoryError {
@@ -577,19 +550,18 @@ impl History {
     /// clause is followed by its stable id, through renumbering and moves.
     pub fn clause_history(&self, id: &str) -> Result<Vec<ClauseEvent<'_>>, HistoryError> {
         let entries = self
-            .by_clause
-            .get(id)
+            .entry(id)
             .filter(|e| !e.changes.is_empty())
             .ok_or_else(|| self.unknown(id))?;
         Ok(entries
             .changes
             .iter()
             .map(|&(ri, ci)| {
-                let record = self.record(ri);
+                let record = self.record(ri as usize);
                 ClauseEvent {
-                    index: ri,
+                    index: ri as usize,
                     record,
-                    version: record.changes[ci].after.as_ref(),
+                    version: record.changes[ci as usize].after.as_ref(),
                 }
             })
             .collect())
@@ -732,8 +704,8 @@ impl History {
 
     /// The latest version of clause `id`, if it exists at the tip.
     pub fn current(&self, id: &str) -> Option<&ClauseVersion> {
-        let &(ri, ci) = self.by_clause.get(id)?.changes.last()?;
-        self.record(ri).changes[ci].after.as_ref()
+        let &(ri, ci) = self.entry(id)?.changes.last()?;
+        self.record(ri as usize).changes[ci as usize].after.as_ref()
     }
 }
 

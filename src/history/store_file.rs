@@ -52,7 +52,7 @@ pub(super) struct ClauseEntry {
     pub named: Vec<u32>,
 }
 
-/// The table of contents at the start of the body.
+/// The table of contents at the start of the body (clauses sorted by id, each once).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct Contents {
     pub oids: Vec<[u8; 20]>,
@@ -194,7 +194,8 @@ fn decode(bytes: Vec<u8>) -> Result<Stored, String> {
         postcard::from_bytes(toc).map_err(|e| format!("the history index is corrupt ({e})"))?;
     let records_len = (body.len() - 8 - toc_len) as u64;
     let n = contents.ends.len();
-    let ordered = contents.ends.windows(2).all(|w| w[0] <= w[1]);
+    let ordered = contents.ends.windows(2).all(|w| w[0] <= w[1])
+        && contents.clauses.windows(2).all(|w| w[0].id < w[1].id);
     let in_range = contents.clauses.iter().all(|c| {
         c.changes.iter().all(|&(ri, _)| (ri as usize) < n)
             && c.named.iter().all(|&ri| (ri as usize) < n)
