@@ -297,7 +297,6 @@ fn attribution<'a>(text: &'a str, r: &'a Record) -> Attribution<'a> {
 pub fn blame(repo: Option<PathBuf>, a: BlameArgs) -> anyhow::Result<ExitCode> {
     let (_, history) = open(repo)?;
     let blame = history.blame(&a.clause)?;
-    let records = history.records();
     if a.json {
         #[derive(Serialize)]
         struct Deleted<'a> {
@@ -320,20 +319,20 @@ pub fn blame(repo: Option<PathBuf>, a: BlameArgs) -> anyhow::Result<ExitCode> {
             words: blame
                 .words
                 .iter()
-                .map(|w| attribution(&w.text, &records[w.introduced]))
+                .map(|w| attribution(&w.text, history.record(w.introduced)))
                 .collect(),
             groups: blame
                 .groups
                 .iter()
-                .map(|g| attribution(&g.text, &records[g.introduced]))
+                .map(|g| attribution(&g.text, history.record(g.introduced)))
                 .collect(),
             deleted: a.deleted.then(|| {
                 blame
                     .deleted
                     .iter()
                     .map(|d| Deleted {
-                        introduced: attribution(&d.text, &records[d.introduced]),
-                        deleted_by: attribution(&d.text, &records[d.deleted]),
+                        introduced: attribution(&d.text, history.record(d.introduced)),
+                        deleted_by: attribution(&d.text, history.record(d.deleted)),
                     })
                     .collect()
             }),
@@ -350,7 +349,7 @@ pub fn blame(repo: Option<PathBuf>, a: BlameArgs) -> anyhow::Result<ExitCode> {
         text.push_str(&format!(
             "(deleted by {}; the text as it last stood)
 ",
-            who(&records[d])
+            who(history.record(d))
         ));
     }
     text.push_str(&format!(
@@ -374,7 +373,7 @@ Words:
             "  {span}
       <- {}
 ",
-            who(&records[by])
+            who(history.record(by))
         ));
         k = end + 1;
     }
@@ -390,7 +389,7 @@ Bracket groups:
       <- {}
 ",
                 g.text,
-                who(&records[g.introduced])
+                who(history.record(g.introduced))
             ));
         }
     }
@@ -413,8 +412,8 @@ Deleted words:
       removed by {}
 ",
                 d.text,
-                who(&records[d.introduced]),
-                who(&records[d.deleted])
+                who(history.record(d.introduced)),
+                who(history.record(d.deleted))
             ));
         }
     }
@@ -442,7 +441,7 @@ pub fn replay(repo: Option<PathBuf>, a: ReplayArgs) -> anyhow::Result<ExitCode> 
     };
     let end = match &a.to {
         Some(r) => history.round_span(&store, r)?.end,
-        None => history.records().len(),
+        None => history.len(),
     };
     if start > end {
         bail!(

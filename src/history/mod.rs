@@ -12,6 +12,7 @@ mod build;
 mod store_file;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -299,13 +300,44 @@ pub struct ClauseEvent<'h> {
 }
 
 /// The negotiation's history, read from the index.
+///
+/// A warm open reads only the index's table of contents; each record is decoded the
+/// first time it is asked for ([`History::record`]), all of them on the first call to
+/// [`History::records`].
 #[derive(Debug)]
 pub struct History {
-    records: Vec<Record>,
+    /// Every record, once decoded (at once when the index was just built).
+    all: OnceLock<Vec<Record>>,
+    /// The still-encoded records of a warm open.
+    lazy: Option<Lazy>,
+    len: usize,
+    oids: Vec<[u8; 20]>,
     head: Oid,
-    /// Clause id → (record index, change index), oldest first.
-    by_clause: HashMap<String, Vec<(usize, usize)>>,
+    /// Each clause's versions and the amendments that name it, sorted by clause id.
+    by_clause: Vec<store_file::ClauseEntry>,
     report: BuildReport,
+}
+
+#[derive(Debug)]
+struct Lazy {
+    bytes: Vec<u8>,
+    base: usize,
+    ends: Vec<u64>,
+    cells: Vec<OnceLock<Record>>,
+}
+
+impl Lazy {
+    fn decode(&self, i: usize) -> Record {
+        // The body's checksum was verified on open, so these are the bytes this program
+        // wrote.
+        postcard::from_bytes(store_file::record_slice(
+            &self.bytes,
+            self.base,
+            &self.ends,
+            i,
+        ))
+        .expect("a checksummed history index record decodes")
+    }
 }
 
 impl History {
@@ -314,47 +346,114 @@ impl History {
         let head = store.head()?;
         let path = store_file::index_path(store);
         let mut report = BuildReport::default();
-        let (mut records, since) = match store_file::read(&path) {
+        let (stored, since) = match store_file::read(&path) {
             Ok(stored) => match store_file::usable_from(store, &stored, head) {
-                Ok(since) => (stored.records, since),
+                Ok(since) => (Some(stored), since),
                 Err(reason) => {
                     report.rebuilt = Some(reason);
-                    (Vec::new(), None)
+                    (None, None)
                 }
             },
             Err(reason) => {
                 report.rebuilt = Some(reason);
-                (Vec::new(), None)
+                (None, None)
             }
         };
-        let up_to_date = since == Some(head);
-        if !up_to_date {
-            let mut state = TextState::default();
-            for r in &records {
-                state.apply(r);
-            }
-            let commits = build::first_parent_line(store.repo(), head, since)?;
-            report.processed = commits.len();
-            build::extend(store, &commits, &mut records, &mut state)?;
-            report.saved = store_file::write(&path, head, &records).is_ok();
+        if since == Some(head)
+            && let Some(stored) = stored
+        {
+            report.total = stored.len();
+            return Ok(History::from_stored(stored, report));
         }
+        let (mut records, since) = match stored.map(|s| s.decode_all()) {
+            Some(Ok(records)) => (records, since),
+            Some(Err(reason)) => {
+                report.rebuilt = Some(reason);
+                (Vec::new(), None)
+            }
+            None => (Vec::new(), None),
+        };
+        let mut state = TextState::default();
+        for r in &records {
+            state.apply(r);
+        }
+        let commits = build::first_parent_line(store.repo(), head, since)?;
+        report.processed = commits.len();
+        build::extend(store, &commits, &mut records, &mut state)?;
+        report.saved = store_file::write(&path, head, &records).is_ok();
         report.total = records.len();
         Ok(History::from_records(records, head, report))
     }
 
-    fn from_records(records: Vec<Record>, head: Oid, report: BuildReport) -> History {
-        let mut by_clause: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        for (ri, r) in records.iter().enumerate() {
-            for (ci, c) in r.changes.iter().enumerate() {
-                by_clause.entry(c.id.clone()).or_default().push((ri, ci));
-            }
-        }
+    fn from_stored(stored: store_file::Stored, report: BuildReport) -> History {
+        let store_file::Stored {
+            head,
+            contents,
+            bytes,
+            base,
+        } = stored;
+        let len = contents.ends.len();
+        let by_clause = contents.clauses;
         History {
-            records,
+            all: OnceLock::new(),
+            lazy: Some(Lazy {
+                bytes,
+                base,
+                ends: contents.ends,
+                cells: (0..len).map(|_| OnceLock::new()).collect(),
+            }),
+            len,
+            oids: contents.oids,
             head,
             by_clause,
             report,
         }
+    }
+
+    fn from_records(records: Vec<Record>, head: Oid, report: BuildReport) -> History {
+        let by_clause = store_file::clause_entries(&records);
+        let oids = records
+            .iter()
+            .map(|r| {
+                let oid = Oid::from_str(&r.oid).unwrap_or(Oid::ZERO_SHA1);
+                oid.as_bytes().try_into().expect("20 bytes")
+            })
+            .collect();
+        History {
+            len: records.len(),
+            all: OnceLock::from(records),
+            lazy: None,
+            oids,
+            head,
+            by_clause,
+            report,
+        }
+    }
+
+    fn entry(&self, id: &str) -> Option<&store_file::ClauseEntry> {
+        let i = self
+            .by_clause
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()?;
+        Some(&self.by_clause[i])
+    }
+
+    /// Record `i` (see [`History::records`]), decoded on first use.
+    pub fn record(&self, i: usize) -> &Record {
+        if let Some(all) = self.all.get() {
+            return &all[i];
+        }
+        let lazy = self.lazy.as_ref().expect("a history holds its records");
+        lazy.cells[i].get_or_init(|| lazy.decode(i))
+    }
+
+    /// How many records (commits) the history has.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Where the index of `store` is kept.
@@ -364,7 +463,17 @@ impl History {
 
     /// Every commit of the first-parent line, oldest first.
     pub fn records(&self) -> &[Record] {
-        &self.records
+        self.all.get_or_init(|| {
+            let lazy = self.lazy.as_ref().expect("a history holds its records");
+            (0..self.len)
+                .map(|i| {
+                    lazy.cells[i]
+                        .get()
+                        .cloned()
+                        .unwrap_or_else(|| lazy.decode(i))
+                })
+                .collect()
+        })
     }
 
     /// The commit the index was read for.
@@ -385,28 +494,49 @@ impl History {
             .since
             .take()
             .and_then(|s| self.position(&s.to_string()));
-        self.records
-            .iter()
-            .enumerate()
+        let keep = |i: usize, r: &Record| {
+            since.is_none_or(|s| i > s)
+                && rest.matches(r.amendment.as_ref())
+                && clause
+                    .as_deref()
+                    .is_none_or(|c| r.amendment.is_some() && r.touches(c))
+        };
+        let candidates: Vec<usize> = match clause.as_deref() {
+            // Only the records that changed or name the clause can match.
+            Some(c) => {
+                let mut v: Vec<usize> = self.entry(c).map_or_else(Vec::new, |e| {
+                    e.changes
+                        .iter()
+                        .map(|&(ri, _)| ri as usize)
+                        .chain(e.named.iter().map(|&ri| ri as usize))
+                        .collect()
+                });
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+            None => (0..self.len).collect(),
+        };
+        candidates
+            .into_iter()
             .rev()
-            .filter(|(i, _)| since.is_none_or(|s| *i > s))
-            .filter(|(_, r)| {
-                rest.matches(r.amendment.as_ref())
-                    && clause
-                        .as_deref()
-                        .is_none_or(|c| r.amendment.is_some() && r.touches(c))
-            })
+            .map(|i| (i, self.record(i)))
+            .filter(|&(i, r)| keep(i, r))
             .collect()
     }
 
     /// Index of the record of commit `oid` (hex).
     pub fn position(&self, oid: &str) -> Option<usize> {
-        self.records.iter().position(|r| r.oid == oid)
+        let oid = Oid::from_str(oid).ok()?;
+        self.oids.iter().position(|o| o == oid.as_bytes())
     }
 
     /// Every clause id the history knows, in no particular order.
     pub fn clause_ids(&self) -> impl Iterator<Item = &str> {
-        self.by_clause.keys().map(String::as_str)
+        self.by_clause
+            .iter()
+            .filter(|e| !e.changes.is_empty())
+            .map(|e| e.id.as_str())
     }
 
     fn unknown(&self, id: &str) -> HistoryError {
@@ -419,13 +549,20 @@ impl History {
     /// Every version of clause `id`, oldest first, with the amendment that made it. The
     /// clause is followed by its stable id, through renumbering and moves.
     pub fn clause_history(&self, id: &str) -> Result<Vec<ClauseEvent<'_>>, HistoryError> {
-        let entries = self.by_clause.get(id).ok_or_else(|| self.unknown(id))?;
+        let entries = self
+            .entry(id)
+            .filter(|e| !e.changes.is_empty())
+            .ok_or_else(|| self.unknown(id))?;
         Ok(entries
+            .changes
             .iter()
-            .map(|&(ri, ci)| ClauseEvent {
-                index: ri,
-                record: &self.records[ri],
-                version: self.records[ri].changes[ci].after.as_ref(),
+            .map(|&(ri, ci)| {
+                let record = self.record(ri as usize);
+                ClauseEvent {
+                    index: ri as usize,
+                    record,
+                    version: record.changes[ci as usize].after.as_ref(),
+                }
             })
             .collect())
     }
@@ -439,16 +576,16 @@ impl History {
 
     /// Steps through every commit, oldest first.
     pub fn replay(&self) -> Replay<'_> {
-        self.replay_range(0, self.records.len())
+        self.replay_range(0, self.len)
     }
 
     /// Steps through records `start..end`; the state starts as it stood before `start`.
     pub fn replay_range(&self, start: usize, end: usize) -> Replay<'_> {
-        let end = end.min(self.records.len());
+        let end = end.min(self.len);
         let start = start.min(end);
         let mut state = TextState::default();
-        for r in &self.records[..start] {
-            state.apply(r);
+        for i in 0..start {
+            state.apply(self.record(i));
         }
         Replay {
             history: self,
@@ -461,8 +598,10 @@ impl History {
     /// The text as it stood after record `index`.
     pub fn state_at(&self, index: usize) -> TextState {
         let mut state = TextState::default();
-        for r in &self.records[..=index.min(self.records.len().saturating_sub(1))] {
-            state.apply(r);
+        if self.len > 0 {
+            for i in 0..=index.min(self.len - 1) {
+                state.apply(self.record(i));
+            }
         }
         state
     }
@@ -479,7 +618,7 @@ impl History {
                 });
             }
         }
-        for r in &self.records {
+        for r in self.records() {
             if let Some(name) = r.round()
                 && !out.iter().any(|m| m.name == name)
             {
@@ -510,11 +649,11 @@ impl History {
                 .iter()
                 .map(|(_, at)| at + 1)
                 .find(|&e| e >= start)
-                .unwrap_or(self.records.len());
+                .unwrap_or(self.len);
             return Ok(start..end);
         }
         let inside: Vec<usize> = self
-            .records
+            .records()
             .iter()
             .enumerate()
             .filter(|(_, r)| r.round() == Some(name))
@@ -548,12 +687,12 @@ impl History {
             }
             out.push(RoundStats {
                 round: name,
-                oid: self.records[at].oid.clone(),
+                oid: self.record(at).oid.clone(),
                 counts: replay.state().bracket_counts(),
             });
         }
         for _ in replay.by_ref() {}
-        if let Some(last) = self.records.last() {
+        if let Some(last) = self.records().last() {
             out.push(RoundStats {
                 round: "current".into(),
                 oid: last.oid.clone(),
@@ -565,8 +704,8 @@ impl History {
 
     /// The latest version of clause `id`, if it exists at the tip.
     pub fn current(&self, id: &str) -> Option<&ClauseVersion> {
-        let &(ri, ci) = self.by_clause.get(id)?.last()?;
-        self.records[ri].changes[ci].after.as_ref()
+        let &(ri, ci) = self.entry(id)?.changes.last()?;
+        self.record(ri as usize).changes[ci as usize].after.as_ref()
     }
 }
 
@@ -628,7 +767,7 @@ impl<'h> Iterator for Replay<'h> {
             return None;
         }
         let index = self.next;
-        let record = &self.history.records[index];
+        let record = self.history.record(index);
         let changes = record
             .changes
             .iter()

@@ -107,3 +107,87 @@ fn state_orders_files_where_treaty_md_includes_them() {
     });
     assert_eq!(containers["articles/a.md"].as_deref(), Some("part-1"));
 }
+
+/// The draft files of the sample negotiation, as (path under the repo, text).
+fn sample_drafts() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, root, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    walk(&root.join("drafts"), root, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn a_warm_lazy_open_answers_like_the_build() {
+    use crate::store::{Amendment, AmendmentKind, Change, testing};
+    let dir = tempfile::tempdir().unwrap();
+    testing::init_repo(dir.path());
+    let store = Store::init_with_clock(dir.path(), testing::test_clock()).unwrap();
+    let mut files = sample_drafts();
+    let commit = |files: &[(String, String)], summary: &str| {
+        let changes: Vec<Change> = files
+            .iter()
+            .map(|(p, t)| Change::write(p.clone(), t.clone()))
+            .collect();
+        let am = Amendment::new(AmendmentKind::Replace, ["EU"], Vec::<String>::new())
+            .with_summary(summary)
+            .with_derived_id(summary);
+        let head = store.head().unwrap();
+        store.commit(&am, head, &changes).unwrap();
+    };
+    commit(&files, "compilation");
+    for f in files.iter_mut().filter(|(p, _)| p.contains("articles/")) {
+        f.1 = f.1.replace(" shall ", " should ");
+    }
+    commit(&files, "softened");
+    let built = History::open(&store).unwrap();
+    assert!(built.report().saved);
+    let warm = History::open(&store).unwrap();
+    assert_eq!(warm.report().processed, 0);
+    let mut ids: Vec<&str> = built.clause_ids().collect();
+    ids.sort();
+    let mut warm_ids: Vec<&str> = warm.clause_ids().collect();
+    warm_ids.sort();
+    assert_eq!(ids, warm_ids);
+    assert!(ids.len() > 3);
+    // Asked clause by clause first (records decoded one at a time), then as a whole.
+    for id in &ids {
+        let a = built.clause_history(id).unwrap();
+        let b = warm.clause_history(id).unwrap();
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(
+                (x.index, x.record, x.version),
+                (y.index, y.record, y.version)
+            );
+        }
+        assert_eq!(built.blame(id).unwrap(), warm.blame(id).unwrap());
+        let filter = LogFilter {
+            clause: Some(id.to_string()),
+            ..Default::default()
+        };
+        assert_eq!(built.log(&filter), warm.log(&filter));
+        assert_eq!(built.current(id), warm.current(id));
+    }
+    assert!(built.records()[1].changes.len() > 1);
+    assert_eq!(built.records(), warm.records());
+    assert_eq!(
+        built.log(&LogFilter::default()),
+        warm.log(&LogFilter::default())
+    );
+}
