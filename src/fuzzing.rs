@@ -12,7 +12,7 @@ use crate::annex::AnnexRegister;
 use crate::bracket::{self, Choice};
 use crate::draft::{Draft, DraftFile};
 use crate::import::archive::preview;
-use crate::import::{from_markdown, from_plain_text, write};
+use crate::import::{from_akn, from_docx, from_markdown, from_plain_text, write};
 use crate::position::Position;
 use crate::ronfile::parse_bytes;
 use crate::roster::Roster;
@@ -78,15 +78,25 @@ pub fn ron(data: &[u8]) {
     }
 }
 
-/// `treaty import`: the plain-text and Markdown readers, then the draft writer for
-/// whatever they accept.
+/// `treaty import`: the DOCX reader on the raw bytes (a zip, or not), and the plain-text,
+/// Markdown and Akoma Ntoso readers on text; then the draft writer for whatever they
+/// accept.
 pub fn import(data: &[u8]) {
+    let docx = from_docx(data);
     let Ok(text) = std::str::from_utf8(data) else {
+        if let Ok(imported) = docx {
+            let _ = write::render(&imported);
+        }
         return;
     };
-    for imported in [from_plain_text(text), from_markdown(text)]
-        .into_iter()
-        .flatten()
+    for imported in [
+        docx,
+        from_plain_text(text),
+        from_markdown(text),
+        from_akn(text),
+    ]
+    .into_iter()
+    .flatten()
     {
         let _ = imported.stats();
         let _ = write::render(&imported);
