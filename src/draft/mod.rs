@@ -821,6 +821,36 @@ impl TreeBuilder {
     }
 }
 
+/// `n` as an upper-case roman numeral (`14` → `XIV`); 0 and numbers from 4000 up stay
+/// decimal.
+pub fn roman(mut n: usize) -> String {
+    if n == 0 || n >= 4000 {
+        return n.to_string();
+    }
+    let mut s = String::new();
+    for (value, digits) in [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ] {
+        while n >= value {
+            s.push_str(digits);
+            n -= value;
+        }
+    }
+    s
+}
+
 /// The value of a lower-case roman numeral (`iv` → 4), if `s` is one.
 fn roman_value(s: &str) -> Option<u32> {
     if s.is_empty() || !s.chars().all(|c| "ivxlc".contains(c)) {

@@ -31,6 +31,7 @@ use super::akn::{Element, Node, collapse, labelled, parse_xml};
 use super::markdown::from_markdown;
 use super::text::{annex_heading, division_heading, strict_article_heading};
 use super::{Block, ImportError, Imported};
+use crate::draft::roman;
 
 /// Largest uncompressed part read from the archive (64 MiB).
 pub const MAX_PART: u64 = 64 << 20;
@@ -278,34 +279,6 @@ fn letters(n: usize) -> String {
     }
     let c = (b'a' + ((n - 1) % 26) as u8) as char;
     std::iter::repeat_n(c, (n - 1) / 26 + 1).collect()
-}
-
-fn roman(mut n: usize) -> String {
-    if n == 0 || n >= 4000 {
-        return n.to_string();
-    }
-    let mut s = String::new();
-    for (v, r) in [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ] {
-        while n >= v {
-            s.push_str(r);
-            n -= v;
-        }
-    }
-    s
 }
 
 fn collect_paragraphs(
