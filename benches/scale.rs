@@ -23,7 +23,7 @@ use common::{copy_of, fmt, median, percentile, run, treaty, un_repo};
 use treaty_workbench::history::History;
 use treaty_workbench::store::Store;
 use treaty_workbench::tui::action::Action;
-use treaty_workbench::tui::app::{Effect, Msg, State, update};
+use treaty_workbench::tui::app::{Msg, State, update};
 use treaty_workbench::tui::data::Data;
 use treaty_workbench::tui::keymap::{Key, Keymap};
 use treaty_workbench::tui::theme::Styles;
@@ -39,18 +39,6 @@ impl Table {
         let what = what.into();
         eprintln!("{what}: {figure}");
         self.0.push((what, figure, target.to_string()));
-    }
-}
-
-/// Applies messages, doing background requests in line (as the worker would).
-fn settle(s: &mut State, ctx: &mut jobs::Context, msgs: Vec<Msg>) {
-    let mut queue: std::collections::VecDeque<Msg> = msgs.into();
-    while let Some(m) = queue.pop_front() {
-        for e in update(s, m) {
-            if let Effect::Request(r) = e {
-                queue.push_back(Msg::Job(ctx.compute(&s.data, &r)));
-            }
-        }
     }
 }
 
@@ -286,21 +274,19 @@ fn tui_figures(repo: &Path, t: &mut Table) {
         ("history", Action::History),
         ("amend", Action::EditInline),
     ] {
-        settle(
+        ctx.settle(
             &mut s,
-            &mut ctx,
             vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
         );
-        settle(&mut s, &mut ctx, vec![Msg::Action(a)]);
+        ctx.settle(&mut s, vec![Msg::Action(a)]);
         let d = median(21, 2, || {
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
         t.row(format!("render {name} screen ({W}×{H})"), fmt(d), "≤ 10 ms");
     }
 
-    settle(
+    ctx.settle(
         &mut s,
-        &mut ctx,
         vec![Msg::Action(Action::Back), Msg::Action(Action::Outline)],
     );
     let mut key_to_frame = |s: &mut State, key: Key, n: usize| -> Vec<Duration> {
@@ -328,7 +314,7 @@ fn tui_figures(repo: &Path, t: &mut Table) {
         ),
         "p99 ≤ 16 ms",
     );
-    settle(&mut s, &mut ctx, vec![Msg::Action(Action::Clause)]);
+    ctx.settle(&mut s, vec![Msg::Action(Action::Clause)]);
     let times = key_to_frame(&mut s, Key::char(']'), 200);
     t.row(
         "key to frame, clause next point `]` (p50 / p99 of 200)",

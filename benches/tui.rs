@@ -15,7 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use treaty_workbench::tui::action::Action;
-use treaty_workbench::tui::app::{Effect, Msg, State, update};
+use treaty_workbench::tui::app::{Msg, State, update};
 use treaty_workbench::tui::data::Data;
 use treaty_workbench::tui::keymap::{Key, Keymap};
 use treaty_workbench::tui::theme::Styles;
@@ -64,18 +64,6 @@ fn generate(dir: &Path) -> PathBuf {
     root
 }
 
-/// Applies messages, doing background requests in line (as the worker would).
-fn settle(s: &mut State, ctx: &mut jobs::Context, msgs: Vec<Msg>) {
-    let mut queue: std::collections::VecDeque<Msg> = msgs.into();
-    while let Some(m) = queue.pop_front() {
-        for e in update(s, m) {
-            if let Effect::Request(r) = e {
-                queue.push_back(Msg::Job(ctx.compute(&s.data, &r)));
-            }
-        }
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let root = generate(dir.path());
@@ -109,12 +97,11 @@ fn bench(c: &mut Criterion) {
         ("history", Action::History),
         ("amend", Action::EditInline),
     ] {
-        settle(
+        ctx.settle(
             &mut s,
-            &mut ctx,
             vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
         );
-        settle(&mut s, &mut ctx, vec![Msg::Action(a)]);
+        ctx.settle(&mut s, vec![Msg::Action(a)]);
         group.bench_function(name, |b| {
             b.iter(|| {
                 term.draw(|f| screens::draw(&s, f)).unwrap();
@@ -123,9 +110,8 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
-    settle(
+    ctx.settle(
         &mut s,
-        &mut ctx,
         vec![Msg::Action(Action::Back), Msg::Action(Action::Outline)],
     );
     let mut group = c.benchmark_group("key_to_frame");
@@ -141,7 +127,7 @@ fn bench(c: &mut Criterion) {
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
     });
-    settle(&mut s, &mut ctx, vec![Msg::Action(Action::Clause)]);
+    ctx.settle(&mut s, vec![Msg::Action(Action::Clause)]);
     let next = Key::char(']');
     group.bench_function("clause_next_point", |b| {
         b.iter(|| {
@@ -152,10 +138,10 @@ fn bench(c: &mut Criterion) {
         });
     });
     // Includes the whole-draft diff the worker would do off the UI thread.
-    settle(&mut s, &mut ctx, vec![Msg::Action(Action::Compare)]);
+    ctx.settle(&mut s, vec![Msg::Action(Action::Compare)]);
     group.bench_function("compare_next_delegation_with_diff", |b| {
         b.iter(|| {
-            settle(&mut s, &mut ctx, vec![Msg::Action(Action::NextSource)]);
+            ctx.settle(&mut s, vec![Msg::Action(Action::NextSource)]);
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
     });
@@ -163,7 +149,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("compare_next_delegation_first_time", |b| {
         b.iter(|| {
             ctx.forget_resolved();
-            settle(&mut s, &mut ctx, vec![Msg::Action(Action::NextSource)]);
+            ctx.settle(&mut s, vec![Msg::Action(Action::NextSource)]);
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });
     });

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 
+use super::app::{Effect, Msg, State, update};
 use super::compare::{self, ClauseDiff, MatrixRow, Source, Tag};
 use super::data::Data;
 use crate::diff::{Sources, word_ops};
@@ -168,6 +169,27 @@ impl Context {
             Some(Err(e)) => Err(e.clone()),
             None => Err("no amendment history".into()),
         }
+    }
+
+    /// Applies `msgs` to `state`, doing each background request in line as the worker
+    /// would, until nothing is left; returns the other effects. For tests and benchmarks,
+    /// where no worker thread runs.
+    pub fn settle(
+        &mut self,
+        state: &mut State,
+        msgs: impl IntoIterator<Item = Msg>,
+    ) -> Vec<Effect> {
+        let mut other = Vec::new();
+        let mut queue: std::collections::VecDeque<Msg> = msgs.into_iter().collect();
+        while let Some(m) = queue.pop_front() {
+            for e in update(state, m) {
+                match e {
+                    Effect::Request(r) => queue.push_back(Msg::Job(self.compute(&state.data, &r))),
+                    e => other.push(e),
+                }
+            }
+        }
+        other
     }
 
     /// Does one request. Pure apart from reading git; the worker and the tests both call it.

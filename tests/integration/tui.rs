@@ -44,19 +44,7 @@ fn state(f: &Fixed) -> State {
 
 /// Applies messages, doing any background request synchronously (as the worker would).
 fn drive(f: &Fixed, s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    let mut other = Vec::new();
-    let mut queue: std::collections::VecDeque<Msg> = msgs.into_iter().collect();
-    while let Some(m) = queue.pop_front() {
-        for e in update(s, m) {
-            match e {
-                Effect::Request(r) => {
-                    queue.push_back(Msg::Job(f.jobs.borrow_mut().compute(&s.data, &r)))
-                }
-                e => other.push(e),
-            }
-        }
-    }
-    other
+    f.jobs.borrow_mut().settle(s, msgs)
 }
 
 fn act(a: Action) -> Msg {
