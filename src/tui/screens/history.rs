@@ -225,7 +225,11 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
         lines.push(Line::default());
     }
     lines.push(Line::styled(
-        format!("Blame ({} versions; ‹n› = version):", t.versions.len()),
+        format!(
+            "Blame ({} version{}; ‹n› = version):",
+            t.versions.len(),
+            if t.versions.len() == 1 { "" } else { "s" }
+        ),
         state.styles.get("heading"),
     ));
     let mut spans = Vec::new();
