@@ -453,13 +453,16 @@ pub fn include_line(line: &str) -> Option<(Range<usize>, String)> {
 
 /// `[ref]: url` or `[^note]: text`.
 fn definition_line(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix('[') else {
-        return false;
-    };
-    match rest.find("]:") {
-        Some(i) => i > 0 && !rest[..i].contains(['[', ']']),
-        None => false,
-    }
+    definition(line).is_some()
+}
+
+/// A Markdown definition line, `[^1]: note` or `[ref]: url`: its label (`^1`, `ref`) and
+/// what follows the colon, trimmed.
+pub fn definition(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix('[')?;
+    let i = rest.find("]:")?;
+    let label = &rest[..i];
+    (!label.is_empty() && !label.contains(['[', ']'])).then(|| (label, rest[i + 2..].trim()))
 }
 
 /// A numbered paragraph label: `1.`, `2 bis.`, `PP3.`, `PP3 bis.` followed by a space or

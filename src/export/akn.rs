@@ -189,6 +189,8 @@ fn num_and_heading(item: &Item) -> String {
 struct Writer<'a> {
     items: &'a [Item],
     children: Vec<Vec<usize>>,
+    /// `<p class="note">` elements for the notes each item owns.
+    notes: Vec<String>,
     out: String,
 }
 
@@ -212,14 +214,15 @@ impl Writer<'_> {
         );
         let kids = self.children[k].clone();
         let has_text = !item.text.is_empty();
+        let notes = std::mem::take(&mut self.notes[k]);
         if kids.is_empty() {
-            if has_text || !item.is_heading() {
-                let _ = write!(
-                    self.out,
-                    "<content>{}{}</content>",
-                    paragraphs(item),
-                    remark(item)
-                );
+            if has_text || !item.is_heading() || !notes.is_empty() {
+                let text = if has_text || !item.is_heading() {
+                    paragraphs(item)
+                } else {
+                    String::new()
+                };
+                let _ = write!(self.out, "<content>{text}{}{notes}</content>", remark(item));
             } else if !remark(item).is_empty() {
                 let _ = write!(self.out, "<intro>{}</intro>", remark(item));
             }
@@ -237,6 +240,9 @@ impl Writer<'_> {
         self.out.push('\n');
         for c in kids {
             self.hier(c, indent + 1);
+        }
+        if !notes.is_empty() {
+            let _ = writeln!(self.out, "{pad}  <wrapUp>{notes}</wrapUp>");
         }
         let _ = writeln!(self.out, "{pad}</{tag}>");
     }
@@ -293,6 +299,10 @@ impl Writer<'_> {
         for c in kids {
             self.hier(c, 5);
         }
+        let notes = std::mem::take(&mut self.notes[k]);
+        if !notes.is_empty() {
+            let _ = writeln!(self.out, "          {notes}");
+        }
         self.out
             .push_str("        </mainBody>\n      </doc>\n    </attachment>\n");
     }
@@ -312,9 +322,16 @@ fn meta(uri: &str, name: &str) -> String {
 pub fn render(doc: &Document) -> String {
     let items = &doc.items;
     let (roots, children) = tree(items);
+    let mut notes = vec![String::new(); items.len()];
+    for note in &doc.notes {
+        if let Some(s) = notes.get_mut(note.owner) {
+            let _ = write!(s, "<p class=\"note\">{}</p>", xml_escape(&note.line()));
+        }
+    }
     let mut w = Writer {
         items,
         children,
+        notes,
         out: String::new(),
     };
     let uri = "/akn/un/act/treaty";
@@ -344,9 +361,13 @@ pub fn render(doc: &Document) -> String {
         }
         None => xml_escape(&doc.title),
     };
+    // Notes of the title page (`treaty.md`) stand in the preface.
+    let preface_notes = title
+        .map(|k| std::mem::take(&mut w.notes[k]))
+        .unwrap_or_default();
     let _ = writeln!(
         w.out,
-        "    <preface>\n      <p class=\"title\"><docTitle>{title_text}</docTitle></p>\n    </preface>"
+        "    <preface>\n      <p class=\"title\"><docTitle>{title_text}</docTitle></p>{preface_notes}\n    </preface>"
     );
     // The preamble: every preamble's paragraphs as recitals.
     let preambles: Vec<usize> = roots

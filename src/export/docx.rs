@@ -86,6 +86,10 @@ fn run_props(style: &Style) -> String {
     s
 }
 
+/// The paragraph style of a footnote or link reference (`[^1]: …`), which `treaty import`
+/// reads back as a note rather than a clause.
+pub const NOTE_STYLE: &str = "TreatyNoteParagraph";
+
 fn styles_xml(theme: &Theme) -> String {
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:styles xmlns:w=\"{W_NS}\">\
@@ -121,6 +125,10 @@ fn styles_xml(theme: &Theme) -> String {
             "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr>{ind}<w:jc w:val=\"both\"/></w:pPr></w:style>"
         );
     }
+    let _ = write!(
+        s,
+        "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"{NOTE_STYLE}\"><w:name w:val=\"Treaty note\"/><w:basedOn w:val=\"Normal\"/><w:qFormat/><w:pPr><w:ind w:left=\"567\"/></w:pPr><w:rPr><w:sz w:val=\"20\"/></w:rPr></w:style>"
+    );
     let mut declared = HashSet::new();
     for role in Role::all() {
         let Some(id) = character_style(role) else {
@@ -337,8 +345,16 @@ fn document_xml(doc: &Document) -> String {
         author: &doc.author,
         bookmarks: HashSet::new(),
     };
-    for item in &doc.items {
+    for (item, notes) in doc.items.iter().zip(doc.notes_after()) {
         body.item(item);
+        for note in notes {
+            let _ = write!(
+                body.xml,
+                "<w:p><w:pPr><w:pStyle w:val=\"{NOTE_STYLE}\"/></w:pPr>"
+            );
+            body.run(&note.line(), None, false, Change::None);
+            body.xml.push_str("</w:p>");
+        }
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>{}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1440\" w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" w:header=\"708\" w:footer=\"708\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>\n",

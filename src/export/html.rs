@@ -70,6 +70,7 @@ fn stylesheet(theme: &Theme) -> String {
          .moved{border-left:3px solid currentColor;padding-left:0.5em}\n\
          .deleted{opacity:0.9}\n\
          .opt-line{display:block}\n\
+         p.note{font-size:0.85em;color:#333;margin:0.6em 0 0.6em 2em}\n\
          @media print{body{max-width:none;margin:0;font-size:11pt}a.anchor{display:none}\
          h2,h3,h4{break-after:avoid;page-break-after:avoid}p{orphans:3;widows:3}\
          *{-webkit-print-color-adjust:exact;print-color-adjust:exact}\
@@ -295,11 +296,15 @@ pub fn render(doc: &Document, theme: &Theme) -> String {
         out.push('.');
     }
     out.push_str("</p>\n<main>\n");
-    for item in &doc.items {
+    let notes = doc.notes_after();
+    for (item, notes) in doc.items.iter().zip(notes) {
         if item.is_heading() {
             out.push_str(&heading_html(item));
         } else {
             out.push_str(&clause_html(item));
+        }
+        for note in notes {
+            let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(&note.line()));
         }
     }
     out.push_str("</main>\n</body>\n</html>\n");

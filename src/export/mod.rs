@@ -17,6 +17,10 @@
 //!   numbers, and tracked changes (`w:ins`/`w:del`) for a comparison.
 //! * [`akn`]: Akoma Ntoso 3.0 XML, with `eId`s derived from clause ids.
 //!
+//! Footnotes and link references (`[^1]: Chair's note…`) are [`Note`]s, not clauses: each
+//! writer puts them after the last clause of the article or annex they belong to (HTML and
+//! AKN `<p class="note">`, DOCX style `Treaty note`), and `treaty import` reads them back.
+//!
 //! Styling (what is a bracket, an attribution, a placeholder…) comes from the bracket
 //! parser, not from patterns, through [`style::runs`].
 
@@ -194,6 +198,53 @@ pub fn heading_text(label: Option<&str>, title: Option<&str>) -> String {
     }
 }
 
+/// A note that is not a clause: a footnote (`[^1]: Chair's note…`) or a link reference
+/// (`[ref]: url`), as the draft writes it at the end of an article or annex file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// The item it belongs to: the article or annex whose file holds it (the title, for
+    /// `treaty.md`). Writers put it after that item's last clause.
+    pub owner: usize,
+    /// `^1` for a footnote, `ref` for a link reference.
+    pub label: String,
+    pub text: String,
+}
+
+impl Note {
+    /// The definition line, as the draft writes it: `[^1]: Chair's note…`.
+    pub fn line(&self) -> String {
+        format!("[{}]: {}", self.label, self.text)
+    }
+}
+
+/// The notes of `draft`'s files, each owned by the first item that comes from its file.
+/// `origin[k]` is the index in `draft` of item `k`'s clause (`None` for clauses of an
+/// earlier version, shown deleted).
+fn notes_of(draft: &Draft, origin: &[Option<usize>]) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for (f, file) in draft.files.iter().enumerate() {
+        let defs = file
+            .blocks
+            .iter()
+            .filter(|b| b.kind == crate::draft::BlockKind::Definition);
+        let owner = origin
+            .iter()
+            .position(|o| o.is_some_and(|i| draft.clauses[i].file == f));
+        for b in defs {
+            let body = b.body();
+            let Some((label, text)) = crate::draft::block::definition(body.trim_start()) else {
+                continue;
+            };
+            notes.push(Note {
+                owner: owner.unwrap_or(origin.len().saturating_sub(1)),
+                label: label.to_string(),
+                text: text.to_string(),
+            });
+        }
+    }
+    notes
+}
+
 /// The text chosen for export, ready for any writer.
 #[derive(Clone, Debug)]
 pub struct Document {
@@ -209,6 +260,8 @@ pub struct Document {
     pub draft: Draft,
     /// Every clause in reading order; in a comparison, deleted clauses too.
     pub items: Vec<Item>,
+    /// Footnotes and link references, in file order.
+    pub notes: Vec<Note>,
     /// Things skipped while applying a position.
     pub warnings: Vec<String>,
 }
@@ -219,11 +272,13 @@ impl Document {
         let items = (0..draft.clauses.len())
             .map(|i| Item::from_clause(&draft, i, Mark::Unchanged))
             .collect();
+        let origin: Vec<Option<usize>> = (0..draft.clauses.len()).map(Some).collect();
         Document {
             title: title_of(&draft),
             version: version.into(),
             since: None,
             author: "treaty".into(),
+            notes: notes_of(&draft, &origin),
             draft,
             items,
             warnings: Vec::new(),
@@ -245,12 +300,15 @@ impl Document {
         let base_keys = keys(base);
         let new_keys = keys(&draft);
         let mut items = Vec::with_capacity(comparison.clauses.len());
+        let mut origin = Vec::with_capacity(comparison.clauses.len());
         for c in &comparison.clauses {
             let item = match &c.change {
-                ClauseChange::Deleted { .. } => base_keys
-                    .get(&c.id)
-                    .map(|&i| Item::from_clause(base, i, Mark::Deleted)),
+                ClauseChange::Deleted { .. } => base_keys.get(&c.id).map(|&i| {
+                    origin.push(None);
+                    Item::from_clause(base, i, Mark::Deleted)
+                }),
                 change => new_keys.get(&c.id).map(|&i| {
+                    origin.push(Some(i));
                     let mark = match change {
                         ClauseChange::Unchanged => Mark::Unchanged,
                         ClauseChange::Changed { .. } => Mark::Changed,
@@ -280,6 +338,7 @@ impl Document {
             version: version.into(),
             since: Some(since.into()),
             author: "treaty".into(),
+            notes: notes_of(&draft, &origin),
             draft,
             items,
             warnings: Vec::new(),
@@ -288,6 +347,23 @@ impl Document {
 
     pub fn is_comparison(&self) -> bool {
         self.since.is_some()
+    }
+
+    /// For writers that list items one after another: the notes to write after item `k`,
+    /// for each `k` (a note follows the last clause under its owner).
+    pub fn notes_after(&self) -> Vec<Vec<&Note>> {
+        let mut after = vec![Vec::new(); self.items.len()];
+        for note in &self.notes {
+            let Some(owner) = self.items.get(note.owner) else {
+                continue;
+            };
+            let end = self.items[note.owner + 1..]
+                .iter()
+                .position(|i| i.depth <= owner.depth)
+                .map_or(self.items.len() - 1, |n| note.owner + n);
+            after[end].push(note);
+        }
+        after
     }
 
     /// The text of the document's articles' headings (`Article 15. Global AI Observatory`),

@@ -262,3 +262,62 @@ fn coalesced_words_still_give_both_texts_and_read_as_phrases() {
         .count();
     assert_eq!(changes, 2, "{words:?}");
 }
+
+#[test]
+fn notes_follow_the_last_clause_of_their_article_in_a_comparison_too() {
+    let with_note = |body: &str| {
+        format!(
+            "### Article 1. Objective {{#objective}}\n\n{body}[^1]: Chair's note on the objective.\n\n[src]: https://example.org/source\n"
+        )
+    };
+    let before = draft_of(
+        &with_note(
+            "1. The objective is fairness.[^1] {#objective.1}\n\n2. Parties cooperate. {#objective.2}\n\n",
+        ),
+        OBSERVATORY,
+    );
+    // The article's last paragraph is deleted: the note still follows what stood there.
+    let after = draft_of(
+        &with_note("1. The objective is fairness.[^1] {#objective.1}\n\n"),
+        OBSERVATORY,
+    );
+    for doc in [
+        Document::from_draft(after.clone(), "the current draft"),
+        Document::comparison(&before, "round r1", after, "the current draft"),
+    ] {
+        let lines: Vec<String> = doc.notes.iter().map(Note::line).collect();
+        assert_eq!(
+            lines,
+            [
+                "[^1]: Chair's note on the objective.",
+                "[src]: https://example.org/source"
+            ]
+        );
+        let owner = &doc.items[doc.notes[0].owner];
+        assert_eq!(owner.id.as_deref(), Some("objective"));
+        let after = doc.notes_after();
+        let last = doc
+            .items
+            .iter()
+            .rposition(|i| {
+                i.id.as_deref()
+                    .is_some_and(|id| id.starts_with("objective"))
+            })
+            .unwrap();
+        assert_eq!(
+            after[last].len(),
+            2,
+            "both notes after the article's last clause"
+        );
+        assert_eq!(after.iter().map(Vec::len).sum::<usize>(), 2);
+
+        let html = html::render(&doc, &crate::theme::Theme::default());
+        let note = html
+            .find("<p class=\"note\">[^1]: Chair&#39;s note")
+            .unwrap();
+        assert!(note < html.find("id=\"observatory\"").unwrap());
+        let akn = akn::render(&doc);
+        assert!(akn.contains("<p class=\"note\">[src]: https://example.org/source</p>"));
+        well_formed(&akn);
+    }
+}

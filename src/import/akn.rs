@@ -21,8 +21,9 @@
 //! * Annexes: `attachments`/`attachment`/`annex`, and in a `documentCollection` the
 //!   components whose id or name says `annex`. Other components (explanatory memorandum,
 //!   financial statement) are not part of the text: a warning names them.
-//! * Footnotes (`authorialNote`) are left out; `quotedStructure`, `mod` and other inline
-//!   markup are read as the text they hold.
+//! * Footnotes (`authorialNote`) are left out. A `<p class="note">[^1]: …</p>`, as
+//!   `treaty export` writes one, is read back as a [`Block::Note`].
+//! * `quotedStructure`, `mod` and other inline markup are read as the text they hold.
 //! * `amendment` and `amendmentList` documents are refused with
 //!   [`ImportError::AmendmentDocument`]: they describe changes to a bill, not a text.
 //!
@@ -716,6 +717,11 @@ fn walk_unit(
         if matches!(name, "num" | "meta" | "authorialNote" | "del" | "remark") {
             continue;
         }
+        if let Some(note) = note(c) {
+            flush(label, lines, out, true);
+            out.push(note);
+            continue;
+        }
         // A structure's heading is its title, read by the caller; a unit's is text.
         if matches!(name, "heading" | "subheading") && !UNITS.contains(&e.name.as_str()) {
             continue;
@@ -779,9 +785,26 @@ fn annex(d: &Element, n: usize, warnings: &mut Vec<String>) -> ImportedAnnex {
     }
 }
 
+/// `<p class="note">[^1]: …</p>`, as `treaty export` writes a footnote or link reference.
+fn note(e: &Element) -> Option<Block> {
+    if e.name != "p" || e.attr("class") != Some("note") {
+        return None;
+    }
+    let text = e.text();
+    let (label, rest) = crate::draft::block::definition(&text)?;
+    Some(Block::Note {
+        label: label.to_string(),
+        text: rest.to_string(),
+    })
+}
+
 /// Annex content: divisions and articles become headings inside the annex.
 fn annex_blocks(e: &Element, out: &mut Vec<Block>) {
     for c in e.elements() {
+        if let Some(note) = note(c) {
+            out.push(note);
+            continue;
+        }
         let name = c.name.as_str();
         let is_structure = matches!(
             name,

@@ -564,7 +564,9 @@ fn article_text(title: Option<&str>, blocks: &[Block]) -> String {
 
 fn block_text(b: &Block) -> &str {
     match b {
-        Block::Paragraph { text, .. } | Block::Point { text, .. } => text,
+        Block::Paragraph { text, .. } | Block::Point { text, .. } | Block::Note { text, .. } => {
+            text
+        }
         Block::Heading(t) => t,
     }
 }

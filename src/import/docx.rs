@@ -14,7 +14,8 @@
 //!   `(iv)`: decimal, letter and roman formats, per list and level), so it becomes a numbered
 //!   paragraph or point; bullets carry no number;
 //! * tracked changes are **accepted**: inserted text (`w:ins`, `w:moveTo`) is kept, deleted
-//!   text (`w:del`, `w:moveFrom`) is dropped. Comments and footnotes are not read;
+//!   text (`w:del`, `w:moveFrom`) is dropped. Comments and Word footnotes are not read;
+//!   a paragraph `[^1]: …` (as `treaty export` writes a note) becomes a note again;
 //! * a line break (`w:br`) inside a paragraph starts a new line of the same block; a tab is
 //!   a space; control characters (other than line breaks) are dropped; italic runs are
 //!   written `*like this*`, as the draft format (Markdown) writes emphasis.

@@ -16,6 +16,8 @@
 //!   bare) or `### Annex A. Title`. After the first annex, division-like headings are
 //!   headings inside the annex (`### Section A. …`), and so are article-like headings.
 //! * A block starting `Option 1:` belongs to the block above it.
+//! * A definition in an article or annex (`[^1]: note`, `[ref]: url`) is a
+//!   [`Block::Note`], not a clause.
 //! * Escapes written by [`super::write`] are undone: a backslash at the start of an
 //!   unlabelled block and the backslash in `{\#`.
 
@@ -250,6 +252,21 @@ impl State {
             }
         }
         let block_text = all.join("\n");
+        if matches!(self.place, Place::Body | Place::Annexes)
+            && let Some((label, first_rest)) = crate::draft::block::definition(first)
+            && let Some(blocks) = self.blocks_mut()
+        {
+            let mut text = first_rest.to_string();
+            for line in &all[1..] {
+                text.push('\n');
+                text.push_str(line);
+            }
+            blocks.push(Block::Note {
+                label: label.to_string(),
+                text: unescape_braces(&text),
+            });
+            return;
+        }
         match self.place {
             Place::Start | Place::Preamble => {
                 let (label, text) = match pp_label(&block_text) {
@@ -278,7 +295,7 @@ impl State {
                         label,
                         text: unescape_braces(&text),
                     },
-                    h @ Block::Heading(_) => h,
+                    other @ (Block::Heading(_) | Block::Note { .. }) => other,
                 };
                 match self.blocks_mut() {
                     Some(blocks) => blocks.push(block),

@@ -90,6 +90,9 @@ pub enum Block {
     Point { label: String, text: String },
     /// A heading inside an article or annex (`Section A. …` in an annex).
     Heading(String),
+    /// A note that is not a clause: a footnote (`label` = `^1`) or a link reference
+    /// (`label` = `ref`), written back as `[^1]: text`. It gets no clause id.
+    Note { label: String, text: String },
 }
 
 /// How much was imported, for the CLI.
@@ -142,7 +145,7 @@ impl Imported {
                 match b {
                     Block::Paragraph { .. } => s.paragraphs += 1,
                     Block::Point { .. } => s.points += 1,
-                    Block::Heading(_) => {}
+                    Block::Heading(_) | Block::Note { .. } => {}
                 }
             }
         };
@@ -421,7 +424,7 @@ fn escape_stray_brackets(doc: &mut Imported) {
         for b in bs {
             match b {
                 Block::Paragraph { text, .. } | Block::Point { text, .. } => fix(text),
-                Block::Heading(_) => {}
+                Block::Heading(_) | Block::Note { .. } => {}
             }
         }
     }

@@ -1115,3 +1115,81 @@ mod prop_interchange {
         }
     }
 }
+
+#[test]
+fn footnotes_and_link_references_are_notes_not_clauses() {
+    let md = "# A Treaty\n\n### Article 1 - Scope\n\n1. It applies.[^1]\n\n[^1]: A footnote {#old.p1}\n\n[src]: https://example.org\n\n2. Also this.\n";
+    let doc = from_markdown(md).unwrap();
+    let blocks = &doc.article("1").unwrap().blocks;
+    let notes: Vec<(&str, &str)> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Note { label, text } => Some((label.as_str(), text.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [("^1", "A footnote"), ("src", "https://example.org")]
+    );
+    assert_eq!(doc.stats().paragraphs, 2);
+
+    // Written back as definitions (no clause id), and read back the same.
+    let files = write::render(&doc).unwrap();
+    let article = &files
+        .iter()
+        .find(|(p, _)| p.ends_with("art-1.md"))
+        .unwrap()
+        .1;
+    assert!(article.contains("\n[^1]: A footnote\n"), "{article}");
+    assert!(
+        article.contains("\n[src]: https://example.org\n"),
+        "{article}"
+    );
+    let front = &files
+        .iter()
+        .find(|(p, _)| p.ends_with("treaty.md"))
+        .unwrap()
+        .1;
+    let others: Vec<(String, &str)> = files
+        .iter()
+        .filter(|(p, _)| !p.ends_with("treaty.md"))
+        .map(|(p, t)| (p.to_string_lossy().replace('\\', "/"), t.as_str()))
+        .collect();
+    let others: Vec<(&str, &str)> = others.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let draft = crate::draft::Draft::from_texts(front, &others);
+    assert!(draft.diagnostics.is_empty(), "{:?}", draft.diagnostics);
+    assert_eq!(
+        draft
+            .draft
+            .clauses
+            .iter()
+            .filter(|c| c.text.contains("footnote"))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn body_text_that_looks_like_a_definition_stays_a_clause() {
+    let mut doc = from_markdown("# T\n\n### Article 1 - Scope\n\n1. It applies.\n").unwrap();
+    let Some(Item::Article(a)) = doc.body.first_mut() else {
+        panic!("an article");
+    };
+    a.blocks.push(Block::Paragraph {
+        label: None,
+        text: "[The Parties]: shall cooperate".into(),
+    });
+    let files = write::render(&doc).unwrap();
+    let article = &files
+        .iter()
+        .find(|(p, _)| p.ends_with("art-1.md"))
+        .unwrap()
+        .1;
+    assert!(
+        article.contains("\\[The Parties]: shall cooperate"),
+        "{article}"
+    );
+    let again = from_markdown(&article.replace("### Article 1.", "# T\n\n### Article 1.")).unwrap();
+    assert_eq!(again.stats().paragraphs, 2);
+}

@@ -473,6 +473,11 @@ fn render_blocks(
                 };
                 format!("#### {esc}{} {{#{id}}}", escape_braces(t))
             }
+            Block::Note { label, text } => {
+                // Not a clause: no id, and not recorded as the last clause's block.
+                out.push(note(label, text, &what)?);
+                continue;
+            }
         };
         ids.record(&line);
         out.push(line);
@@ -503,6 +508,7 @@ fn needs_escape(t: &str, ctx: Context) -> bool {
     t.starts_with('\\')
         || t.starts_with('#')
         || t.starts_with("- [")
+        || crate::draft::block::definition(t).is_some()
         || is_option_line(t)
         || match ctx {
             // Every block of the preamble is a preamble paragraph: `(1)` recitals are text.
@@ -537,6 +543,25 @@ fn labelled(label: &str, text: &str, id: &str, what: &str) -> Result<String, Imp
     } else {
         Ok(with_id(&format!("{label} {body}"), id))
     }
+}
+
+/// `[^1]: text`: a definition, which the draft reads as a note, not a clause.
+fn note(label: &str, text: &str, what: &str) -> Result<String, ImportError> {
+    let label = label.trim();
+    if label.is_empty() || label.contains(['[', ']', '\n', '\r']) {
+        return Err(ImportError::Unrepresentable {
+            what: what.to_string(),
+            reason: "a note's label must be one line without brackets",
+        });
+    }
+    let text = text.trim();
+    check_text(what, text)?;
+    let body = escape_body(text);
+    Ok(if body.is_empty() {
+        format!("[{label}]:")
+    } else {
+        format!("[{label}]: {body}")
+    })
 }
 
 /// Puts ` {#id}` at the end of the first line.

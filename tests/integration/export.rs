@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use treaty_workbench::amend;
-use treaty_workbench::draft::{ClauseKind, Draft};
+use treaty_workbench::draft::{BlockKind, ClauseKind, Draft};
 
 use crate::support::{amend, recorded_sample, sample_copy, stderr, stdout, treaty};
 
@@ -139,9 +139,32 @@ fn shape(d: &Draft) -> Vec<Shape> {
         .collect()
 }
 
+/// The footnotes and link references (`[^1]: …`), each with the heading of the article or
+/// annex whose file holds it.
+fn notes(d: &Draft) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (f, file) in d.files.iter().enumerate() {
+        let owner = d
+            .clauses
+            .iter()
+            .find(|c| c.file == f)
+            .map(|c| format!("{:?} {:?}", c.label, c.title))
+            .unwrap_or_default();
+        for b in &file.blocks {
+            if b.kind == BlockKind::Definition {
+                out.push((owner.clone(), b.body().trim().to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// The sample's Chair's note on Article 2 (a footnote), which every export must carry.
+const CHAIRS_NOTE: &str = "Chair's note: subparagraph (a) reflects the technical discussions";
+
 /// Exports the sample in `format`, imports the file into a new folder, and returns both
-/// drafts' clause structure and text.
-fn export_then_import(format: &str) -> (Vec<Shape>, Vec<Shape>) {
+/// drafts' clause structure and text, and their notes.
+fn export_then_import(format: &str) -> ((Vec<Shape>, Vec<Shape>), (Notes, Notes)) {
     let dir = sample_copy();
     let file = export_file(dir.path(), format, &[]);
     let out = dir.path().join(format!("reimported-{format}"));
@@ -160,11 +183,25 @@ fn export_then_import(format: &str) -> (Vec<Shape>, Vec<Shape>) {
         stderr(&o)
     );
     let again = Draft::load(&out.join("drafts")).unwrap().draft;
-    (shape(&sample_draft(dir.path())), shape(&again))
+    let original = sample_draft(dir.path());
+    (
+        (shape(&original), shape(&again)),
+        (notes(&original), notes(&again)),
+    )
 }
 
+type Notes = Vec<(String, String)>;
+
 fn assert_same_shape(format: &str) {
-    let (original, again) = export_then_import(format);
+    let ((original, again), (notes_before, notes_after)) = export_then_import(format);
+    assert!(
+        notes_before.iter().any(|(_, n)| n.contains(CHAIRS_NOTE)),
+        "the sample has the Chair's note"
+    );
+    assert_eq!(
+        notes_before, notes_after,
+        "{format}: export then import keeps footnotes and link references, in their articles"
+    );
     for (x, y) in original.iter().zip(&again) {
         assert_eq!(x, y, "{format}: export then import changed a clause");
     }
@@ -211,6 +248,16 @@ fn html_export_is_one_standalone_file_with_anchors_styles_and_print_rules() {
     for h in article_headings(&draft) {
         assert!(html.contains(&h.replace('\'', "&#39;")), "{h}");
     }
+    // The Chair's footnote follows Article 2's last clause, before Article 3.
+    let note = html
+        .find(&format!(
+            "<p class=\"note\">[^1]: {}",
+            CHAIRS_NOTE.replace('\'', "&#39;")
+        ))
+        .expect("the Chair's note");
+    let last_point = html.find(" id=\"definitions.1.h\"").unwrap();
+    let next_article = html.find(" id=\"scope\"").unwrap();
+    assert!(last_point < note && note < next_article);
     // Attributions, deletion proposals, alternatives and options are styled spans.
     for class in ["attr", "attr-del", "b1", "m1", "opt"] {
         assert!(html.contains(&format!("class=\"{class}\"")), "{class}");
@@ -561,4 +608,8 @@ fn docx_export_converts_to_pdf_with_libreoffice() {
         c.text
     ))));
     assert!(text.contains("strengthen capacity-building"));
+    assert!(
+        text.contains(&squash(CHAIRS_NOTE)),
+        "the PDF shows the Chair's note"
+    );
 }
