@@ -1,7 +1,8 @@
 //! Markdown treaties: the EU AI Act form and our own draft format.
 //!
 //! Blocks are separated by blank lines; an ATX heading (`#`…`######`) is always a block
-//! of its own. A trailing `{#id}` on a heading or on a block's first line is stripped.
+//! of its own. A trailing `{#id}` on a heading or on a block's first line is taken off the
+//! text and kept in [`Imported::ids`], so the draft written keeps it.
 //!
 //! * Title: the `#` headings before anything else, joined with a space (the AI Act splits
 //!   its title over four `#` lines).
@@ -25,6 +26,7 @@ use super::text::{
     annex_heading, article_heading, atx_heading, classify, division_heading, is_option_line,
     pp_label, split_id,
 };
+use super::write::Slot;
 use super::{
     Block, ImportError, Imported, ImportedAnnex, ImportedArticle, Item, PreambleParagraph,
 };
@@ -107,6 +109,22 @@ impl State {
         }
     }
 
+    /// Keeps a clause id the source gave, for the clause at `slot`.
+    fn keep_id(&mut self, slot: Option<Slot>, id: Option<&str>) {
+        if let (Some(slot), Some(id)) = (slot, id) {
+            self.doc.ids.entry(slot).or_insert_with(|| id.to_string());
+        }
+    }
+
+    /// Where the next block of the open article or annex goes.
+    fn next_block_slot(&self) -> Option<Slot> {
+        match (&self.article, &self.annex) {
+            (Some(a), _) => Some(Slot::ArticleBlock(self.doc.body.len(), a.blocks.len())),
+            (None, Some(a)) => Some(Slot::AnnexBlock(self.doc.annexes.len(), a.blocks.len())),
+            (None, None) => None,
+        }
+    }
+
     fn blocks_mut(&mut self) -> Option<&mut Vec<Block>> {
         match (&mut self.article, &mut self.annex) {
             (Some(a), _) => Some(&mut a.blocks),
@@ -148,22 +166,26 @@ impl State {
             || text.eq_ignore_ascii_case("annexes");
         if self.place == Place::Start && level == 1 && !structural {
             self.title_parts.push(text);
+            self.keep_id(Some(Slot::Title), id);
             return;
         }
         self.end_title();
         if text.eq_ignore_ascii_case("preamble") {
             self.flush();
             self.place = Place::Preamble;
+            self.keep_id(Some(Slot::PreambleHeading), id);
             return;
         }
         if text.eq_ignore_ascii_case("annexes") {
             self.flush();
             self.place = Place::Annexes;
+            self.keep_id(Some(Slot::AnnexList), id);
             return;
         }
         if let Some((label, title)) = annex_heading(&text, false) {
             self.flush();
             self.place = Place::Annexes;
+            self.keep_id(Some(Slot::Annex(self.doc.annexes.len())), id);
             if title.is_none() && id.is_none() {
                 self.pending = Pending::Annex;
             }
@@ -178,6 +200,7 @@ impl State {
             if let Some((number, title)) = article_heading(&text) {
                 self.flush();
                 self.place = Place::Body;
+                self.keep_id(Some(Slot::Article(self.doc.body.len())), id);
                 if title.is_none() && id.is_none() {
                     self.pending = Pending::Article;
                 }
@@ -191,6 +214,7 @@ impl State {
             if let Some((kind, label, title)) = division_heading(&text, false) {
                 self.flush();
                 self.place = Place::Body;
+                self.keep_id(Some(Slot::Division(self.doc.body.len())), id);
                 if title.is_none() && id.is_none() {
                     self.pending = Pending::Division;
                 }
@@ -203,6 +227,7 @@ impl State {
             self.set_pending_title(text);
             return;
         }
+        self.keep_id(self.next_block_slot(), id);
         match self.blocks_mut() {
             Some(blocks) => blocks.push(Block::Heading(unescape_start(&text).to_string())),
             None => self.doc.warnings.push(format!(
@@ -214,7 +239,7 @@ impl State {
     fn text(&mut self, lines: Vec<&str>) {
         let pending = std::mem::replace(&mut self.pending, Pending::None);
         self.end_title();
-        let (first, _) = split_id(lines[0]);
+        let (first, id) = split_id(lines[0]);
         if pending == Pending::Article && lines.len() == 1 {
             let bold = first
                 .strip_prefix("**")
@@ -273,6 +298,7 @@ impl State {
                     Some((l, t)) => (Some(l.to_string()), t.to_string()),
                     None => (None, unescape_start(&block_text).to_string()),
                 };
+                self.keep_id(Some(Slot::Preamble(self.doc.preamble.len())), id);
                 self.doc.preamble.push(PreambleParagraph {
                     label,
                     text: unescape_braces(&text),
@@ -297,6 +323,7 @@ impl State {
                     },
                     other @ (Block::Heading(_) | Block::Note { .. }) => other,
                 };
+                self.keep_id(self.next_block_slot(), id);
                 match self.blocks_mut() {
                     Some(blocks) => blocks.push(block),
                     None => self.doc.warnings.push(format!(

@@ -41,6 +41,10 @@ pub struct Imported {
     /// Text the importer could not place (for example prose between a Chapter heading
     /// and its first article). It is not written to the draft; the CLI should show it.
     pub warnings: Vec<String>,
+    /// Clause ids the source already gave (`{#id}` in our own draft format):
+    /// [`write_draft`] keeps each one that is valid and unique, so exporting to Markdown and
+    /// importing again gives the same ids.
+    pub ids: std::collections::BTreeMap<write::Slot, String>,
 }
 
 /// One preamble paragraph, with its optional `PP1` label (without the dot).

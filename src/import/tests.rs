@@ -384,6 +384,7 @@ fn awkward_text_is_escaped_and_read_back() {
             ],
         }],
         warnings: vec![],
+        ids: Default::default(),
     };
     let dir = tempfile::tempdir().unwrap();
     write_draft(&doc, dir.path()).unwrap();
@@ -1192,4 +1193,31 @@ fn body_text_that_looks_like_a_definition_stays_a_clause() {
     );
     let again = from_markdown(&article.replace("### Article 1.", "# T\n\n### Article 1.")).unwrap();
     assert_eq!(again.stats().paragraphs, 2);
+}
+
+#[test]
+fn ids_the_source_gave_are_kept_once_and_others_derived() {
+    let md = "# A Treaty {#treaty}\n\n## Preamble {#preamble}\n\nPP1. Recalling. {#pp-recall}\n\n## Part I {#part-one}\n\n### Article 1. Scope {#scope}\n\n1. It applies. {#scope.1}\n\n(a) here; {#scope.1.a}\n\n2. Again. {#scope.1}\n\n#### A sub-heading {#scope.h}\n\n### Article 2. Other\n\n1. Text.\n\n## Annexes {#annexes}\n\n### Annex I. List {#list}\n\n1. Entry. {#list.1}\n";
+    let doc = from_markdown(md).unwrap();
+    let files = write::render(&doc).unwrap();
+    let all: String = files.iter().map(|(_, t)| t.as_str()).collect();
+    for kept in [
+        "# A Treaty {#treaty}",
+        "## Preamble {#preamble}",
+        "PP1. Recalling. {#pp-recall}",
+        "Part I {#part-one}",
+        "### Article 1. Scope {#scope}",
+        "1. It applies. {#scope.1}",
+        "(a) here; {#scope.1.a}",
+        "#### A sub-heading {#scope.h}",
+        "## Annexes {#annexes}",
+        "### Annex I. List {#list}",
+        "1. Entry. {#list.1}",
+    ] {
+        assert!(all.contains(kept), "{kept} in {all}");
+    }
+    // A duplicate id goes to its first clause; a clause without one gets a derived id.
+    assert!(all.contains("2. Again. {#scope.2}"), "{all}");
+    assert!(all.contains("### Article 2. Other {#art-2}"), "{all}");
+    assert!(files.iter().any(|(p, _)| p.ends_with("articles/scope.md")));
 }

@@ -83,9 +83,10 @@ pub fn write_draft(doc: &Imported, out_dir: impl AsRef<Path>) -> Result<ImportSt
     Ok(doc.stats())
 }
 
-/// Renders every file: (path relative to `drafts/`, content).
+/// Renders every file: (path relative to `drafts/`, content), keeping the ids the source
+/// gave ([`Imported::ids`]) where they are valid and unique.
 pub fn render(doc: &Imported) -> Result<Vec<(PathBuf, String)>, ImportError> {
-    Ok(render_with(doc, &IdPlan::default())?.files)
+    Ok(render_with(doc, &IdPlan::from_source(doc))?.files)
 }
 
 /// Where a clause sits in an [`Imported`] treaty: what an [`IdPlan`] is keyed by.
@@ -110,6 +111,24 @@ pub enum Slot {
 pub struct IdPlan {
     pub fixed: HashMap<Slot, String>,
     pub reserved: HashSet<String>,
+}
+
+impl IdPlan {
+    /// The ids the source itself gave, each kept once (the first clause to claim an id
+    /// keeps it; an invalid one is dropped and the clause gets a derived id).
+    pub fn from_source(doc: &Imported) -> IdPlan {
+        let mut seen = HashSet::new();
+        let fixed = doc
+            .ids
+            .iter()
+            .filter(|(_, id)| super::text::is_valid_id(id) && seen.insert(id.as_str()))
+            .map(|(slot, id)| (slot.clone(), id.clone()))
+            .collect();
+        IdPlan {
+            fixed,
+            reserved: HashSet::new(),
+        }
+    }
 }
 
 /// One clause as rendered: where it sits, its id, and its block as written.

@@ -162,9 +162,20 @@ fn notes(d: &Draft) -> Vec<(String, String)> {
 /// The sample's Chair's note on Article 2 (a footnote), which every export must carry.
 const CHAIRS_NOTE: &str = "Chair's note: subparagraph (a) reflects the technical discussions";
 
+/// The sample and its export imported again: clause structure and text, notes, ids.
+struct Trip {
+    shapes: (Vec<Shape>, Vec<Shape>),
+    notes: (Notes, Notes),
+    ids: (Vec<String>, Vec<String>),
+}
+
+fn ids(d: &Draft) -> Vec<String> {
+    d.ids().map(String::from).collect()
+}
+
 /// Exports the sample in `format`, imports the file into a new folder, and returns both
-/// drafts' clause structure and text, and their notes.
-fn export_then_import(format: &str) -> ((Vec<Shape>, Vec<Shape>), (Notes, Notes)) {
+/// drafts' clause structure and text, notes and ids.
+fn export_then_import(format: &str) -> Trip {
     let dir = sample_copy();
     let file = export_file(dir.path(), format, &[]);
     let out = dir.path().join(format!("reimported-{format}"));
@@ -184,16 +195,18 @@ fn export_then_import(format: &str) -> ((Vec<Shape>, Vec<Shape>), (Notes, Notes)
     );
     let again = Draft::load(&out.join("drafts")).unwrap().draft;
     let original = sample_draft(dir.path());
-    (
-        (shape(&original), shape(&again)),
-        (notes(&original), notes(&again)),
-    )
+    Trip {
+        shapes: (shape(&original), shape(&again)),
+        notes: (notes(&original), notes(&again)),
+        ids: (ids(&original), ids(&again)),
+    }
 }
 
 type Notes = Vec<(String, String)>;
 
-fn assert_same_shape(format: &str) {
-    let ((original, again), (notes_before, notes_after)) = export_then_import(format);
+fn assert_same_shape(format: &str) -> Trip {
+    let trip = export_then_import(format);
+    let ((original, again), (notes_before, notes_after)) = (&trip.shapes, &trip.notes);
     assert!(
         notes_before.iter().any(|(_, n)| n.contains(CHAIRS_NOTE)),
         "the sample has the Chair's note"
@@ -202,7 +215,7 @@ fn assert_same_shape(format: &str) {
         notes_before, notes_after,
         "{format}: export then import keeps footnotes and link references, in their articles"
     );
-    for (x, y) in original.iter().zip(&again) {
+    for (x, y) in original.iter().zip(again) {
         assert_eq!(x, y, "{format}: export then import changed a clause");
     }
     assert_eq!(
@@ -210,6 +223,7 @@ fn assert_same_shape(format: &str) {
         again.len(),
         "{format}: same number of clauses"
     );
+    trip
 }
 
 #[test]
@@ -218,7 +232,11 @@ fn markdown_export_reimports_with_the_same_clause_structure_and_text() {
     let text = std::fs::read_to_string(export_file(dir.path(), "md", &[])).unwrap();
     assert!(text.contains("### Article 15. Global AI Observatory {#observatory}"));
     assert!(!text.contains("](articles/"), "articles are in place");
-    assert_same_shape("md");
+    let trip = assert_same_shape("md");
+    assert_eq!(
+        trip.ids.0, trip.ids.1,
+        "md: export then import keeps every clause id"
+    );
 }
 
 #[test]
