@@ -28,17 +28,23 @@
 //!   [`ImportError::AmendmentDocument`]: they describe changes to a bill, not a text.
 //!
 //! Ids: clause ids are assigned by [`super::write`] from the structure; AKN `eId`s follow
-//! the same shape (`art_9__para_2` is article 9, paragraph 2, written as `art-9.2`).
+//! the same shape (`art_9__para_2` is article 9, paragraph 2, written as `art-9.2`). A file
+//! `treaty export` wrote (its `TLCOrganization` says so) gives its clause ids back from its
+//! eIds (`para_observatory.2` → `observatory.2`), when its elements line up with the
+//! clauses read.
 //!
 //! The XML reader ([`parse_xml`], shared with [`super::docx`]) refuses a DOCTYPE and every
 //! entity other than the five predefined ones and character references, so nothing can be
 //! expanded (no "billion laughs"); nesting deeper than [`MAX_DEPTH`] is refused; errors
 //! carry the line and column.
 
+use std::collections::BTreeMap;
+
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::text::{annex_heading, article_heading, classify, division_heading, pp_label};
+use super::write::Slot;
 use super::{
     Block, ImportError, Imported, ImportedAnnex, ImportedArticle, Item, PreambleParagraph,
 };
@@ -394,9 +400,12 @@ pub fn from_akn(text: &str) -> Result<Imported, ImportError> {
     if matches!(main.name.as_str(), "amendment" | "amendmentList") {
         return Err(ImportError::AmendmentDocument);
     }
+    // The eId of each annex's `attachment`, when it has one (for our own eIds).
+    let mut annex_eids: Vec<Option<&str>> = vec![None; annex_docs.len()];
     for a in main.elements().filter(|e| e.name == "attachments") {
         for att in a.elements() {
             annex_docs.push(doc_inside(att));
+            annex_eids.push(att.attr("eId"));
         }
     }
     for att in main
@@ -404,6 +413,7 @@ pub fn from_akn(text: &str) -> Result<Imported, ImportError> {
         .filter(|e| matches!(e.name.as_str(), "attachment" | "annex"))
     {
         annex_docs.push(doc_inside(att));
+        annex_eids.push(att.attr("eId"));
     }
 
     let mut doc = Imported {
@@ -458,10 +468,13 @@ pub fn from_akn(text: &str) -> Result<Imported, ImportError> {
     if doc.title.is_empty() {
         doc.title = "Untitled".into();
     }
-    for (i, d) in annex_docs.into_iter().enumerate() {
+    for (i, d) in annex_docs.iter().enumerate() {
         doc.annexes.push(annex(d, i + 1, &mut warnings));
     }
     doc.warnings = warnings;
+    if made_by_treaty_export(&root) {
+        ids_from_eids(main, &annex_docs, &annex_eids, &mut doc);
+    }
     if doc.articles().next().is_none() {
         return Err(ImportError::NoArticles);
     }
@@ -469,6 +482,97 @@ pub fn from_akn(text: &str) -> Result<Imported, ImportError> {
 }
 
 /// The document element inside a component or attachment (or the element itself).
+/// Whether `treaty export` wrote the document (its `TLCOrganization` says so), so that its
+/// eIds are `<prefix>_<clause id>`.
+fn made_by_treaty_export(root: &Element) -> bool {
+    root.find("references").is_some_and(|r| {
+        r.elements().any(|o| {
+            o.name == "TLCOrganization"
+                && o.attr("eId") == Some("treaty")
+                && o.attr("showAs") == Some("treaty export")
+        })
+    })
+}
+
+/// The clause id in one of our eIds: `para_observatory.2` → `observatory.2`. `para_n12`
+/// (a clause that had no id) gives none.
+pub(crate) fn id_of_eid(eid: &str) -> Option<String> {
+    let (_, id) = eid.split_once('_')?;
+    let numbered = id
+        .strip_prefix('n')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    (!numbered && super::text::is_valid_id(id)).then(|| id.to_string())
+}
+
+/// Every element with an eId under `e`, in document order.
+fn eids<'a>(e: &'a Element, out: &mut Vec<&'a str>) {
+    for c in e.elements() {
+        if let Some(eid) = c.attr("eId") {
+            out.push(eid);
+        }
+        eids(c, out);
+    }
+}
+
+/// Gives the clauses read from our own export their ids back, from the eIds, where the
+/// elements with eIds and the clauses read line up one to one (else the ids are derived).
+fn ids_from_eids(
+    main: &Element,
+    annex_docs: &[&Element],
+    annex_eids: &[Option<&str>],
+    doc: &mut Imported,
+) {
+    let assign = |slots: Vec<Slot>, found: Vec<&str>, ids: &mut BTreeMap<Slot, String>| {
+        if slots.len() == found.len() {
+            for (slot, eid) in slots.into_iter().zip(found) {
+                if let Some(id) = id_of_eid(eid) {
+                    ids.insert(slot, id);
+                }
+            }
+        }
+    };
+    let mut ids = BTreeMap::new();
+    if let Some(p) = main.child("preamble") {
+        let mut found = Vec::new();
+        eids(p, &mut found);
+        let slots = (0..doc.preamble.len()).map(Slot::Preamble).collect();
+        assign(slots, found, &mut ids);
+    }
+    let clause_blocks = |blocks: &[Block], slot: &dyn Fn(usize) -> Slot| -> Vec<Slot> {
+        blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !matches!(b, Block::Note { .. }))
+            .map(|(j, _)| slot(j))
+            .collect()
+    };
+    if let Some(body) = main.child("body") {
+        let mut found = Vec::new();
+        eids(body, &mut found);
+        let mut slots = Vec::new();
+        for (bi, item) in doc.body.iter().enumerate() {
+            match item {
+                Item::Division { .. } => slots.push(Slot::Division(bi)),
+                Item::Article(a) => {
+                    slots.push(Slot::Article(bi));
+                    slots.extend(clause_blocks(&a.blocks, &|j| Slot::ArticleBlock(bi, j)));
+                }
+            }
+        }
+        assign(slots, found, &mut ids);
+    }
+    for (ai, (annex, d)) in doc.annexes.iter().zip(annex_docs).enumerate() {
+        let mut found: Vec<&str> = annex_eids.get(ai).copied().flatten().into_iter().collect();
+        if let Some(body) = d.child("mainBody").or_else(|| d.child("body")) {
+            eids(body, &mut found);
+        }
+        let mut slots = vec![Slot::Annex(ai)];
+        slots.extend(clause_blocks(&annex.blocks, &|j| Slot::AnnexBlock(ai, j)));
+        assign(slots, found, &mut ids);
+    }
+    doc.ids = ids;
+}
+
 fn doc_inside(e: &Element) -> &Element {
     if DOC_TYPES.contains(&e.name.as_str()) {
         return e;

@@ -1221,3 +1221,17 @@ fn ids_the_source_gave_are_kept_once_and_others_derived() {
     assert!(all.contains("### Article 2. Other {#art-2}"), "{all}");
     assert!(files.iter().any(|(p, _)| p.ends_with("articles/scope.md")));
 }
+
+#[test]
+fn only_our_own_akn_export_gives_clause_ids_from_eids() {
+    // Other publishers' eIds (`art_1__para_2`) are structure, not our clause ids.
+    for path in [AKN4EU, AKN_EU, AKN_UK, AKN_UN, AKN_BILL_V1] {
+        assert!(read(path).ids.is_empty(), "{path}");
+    }
+    assert_eq!(
+        akn::id_of_eid("para_observatory.2").as_deref(),
+        Some("observatory.2")
+    );
+    assert_eq!(akn::id_of_eid("para_n12"), None, "a clause that had no id");
+    assert_eq!(akn::id_of_eid("art"), None);
+}

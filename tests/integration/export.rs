@@ -241,7 +241,11 @@ fn markdown_export_reimports_with_the_same_clause_structure_and_text() {
 
 #[test]
 fn akn_export_reimports_with_the_same_clause_structure_and_text() {
-    assert_same_shape("akn");
+    let trip = assert_same_shape("akn");
+    assert_eq!(
+        trip.ids.0, trip.ids.1,
+        "akn: the eIds give back every clause id"
+    );
 }
 
 #[test]
