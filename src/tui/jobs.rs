@@ -528,6 +528,15 @@ impl Worker {
         self.rx.try_recv().ok()
     }
 
+    /// Closes the queue and waits for the thread to end (it finishes its current request
+    /// first). For benchmarks: dropping a worker does not wait.
+    pub fn finish(mut self) {
+        self.tx.take();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+
     /// The next finished answer, waiting at most `timeout` for it.
     pub fn recv_timeout(&self, timeout: std::time::Duration) -> Option<(u64, Response)> {
         self.rx.recv_timeout(timeout).ok()
