@@ -120,6 +120,7 @@ pub fn open(opts: &Options) -> Result<(State, Vec<Effect>), String> {
 
 /// Runs the workbench until the user quits. The terminal is restored on every way out.
 pub fn run(opts: Options) -> Result<(), String> {
+    let opened = Instant::now();
     let (mut log, log_path) = Log::open(&opts.root);
     log.line(&format!("treaty tui starting in {}", opts.root.display()));
     let (mut state, start) = open(&opts)?;
@@ -137,7 +138,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     terminal
         .draw(|f| screens::draw(&state, f))
         .map_err(|e| format!("cannot draw: {e}"))?;
-    log.line(&format!("first frame after {:?}", started.elapsed()));
+    log.line(&format!("first frame after {:?}", opened.elapsed()));
     let mut worker = Worker::spawn(state.data.clone());
     for effect in start {
         if let Effect::Request(r) = effect {
@@ -188,7 +189,7 @@ pub fn run(opts: Options) -> Result<(), String> {
             while let Some((generation, resp)) = worker.try_recv() {
                 log.line(&format!(
                     "job {generation} done after {:?}",
-                    started.elapsed()
+                    opened.elapsed()
                 ));
                 msgs.push(Msg::Job(resp));
             }
