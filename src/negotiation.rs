@@ -52,8 +52,22 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 impl Negotiation {
     /// Loads and cross-checks the negotiation in `root`.
     pub fn load(root: &Path) -> Result<Checked, DraftError> {
-        let mut diags = Diagnostics::default();
         let loaded = Draft::load(&root.join(DRAFTS_DIR))?;
+        // One bracket tree per clause serves every check.
+        let trees = crate::analysis::trees(&loaded.draft);
+        Ok(Negotiation::load_around(root, loaded, &trees))
+    }
+
+    /// Loads the rest of the negotiation in `root` (positions, tiers, annexes) around a
+    /// draft already read, and cross-checks the whole. `trees` are the draft's bracket
+    /// trees as [`crate::analysis::trees`] gives them, so a caller that has them already
+    /// (the workbench draws the outline from them) does not parse the brackets twice.
+    pub fn load_around(
+        root: &Path,
+        loaded: crate::draft::Loaded,
+        trees: &[(usize, crate::bracket::Tree)],
+    ) -> Checked {
+        let mut diags = Diagnostics::default();
         diags.extend(loaded.diagnostics);
         let mut neg = Negotiation {
             root: root.to_path_buf(),
@@ -69,14 +83,12 @@ impl Negotiation {
         neg.annexes = load_optional(root, ANNEXES_FILE, &mut diags, &mut texts);
         neg.load_positions(&mut diags, &mut texts);
         neg.check_roster(&mut diags);
-        // One bracket tree per clause serves every check below.
-        let trees = crate::analysis::trees(&neg.draft);
-        neg.check_draft(&mut diags, &trees);
-        neg.check_references(&mut diags, &texts, &trees);
-        Ok(Checked {
+        neg.check_draft(&mut diags, trees);
+        neg.check_references(&mut diags, &texts, trees);
+        Checked {
             negotiation: neg,
             diagnostics: diags.sorted(),
-        })
+        }
     }
 
     fn load_positions(&mut self, diags: &mut Diagnostics, texts: &mut HashMap<PathBuf, String>) {

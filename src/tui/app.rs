@@ -231,6 +231,8 @@ pub struct State {
     /// Who amendments are proposed by, unless the editor says otherwise.
     pub proposers: Vec<String>,
     pub size: (u16, u16),
+    /// Keys that need what is still loading, in the order pressed: they run when it lands.
+    pub deferred: Vec<Msg>,
 }
 
 impl State {
@@ -282,6 +284,7 @@ impl State {
             message,
             proposers: vec!["CHAIR".into()],
             size: (80, 24),
+            deferred: Vec::new(),
         }
     }
 
@@ -333,8 +336,8 @@ impl State {
     /// The selected clause's choice points (groups and option sets).
     pub fn choice_points(&self) -> Vec<ChoicePoint> {
         let c = &self.data.draft.clauses[self.selected];
-        self.data.trees[self.selected]
-            .as_ref()
+        self.data
+            .tree(self.selected)
             .map(|t| t.choice_points(&c.text))
             .unwrap_or_default()
     }
@@ -430,8 +433,128 @@ fn step_index(at: usize, delta: isize, len: usize) -> usize {
     (at as isize + delta).clamp(0, len as isize - 1) as usize
 }
 
+/// What the event loop does first: asks for whatever the first frame went without.
+pub fn on_start(state: &mut State) -> Vec<Effect> {
+    if state.data.complete {
+        Vec::new()
+    } else {
+        vec![Effect::Request(Request::LoadAll)]
+    }
+}
+
+/// Said in the hint bar while keys wait for the background load.
+pub const WAITING: &str =
+    "loading the positions, tiers, annexes and history… your keys run when they are in";
+
+/// The screens drawn from what loads in the background.
+pub fn shows_loaded_data(screen: Screen) -> bool {
+    matches!(
+        screen,
+        Screen::Compare | Screen::Tiers | Screen::Annexes | Screen::History
+    )
+}
+
+/// Whether `msg` must wait until the background load lands: it needs the positions,
+/// tiers, annexes or history, or works in a screen drawn from them, or keys pressed
+/// before it are waiting already (keys run in the order pressed). Quitting, help and
+/// moving between screens never wait.
+fn must_wait(state: &State, msg: &Msg) -> bool {
+    if state.data.complete {
+        return false;
+    }
+    let on_loading_screen = !state.help && shows_loaded_data(state.screen);
+    match msg {
+        Msg::Action(Action::Quit) => false,
+        Msg::Action(a) => {
+            !state.deferred.is_empty()
+                || matches!(
+                    a,
+                    Action::NextSource
+                        | Action::PrevSource
+                        | Action::NextBase
+                        | Action::CompareVersions
+                        | Action::CompareMode
+                        | Action::WhatIf
+                        | Action::ReplayNext
+                        | Action::ReplayPrev
+                        | Action::Play
+                        | Action::ClauseHistory
+                )
+                || (on_loading_screen
+                    && !matches!(
+                        a,
+                        Action::Help
+                            | Action::Back
+                            | Action::Search
+                            | Action::Goto
+                            | Action::Outline
+                            | Action::Clause
+                            | Action::Compare
+                            | Action::Tiers
+                            | Action::Annexes
+                            | Action::History
+                            | Action::Amend
+                            | Action::NextScreen
+                            | Action::PrevScreen
+                            | Action::Reload
+                    ))
+        }
+        Msg::Edit(_) => !state.deferred.is_empty(),
+        Msg::Click { row, .. } => {
+            let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
+            !state.deferred.is_empty()
+                || (on_loading_screen && *row != super::screens::layout(area).tabs.y)
+        }
+        Msg::Wheel { .. } | Msg::Scroll(_) => !state.deferred.is_empty() || on_loading_screen,
+        _ => false,
+    }
+}
+
+/// The background load has landed: swap in the complete snapshot (the draft is the same,
+/// so the selection stands), set what defaults on it, then run the keys that waited.
+fn landed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
+    if state.data.complete || data.root != state.data.root {
+        return Vec::new(); // a reload came first, with everything in
+    }
+    state.data = data;
+    state.history.selected = state.data.history.len().saturating_sub(1);
+    // No key that moves the compare sources ran before this (they wait), so the default
+    // is still to set: the draft against the first other source, as at a full start.
+    let srcs = compare::sources(&state.data);
+    state.compare.right = srcs.get(1).cloned().unwrap_or(Source::Draft);
+    if state.message.as_ref().is_some_and(|(_, m)| m == WAITING) {
+        state.message = None;
+    }
+    let mut out = on_enter(state);
+    for m in std::mem::take(&mut state.deferred) {
+        out.extend(update(state, m));
+    }
+    out
+}
+
+/// Swaps in freshly reloaded data (see [`State::replace_data`]), asks for what the screen
+/// shows, and runs keys that were waiting for a background load the reload overtook.
+pub fn reloaded(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
+    state.replace_data(data);
+    let mut out = on_enter(state);
+    if state.data.complete {
+        if state.message.as_ref().is_some_and(|(_, m)| m == WAITING) {
+            state.message = None;
+        }
+        for m in std::mem::take(&mut state.deferred) {
+            out.extend(update(state, m));
+        }
+    }
+    out
+}
+
 /// Applies one message. Returns what the event loop must do next.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    if must_wait(state, &msg) {
+        state.deferred.push(msg);
+        state.message = Some((false, WAITING.into()));
+        return Vec::new();
+    }
     match msg {
         Msg::Action(a) => {
             if !matches!(a, Action::Confirm) {
@@ -443,6 +566,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             edit(state, e);
             Vec::new()
         }
+        Msg::Job(Response::Loaded(snapshot)) => landed(state, snapshot.0),
         Msg::Job(resp) => {
             job_done(state, resp);
             Vec::new()
@@ -489,8 +613,12 @@ fn go(state: &mut State, screen: Screen) -> Vec<Effect> {
     on_enter(state)
 }
 
-/// What a screen needs when it is shown.
+/// What a screen needs when it is shown (once everything has loaded; the landing asks
+/// again).
 pub fn on_enter(state: &mut State) -> Vec<Effect> {
+    if !state.data.complete {
+        return Vec::new();
+    }
     match state.screen {
         Screen::Compare => {
             let mut out = matrix_request(state);
@@ -1179,6 +1307,8 @@ fn job_done(state: &mut State, resp: Response) {
                 state.compare.matrix_for = Some(clause);
             }
         }
+        // Handled in `update`, which runs the keys that waited for it.
+        Response::Loaded(_) => {}
         Response::ClauseHistory { clause, result } => {
             if state.selected_id().as_deref() == Some(clause.as_str()) {
                 state.history.clause = Some((clause, result));

@@ -1,20 +1,27 @@
-//! What the TUI shows, loaded once per reload: the negotiation on disk, each clause's
-//! bracket tree, and (when the folder is a git record) the amendment history and rounds.
+//! What the TUI shows: the negotiation on disk, each clause's bracket tree, and (when the
+//! folder is a git record) the amendment history and rounds.
+//!
+//! It arrives in two steps, so the first frame does not wait for what it does not show:
+//! [`Data::load_draft`] reads the draft and its bracket trees (all the outline needs), and
+//! [`Data::completed`] adds the positions, tiers, annexes, the cross-check and the history
+//! (the background worker does that, see `jobs.rs`). [`Data::load`] does both in line.
 //!
 //! Everything here is library calls; nothing draws. The snapshot is shared read-only
 //! (`Arc`) between the UI thread and the background worker.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use git2::Oid;
 
 use crate::analysis;
 use crate::annex::AnnexRegister;
 use crate::bracket::{Stats, Tree};
-use crate::draft::Draft;
+use crate::diag::Diagnostic;
+use crate::draft::{self, Draft};
 use crate::history::History;
-use crate::negotiation::Negotiation;
+use crate::negotiation::{DRAFTS_DIR, Negotiation};
 use crate::position::Position;
 use crate::store::{LogFilter, Store};
 use crate::tiers::Tiers;
@@ -50,8 +57,9 @@ pub struct Data {
     /// The folder's name, for the status bar.
     pub name: String,
     pub draft: Draft,
-    /// The bracket tree of each clause (`None` for headings without text).
-    pub trees: Vec<Option<Tree>>,
+    /// The bracket tree of each clause with text, by clause index (ascending), as
+    /// [`analysis::trees`] gives them; see [`Data::tree`].
+    pub trees: Arc<Vec<(usize, Tree)>>,
     /// Each clause's own bracket statistics.
     pub stats: Vec<Stats>,
     /// Open bracket groups in each clause and everything under it.
@@ -67,23 +75,75 @@ pub struct Data {
     pub current_round: Option<String>,
     /// Why history is unavailable, when it is.
     pub history_note: Option<String>,
+    /// Whether the positions, tiers, annexes, the cross-check and the history are in
+    /// ([`Data::load_draft`] leaves them out; [`Data::completed`] adds them).
+    pub complete: bool,
+    /// The draft's own problems, kept for the cross-check until it has run.
+    draft_problems: Vec<Diagnostic>,
 }
 
 impl Data {
-    /// Loads the negotiation at `root` and, if it is a git record, its history.
+    /// Loads the negotiation at `root` and, if it is a git record, its history: everything,
+    /// in line (what [`Data::load_draft`] and then [`Data::completed`] give).
     pub fn load(root: &Path) -> Result<Data, String> {
-        let checked = Negotiation::load(root).map_err(|e| e.to_string())?;
-        let n = checked.negotiation;
-        let mut data = Data::from_parts(root, n.draft, n.positions, n.tiers, n.annexes);
-        data.diagnostics = checked.diagnostics.len();
-        match Store::open(root) {
-            Ok(store) => data.load_history(&store),
-            Err(e) => data.history_note = Some(format!("no amendment history: {e}")),
-        }
+        let first = Data::load_draft(root)?;
+        Ok(match Store::open(root) {
+            Ok(store) => {
+                let history = History::open(&store).ok();
+                first.completed(Ok(&store), history.as_ref())
+            }
+            Err(e) => first.completed(Err(&e.to_string()), None),
+        })
+    }
+
+    /// The draft and its bracket trees only: what the outline needs for the first frame.
+    /// The rest is empty and [`Data::complete`] is false until [`Data::completed`] runs.
+    pub fn load_draft(root: &Path) -> Result<Data, String> {
+        let loaded = Draft::load(&root.join(DRAFTS_DIR)).map_err(|e| e.to_string())?;
+        let mut data = Data::from_parts(root, loaded.draft, BTreeMap::new(), None, None);
+        data.complete = false;
+        data.draft_problems = loaded.diagnostics;
         Ok(data)
     }
 
-    /// A snapshot without history, from parts already loaded.
+    /// This snapshot with everything else read: positions, tiers and annexes (cross-checked
+    /// against the draft, using the bracket trees already parsed) and the history, from
+    /// the index when there is one (`history`), else from git. `store` is the git record,
+    /// or why there is none.
+    pub fn completed(&self, store: Result<&Store, &str>, history: Option<&History>) -> Data {
+        let loaded = draft::Loaded {
+            draft: self.draft.clone(),
+            diagnostics: self.draft_problems.clone(),
+        };
+        let checked = Negotiation::load_around(&self.root, loaded, &self.trees);
+        let n = checked.negotiation;
+        let mut data = Data {
+            root: self.root.clone(),
+            name: self.name.clone(),
+            draft: n.draft,
+            trees: self.trees.clone(),
+            stats: self.stats.clone(),
+            open: self.open.clone(),
+            positions: n.positions,
+            tiers: n.tiers,
+            annexes: n.annexes,
+            diagnostics: checked.diagnostics.len(),
+            history: Vec::new(),
+            rounds: Vec::new(),
+            current_round: None,
+            history_note: None,
+            complete: true,
+            draft_problems: Vec::new(),
+        };
+        match (store, history) {
+            (Ok(store), Some(history)) => data.history_from_index(store, history),
+            (Ok(store), None) => data.history_from_git(store),
+            (Err(e), _) => data.history_note = Some(format!("no amendment history: {e}")),
+        }
+        data
+    }
+
+    /// A complete snapshot without history, from parts already loaded.
     pub fn from_parts(
         root: &Path,
         draft: Draft,
@@ -91,14 +151,11 @@ impl Data {
         tiers: Option<Tiers>,
         annexes: Option<AnnexRegister>,
     ) -> Data {
-        let mut trees: Vec<Option<Tree>> = vec![None; draft.clauses.len()];
-        for (i, t) in analysis::trees(&draft) {
-            trees[i] = Some(t);
+        let trees = analysis::trees(&draft);
+        let mut stats = vec![Stats::default(); draft.clauses.len()];
+        for (i, t) in &trees {
+            stats[*i] = t.stats();
         }
-        let stats: Vec<Stats> = trees
-            .iter()
-            .map(|t| t.as_ref().map(Tree::stats).unwrap_or_default())
-            .collect();
         let mut open = vec![0; draft.clauses.len()];
         for i in (0..draft.clauses.len()).rev() {
             open[i] += stats[i].groups + stats[i].options;
@@ -115,7 +172,7 @@ impl Data {
             root: root.to_path_buf(),
             name,
             draft,
-            trees,
+            trees: Arc::new(trees),
             stats,
             open,
             positions,
@@ -126,18 +183,19 @@ impl Data {
             rounds: Vec::new(),
             current_round: None,
             history_note: None,
+            complete: true,
+            draft_problems: Vec::new(),
         }
     }
 
-    /// Reads the timeline from the history index (one file; built or extended first when
-    /// the branch moved), falling back to walking git when the index cannot be used.
-    fn load_history(&mut self, store: &Store) {
-        match History::open(store) {
-            Ok(history) => self.history_from_index(store, &history),
-            Err(_) => self.history_from_git(store),
-        }
+    /// The bracket tree of clause `i` (`None` for headings without text).
+    pub fn tree(&self, i: usize) -> Option<&Tree> {
+        let k = self.trees.binary_search_by_key(&i, |(j, _)| *j).ok()?;
+        Some(&self.trees[k].1)
     }
 
+    /// Reads the timeline from the history index (one file; [`History::open`] builds or
+    /// extends it first when the branch moved).
     fn history_from_index(&mut self, store: &Store, history: &History) {
         let mut previous: Option<Oid> = None;
         for r in history.records() {

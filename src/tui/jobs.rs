@@ -1,5 +1,7 @@
-//! Slow work off the UI thread: comparing against a round (a git read), replay steps,
-//! a clause's history and blame (from the history index), the bracket burn-down.
+//! Slow work off the UI thread: loading what the first frame went without (positions,
+//! tiers, annexes, the cross-check, the history: [`Request::LoadAll`], asked for first),
+//! comparing against a round (a git read), replay steps, a clause's history and blame
+//! (from the history index), the bracket burn-down.
 //!
 //! One worker thread, newest request wins (as gitui's `AsyncSingleJob`): before starting
 //! work the worker drains its queue and keeps only the latest request of each kind, and
@@ -22,6 +24,9 @@ use crate::store::Store;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
+    /// Everything the first frame went without: positions, tiers, annexes, the
+    /// cross-check and the history ([`Data::completed`]).
+    LoadAll,
     /// Two sources clause by clause; with `only`, just that clause and what is under it.
     Compare {
         left: Source,
@@ -52,6 +57,7 @@ impl Request {
             Request::Burndown => 2,
             Request::ClauseHistory { .. } => 3,
             Request::Matrix { .. } => 4,
+            Request::LoadAll => 5,
         }
     }
 }
@@ -107,8 +113,21 @@ pub struct ClauseTimeline {
     pub deleted: Vec<(String, Option<usize>, Option<usize>)>,
 }
 
+/// A complete snapshot that landed from the background (two are equal when they are the
+/// same snapshot).
+#[derive(Clone, Debug)]
+pub struct Snapshot(pub Arc<Data>);
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Response {
+    /// The answer to [`Request::LoadAll`]: the snapshot with everything in.
+    Loaded(Snapshot),
     Compare {
         left: Source,
         right: Source,
@@ -134,7 +153,8 @@ pub enum Response {
 /// opened on first use.
 pub struct Context {
     root: PathBuf,
-    store: Option<Store>,
+    /// The git record, or why there is none.
+    store: Result<Store, String>,
     history: Option<Result<History, String>>,
     sources: Option<Result<Sources, String>>,
     /// Sources already resolved, at most [`MAX_RESOLVED`].
@@ -149,7 +169,7 @@ impl Context {
     pub fn open(root: &Path) -> Context {
         Context {
             root: root.to_path_buf(),
-            store: Store::open(root).ok(),
+            store: Store::open(root).map_err(|e| e.to_string()),
             history: None,
             sources: None,
             resolved: HashMap::new(),
@@ -160,8 +180,8 @@ impl Context {
     fn history(&mut self) -> Result<&History, String> {
         if self.history.is_none() {
             self.history = Some(match &self.store {
-                Some(store) => History::open(store).map_err(|e| e.to_string()),
-                None => Err("no git record: no amendment history".into()),
+                Ok(store) => History::open(store).map_err(|e| e.to_string()),
+                Err(_) => Err("no git record: no amendment history".into()),
             });
         }
         match self.history.as_ref() {
@@ -195,6 +215,13 @@ impl Context {
     /// Does one request. Pure apart from reading git; the worker and the tests both call it.
     pub fn compute(&mut self, data: &Data, req: &Request) -> Response {
         match req {
+            Request::LoadAll => {
+                // The worker's own index, opened once: later history requests reuse it.
+                let _ = self.history();
+                let history = self.history.as_ref().and_then(|h| h.as_ref().ok());
+                let store = self.store.as_ref().map_err(String::as_str);
+                Response::Loaded(Snapshot(Arc::new(data.completed(store, history))))
+            }
             Request::Compare { left, right, only } => {
                 let result = self.resolve(data, left).and_then(|l| {
                     self.resolve(data, right)
@@ -267,7 +294,7 @@ impl Context {
 
     fn burndown(&mut self) -> Result<Burndown, String> {
         self.history()?;
-        let (Some(store), Some(Ok(history))) = (&self.store, &self.history) else {
+        let (Ok(store), Some(Ok(history))) = (&self.store, &self.history) else {
             return Err("no git record: no rounds".into());
         };
         let stats = history.stats_by_round(store).map_err(|e| e.to_string())?;
@@ -450,6 +477,7 @@ impl Worker {
         let handle = std::thread::Builder::new()
             .name("treaty-tui-worker".into())
             .spawn(move || {
+                let mut data = data;
                 let mut ctx = Context::open(&data.root);
                 while let Ok(first) = req_rx.recv() {
                     // Newest request of each kind wins.
@@ -466,6 +494,10 @@ impl Worker {
                     }
                     for (generation, req) in latest {
                         let resp = ctx.compute(&data, &req);
+                        // Requests after the load see everything it brought.
+                        if let Response::Loaded(Snapshot(d)) = &resp {
+                            data = d.clone();
+                        }
                         if resp_tx.send((generation, resp)).is_err() {
                             return;
                         }
@@ -495,6 +527,20 @@ impl Worker {
     pub fn try_recv(&self) -> Option<(u64, Response)> {
         self.rx.try_recv().ok()
     }
+
+    /// Closes the queue and waits for the thread to end (it finishes its current request
+    /// first). For benchmarks: dropping a worker does not wait.
+    pub fn finish(mut self) {
+        self.tx.take();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+
+    /// The next finished answer, waiting at most `timeout` for it.
+    pub fn recv_timeout(&self, timeout: std::time::Duration) -> Option<(u64, Response)> {
+        self.rx.recv_timeout(timeout).ok()
+    }
 }
 
 impl Drop for Worker {
@@ -502,5 +548,246 @@ impl Drop for Worker {
         // Closing the queue ends the thread after its current request; don't wait for it.
         self.tx.take();
         self.handle.take();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::tui::action::Action;
+    use crate::tui::app::{Screen, WAITING, on_start, reloaded};
+    use crate::tui::compare::Source;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::theme::Styles;
+    use crate::tui::{fixture, screens};
+
+    fn record() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        fixture::build(&root).expect("fixture builds");
+        (dir, root)
+    }
+
+    fn state(data: Data) -> State {
+        let mut s = State::new(Arc::new(data), Styles::default(), Keymap::default());
+        s.size = (100, 30);
+        s
+    }
+
+    fn screen_text(s: &State) -> String {
+        let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| screens::draw(s, f)).unwrap();
+        t.backend().to_string()
+    }
+
+    /// The background load, answered in line.
+    fn land(ctx: &mut Context, s: &mut State) -> Vec<Effect> {
+        let start = on_start(s);
+        assert_eq!(start, [Effect::Request(Request::LoadAll)]);
+        let resp = ctx.compute(&s.data, &Request::LoadAll);
+        ctx.settle(s, [Msg::Job(resp)])
+    }
+
+    /// Everything in a snapshot, as text (the draft's id map is left out: a hash map prints
+    /// in no fixed order, and it is made from the clauses).
+    fn shown(d: &Data) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            d.root,
+            d.name,
+            d.draft.files,
+            d.draft.clauses,
+            d.draft.retired,
+            d.trees,
+            d.stats,
+            d.open,
+            d.positions,
+            d.tiers,
+            d.annexes,
+            d.diagnostics,
+            d.history,
+            d.rounds,
+            d.current_round,
+            d.history_note,
+            d.complete
+        )
+    }
+
+    #[test]
+    fn the_background_load_lands_what_a_full_load_gives() {
+        let (_dir, root) = record();
+        let first = Data::load_draft(&root).unwrap();
+        assert!(!first.complete);
+        assert!(first.positions.is_empty() && first.history.is_empty());
+        assert!(first.tree(first.draft.index_of("pp3").unwrap()).is_some());
+        let Response::Loaded(Snapshot(landed)) =
+            Context::open(&root).compute(&first, &Request::LoadAll)
+        else {
+            panic!("LoadAll answers with the snapshot");
+        };
+        let full = Data::load(&root).unwrap();
+        assert!(landed.complete && full.complete);
+        assert!(!landed.positions.is_empty() && !landed.history.is_empty());
+        assert_eq!(shown(&landed), shown(&full));
+        // The synchronous load is exactly the two steps: nothing else differs either.
+        assert_eq!(landed.diagnostics, full.diagnostics);
+        assert_eq!(landed.current_round, full.current_round);
+    }
+
+    #[test]
+    fn without_git_the_load_lands_the_positions_and_says_why_there_is_no_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("plain");
+        for (path, bytes) in crate::demo::bundled_sample() {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        let first = Data::load_draft(&root).unwrap();
+        let Response::Loaded(Snapshot(landed)) =
+            Context::open(&root).compute(&first, &Request::LoadAll)
+        else {
+            panic!("LoadAll answers with the snapshot");
+        };
+        let full = Data::load(&root).unwrap();
+        assert!(landed.history.is_empty() && !landed.positions.is_empty());
+        assert!(
+            landed
+                .history_note
+                .as_deref()
+                .is_some_and(|n| n.starts_with("no amendment history"))
+        );
+        assert_eq!(shown(&landed), shown(&full));
+    }
+
+    #[test]
+    fn keys_before_the_load_lands_wait_then_run_as_if_it_had_been_there() {
+        let (_dir, root) = record();
+        let keys = [
+            Msg::Action(Action::Down),
+            Msg::Action(Action::Compare),
+            Msg::Action(Action::PrevSource),
+            Msg::Action(Action::PrevSource),
+            Msg::Action(Action::Down),
+        ];
+
+        // What a full load gives for these keys.
+        let mut ctx = Context::open(&root);
+        let mut want = state(Data::load(&root).unwrap());
+        ctx.settle(&mut want, keys.clone());
+
+        let mut ctx = Context::open(&root);
+        let mut s = state(Data::load_draft(&root).unwrap());
+        assert!(screen_text(&s).contains("round loading…"));
+        let first = s.selected;
+        let mut effects = Vec::new();
+        for k in keys {
+            effects.extend(update(&mut s, k));
+        }
+        // Moving in the outline and changing screens happen at once; the compare keys
+        // (and the key after them) wait, and nothing is asked of the worker yet.
+        assert_ne!(s.selected, first);
+        assert_eq!(s.screen, Screen::Compare);
+        assert_eq!(s.deferred.len(), 3);
+        assert!(effects.is_empty(), "{effects:?}");
+        assert_eq!(s.message.as_ref().map(|m| m.1.as_str()), Some(WAITING));
+        let text = screen_text(&s);
+        assert!(
+            text.contains("loading the delegations' positions"),
+            "{text}"
+        );
+
+        land(&mut ctx, &mut s);
+        assert!(s.data.complete && s.deferred.is_empty());
+        assert_eq!(s.message, None);
+        assert_eq!(s.selected, want.selected);
+        assert_eq!(s.compare.left, want.compare.left);
+        assert_eq!(s.compare.right, want.compare.right);
+        assert!(
+            matches!(s.compare.right, Source::Position(_)),
+            "{:?}",
+            s.compare.right
+        );
+        assert_eq!(s.compare.row, want.compare.row);
+        assert_eq!(s.compare.result, want.compare.result);
+        assert!(s.compare.result.as_ref().is_some_and(Result::is_ok));
+        assert_eq!(screen_text(&s), screen_text(&want));
+    }
+
+    #[test]
+    fn every_screen_draws_while_loading_and_quit_never_waits() {
+        let (_dir, root) = record();
+        let mut s = state(Data::load_draft(&root).unwrap());
+        for a in [
+            Action::Clause,
+            Action::Tiers,
+            Action::Annexes,
+            Action::History,
+            Action::Amend,
+            Action::Compare,
+            Action::Outline,
+        ] {
+            assert!(update(&mut s, Msg::Action(a)).is_empty());
+            let text = screen_text(&s);
+            if crate::tui::app::shows_loaded_data(s.screen) {
+                assert!(
+                    text.contains("loading the delegations' positions"),
+                    "{a:?}: {text}"
+                );
+            } else {
+                assert!(
+                    !text.contains("loading the delegations' positions"),
+                    "{a:?}"
+                );
+            }
+        }
+        // On a screen drawn from what is loading, moving waits; replay waits anywhere.
+        update(&mut s, Msg::Action(Action::History));
+        update(&mut s, Msg::Action(Action::Down));
+        update(&mut s, Msg::Action(Action::ReplayNext));
+        update(&mut s, Msg::Click { column: 5, row: 5 });
+        assert_eq!(s.deferred.len(), 3);
+        assert_eq!(update(&mut s, Msg::Action(Action::Quit)), [Effect::Quit]);
+        // A reload with everything in (after a commit) runs the waiting keys too.
+        let effects = reloaded(&mut s, Arc::new(Data::load(&root).unwrap()));
+        assert!(s.deferred.is_empty());
+        assert_eq!(s.history.step, Some(0));
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Request(Request::Replay { step: 0, .. }))),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn the_worker_answers_later_requests_from_the_landed_snapshot() {
+        let (_dir, root) = record();
+        let first = Arc::new(Data::load_draft(&root).unwrap());
+        let mut worker = Worker::spawn(first.clone());
+        worker.request(Request::LoadAll);
+        worker.request(Request::Matrix {
+            clause: "pp3".into(),
+        });
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            let (_, r) = worker
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the worker answers");
+            got.push(r);
+        }
+        let Response::Loaded(Snapshot(landed)) = &got[0] else {
+            panic!("the load comes first: {got:?}");
+        };
+        let Response::Matrix { rows, .. } = &got[1] else {
+            panic!("then the matrix: {got:?}");
+        };
+        assert_eq!(rows.len(), landed.positions.len());
+        assert_eq!(*rows, compare::matrix(landed, "pp3"));
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing is printed to stdout while the TUI runs; diagnostics go to a log file
 //! (`.git/treaty/tui.log` in a git record, else the temp folder).
 
+use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -102,17 +103,27 @@ pub fn load_keymap(keys: Option<&str>) -> Result<Keymap, String> {
     Ok(map)
 }
 
-/// Runs the workbench until the user quits. The terminal is restored on every way out.
-pub fn run(opts: Options) -> Result<(), String> {
-    let (mut log, log_path) = Log::open(&opts.root);
-    log.line(&format!("treaty tui starting in {}", opts.root.display()));
-    let data = Arc::new(Data::load(&opts.root)?);
+/// Everything the first frame needs: the draft and its bracket trees, the theme and the
+/// key map. Returns the state to draw and the effects that start loading the rest (the
+/// positions, tiers, annexes, cross-check and history) in the background.
+pub fn open(opts: &Options) -> Result<(State, Vec<Effect>), String> {
+    let data = Arc::new(Data::load_draft(&opts.root)?);
     let styles = Styles::new(load_theme(&opts.root, opts.theme.as_deref())?);
     let keymap = load_keymap(opts.keys.as_deref())?;
-    let mut state = State::new(data.clone(), styles, keymap);
+    let mut state = State::new(data, styles, keymap);
     if !opts.proposers.is_empty() {
         state.proposers = opts.proposers.clone();
     }
+    let start = app::on_start(&mut state);
+    Ok((state, start))
+}
+
+/// Runs the workbench until the user quits. The terminal is restored on every way out.
+pub fn run(opts: Options) -> Result<(), String> {
+    let opened = Instant::now();
+    let (mut log, log_path) = Log::open(&opts.root);
+    log.line(&format!("treaty tui starting in {}", opts.root.display()));
+    let (mut state, start) = open(&opts)?;
     let panic_on_key = std::env::var(PANIC_ENV).is_ok_and(|v| v == "1");
 
     let guard = TerminalGuard::new().map_err(|e| format!("cannot set up the terminal: {e}"))?;
@@ -122,8 +133,18 @@ pub fn run(opts: Options) -> Result<(), String> {
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
     }
-    let mut worker = Worker::spawn(data);
     let started = Instant::now();
+    // The first frame, before the worker starts loading the rest beside it.
+    terminal
+        .draw(|f| screens::draw(&state, f))
+        .map_err(|e| format!("cannot draw: {e}"))?;
+    log.line(&format!("first frame after {:?}", opened.elapsed()));
+    let mut worker = Worker::spawn(state.data.clone());
+    for effect in start {
+        if let Effect::Request(r) = effect {
+            worker.request(r);
+        }
+    }
     let result = (|| -> Result<(), String> {
         loop {
             let t0 = Instant::now();
@@ -135,7 +156,14 @@ pub fn run(opts: Options) -> Result<(), String> {
                 log.line(&format!("slow frame: {took:?} on {:?}", state.screen));
             }
             let mut msgs = Vec::new();
-            let timeout = if state.history.playing { 50 } else { 100 };
+            // Look for the background load often while it runs, so it shows when it lands.
+            let timeout = if !state.data.complete {
+                15
+            } else if state.history.playing {
+                50
+            } else {
+                100
+            };
             if event::poll(Duration::from_millis(timeout)).map_err(|e| e.to_string())? {
                 match event::read().map_err(|e| e.to_string())? {
                     Event::Key(k) if k.kind != KeyEventKind::Release => {
@@ -159,55 +187,62 @@ pub fn run(opts: Options) -> Result<(), String> {
                 }
             }
             while let Some((generation, resp)) = worker.try_recv() {
-                log.line(&format!("job {generation} done"));
+                log.line(&format!(
+                    "job {generation} done after {:?}",
+                    opened.elapsed()
+                ));
                 msgs.push(Msg::Job(resp));
             }
             msgs.push(Msg::Tick(started.elapsed().as_millis() as u64));
-            let mut queue: std::collections::VecDeque<Msg> = msgs.into();
-            while let Some(m) = queue.pop_front() {
-                for effect in app::update(&mut state, m) {
-                    match effect {
-                        Effect::Quit => return Ok(()),
-                        Effect::Request(r) => {
-                            let generation = worker.request(r.clone());
-                            log.line(
-                                &format!("job {generation}: {r:?}")
-                                    .chars()
-                                    .take(200)
-                                    .collect::<String>(),
-                            );
+            let mut queue: VecDeque<Msg> = msgs.into();
+            let mut effects: VecDeque<Effect> = VecDeque::new();
+            loop {
+                let effect = match effects.pop_front() {
+                    Some(e) => e,
+                    None => match queue.pop_front() {
+                        Some(m) => {
+                            effects.extend(app::update(&mut state, m));
+                            continue;
                         }
-                        Effect::Commit { change, proposers } => {
-                            let res = amending::commit(&opts.root, &change, &proposers);
-                            log.line(&format!("commit {change:?}: {res:?}"));
-                            queue.push_back(Msg::Committed(res));
-                        }
-                        Effect::ExternalEditor { text } => {
-                            guard.suspend();
-                            let res = external_editor(&text);
-                            guard
-                                .resume()
-                                .map_err(|e| format!("cannot take the terminal back: {e}"))?;
-                            let _ = terminal.clear();
-                            queue.push_back(Msg::EditorReturned(res));
-                        }
-                        Effect::Reload => match Data::load(&opts.root) {
-                            Ok(d) => {
-                                let d = Arc::new(d);
-                                worker = Worker::spawn(d.clone());
-                                state.replace_data(d);
-                                for e in app::on_enter(&mut state) {
-                                    if let Effect::Request(r) = e {
-                                        worker.request(r);
-                                    }
-                                }
-                            }
-                            Err(e) => {
-                                log.line(&format!("reload failed: {e}"));
-                                state.message = Some((true, format!("reload failed: {e}")));
-                            }
-                        },
+                        None => break,
+                    },
+                };
+                match effect {
+                    Effect::Quit => return Ok(()),
+                    Effect::Request(r) => {
+                        let generation = worker.request(r.clone());
+                        log.line(
+                            &format!("job {generation}: {r:?}")
+                                .chars()
+                                .take(200)
+                                .collect::<String>(),
+                        );
                     }
+                    Effect::Commit { change, proposers } => {
+                        let res = amending::commit(&opts.root, &change, &proposers);
+                        log.line(&format!("commit {change:?}: {res:?}"));
+                        queue.push_back(Msg::Committed(res));
+                    }
+                    Effect::ExternalEditor { text } => {
+                        guard.suspend();
+                        let res = external_editor(&text);
+                        guard
+                            .resume()
+                            .map_err(|e| format!("cannot take the terminal back: {e}"))?;
+                        let _ = terminal.clear();
+                        queue.push_back(Msg::EditorReturned(res));
+                    }
+                    Effect::Reload => match Data::load(&opts.root) {
+                        Ok(d) => {
+                            let d = Arc::new(d);
+                            worker = Worker::spawn(d.clone());
+                            effects.extend(app::reloaded(&mut state, d));
+                        }
+                        Err(e) => {
+                            log.line(&format!("reload failed: {e}"));
+                            state.message = Some((true, format!("reload failed: {e}")));
+                        }
+                    },
                 }
             }
         }

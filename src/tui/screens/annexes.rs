@@ -101,7 +101,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     if let Some(i) = d.draft.index_of(&a.annex) {
         for j in d.draft.subtree(i) {
             let c = &d.draft.clauses[j];
-            if let Some(t) = &d.trees[j] {
+            if let Some(t) = d.tree(j) {
                 out.extend(bracketed::lines(&c.text, t, &state.styles, None));
             } else if let Some(t) = &c.title {
                 out.push(Line::styled(safe(t), state.styles.get("heading")));

@@ -18,7 +18,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         d.draft.reference(i),
         c.id.as_deref().unwrap_or("no id")
     );
-    let Some(tree) = d.trees[i].as_ref() else {
+    let Some(tree) = d.tree(i) else {
         let text = match &c.title {
             Some(t) => format!(
                 "{t}\n\nThis is a heading; select one of its paragraphs (Esc, then arrows)."

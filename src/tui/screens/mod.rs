@@ -101,6 +101,16 @@ pub fn draw(state: &State, f: &mut Frame) {
     let l = layout(area);
     draw_tabs(state, f, l.tabs);
     match state.screen {
+        s if !state.data.complete && !state.help && crate::tui::app::shows_loaded_data(s) => {
+            note(
+                state,
+                f,
+                l.body,
+                s.title(),
+                "loading the delegations' positions, tiers, annexes and the amendment history…",
+                false,
+            );
+        }
         Screen::Outline => outline::render(state, f, l.body),
         Screen::Clause => clause::render(state, f, l.body),
         Screen::Compare => compare::render(state, f, l.body),
@@ -144,8 +154,14 @@ fn draw_status(state: &State, f: &mut Frame, area: Rect) {
             format!("{} ({id})", draft.reference(state.selected))
         })
         .unwrap_or_default();
-    let round = d.current_round.as_deref().unwrap_or("no round");
-    let head = d.head_summary().unwrap_or("not a git record");
+    let (round, head) = if d.complete {
+        (
+            d.current_round.as_deref().unwrap_or("no round"),
+            d.head_summary().unwrap_or("not a git record"),
+        )
+    } else {
+        ("loading…", "loading…")
+    };
     let text = format!(" {} │ round {round} │ HEAD {head} │ {sel}", d.name);
     f.render_widget(
         Paragraph::new(safe(&text)).style(state.styles.get("statusbar")),
