@@ -4,7 +4,7 @@
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
-use super::ClauseEvent;
+use super::ClauseVersion;
 use crate::bracket::{self, Node};
 
 /// One word (or bracket, or slash) of the clause as it stands, and where it came from.
@@ -89,15 +89,17 @@ fn is_space(s: &str) -> bool {
     s.chars().all(char::is_whitespace)
 }
 
-pub(super) fn blame(id: &str, events: &[ClauseEvent<'_>]) -> Blame {
+/// The blame of clause `id` from its versions, oldest first: (record, version; `None`
+/// where that record deleted it).
+pub(super) fn blame(id: &str, events: &[(usize, Option<&ClauseVersion>)]) -> Blame {
     // Current tokens with the record that introduced each.
     let mut current: Vec<(String, usize)> = Vec::new();
     let mut deleted = Vec::new();
     let mut text = String::new();
     let mut deleted_by = None;
-    for event in events {
-        let Some(version) = event.version else {
-            deleted_by = Some(event.index);
+    for &(index, version) in events {
+        let Some(version) = version else {
+            deleted_by = Some(index);
             continue;
         };
         deleted_by = None;
@@ -119,11 +121,11 @@ pub(super) fn blame(id: &str, events: &[ClauseEvent<'_>]) -> Blame {
                             deleted.push(DeletedWord {
                                 text: t.clone(),
                                 introduced: *by,
-                                deleted: event.index,
+                                deleted: index,
                             });
                         }
                     }
-                    next.extend(new_tokens[new].iter().map(|t| (t.to_string(), event.index)));
+                    next.extend(new_tokens[new].iter().map(|t| (t.to_string(), index)));
                 }
             }
         }
