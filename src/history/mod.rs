@@ -384,8 +384,9 @@ pub struct History {
     memory: OnceLock<Memory>,
     /// The index file of a warm open.
     mapped: Option<Mapped>,
-    /// Summaries, decoded on first use.
-    infos: Box<[OnceLock<RecordInfo>]>,
+    /// Summaries, decoded on first use. (Boxed, like the other per-record caches: an
+    /// empty slot is 16 bytes, so opening does not fill megabytes of empty slots.)
+    infos: Box<[OnceLock<Box<RecordInfo>>]>,
     /// The repository, to re-read the record from if the index turns out damaged.
     repo: PathBuf,
 }
@@ -428,10 +429,10 @@ impl Memory {
 #[derive(Debug)]
 struct Mapped {
     index: store_file::Index,
-    records: Box<[OnceLock<Record>]>,
+    records: Box<[OnceLock<Box<Record>>]>,
     all: OnceLock<Vec<Record>>,
     /// Per clause of the index's directory, its versions once read.
-    clauses: Box<[OnceLock<store_file::ClauseData>]>,
+    clauses: Box<[OnceLock<Box<store_file::ClauseData>>]>,
 }
 
 /// Where answers come from.
@@ -603,7 +604,7 @@ impl History {
                     return r;
                 }
                 match mp.index.record(i) {
-                    Ok(r) => mp.records[i].get_or_init(|| r),
+                    Ok(r) => mp.records[i].get_or_init(|| Box::new(r)),
                     Err(reason) => &self.recover(reason).records[i],
                 }
             }
@@ -620,7 +621,11 @@ impl History {
         let info = match self.source() {
             Source::Memory(m) => m.records[i].info(),
             Source::Mapped(mp) => {
-                let decoded = mp.all.get().map(|a| &a[i]).or_else(|| mp.records[i].get());
+                let decoded = mp
+                    .all
+                    .get()
+                    .map(|a| &a[i])
+                    .or_else(|| mp.records[i].get().map(|r| &**r));
                 match decoded {
                     Some(r) => r.info(),
                     None => match mp.index.info(i) {
@@ -630,7 +635,7 @@ impl History {
                 }
             }
         };
-        self.infos[i].get_or_init(|| info)
+        self.infos[i].get_or_init(|| Box::new(info))
     }
 
     /// How many records (commits) the history has.
@@ -657,7 +662,7 @@ impl History {
                 }
                 let decoded: Result<Vec<Record>, String> = (0..self.len)
                     .map(|i| match mp.records[i].get() {
-                        Some(r) => Ok(r.clone()),
+                        Some(r) => Ok(Record::clone(r)),
                         None => mp.index.record(i),
                     })
                     .collect();
@@ -696,11 +701,11 @@ impl History {
             let found = mp.index.find(id).and_then(|k| match k {
                 None => Ok(None),
                 Some(k) => match mp.clauses[k].get() {
-                    Some(c) => Ok(Some(c)),
+                    Some(c) => Ok(Some(&**c)),
                     None => mp
                         .index
                         .clause(k)
-                        .map(|c| Some(mp.clauses[k].get_or_init(|| c))),
+                        .map(|c| Some(&**mp.clauses[k].get_or_init(|| Box::new(c)))),
                 },
             });
             match found {
