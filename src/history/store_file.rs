@@ -456,11 +456,13 @@ impl Index {
         let e = self.dir_entry(k)?;
         let off = usize::try_from(u64_at(e, 8)).map_err(|_| corrupt("a clause's postings"))?;
         let (nc, nn) = (u32_at(e, 16) as usize, u32_at(e, 20) as usize);
-        let start = self.at.postings + off;
         let len = nc * POSTING + nn * 4;
-        if start + len > self.at.data {
-            return Err(corrupt("a clause's postings"));
-        }
+        let start = self
+            .at
+            .postings
+            .checked_add(off)
+            .filter(|s| s.checked_add(len).is_some_and(|end| end <= self.at.data))
+            .ok_or_else(|| corrupt("a clause's postings"))?;
         let id = self.name(k)?;
         let p = self.get(start, len)?;
         let mut data = ClauseData {
@@ -868,6 +870,15 @@ mod tests {
         assert!(index.info(1).unwrap_err().contains("corrupt"));
         assert!(index.record(1).unwrap_err().contains("corrupt"));
         assert!(index.record(0).is_ok());
+        // A directory entry whose name and postings lie far outside the file.
+        let dir = u64_at(&bytes, 72) as usize;
+        for (at, len) in [(dir, 8), (dir + 8, 8), (dir + 16, 8)] {
+            let mut bad = bytes.clone();
+            bad[at..at + len].fill(0xff);
+            reseal(&mut bad);
+            let index = open(bad).unwrap();
+            assert!(index.clause(0).unwrap_err().contains("corrupt"));
+        }
     }
 
     #[test]
