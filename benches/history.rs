@@ -282,6 +282,16 @@ fn benches(c: &mut Criterion) {
         b.iter(|| history.clause_history(BUSY).unwrap().len())
     });
     g.bench_function("blame, warm", |b| b.iter(|| history.blame(BUSY).unwrap()));
+    g.bench_function("clause versions with summaries, warm", |b| {
+        b.iter(|| history.clause_versions(BUSY).unwrap().len())
+    });
+    // What `treaty blame` does in process: open the index, read one clause, nothing cached.
+    g.bench_function("open + blame, warm index, nothing cached", |b| {
+        b.iter(|| {
+            let h = History::open(&store).unwrap();
+            h.blame(BUSY).unwrap()
+        })
+    });
     g.sample_size(10);
     g.bench_function("full replay of 10,000 amendments, warm", |b| {
         b.iter(|| {

@@ -9,7 +9,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{negotiation_root, out};
-use crate::history::{History, Record, WordChange, word_changes};
+use crate::history::{History, RecordInfo, WordChange, word_changes};
 use crate::store::{AmendmentKind, LogFilter, Store};
 
 #[derive(Debug, Args)]
@@ -117,22 +117,22 @@ fn short(oid: &str) -> &str {
 }
 
 /// "EU, AU" or "no delegation named".
-fn proposers(r: &Record) -> String {
-    if r.proposers().is_empty() {
+fn proposers(p: &[String]) -> String {
+    if p.is_empty() {
         "no delegation named".into()
     } else {
-        r.proposers().join(", ")
+        p.join(", ")
     }
 }
 
 /// One line naming an amendment: id, round, delegations, date.
-fn who(r: &Record) -> String {
+fn who(r: &RecordInfo) -> String {
     match &r.amendment {
         Some(a) => format!(
             "{} ({}, {}, round {}, {})",
             a.id,
             a.kind,
-            proposers(r),
+            proposers(r.proposers()),
             a.round.as_deref().unwrap_or("none"),
             r.date()
         ),
@@ -157,7 +157,7 @@ struct LogEntryJson<'a> {
 pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
     let (_, history) = open(repo)?;
     if let Some(c) = &a.clause {
-        history.clause_history(c)?;
+        history.clause_versions(c)?;
     }
     let filter = LogFilter {
         clause: a.clause,
@@ -166,11 +166,12 @@ pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
         kind: a.kind,
         since: None,
     };
-    let entries = history.log(&filter);
+    let entries = history.log_info(&filter);
     if a.json {
         let json: Vec<LogEntryJson> = entries
             .iter()
-            .map(|(_, r)| {
+            .map(|&(i, _)| {
+                let r = history.record(i);
                 let am = r.amendment.as_ref();
                 let mut clauses: Vec<&str> = am
                     .map(|a| a.clauses.iter().map(String::as_str).collect())
@@ -202,18 +203,17 @@ pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
         match &r.amendment {
             Some(am) => {
                 text.push_str(&format!("amendment {}  ({})\n", am.id, short(&r.oid)));
-                text.push_str(&format!("Proposed by: {}\n", proposers(r)));
+                text.push_str(&format!("Proposed by: {}\n", proposers(r.proposers())));
                 text.push_str(&format!(
                     "Kind:        {}    Status: {}    Round: {}\n",
                     am.kind,
                     am.status,
                     am.round.as_deref().unwrap_or("none")
                 ));
-                let changed: Vec<&str> = r.changes.iter().map(|c| c.id.as_str()).collect();
                 if !am.clauses.is_empty() {
                     text.push_str(&format!("Clauses:     {}\n", am.clauses.join(", ")));
-                } else if !changed.is_empty() {
-                    text.push_str(&format!("Changed:     {} clause(s)\n", changed.len()));
+                } else if r.changed > 0 {
+                    text.push_str(&format!("Changed:     {} clause(s)\n", r.changed));
                 }
             }
             None => text.push_str(&format!("commit {} (no amendment record)\n", short(&r.oid))),
@@ -230,16 +230,17 @@ pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
 
 pub fn clause_history(repo: Option<PathBuf>, a: ClauseHistoryArgs) -> anyhow::Result<ExitCode> {
     let (_, history) = open(repo)?;
-    let events = history.clause_history(&a.clause)?;
     if a.json {
+        let events = history.clause_history(&a.clause)?;
         out(&serde_json::to_string_pretty(&events)?);
         return Ok(ExitCode::SUCCESS);
     }
+    let events = history.clause_versions(&a.clause)?;
     let mut text = format!("History of {}: {} version(s)\n", a.clause, events.len());
     let mut previous: Option<&crate::history::ClauseVersion> = None;
     for e in &events {
-        text.push_str(&format!("\n{}\n", who(e.record)));
-        text.push_str(&format!("  {}\n", e.record.summary));
+        text.push_str(&format!("\n{}\n", who(e.info)));
+        text.push_str(&format!("  {}\n", e.info.summary));
         match e.version {
             None => text.push_str("  deleted the clause\n"),
             Some(v) => {
@@ -283,7 +284,7 @@ struct Attribution<'a> {
     summary: &'a str,
 }
 
-fn attribution<'a>(text: &'a str, r: &'a Record) -> Attribution<'a> {
+fn attribution<'a>(text: &'a str, r: &'a RecordInfo) -> Attribution<'a> {
     Attribution {
         text,
         amendment: r.amendment.as_ref().map(|a| a.id.as_str()),
@@ -319,20 +320,20 @@ pub fn blame(repo: Option<PathBuf>, a: BlameArgs) -> anyhow::Result<ExitCode> {
             words: blame
                 .words
                 .iter()
-                .map(|w| attribution(&w.text, history.record(w.introduced)))
+                .map(|w| attribution(&w.text, history.info(w.introduced)))
                 .collect(),
             groups: blame
                 .groups
                 .iter()
-                .map(|g| attribution(&g.text, history.record(g.introduced)))
+                .map(|g| attribution(&g.text, history.info(g.introduced)))
                 .collect(),
             deleted: a.deleted.then(|| {
                 blame
                     .deleted
                     .iter()
                     .map(|d| Deleted {
-                        introduced: attribution(&d.text, history.record(d.introduced)),
-                        deleted_by: attribution(&d.text, history.record(d.deleted)),
+                        introduced: attribution(&d.text, history.info(d.introduced)),
+                        deleted_by: attribution(&d.text, history.info(d.deleted)),
                     })
                     .collect()
             }),
@@ -349,7 +350,7 @@ pub fn blame(repo: Option<PathBuf>, a: BlameArgs) -> anyhow::Result<ExitCode> {
         text.push_str(&format!(
             "(deleted by {}; the text as it last stood)
 ",
-            who(history.record(d))
+            who(history.info(d))
         ));
     }
     text.push_str(&format!(
@@ -373,7 +374,7 @@ Words:
             "  {span}
       <- {}
 ",
-            who(history.record(by))
+            who(history.info(by))
         ));
         k = end + 1;
     }
@@ -389,7 +390,7 @@ Bracket groups:
       <- {}
 ",
                 g.text,
-                who(history.record(g.introduced))
+                who(history.info(g.introduced))
             ));
         }
     }
@@ -412,8 +413,8 @@ Deleted words:
       removed by {}
 ",
                 d.text,
-                who(history.record(d.introduced)),
-                who(history.record(d.deleted))
+                who(history.info(d.introduced)),
+                who(history.info(d.deleted))
             ));
         }
     }
@@ -464,7 +465,7 @@ pub fn replay(repo: Option<PathBuf>, a: ReplayArgs) -> anyhow::Result<ExitCode> 
 ",
             step.index,
             r.round().unwrap_or("none"),
-            proposers(r),
+            proposers(r.proposers()),
             r.amendment
                 .as_ref()
                 .map_or("ordinary commit", |a| a.kind.as_str()),

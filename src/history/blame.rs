@@ -1,10 +1,12 @@
 //! Word-level blame: each word and bracket group of a clause attributed to the amendment
 //! that introduced it, by diffing consecutive versions of the clause.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
-use super::ClauseEvent;
+use super::ClauseVersion;
 use crate::bracket::{self, Node};
 
 /// One word (or bracket, or slash) of the clause as it stands, and where it came from.
@@ -89,56 +91,70 @@ fn is_space(s: &str) -> bool {
     s.chars().all(char::is_whitespace)
 }
 
-pub(super) fn blame(id: &str, events: &[ClauseEvent<'_>]) -> Blame {
+/// The blame of clause `id` from its versions, oldest first: (record, version; `None`
+/// where that record deleted it).
+pub(super) fn blame(id: &str, events: &[(usize, Option<&ClauseVersion>)]) -> Blame {
+    // Each distinct token gets a number, so the diffs compare numbers, not strings.
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut texts: Vec<&str> = Vec::new();
     // Current tokens with the record that introduced each.
-    let mut current: Vec<(String, usize)> = Vec::new();
+    let mut current: Vec<(u32, usize)> = Vec::new();
     let mut deleted = Vec::new();
-    let mut text = String::new();
+    let mut text = "";
     let mut deleted_by = None;
-    for event in events {
-        let Some(version) = event.version else {
-            deleted_by = Some(event.index);
+    for &(index, version) in events {
+        let Some(version) = version else {
+            deleted_by = Some(index);
             continue;
         };
         deleted_by = None;
         let new_text = version.words();
-        let new_tokens: Vec<&str> = tokens(new_text)
+        let new_tokens: Vec<u32> = tokens(new_text)
             .into_iter()
-            .map(|(s, e)| &new_text[s..e])
+            .map(|(s, e)| {
+                let t = &new_text[s..e];
+                *numbers.entry(t).or_insert_with(|| {
+                    texts.push(t);
+                    (texts.len() - 1) as u32
+                })
+            })
             .collect();
-        let old_tokens: Vec<&str> = current.iter().map(|(t, _)| t.as_str()).collect();
+        let old_tokens: Vec<u32> = current.iter().map(|&(t, _)| t).collect();
         let ops = capture_diff_slices(Algorithm::Myers, &old_tokens, &new_tokens);
-        let mut next: Vec<(String, usize)> = Vec::with_capacity(new_tokens.len());
+        let mut next: Vec<(u32, usize)> = Vec::with_capacity(new_tokens.len());
         for op in ops {
             let (tag, old, new) = op.as_tag_tuple();
             match tag {
-                DiffTag::Equal => next.extend(current[old].iter().cloned()),
+                DiffTag::Equal => next.extend_from_slice(&current[old]),
                 DiffTag::Delete | DiffTag::Insert | DiffTag::Replace => {
-                    for (t, by) in &current[old] {
+                    for &(t, by) in &current[old] {
+                        let t = texts[t as usize];
                         if !is_space(t) {
                             deleted.push(DeletedWord {
-                                text: t.clone(),
-                                introduced: *by,
-                                deleted: event.index,
+                                text: t.to_string(),
+                                introduced: by,
+                                deleted: index,
                             });
                         }
                     }
-                    next.extend(new_tokens[new].iter().map(|t| (t.to_string(), event.index)));
+                    next.extend(new_tokens[new].iter().map(|&t| (t, index)));
                 }
             }
         }
         current = next;
-        text = new_text.to_string();
+        text = new_text;
     }
+    let text = text.to_string();
     let mut words = Vec::new();
     let mut offset = 0;
-    for (t, by) in &current {
+    for &(t, by) in &current {
+        let t = texts[t as usize];
         if !is_space(t) {
             words.push(BlameWord {
-                text: t.clone(),
+                text: t.to_string(),
                 start: offset,
                 end: offset + t.len(),
-                introduced: *by,
+                introduced: by,
             });
         }
         offset += t.len();

@@ -5,13 +5,16 @@
 //! `.git/treaty/` (never in the work tree) and keyed by the commit it was built up to.
 //! [`History::open`] builds it on first use, extends it incrementally when the branch has
 //! only grown, and rebuilds it silently when it is missing, stale or unreadable. A warm
-//! open reads one file; clause history and blame never touch git.
+//! open maps one file and checks its header; clause history and blame then read only
+//! that clause's part of it (and the summaries of the amendments that changed it), and
+//! never touch git.
 
 mod blame;
 mod build;
 mod store_file;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +35,8 @@ pub enum HistoryError {
     UnknownClause { id: String, suggest: Option<String> },
     #[error("no round `{name}` in this record{}", known_rounds(.known))]
     UnknownRound { name: String, known: Vec<String> },
+    #[error("{0}: run `git fsck --full` to see what is broken in the record")]
+    Damaged(String),
 }
 
 fn suggestion(s: &Option<String>) -> String {
@@ -182,6 +187,56 @@ impl Record {
                 .as_ref()
                 .is_some_and(|a| a.clauses.iter().any(|c| c == id))
     }
+
+    /// Its summary, without the clause versions.
+    pub fn info(&self) -> RecordInfo {
+        RecordInfo {
+            oid: self.oid.clone(),
+            amendment: self.amendment.clone(),
+            author: self.author.clone(),
+            email: self.email.clone(),
+            time: self.time,
+            offset_minutes: self.offset_minutes,
+            summary: self.summary.clone(),
+            changed: self.changes.len(),
+        }
+    }
+}
+
+/// A [`Record`] without its clause versions and file orders: what a log line or a blame
+/// attribution shows. Reading one from the index costs only its own bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordInfo {
+    /// The commit id (hex).
+    pub oid: String,
+    /// `None` for commits without amendment trailers.
+    pub amendment: Option<Amendment>,
+    pub author: String,
+    pub email: String,
+    /// Author time, seconds since the epoch, and its offset.
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub summary: String,
+    /// How many clauses it created, changed or deleted.
+    pub changed: usize,
+}
+
+impl RecordInfo {
+    /// The delegations that proposed it (empty for ordinary commits).
+    pub fn proposers(&self) -> &[String] {
+        self.amendment
+            .as_ref()
+            .map_or(&[][..], |a| a.proposers.as_slice())
+    }
+
+    pub fn round(&self) -> Option<&str> {
+        self.amendment.as_ref().and_then(|a| a.round.as_deref())
+    }
+
+    /// The author date as `YYYY-MM-DD HH:MM +HHMM`.
+    pub fn date(&self) -> String {
+        format_date(self.time, self.offset_minutes)
+    }
 }
 
 /// A civil date from seconds since the epoch (proleptic Gregorian, UTC plus offset).
@@ -299,45 +354,98 @@ pub struct ClauseEvent<'h> {
     pub version: Option<&'h ClauseVersion>,
 }
 
+/// One version in a clause's history with the summary of the amendment that made it:
+/// what [`History::clause_versions`] gives, reading nothing of that amendment's other
+/// clauses.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClauseStep<'h> {
+    /// Index of the record in [`History::records`].
+    pub index: usize,
+    pub info: &'h RecordInfo,
+    /// `None`: this amendment deleted the clause.
+    pub version: Option<&'h ClauseVersion>,
+}
+
 /// The negotiation's history, read from the index.
 ///
-/// A warm open reads only the index's table of contents; each record is decoded the
-/// first time it is asked for ([`History::record`]), all of them on the first call to
-/// [`History::records`].
+/// A warm open maps the index file and checks only its header; every part is checked
+/// (block checksums) and decoded the first time it is read: one clause's versions
+/// ([`History::clause_versions`], [`History::blame`]), one amendment's summary
+/// ([`History::info`]), one record ([`History::record`]), all of them on the first call
+/// to [`History::records`]. A part found damaged then has the record re-read from git,
+/// as [`History::open`] would have done, and the index rewritten.
 #[derive(Debug)]
 pub struct History {
-    /// Every record, once decoded (at once when the index was just built).
-    all: OnceLock<Vec<Record>>,
-    /// The still-encoded records of a warm open.
-    lazy: Option<Lazy>,
     len: usize,
-    oids: Vec<[u8; 20]>,
     head: Oid,
-    /// Each clause's versions and the amendments that name it, sorted by clause id.
-    by_clause: Vec<store_file::ClauseEntry>,
     report: BuildReport,
+    /// The records in memory: built by this open, or re-read after the index turned out
+    /// damaged.
+    memory: OnceLock<Memory>,
+    /// The index file of a warm open.
+    mapped: Option<Mapped>,
+    /// Summaries, decoded on first use. (Boxed, like the other per-record caches: an
+    /// empty slot is 16 bytes, so opening does not fill megabytes of empty slots.)
+    infos: Box<[OnceLock<Box<RecordInfo>>]>,
+    /// The repository, to re-read the record from if the index turns out damaged.
+    repo: PathBuf,
 }
 
 #[derive(Debug)]
-struct Lazy {
-    bytes: Vec<u8>,
-    base: usize,
-    ends: Vec<u64>,
-    cells: Vec<OnceLock<Record>>,
+struct Memory {
+    records: Vec<Record>,
+    /// Each clause's versions and the amendments that name it, sorted by clause id.
+    by_clause: Vec<store_file::ClauseEntry>,
+    oids: Vec<[u8; 20]>,
+    /// What re-reading the record did, when it had to be re-read after the open.
+    report: Option<BuildReport>,
+    /// Why the record could not be re-read (the records are then placeholders).
+    failed: Option<String>,
 }
 
-impl Lazy {
-    fn decode(&self, i: usize) -> Record {
-        // The body's checksum was verified on open, so these are the bytes this program
-        // wrote.
-        postcard::from_bytes(store_file::record_slice(
-            &self.bytes,
-            self.base,
-            &self.ends,
-            i,
-        ))
-        .expect("a checksummed history index record decodes")
+impl Memory {
+    fn new(records: Vec<Record>, report: Option<BuildReport>, failed: Option<String>) -> Memory {
+        let by_clause = store_file::clause_entries(&records);
+        let oids = records
+            .iter()
+            .map(|r| {
+                let mut o = [0u8; 20];
+                if let Ok(oid) = Oid::from_str(&r.oid) {
+                    o.copy_from_slice(oid.as_bytes());
+                }
+                o
+            })
+            .collect();
+        Memory {
+            records,
+            by_clause,
+            oids,
+            report,
+            failed,
+        }
     }
+}
+
+#[derive(Debug)]
+struct Mapped {
+    index: store_file::Index,
+    records: Box<[OnceLock<Box<Record>>]>,
+    all: OnceLock<Vec<Record>>,
+    /// Per clause of the index's directory, its versions once read.
+    clauses: Box<[OnceLock<Box<store_file::ClauseData>>]>,
+}
+
+/// Where answers come from.
+enum Source<'h> {
+    Memory(&'h Memory),
+    Mapped(&'h Mapped),
+}
+
+/// One clause's versions and naming records, from either source.
+struct ClauseView<'h> {
+    changes: &'h [(u32, u32)],
+    named: &'h [u32],
+    versions: Vec<Option<&'h ClauseVersion>>,
 }
 
 impl History {
@@ -359,13 +467,33 @@ impl History {
                 (None, None)
             }
         };
+        let repo = store
+            .repo()
+            .workdir()
+            .unwrap_or_else(|| store.repo().path())
+            .to_path_buf();
         if since == Some(head)
             && let Some(stored) = stored
         {
             report.total = stored.len();
-            return Ok(History::from_stored(stored, report));
+            let len = stored.len();
+            return Ok(History {
+                len,
+                head,
+                report,
+                memory: OnceLock::new(),
+                mapped: Some(Mapped {
+                    records: (0..len).map(|_| OnceLock::new()).collect(),
+                    all: OnceLock::new(),
+                    clauses: (0..stored.clauses()).map(|_| OnceLock::new()).collect(),
+                    index: stored,
+                }),
+                infos: (0..len).map(|_| OnceLock::new()).collect(),
+                repo,
+            });
         }
-        let (mut records, since) = match stored.map(|s| s.decode_all()) {
+        let decoded = stored.map(|s| (0..s.len()).map(|i| s.record(i)).collect());
+        let (mut records, since) = match decoded {
             Some(Ok(records)) => (records, since),
             Some(Err(reason)) => {
                 report.rebuilt = Some(reason);
@@ -382,69 +510,132 @@ impl History {
         build::extend(store, &commits, &mut records, &mut state)?;
         report.saved = store_file::write(&path, head, &records).is_ok();
         report.total = records.len();
-        Ok(History::from_records(records, head, report))
-    }
-
-    fn from_stored(stored: store_file::Stored, report: BuildReport) -> History {
-        let store_file::Stored {
-            head,
-            contents,
-            bytes,
-            base,
-        } = stored;
-        let len = contents.ends.len();
-        let by_clause = contents.clauses;
-        History {
-            all: OnceLock::new(),
-            lazy: Some(Lazy {
-                bytes,
-                base,
-                ends: contents.ends,
-                cells: (0..len).map(|_| OnceLock::new()).collect(),
-            }),
+        let len = records.len();
+        Ok(History {
             len,
-            oids: contents.oids,
             head,
-            by_clause,
             report,
+            memory: OnceLock::from(Memory::new(records, None, None)),
+            mapped: None,
+            infos: (0..len).map(|_| OnceLock::new()).collect(),
+            repo,
+        })
+    }
+
+    fn source(&self) -> Source<'_> {
+        if let Some(m) = self.memory.get() {
+            return Source::Memory(m);
+        }
+        match &self.mapped {
+            Some(m) => Source::Mapped(m),
+            None => Source::Memory(self.recover("the history index was not read".into())),
         }
     }
 
-    fn from_records(records: Vec<Record>, head: Oid, report: BuildReport) -> History {
-        let by_clause = store_file::clause_entries(&records);
-        let oids = records
-            .iter()
-            .map(|r| {
-                let oid = Oid::from_str(&r.oid).unwrap_or(Oid::ZERO_SHA1);
-                oid.as_bytes().try_into().expect("20 bytes")
-            })
-            .collect();
-        History {
-            len: records.len(),
-            all: OnceLock::from(records),
-            lazy: None,
-            oids,
-            head,
-            by_clause,
-            report,
-        }
-    }
-
-    fn entry(&self, id: &str) -> Option<&store_file::ClauseEntry> {
-        let i = self
-            .by_clause
-            .binary_search_by(|e| e.id.as_str().cmp(id))
-            .ok()?;
-        Some(&self.by_clause[i])
+    /// The records re-read from git, because the index turned out damaged (`reason`)
+    /// after the open; the index is rewritten. Should git fail too, placeholders that say
+    /// so, and every clause question answers with [`HistoryError::Damaged`].
+    fn recover(&self, reason: String) -> &Memory {
+        self.memory.get_or_init(|| {
+            let rebuilt = (|| -> Result<(Vec<Record>, bool), HistoryError> {
+                let store = Store::open(&self.repo)?;
+                let commits = build::first_parent_line(store.repo(), self.head, None)?;
+                let mut records = Vec::new();
+                build::extend(&store, &commits, &mut records, &mut TextState::default())?;
+                let path = store_file::index_path(&store);
+                let saved = store_file::write(&path, self.head, &records).is_ok();
+                Ok((records, saved))
+            })();
+            match rebuilt {
+                Ok((records, saved)) if records.len() == self.len => {
+                    let report = BuildReport {
+                        processed: records.len(),
+                        total: records.len(),
+                        rebuilt: Some(reason),
+                        saved,
+                    };
+                    Memory::new(records, Some(report), None)
+                }
+                other => {
+                    let why = match other {
+                        Err(e) => format!("{reason}, and the record could not be re-read: {e}"),
+                        Ok(_) => format!("{reason}, and the record has changed since"),
+                    };
+                    let oids = self.mapped.as_ref().and_then(|m| m.index.oids().ok());
+                    let records = (0..self.len)
+                        .map(|i| Record {
+                            oid: oids
+                                .and_then(|o| o.get(i * 20..i * 20 + 20))
+                                .and_then(|o| Oid::from_bytes(o).ok())
+                                .map(|o| o.to_string())
+                                .unwrap_or_default(),
+                            amendment: None,
+                            author: String::new(),
+                            email: String::new(),
+                            time: 0,
+                            offset_minutes: 0,
+                            summary: format!("(this commit could not be read: {why})"),
+                            changes: Vec::new(),
+                            files: Vec::new(),
+                            layout: None,
+                        })
+                        .collect();
+                    let report = BuildReport {
+                        processed: 0,
+                        total: self.len,
+                        rebuilt: Some(why.clone()),
+                        saved: false,
+                    };
+                    Memory::new(records, Some(report), Some(why))
+                }
+            }
+        })
     }
 
     /// Record `i` (see [`History::records`]), decoded on first use.
     pub fn record(&self, i: usize) -> &Record {
-        if let Some(all) = self.all.get() {
-            return &all[i];
+        match self.source() {
+            Source::Memory(m) => &m.records[i],
+            Source::Mapped(mp) => {
+                if let Some(all) = mp.all.get() {
+                    return &all[i];
+                }
+                if let Some(r) = mp.records[i].get() {
+                    return r;
+                }
+                match mp.index.record(i) {
+                    Ok(r) => mp.records[i].get_or_init(|| Box::new(r)),
+                    Err(reason) => &self.recover(reason).records[i],
+                }
+            }
         }
-        let lazy = self.lazy.as_ref().expect("a history holds its records");
-        lazy.cells[i].get_or_init(|| lazy.decode(i))
+    }
+
+    /// The summary of record `i` (who, when, which amendment), without its clause
+    /// versions: at UN scale the Chair's compilation holds every clause, its summary a
+    /// few bytes.
+    pub fn info(&self, i: usize) -> &RecordInfo {
+        if let Some(info) = self.infos[i].get() {
+            return info;
+        }
+        let info = match self.source() {
+            Source::Memory(m) => m.records[i].info(),
+            Source::Mapped(mp) => {
+                let decoded = mp
+                    .all
+                    .get()
+                    .map(|a| &a[i])
+                    .or_else(|| mp.records[i].get().map(|r| &**r));
+                match decoded {
+                    Some(r) => r.info(),
+                    None => match mp.index.info(i) {
+                        Ok(info) => info,
+                        Err(reason) => self.recover(reason).records[i].info(),
+                    },
+                }
+            }
+        };
+        self.infos[i].get_or_init(|| Box::new(info))
     }
 
     /// How many records (commits) the history has.
@@ -463,17 +654,24 @@ impl History {
 
     /// Every commit of the first-parent line, oldest first.
     pub fn records(&self) -> &[Record] {
-        self.all.get_or_init(|| {
-            let lazy = self.lazy.as_ref().expect("a history holds its records");
-            (0..self.len)
-                .map(|i| {
-                    lazy.cells[i]
-                        .get()
-                        .cloned()
-                        .unwrap_or_else(|| lazy.decode(i))
-                })
-                .collect()
-        })
+        match self.source() {
+            Source::Memory(m) => &m.records,
+            Source::Mapped(mp) => {
+                if let Some(all) = mp.all.get() {
+                    return all;
+                }
+                let decoded: Result<Vec<Record>, String> = (0..self.len)
+                    .map(|i| match mp.records[i].get() {
+                        Some(r) => Ok(Record::clone(r)),
+                        None => mp.index.record(i),
+                    })
+                    .collect();
+                match decoded {
+                    Ok(all) => mp.all.get_or_init(|| all),
+                    Err(reason) => &self.recover(reason).records,
+                }
+            }
+        }
     }
 
     /// The commit the index was read for.
@@ -481,36 +679,112 @@ impl History {
         self.head
     }
 
+    /// What opening had to do. After a warm open this first checks the parts of the
+    /// index not read yet, so it tells whether the index had to be rebuilt.
     pub fn report(&self) -> &BuildReport {
+        if let Some(m) = self.memory.get() {
+            return m.report.as_ref().unwrap_or(&self.report);
+        }
+        if let Some(mp) = &self.mapped
+            && let Err(reason) = mp.index.check_all()
+        {
+            let m = self.recover(reason);
+            return m.report.as_ref().unwrap_or(&self.report);
+        }
         &self.report
+    }
+
+    /// One clause's versions and naming records, or `None` when the history never saw
+    /// it.
+    fn clause(&self, id: &str) -> Result<Option<ClauseView<'_>>, HistoryError> {
+        if let Source::Mapped(mp) = self.source() {
+            let found = mp.index.find(id).and_then(|k| match k {
+                None => Ok(None),
+                Some(k) => match mp.clauses[k].get() {
+                    Some(c) => Ok(Some(&**c)),
+                    None => mp
+                        .index
+                        .clause(k)
+                        .map(|c| Some(&**mp.clauses[k].get_or_init(|| Box::new(c)))),
+                },
+            });
+            match found {
+                Ok(c) => {
+                    return Ok(c.map(|c| ClauseView {
+                        changes: &c.changes,
+                        named: &c.named,
+                        versions: c.versions.iter().map(Option::as_ref).collect(),
+                    }));
+                }
+                Err(reason) => {
+                    self.recover(reason);
+                }
+            }
+        }
+        let Source::Memory(m) = self.source() else {
+            return Err(HistoryError::Damaged("the history index".into()));
+        };
+        if let Some(why) = &m.failed {
+            return Err(HistoryError::Damaged(why.clone()));
+        }
+        let Ok(k) = m.by_clause.binary_search_by(|e| e.id.as_str().cmp(id)) else {
+            return Ok(None);
+        };
+        let e = &m.by_clause[k];
+        Ok(Some(ClauseView {
+            changes: &e.changes,
+            named: &e.named,
+            versions: e
+                .changes
+                .iter()
+                .map(|&(ri, ci)| {
+                    m.records[ri as usize]
+                        .changes
+                        .get(ci as usize)
+                        .and_then(|c| c.after.as_ref())
+                })
+                .collect(),
+        }))
+    }
+
+    /// A clause that has at least one version, else the error naming the nearest id.
+    fn known_clause(&self, id: &str) -> Result<ClauseView<'_>, HistoryError> {
+        self.clause(id)?
+            .filter(|c| !c.changes.is_empty())
+            .ok_or_else(|| self.unknown(id))
     }
 
     /// The amendments (and other commits) that pass `filter`, newest first. A clause filter
     /// matches amendments that name the clause or changed it.
     pub fn log(&self, filter: &LogFilter) -> Vec<(usize, &Record)> {
+        self.log_info(filter)
+            .into_iter()
+            .map(|(i, _)| (i, self.record(i)))
+            .collect()
+    }
+
+    /// [`History::log`] with each commit's summary only: reads just the summaries of the
+    /// commits that can match (for a clause filter, those that changed or name it).
+    pub fn log_info(&self, filter: &LogFilter) -> Vec<(usize, &RecordInfo)> {
         let mut rest = filter.clone();
         let clause = rest.clause.take();
         let since = rest
             .since
             .take()
             .and_then(|s| self.position(&s.to_string()));
-        let keep = |i: usize, r: &Record| {
-            since.is_none_or(|s| i > s)
-                && rest.matches(r.amendment.as_ref())
-                && clause
-                    .as_deref()
-                    .is_none_or(|c| r.amendment.is_some() && r.touches(c))
-        };
         let candidates: Vec<usize> = match clause.as_deref() {
-            // Only the records that changed or name the clause can match.
+            // Only the records that changed or name the clause can match, and they all
+            // touch it.
             Some(c) => {
-                let mut v: Vec<usize> = self.entry(c).map_or_else(Vec::new, |e| {
-                    e.changes
+                let mut v: Vec<usize> = match self.clause(c) {
+                    Ok(Some(e)) => e
+                        .changes
                         .iter()
                         .map(|&(ri, _)| ri as usize)
                         .chain(e.named.iter().map(|&ri| ri as usize))
-                        .collect()
-                });
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 v.sort_unstable();
                 v.dedup();
                 v
@@ -520,23 +794,55 @@ impl History {
         candidates
             .into_iter()
             .rev()
-            .map(|i| (i, self.record(i)))
-            .filter(|&(i, r)| keep(i, r))
+            .map(|i| (i, self.info(i)))
+            .filter(|&(i, r)| {
+                since.is_none_or(|s| i > s)
+                    && rest.matches(r.amendment.as_ref())
+                    && (clause.is_none() || r.amendment.is_some())
+            })
             .collect()
     }
 
     /// Index of the record of commit `oid` (hex).
     pub fn position(&self, oid: &str) -> Option<usize> {
         let oid = Oid::from_str(oid).ok()?;
-        self.oids.iter().position(|o| o == oid.as_bytes())
+        let in_memory = |m: &Memory| m.oids.iter().position(|o| o == oid.as_bytes());
+        match self.source() {
+            Source::Memory(m) => in_memory(m),
+            Source::Mapped(mp) => match mp.index.oids() {
+                Ok(oids) => oids.chunks_exact(20).position(|o| o == oid.as_bytes()),
+                Err(reason) => in_memory(self.recover(reason)),
+            },
+        }
     }
 
     /// Every clause id the history knows, in no particular order.
     pub fn clause_ids(&self) -> impl Iterator<Item = &str> {
-        self.by_clause
-            .iter()
-            .filter(|e| !e.changes.is_empty())
-            .map(|e| e.id.as_str())
+        fn in_memory(m: &Memory) -> Vec<&str> {
+            m.by_clause
+                .iter()
+                .filter(|e| !e.changes.is_empty())
+                .map(|e| e.id.as_str())
+                .collect()
+        }
+        let ids: Vec<&str> = match self.source() {
+            Source::Memory(m) => in_memory(m),
+            Source::Mapped(mp) => {
+                let ix = &mp.index;
+                let read: Result<Vec<&str>, String> = (0..ix.clauses())
+                    .filter_map(|k| match ix.version_count(k) {
+                        Ok(0) => None,
+                        Ok(_) => Some(ix.name(k)),
+                        Err(e) => Some(Err(e)),
+                    })
+                    .collect();
+                match read {
+                    Ok(ids) => ids,
+                    Err(reason) => in_memory(self.recover(reason)),
+                }
+            }
+        };
+        ids.into_iter()
     }
 
     fn unknown(&self, id: &str) -> HistoryError {
@@ -549,20 +855,37 @@ impl History {
     /// Every version of clause `id`, oldest first, with the amendment that made it. The
     /// clause is followed by its stable id, through renumbering and moves.
     pub fn clause_history(&self, id: &str) -> Result<Vec<ClauseEvent<'_>>, HistoryError> {
-        let entries = self
-            .entry(id)
-            .filter(|e| !e.changes.is_empty())
-            .ok_or_else(|| self.unknown(id))?;
-        Ok(entries
+        let clause = self.known_clause(id)?;
+        Ok(clause
             .changes
             .iter()
-            .map(|&(ri, ci)| {
+            .zip(&clause.versions)
+            .map(|(&(ri, ci), &version)| {
                 let record = self.record(ri as usize);
                 ClauseEvent {
                     index: ri as usize,
                     record,
-                    version: record.changes[ci as usize].after.as_ref(),
+                    version: record
+                        .changes
+                        .get(ci as usize)
+                        .map_or(version, |c| c.after.as_ref()),
                 }
+            })
+            .collect())
+    }
+
+    /// [`History::clause_history`] with each amendment's summary instead of its whole
+    /// record: reads only this clause's versions and those summaries.
+    pub fn clause_versions(&self, id: &str) -> Result<Vec<ClauseStep<'_>>, HistoryError> {
+        let clause = self.known_clause(id)?;
+        Ok(clause
+            .changes
+            .iter()
+            .zip(clause.versions)
+            .map(|(&(ri, _), version)| ClauseStep {
+                index: ri as usize,
+                info: self.info(ri as usize),
+                version,
             })
             .collect())
     }
@@ -570,8 +893,14 @@ impl History {
     /// Each word and bracket group of clause `id` attributed to the amendment that
     /// introduced it, and the words deleted along the way.
     pub fn blame(&self, id: &str) -> Result<Blame, HistoryError> {
-        let events = self.clause_history(id)?;
-        Ok(blame::blame(id, &events))
+        let clause = self.known_clause(id)?;
+        let steps: Vec<(usize, Option<&ClauseVersion>)> = clause
+            .changes
+            .iter()
+            .zip(clause.versions)
+            .map(|(&(ri, _), v)| (ri as usize, v))
+            .collect();
+        Ok(blame::blame(id, &steps))
     }
 
     /// Steps through every commit, oldest first.
@@ -618,8 +947,8 @@ impl History {
                 });
             }
         }
-        for r in self.records() {
-            if let Some(name) = r.round()
+        for i in 0..self.len {
+            if let Some(name) = self.info(i).round()
                 && !out.iter().any(|m| m.name == name)
             {
                 out.push(RoundMark {
@@ -652,12 +981,8 @@ impl History {
                 .unwrap_or(self.len);
             return Ok(start..end);
         }
-        let inside: Vec<usize> = self
-            .records()
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.round() == Some(name))
-            .map(|(i, _)| i)
+        let inside: Vec<usize> = (0..self.len)
+            .filter(|&i| self.info(i).round() == Some(name))
             .collect();
         match (inside.first(), inside.last()) {
             (Some(&a), Some(&b)) => Ok(a..b + 1),
@@ -704,8 +1029,7 @@ impl History {
 
     /// The latest version of clause `id`, if it exists at the tip.
     pub fn current(&self, id: &str) -> Option<&ClauseVersion> {
-        let &(ri, ci) = self.entry(id)?.changes.last()?;
-        self.record(ri as usize).changes[ci as usize].after.as_ref()
+        self.clause(id).ok()??.versions.last().copied()?
     }
 }
 

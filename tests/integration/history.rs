@@ -402,6 +402,63 @@ fn index_is_rebuilt_when_missing_or_corrupt_and_extended_incrementally() {
     // Truncated: rebuilt too.
     std::fs::write(&path, &bytes[..10]).unwrap();
     assert_eq!(History::open(&n.store).unwrap().report().processed, 3);
+    let sound = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &sound[..sound.len() / 2]).unwrap();
+    let cut = History::open(&n.store).unwrap();
+    assert!(
+        cut.report()
+            .rebuilt
+            .as_deref()
+            .unwrap()
+            .contains("truncated")
+    );
+    assert_eq!(answers(&cut), expected);
+
+    // A damaged byte in the very version a blame reads, found by the blame (a warm open
+    // checks only the header): the record is re-read, the answer is the same, and the
+    // index is rewritten.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(V2.len())
+        .rposition(|w| w == V2.as_bytes())
+        .expect("the version's text in the index");
+    bytes[at + 7] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let damaged = History::open(&n.store).unwrap();
+    assert_eq!(damaged.blame(B).unwrap(), expected.1);
+    assert!(
+        damaged
+            .report()
+            .rebuilt
+            .as_deref()
+            .unwrap()
+            .contains("corrupt")
+    );
+    assert_eq!(answers(&damaged), expected);
+    let after = History::open(&n.store).unwrap();
+    assert_eq!(after.report().rebuilt, None);
+    assert_eq!(after.report().processed, 0);
+    assert_eq!(answers(&after), expected);
+
+    // An index of another format version, and an old index file left behind: rebuilt,
+    // and the old file removed.
+    let mut other = std::fs::read(&path).unwrap();
+    other[8..12].copy_from_slice(&3u32.to_le_bytes());
+    std::fs::write(&path, &other).unwrap();
+    let old = path.with_file_name("history-index-v3");
+    std::fs::write(&old, b"TRTYHIDX\x03\0\0\0 an index of format 3").unwrap();
+    let upgraded = History::open(&n.store).unwrap();
+    assert!(
+        upgraded
+            .report()
+            .rebuilt
+            .as_deref()
+            .unwrap()
+            .contains("another version")
+    );
+    assert!(upgraded.report().saved);
+    assert!(!old.exists());
+    assert_eq!(answers(&upgraded), expected);
 
     // Two new commits: only they are read.
     n.amend(
