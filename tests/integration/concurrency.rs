@@ -155,9 +155,16 @@ fn git_in(s: &Sandbox, dir: &Path, args: &[&str]) -> String {
 }
 
 /// `treaty sync` in `dir` until it succeeds; only "run `treaty sync` again" failures are
-/// retried. Returns how many tries were refused.
+/// retried, after a pause that grows with each refusal and differs per clone (as people
+/// retrying would), so that on a loaded machine one clone cannot lose every race.
+/// Returns how many tries were refused.
 fn sync_until_done(s: &Sandbox, dir: &Path) -> usize {
+    let jitter = dir.to_string_lossy().bytes().map(u64::from).sum::<u64>() % 7;
     for tries in 0..SYNC_TRIES {
+        if tries > 0 {
+            let ms = (tries as u64).min(10) * (20 + 5 * jitter);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
         let o = s.treaty_cmd(dir, &["sync"]).output().unwrap();
         if o.status.success() {
             return tries;
