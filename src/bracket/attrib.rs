@@ -114,14 +114,12 @@ fn strip_word_suffix<'t>(text: &'t str, word: &str) -> Option<&'t str> {
 }
 
 fn codes(list: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    for code in list.split(',') {
-        let code = code.trim();
-        if !is_code(code) {
-            return None;
-        }
-        out.push(code.to_owned());
+    // Check the whole list before allocating anything: most tails that reach here are prose.
+    if !list.split(',').all(|code| is_code(code.trim())) {
+        return None;
     }
+    let mut out = Vec::with_capacity(1 + memchr::memchr_iter(b',', list.as_bytes()).count());
+    out.extend(list.split(',').map(|code| code.trim().to_owned()));
     Some(out)
 }
 
@@ -182,16 +180,30 @@ pub(super) fn is_no_text(body: &str) -> bool {
         .eq_ignore_ascii_case("no text")
 }
 
-/// `children/girls`: one word of slash-separated parts, each holding a letter. Returns the
-/// byte offsets of the slashes.
-pub(super) fn inline_slashes(content: &str) -> Option<Vec<usize>> {
-    if !content.contains('/') || content.chars().any(char::is_whitespace) {
-        return None;
+/// `children/girls`: one word of slash-separated parts, each holding a letter.
+pub(super) fn splits_inline(content: &str) -> bool {
+    let bytes = content.as_bytes();
+    if memchr::memchr(b'/', bytes).is_none() {
+        return false;
     }
-    let all_parts_wordy = content
-        .split('/')
-        .all(|part| part.chars().any(char::is_alphabetic));
-    all_parts_wordy.then(|| memchr::memchr_iter(b'/', content.as_bytes()).collect())
+    if content.is_ascii() {
+        // The same test as below, byte by byte: ASCII whitespace in the sense of
+        // `char::is_whitespace` is 0x09..=0x0D and the space.
+        return !bytes.iter().any(|&b| matches!(b, b'\t'..=b'\r' | b' '))
+            && bytes
+                .split(|&b| b == b'/')
+                .all(|part| part.iter().any(u8::is_ascii_alphabetic));
+    }
+    !content.chars().any(char::is_whitespace)
+        && content
+            .split('/')
+            .all(|part| part.chars().any(char::is_alphabetic))
+}
+
+/// The byte offsets of the slashes of a content that [`splits_inline`].
+#[cfg(test)]
+fn inline_slashes(content: &str) -> Option<Vec<usize>> {
+    splits_inline(content).then(|| memchr::memchr_iter(b'/', content.as_bytes()).collect())
 }
 
 #[cfg(test)]
