@@ -150,7 +150,7 @@ impl<'a> Builder<'a> {
                 kind: VerbatimKind::Link,
             };
         }
-        if self.refs.contains(content) {
+        if !self.refs.is_empty() && self.refs.contains(content) {
             return PairKind::Verbatim {
                 end: after,
                 kind: VerbatimKind::RefLink,
@@ -333,8 +333,9 @@ impl<'a> Builder<'a> {
     /// A pair's content without attributions: split at slashes inside one word, or whole.
     fn unattributed_into(&self, content: Span, items: &[Item], out: &mut Vec<Alternative>) -> bool {
         if items.is_empty() && attrib::splits_inline(content.of(self.text)) {
-            let mut at = content.start;
             let slashes = memchr::memchr_iter(b'/', content.of(self.text).as_bytes());
+            out.reserve(slashes.clone().count() + 1);
+            let mut at = content.start;
             for end in slashes.map(|s| content.start + s).chain([content.end]) {
                 out.push(self.alternative(Span::new(at, end), Span::new(at, end), &[]));
                 at = end + 1;
@@ -353,6 +354,7 @@ impl<'a> Builder<'a> {
         tail: attrib::Tail,
         out: &mut Vec<Alternative>,
     ) {
+        out.reserve(1 + tail.deletions.len());
         let body = Span::new(span.start, tail.body_end);
         let mut alt = self.alternative(Span::new(span.start, tail.end), body, items);
         alt.proposers = tail.proposers;
