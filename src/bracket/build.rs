@@ -261,7 +261,8 @@ impl<'a> Builder<'a> {
         }
 
         let span = span_to(last.close + 1);
-        let mut alternatives = Vec::with_capacity(len);
+        // Sized for one alternative per pair; a lone pair reserves exactly what it adds.
+        let mut alternatives = Vec::with_capacity(if len == 1 { 0 } else { len });
         let form = if len == 1 {
             if self.alternatives_into(first, &mut alternatives) {
                 GroupForm::Inline
@@ -324,6 +325,7 @@ impl<'a> Builder<'a> {
         if !segments.iter().any(|(_, _, t)| t.is_attributed()) {
             return self.unattributed_into(content, items, out);
         }
+        out.reserve_exact(segments.iter().map(|(_, _, t)| 1 + t.deletions.len()).sum());
         for (span, items, tail) in segments {
             self.attributed_into(span, items, tail, out);
         }
@@ -334,7 +336,7 @@ impl<'a> Builder<'a> {
     fn unattributed_into(&self, content: Span, items: &[Item], out: &mut Vec<Alternative>) -> bool {
         if items.is_empty() && attrib::splits_inline(content.of(self.text)) {
             let slashes = memchr::memchr_iter(b'/', content.of(self.text).as_bytes());
-            out.reserve(slashes.clone().count() + 1);
+            out.reserve_exact(slashes.clone().count() + 1);
             let mut at = content.start;
             for end in slashes.map(|s| content.start + s).chain([content.end]) {
                 out.push(self.alternative(Span::new(at, end), Span::new(at, end), &[]));
@@ -342,6 +344,7 @@ impl<'a> Builder<'a> {
             }
             return true;
         }
+        out.reserve_exact(1);
         out.push(self.alternative(content, content, items));
         false
     }
@@ -354,7 +357,7 @@ impl<'a> Builder<'a> {
         tail: attrib::Tail,
         out: &mut Vec<Alternative>,
     ) {
-        out.reserve(1 + tail.deletions.len());
+        out.reserve_exact(1 + tail.deletions.len());
         let body = Span::new(span.start, tail.body_end);
         let mut alt = self.alternative(Span::new(span.start, tail.end), body, items);
         alt.proposers = tail.proposers;
