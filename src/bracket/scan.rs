@@ -5,7 +5,6 @@
 
 use super::{MAX_DEPTH, Problem, ProblemKind, Span};
 use memchr::memmem;
-use std::sync::LazyLock;
 
 /// Something the second pass must look at inside a stretch of text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,13 +75,7 @@ pub(super) fn item_start(s: &Scanned, item: Item) -> usize {
 
 pub(super) fn scan(text: &str) -> Scanned {
     let bytes = text.as_bytes();
-    // Every pair has its own `[`: one fast count sizes the pair list, so it never grows
-    // (growing a large list copies it and makes the allocator sweep its free lists).
-    let opens = memchr::memchr_iter(b'[', bytes).count();
-    let mut out = Scanned {
-        pairs: Vec::with_capacity(opens),
-        ..Scanned::default()
-    };
+    let mut out = Scanned::default();
     // Items of every open frame, innermost last; a frame's items start at its recorded index.
     let mut items: Vec<Item> = Vec::new();
     let mut stack: Vec<(usize, usize)> = Vec::new();
@@ -90,10 +83,10 @@ pub(super) fn scan(text: &str) -> Scanned {
     let mut too_deep = 0usize;
     let mut skip_to = 0usize;
 
-    // Built once: a searcher costs more to set up than a short clause takes to search.
-    static OPTION: LazyLock<memmem::Finder<'static>> =
-        LazyLock::new(|| memmem::Finder::new(b"Option"));
-    let mut heads = OPTION.find_iter(bytes).filter_map(|p| head_at(bytes, p));
+    // Fused: `FindIter` searches the rest of the text again if asked after its last match.
+    let mut heads = memmem::find_iter(bytes, b"Option")
+        .filter_map(|p| head_at(bytes, p))
+        .fuse();
     let mut next_head = heads.next();
     // Where the next head starts (`usize::MAX` when none is left): one comparison per
     // bracket in the common case.
