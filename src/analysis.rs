@@ -99,14 +99,18 @@ pub struct BracketReport {
 
 /// Bracket statistics for the draft, or for one clause and everything under it.
 pub fn report(draft: &Draft, only: Option<usize>) -> BracketReport {
-    let range = only.map(|i| draft.subtree(i));
+    let range = only.map_or(0..draft.clauses.len(), |i| draft.subtree(i));
     let mut clauses = Vec::new();
     let mut total = Stats::default();
-    for (i, t) in trees(draft) {
-        if range.as_ref().is_some_and(|r| !r.contains(&i)) {
+    // Only the clauses reported on are parsed, and only their files scanned for labels.
+    let mut refs: Vec<Option<RefLabels>> = vec![None; draft.files.len()];
+    for i in range {
+        let c = &draft.clauses[i];
+        if !c.kind.has_text() {
             continue;
         }
-        let stats = t.stats();
+        let refs = refs[c.file].get_or_insert_with(|| RefLabels::scan(&draft.files[c.file].text()));
+        let stats = bracket::parse_with(&c.text, refs).stats();
         total += stats;
         if stats != Stats::default() {
             clauses.push(ClauseStats {

@@ -43,6 +43,16 @@ impl Tail {
 /// the last nested bracket ends, since no tail can reach back past one.
 pub(super) fn tail(text: &str, start: usize, end: usize, scan_from: usize) -> Tail {
     let bytes = text.as_bytes();
+    // Most alternatives hold neither a `;` nor a dash (`-`, or 0x93 ending `–`): nothing
+    // below could match, so one search settles them.
+    if !has_tail_mark(&bytes[scan_from..end]) {
+        return Tail {
+            body_end: end,
+            end,
+            proposers: Vec::new(),
+            deletions: Vec::new(),
+        };
+    }
     let mut end_now = end;
     let mut deletions = Vec::new();
     while let Some(k) = memchr::memrchr(b';', &bytes[scan_from..end_now]) {
@@ -72,6 +82,15 @@ pub(super) fn tail(text: &str, start: usize, end: usize, scan_from: usize) -> Ta
         }
     }
     out
+}
+
+/// Whether `hay` holds a `;`, a `-` or the last byte of `–`. Alternatives are mostly a few
+/// words, where a plain loop beats setting up a vector search.
+fn has_tail_mark(hay: &[u8]) -> bool {
+    if hay.len() >= 64 {
+        return memchr::memchr3(b';', b'-', 0x93, hay).is_some();
+    }
+    hay.iter().any(|&b| matches!(b, b';' | b'-' | 0x93))
 }
 
 /// The last ` - ` or ` – `: its offset and length in bytes.
@@ -114,15 +133,51 @@ fn strip_word_suffix<'t>(text: &'t str, word: &str) -> Option<&'t str> {
 }
 
 fn codes(list: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    for code in list.split(',') {
-        let code = code.trim();
-        if !is_code(code) {
-            return None;
-        }
-        out.push(code.to_owned());
+    // Check the whole list before allocating anything: most tails that reach here are prose.
+    let mut n = 0;
+    if !comma_parts(list, |code| {
+        n += 1;
+        is_code(trim(code))
+    }) {
+        return None;
     }
+    let mut out = Vec::with_capacity(n);
+    comma_parts(list, |code| {
+        out.push(trim(code).to_owned());
+        true
+    });
     Some(out)
+}
+
+/// `list.split(',')`, with a byte loop rather than a search per part (lists are short).
+/// Stops early, returning false, when `f` does.
+fn comma_parts(list: &str, mut f: impl FnMut(&str) -> bool) -> bool {
+    let mut start = 0;
+    for (i, &b) in list.as_bytes().iter().enumerate() {
+        if b == b',' {
+            if !f(&list[start..i]) {
+                return false;
+            }
+            start = i + 1;
+        }
+    }
+    f(&list[start..])
+}
+
+/// `str::trim`, without decoding characters when both ends are ASCII.
+fn trim(s: &str) -> &str {
+    // Whitespace in the sense of `char::is_whitespace`, among ASCII bytes.
+    let blank = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !blank(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !blank(c)).map_or(start, |e| e + 1);
+    let t = &s[start..end.max(start)];
+    match t.as_bytes() {
+        [first, .., last] if first.is_ascii() && last.is_ascii() => t,
+        [only] if only.is_ascii() => t,
+        [] => t,
+        _ => t.trim(),
+    }
 }
 
 pub(super) fn is_code(code: &str) -> bool {
@@ -140,6 +195,13 @@ pub(super) fn status_mark(content: &str) -> Option<StatusMark> {
         return None;
     }
     // Every mark starts with "agreed" or "ad": nothing else needs splitting into words.
+    // Most contents start with an ASCII letter, which settles this without decoding.
+    if let Some(b) = content.bytes().next()
+        && b.is_ascii_alphabetic()
+        && !b.eq_ignore_ascii_case(&b'a')
+    {
+        return None;
+    }
     if !content
         .trim_start()
         .starts_with(|c: char| c.eq_ignore_ascii_case(&'a'))
@@ -167,6 +229,13 @@ pub(super) fn status_mark(content: &str) -> Option<StatusMark> {
 
 /// Content that begins with the word "Placeholder".
 pub(super) fn is_placeholder(content: &str) -> bool {
+    // The same shortcut as in `status_mark`: an ASCII letter other than `p` up front.
+    if let Some(b) = content.bytes().next()
+        && b.is_ascii_alphabetic()
+        && !b.eq_ignore_ascii_case(&b'p')
+    {
+        return false;
+    }
     let t = content.trim_start().as_bytes();
     const WORD: &[u8] = b"placeholder";
     t.len() >= WORD.len()
@@ -182,16 +251,35 @@ pub(super) fn is_no_text(body: &str) -> bool {
         .eq_ignore_ascii_case("no text")
 }
 
-/// `children/girls`: one word of slash-separated parts, each holding a letter. Returns the
-/// byte offsets of the slashes.
-pub(super) fn inline_slashes(content: &str) -> Option<Vec<usize>> {
-    if !content.contains('/') || content.chars().any(char::is_whitespace) {
-        return None;
+/// `children/girls`: one word of slash-separated parts, each holding a letter.
+pub(super) fn splits_inline(content: &str) -> bool {
+    let bytes = content.as_bytes();
+    let has_slash = if bytes.len() >= 64 {
+        memchr::memchr(b'/', bytes).is_some()
+    } else {
+        bytes.contains(&b'/')
+    };
+    if !has_slash {
+        return false;
     }
-    let all_parts_wordy = content
-        .split('/')
-        .all(|part| part.chars().any(char::is_alphabetic));
-    all_parts_wordy.then(|| memchr::memchr_iter(b'/', content.as_bytes()).collect())
+    if content.is_ascii() {
+        // The same test as below, byte by byte: ASCII whitespace in the sense of
+        // `char::is_whitespace` is 0x09..=0x0D and the space.
+        return !bytes.iter().any(|&b| matches!(b, b'\t'..=b'\r' | b' '))
+            && bytes
+                .split(|&b| b == b'/')
+                .all(|part| part.iter().any(u8::is_ascii_alphabetic));
+    }
+    !content.chars().any(char::is_whitespace)
+        && content
+            .split('/')
+            .all(|part| part.chars().any(char::is_alphabetic))
+}
+
+/// The byte offsets of the slashes of a content that [`splits_inline`].
+#[cfg(test)]
+fn inline_slashes(content: &str) -> Option<Vec<usize>> {
+    splits_inline(content).then(|| memchr::memchr_iter(b'/', content.as_bytes()).collect())
 }
 
 #[cfg(test)]

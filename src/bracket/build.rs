@@ -150,7 +150,7 @@ impl<'a> Builder<'a> {
                 kind: VerbatimKind::Link,
             };
         }
-        if self.refs.contains(content) {
+        if !self.refs.is_empty() && self.refs.contains(content) {
             return PairKind::Verbatim {
                 end: after,
                 kind: VerbatimKind::RefLink,
@@ -232,21 +232,23 @@ impl<'a> Builder<'a> {
             PairKind::Group => {}
         }
 
-        let mut chain = vec![first];
+        // The chain of pairs forming the group is always `items[..len]`: only its length and
+        // last pair need keeping.
+        let mut len = 1;
+        let mut last = first;
         let mut joint = None;
-        while let Some(&item) = items.get(chain.len()) {
+        while let Some(&item) = items.get(len) {
             let Some(next) = self.pair(item) else { break };
-            let prev = chain[chain.len() - 1];
-            let gap = &self.text[prev.close + 1..next.open];
+            let gap = &self.bytes[last.close + 1..next.open];
             let this_joint = if gap.is_empty() {
                 Joint::Touching
-            } else if gap.trim_matches([' ', '\t']) == "/" {
+            } else if is_slash_gap(gap) {
                 Joint::Slash
             } else {
                 break;
             };
             if !matches!(
-                self.classify(next, items.get(chain.len() + 1).copied()),
+                self.classify(next, items.get(len + 1).copied()),
                 PairKind::Group
             ) {
                 break;
@@ -254,44 +256,59 @@ impl<'a> Builder<'a> {
             if joint != Some(Joint::Slash) {
                 joint = Some(this_joint);
             }
-            chain.push(next);
+            last = next;
+            len += 1;
         }
 
-        let last = chain[chain.len() - 1];
         let span = span_to(last.close + 1);
-        let group = if chain.len() == 1 {
-            let (alternatives, split) = self.alternatives(first);
-            let form = if split {
+        // Sized for one alternative per pair; a lone pair reserves exactly what it adds.
+        let mut alternatives = Vec::with_capacity(if len == 1 { 0 } else { len });
+        let form = if len == 1 {
+            if self.alternatives_into(first, &mut alternatives) {
                 GroupForm::Inline
             } else {
                 GroupForm::Single
-            };
-            Group {
-                span,
-                form,
-                alternatives,
             }
         } else {
-            let form = match joint {
+            for &item in &items[..len] {
+                let pair = self.pair(item).expect("a chain holds only pairs");
+                self.alternatives_into(pair, &mut alternatives);
+            }
+            match joint {
                 Some(Joint::Slash) => GroupForm::Slash,
                 _ => GroupForm::Stacked,
-            };
-            let alternatives = chain.iter().flat_map(|p| self.alternatives(p).0).collect();
-            Group {
-                span,
-                form,
-                alternatives,
             }
         };
-        (Node::Group(group), chain.len())
+        let group = Group {
+            span,
+            form,
+            alternatives,
+        };
+        (Node::Group(group), len)
     }
 
-    /// The alternatives inside one pair, and whether the content was split into several.
-    fn alternatives(&self, pair: &Pair) -> (Vec<Alternative>, bool) {
+    /// Appends the alternatives inside one pair to `out`; returns whether the content was
+    /// split into several.
+    fn alternatives_into(&self, pair: &Pair, out: &mut Vec<Alternative>) -> bool {
         let content = pair.content();
         let items = self.s.items(pair);
+        let before = out.len();
 
         let seps = self.spaced_slashes(content, items);
+        if seps.is_empty() {
+            // One segment, by far the commonest case: no list of segments to build.
+            let scan_from = items
+                .last()
+                .map_or(content.start, |&i| self.item_end(i))
+                .max(content.start);
+            let tail = attrib::tail(self.text, content.start, content.end, scan_from);
+            if !tail.is_attributed() {
+                return self.unattributed_into(content, items, out);
+            }
+            self.attributed_into(content, items, tail, out);
+            return out.len() - before > 1;
+        }
+
         let mut segments = Vec::with_capacity(seps.len() + 1);
         let mut from = content.start;
         let mut rest = items;
@@ -306,42 +323,54 @@ impl<'a> Builder<'a> {
         }
 
         if !segments.iter().any(|(_, _, t)| t.is_attributed()) {
-            if items.is_empty()
-                && let Some(slashes) = attrib::inline_slashes(content.of(self.text))
-            {
-                let mut alts = Vec::with_capacity(slashes.len() + 1);
-                let mut at = content.start;
-                for end in slashes
-                    .into_iter()
-                    .map(|s| content.start + s)
-                    .chain([content.end])
-                {
-                    alts.push(self.alternative(Span::new(at, end), Span::new(at, end), &[]));
-                    at = end + 1;
-                }
-                return (alts, true);
-            }
-            return (vec![self.alternative(content, content, items)], false);
+            return self.unattributed_into(content, items, out);
         }
-
-        let mut alts = Vec::new();
+        out.reserve_exact(segments.iter().map(|(_, _, t)| 1 + t.deletions.len()).sum());
         for (span, items, tail) in segments {
-            let body = Span::new(span.start, tail.body_end);
-            let mut alt = self.alternative(Span::new(span.start, tail.end), body, items);
-            alt.proposers = tail.proposers;
-            alts.push(alt);
-            for (start, end, codes) in tail.deletions {
-                alts.push(Alternative {
-                    span: Span::new(start, end),
-                    body: Span::new(start, start),
-                    nodes: Vec::new(),
-                    proposers: codes,
-                    deletion: true,
-                });
-            }
+            self.attributed_into(span, items, tail, out);
         }
-        let split = alts.len() > 1;
-        (alts, split)
+        out.len() - before > 1
+    }
+
+    /// A pair's content without attributions: split at slashes inside one word, or whole.
+    fn unattributed_into(&self, content: Span, items: &[Item], out: &mut Vec<Alternative>) -> bool {
+        if items.is_empty() && attrib::splits_inline(content.of(self.text)) {
+            let slashes = memchr::memchr_iter(b'/', content.of(self.text).as_bytes());
+            out.reserve_exact(slashes.clone().count() + 1);
+            let mut at = content.start;
+            for end in slashes.map(|s| content.start + s).chain([content.end]) {
+                out.push(self.alternative(Span::new(at, end), Span::new(at, end), &[]));
+                at = end + 1;
+            }
+            return true;
+        }
+        out.reserve_exact(1);
+        out.push(self.alternative(content, content, items));
+        false
+    }
+
+    /// One attributed segment: its alternative, then one per deletion clause.
+    fn attributed_into(
+        &self,
+        span: Span,
+        items: &[Item],
+        tail: attrib::Tail,
+        out: &mut Vec<Alternative>,
+    ) {
+        out.reserve_exact(1 + tail.deletions.len());
+        let body = Span::new(span.start, tail.body_end);
+        let mut alt = self.alternative(Span::new(span.start, tail.end), body, items);
+        alt.proposers = tail.proposers;
+        out.push(alt);
+        for (start, end, codes) in tail.deletions {
+            out.push(Alternative {
+                span: Span::new(start, end),
+                body: Span::new(start, start),
+                nodes: Vec::new(),
+                proposers: codes,
+                deletion: true,
+            });
+        }
     }
 
     fn alternative(&self, span: Span, body: Span, items: &[Item]) -> Alternative {
@@ -456,6 +485,15 @@ fn chunks(items: &[Item], starts: impl Fn(&Item) -> bool) -> impl Iterator<Item 
         from += len;
         Some(range)
     })
+}
+
+/// A gap of only a slash with spaces or tabs around it: `/`, ` / `.
+fn is_slash_gap(gap: &[u8]) -> bool {
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let Some(slash) = gap.iter().position(|b| !blank(b)) else {
+        return false;
+    };
+    gap[slash] == b'/' && gap[slash + 1..].iter().all(blank)
 }
 
 fn push_text(nodes: &mut Vec<Node>, start: usize, end: usize) {

@@ -43,6 +43,9 @@ mod tree;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod oracle;
+
 pub use clean::{Choice, CleanError};
 pub use refs::RefLabels;
 pub use resolve::PointError;

@@ -83,16 +83,24 @@ pub(super) fn scan(text: &str) -> Scanned {
     let mut too_deep = 0usize;
     let mut skip_to = 0usize;
 
+    // Fused: `FindIter` searches the rest of the text again if asked after its last match.
     let mut heads = memmem::find_iter(bytes, b"Option")
         .filter_map(|p| head_at(bytes, p))
-        .peekable();
+        .fuse();
+    let mut next_head = heads.next();
+    // Where the next head starts (`usize::MAX` when none is left): one comparison per
+    // bracket in the common case.
+    let mut next_head_at = next_head.as_ref().map_or(usize::MAX, |h| h.start);
 
     for i in memchr::memchr3_iter(b'[', b']', b'\\', bytes) {
-        while let Some(h) = heads.next_if(|h| h.start <= i) {
+        while next_head_at <= i {
+            let h = next_head.take().expect("next_head_at tracks next_head");
             if h.start >= skip_to {
                 items.push(Item::Head(out.heads.len() as u32));
                 out.heads.push(h);
             }
+            next_head = heads.next();
+            next_head_at = next_head.as_ref().map_or(usize::MAX, |h| h.start);
         }
         if i < skip_to {
             continue;
@@ -113,7 +121,8 @@ pub(super) fn scan(text: &str) -> Scanned {
                     too_deep -= 1;
                 } else if let Some((open, first)) = stack.pop() {
                     let start = out.arena.len();
-                    out.arena.extend(items.drain(first..));
+                    out.arena.extend_from_slice(&items[first..]);
+                    items.truncate(first);
                     items.push(Item::Pair(out.pairs.len() as u32));
                     out.pairs.push(Pair {
                         open,
@@ -136,7 +145,7 @@ pub(super) fn scan(text: &str) -> Scanned {
             },
         }
     }
-    for h in heads {
+    for h in next_head.into_iter().chain(heads) {
         items.push(Item::Head(out.heads.len() as u32));
         out.heads.push(h);
     }

@@ -549,6 +549,61 @@ mod laws {
             .unwrap();
     }
 
+    /// Finer pieces than [`token`], so that attributions, codes, slashes and whitespace
+    /// combine in ways the coarse tokens do not reach.
+    fn fine_token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            token(),
+            prop::sample::select(vec![
+                "[",
+                "]",
+                "/",
+                " ",
+                "\t",
+                "\n",
+                " - ",
+                " \u{2013} ",
+                ";",
+                ",",
+                "EU",
+                "US",
+                "G77/China",
+                "retain",
+                "delete",
+                "RETAIN",
+                "Option",
+                " 1:",
+                "(a)",
+                "a",
+                "x",
+                "\u{a0}",
+                "\u{85}",
+                "\u{2000}",
+                "ad ref.",
+                "agreed",
+                "Placeholder",
+                "No text",
+                ".",
+                "^",
+                "(",
+                ")",
+                "(http://x)",
+                "[r]: /u\n",
+                "\\",
+            ])
+            .prop_map(str::to_owned),
+        ]
+    }
+
+    fn fine_notation() -> impl Strategy<Value = String> {
+        prop::collection::vec(fine_token(), 0..60).prop_map(|t| t.concat())
+    }
+
+    /// The tuned parser gives exactly the trees and problems of the parser as it was.
+    fn same_as_before(text: &str) {
+        assert_eq!(parse(text), super::super::oracle::parse(text), "{text:?}");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -561,5 +616,75 @@ mod laws {
         fn any_string_round_trips(text in any::<String>()) {
             check(&text);
         }
+
+        #[test]
+        fn notation_parses_as_before(text in notation()) {
+            same_as_before(&text);
+        }
+
+        #[test]
+        fn fine_notation_parses_as_before(text in fine_notation()) {
+            same_as_before(&text);
+        }
+
+        #[test]
+        fn any_string_parses_as_before(text in any::<String>()) {
+            same_as_before(&text);
+        }
     }
+}
+
+/// Every clause of the sample negotiation, with its file's reference labels, and a dense
+/// compilation text like the one the parse bench uses: the same trees as before tuning.
+#[test]
+fn sample_and_dense_texts_parse_as_before() {
+    use crate::draft::Draft;
+    let drafts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("drafts");
+    let loaded = Draft::load(&drafts).expect("the sample draft loads");
+    let draft = &loaded.draft;
+    let refs: Vec<RefLabels> = draft
+        .files
+        .iter()
+        .map(|f| RefLabels::scan(&f.text()))
+        .collect();
+    let mut groups = 0;
+    for c in &draft.clauses {
+        let tree = parse_with(&c.text, &refs[c.file]);
+        assert_eq!(
+            tree,
+            oracle::parse_with(&c.text, &refs[c.file]),
+            "{:?}",
+            c.id
+        );
+        groups += tree.stats().groups;
+    }
+    assert!(groups > 0, "the sample has brackets to compare");
+    for f in &draft.files {
+        let text = f.text();
+        assert_eq!(parse(&text), oracle::parse(&text), "{}", f.path);
+    }
+
+    const PIECES: &[&str] = &[
+        "Each Party [shall][should] ",
+        "take [appropriate][effective] measures ",
+        "[to promote - EU, AGN; USA delete] ",
+        "the [conservation/sustainable use] of ",
+        "[[marine][coastal] resources] ",
+        "[in accordance with - G77 retain / consistent with - JPN] ",
+        "[Placeholder for a definition]. ",
+        "[national circumstances] and [capacities], ",
+        "[agreed ad ref] ",
+        "[women/girls] [a - US / b] \\[x\\] [see][r] [link](http://x.org) [^2] ",
+    ];
+    let mut dense = String::new();
+    for k in 0..2000 {
+        dense.push_str(PIECES[k % PIECES.len()]);
+        if k % 23 == 22 {
+            dense.push_str("\nOption 1: [shall][may] report.\n  Option (a): No text.\n");
+        }
+    }
+    dense.push_str("\n[r]: https://example.org\n");
+    let tree = parse(&dense);
+    assert!(tree.stats().groups > 1000);
+    assert_eq!(tree, oracle::parse(&dense));
 }
