@@ -15,7 +15,7 @@ fn repo() -> PathBuf {
 }
 
 fn eu_ai_act() -> String {
-    let path = repo().join("../shared/corpus/markdown/eu-ai-act-2024-1689.md");
+    let path = repo().join("tests/corpus/markdown/eu-ai-act-2024-1689.md");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 

@@ -1,10 +1,10 @@
-//! Import tests against the real corpus in `../shared/corpus`.
+//! Import tests against the real corpus in `tests/corpus`.
 
 use super::*;
 
 macro_rules! corpus {
     ($rel:literal) => {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/", $rel)
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/", $rel)
     };
 }
 
@@ -600,7 +600,7 @@ macro_rules! akn {
     ($name:literal) => {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/akoma-ntoso/",
+            "/tests/corpus/akoma-ntoso/",
             $name
         )
     };

@@ -1,4 +1,4 @@
-//! `treaty import` on the real treaties of ../shared/corpus: the counts it prints, a clean
+//! `treaty import` on the real treaties of tests/corpus: the counts it prints, a clean
 //! `treaty check`, and a re-import of the written draft that gives the same structure.
 
 use std::path::Path;

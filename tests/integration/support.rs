@@ -14,7 +14,7 @@ pub fn repo_root() -> PathBuf {
 }
 
 pub fn corpus(rel: &str) -> PathBuf {
-    repo_root().join("../shared/corpus").join(rel)
+    repo_root().join("tests/corpus").join(rel)
 }
 
 /// Runs `treaty` with `args` in `dir`, with git's user and system config ignored.
