@@ -6,7 +6,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 use treaty_workbench::amend::{Change, Workspace};
-use treaty_workbench::diff;
+use treaty_workbench::compare;
 use treaty_workbench::draft::Draft;
 
 const ARTICLES: usize = 320;
@@ -59,10 +59,10 @@ fn bench(c: &mut Criterion) {
     println!(
         "{} clauses; two positions differ in {} clauses",
         draft.clauses.len(),
-        diff::compare(&eu, &usa, None).changed().count()
+        compare::compare(&eu, &usa, None).changed().count()
     );
     c.bench_function("diff two full positions (320 articles)", |b| {
-        b.iter(|| diff::compare(black_box(&eu), black_box(&usa), None))
+        b.iter(|| compare::compare(black_box(&eu), black_box(&usa), None))
     });
 
     // The amendment engine on the same draft: one paragraph rewritten, the edited article's
@@ -104,7 +104,7 @@ fn bench(c: &mut Criterion) {
             positions
                 .iter()
                 .map(|p| {
-                    diff::compare(black_box(&draft), p, Some("a160"))
+                    compare::compare(black_box(&draft), p, Some("a160"))
                         .changed()
                         .count()
                 })

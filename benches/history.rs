@@ -11,8 +11,10 @@ use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use git2::{Oid, Repository, Signature, Time};
+use treaty_workbench::amendment::{Amendment, AmendmentKind};
 use treaty_workbench::history::History;
-use treaty_workbench::store::{Amendment, AmendmentKind, Store, testing};
+use treaty_workbench::store::Store;
+use treaty_workbench::testing;
 
 const ARTICLES: usize = 320;
 const PARAGRAPHS: usize = 5;

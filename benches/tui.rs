@@ -14,12 +14,13 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use treaty_workbench::testing::fixture;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::app::{Msg, State, update};
 use treaty_workbench::tui::data::Data;
 use treaty_workbench::tui::keymap::{Key, Keymap};
 use treaty_workbench::tui::theme::Styles;
-use treaty_workbench::tui::{fixture, jobs, screens};
+use treaty_workbench::tui::{jobs, screens};
 
 /// How many copies of every article the generated negotiation holds.
 const COPIES: usize = 8;

@@ -135,7 +135,6 @@ pub fn history_import(data: &[u8]) {
 
 /// Key maps laid over the shipped default: a map or a located error, never a panic; every
 /// key the map lists for an action leads back to that action.
-#[cfg(feature = "app")]
 pub fn keymap(data: &[u8]) {
     use crate::tui::action::Action;
     use crate::tui::keymap::{Key, Keymap};

@@ -1,38 +1,28 @@
-//! The treaty workbench library.
+//! The treaty workbench: the command line ([`cli`]) and the terminal UI ([`tui`]).
 //!
-//! The core — document model, parsers, diff, git store, history — knows nothing of
-//! terminals: it builds with `--no-default-features`, which leaves out clap, ratatui and
-//! crossterm. The command line (`cli`) and the terminal UI are thin clients of it.
+//! The app is the top of three layers. `treaty-text` is the negotiation as text (draft,
+//! brackets, positions, amendments, comparison, import and export) and knows no git and
+//! no terminal; `treaty-record` keeps that text in git (the store, the history index,
+//! the one record path, sync and verify) and is the only crate that names git2; this
+//! crate shows and drives both. The modules of both layers are re-exported here, so that
+//! tests, benches and fuzz targets name them as `treaty_workbench::draft`, and so on.
 
-pub mod amend;
-pub mod analysis;
-pub mod annex;
-pub mod bracket;
-pub mod compile;
-pub mod demo;
-pub mod diag;
-pub mod diff;
-pub mod draft;
-pub mod export;
-pub mod fsutil;
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod history;
-pub mod import;
-pub mod negotiation;
-pub mod position;
-pub mod record;
-pub mod ronfile;
-pub mod roster;
-pub mod sanitize;
-pub mod store;
-pub mod sync;
-pub mod synth;
-pub mod theme;
-pub mod tiers;
-pub mod verify;
+pub use treaty_text::{
+    amend, amendment, analysis, annex, bracket, civil, compare, compile, diag, draft, export,
+    fsutil, import, negotiation, position, ronfile, roster, sanitize, suggest, theme, tiers,
+};
 
-#[cfg(feature = "app")]
+pub use treaty_record::{
+    compilation, demo, history, hook, import_history, record, start, store, sync, synth, verify,
+    versions,
+};
+
+/// Throwaway repositories and the fixed workbench record, for tests and benches.
+#[cfg(any(test, feature = "testing"))]
+pub use treaty_record::testing;
+
 pub mod cli;
-#[cfg(feature = "app")]
+#[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
+pub mod fuzzing;
 pub mod tui;

@@ -8,12 +8,14 @@ use clap::{Args, Subcommand};
 
 use super::{negotiation_root, out};
 use crate::amend::Change;
+use crate::amendment::{AmendmentKind, UnknownKind};
 use crate::annex::AnnexStatus;
 use crate::demo;
 use crate::draft::FRONT_FILE;
 use crate::negotiation::{ANNEXES_FILE, DRAFTS_DIR, TIERS_FILE};
-use crate::record::{self, CHAIR, Proposal, RecordError};
-use crate::store::{self, Amendment, AmendmentKind, Store, StoreError};
+use crate::record::{self, NewAmendment, RecordError};
+use crate::start;
+use crate::store::{self, Store, StoreError};
 
 /// Exit code when the text moved on under an amendment: nothing was recorded, retry.
 pub const EXIT_RETRY: u8 = 3;
@@ -140,7 +142,7 @@ pub struct DemoArgs {
 }
 
 fn parse_kind(s: &str) -> Result<AmendmentKind, String> {
-    s.parse().map_err(|e: store::UnknownKind| e.to_string())
+    s.parse().map_err(|e: UnknownKind| e.to_string())
 }
 
 fn parse_status(s: &str) -> Result<AnnexStatus, String> {
@@ -206,10 +208,10 @@ pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode>
     // Before any editor opens: a mistyped delegation should not cost the wording.
     record::resolve_proposers(&record::delegations_at(&store, head)?, &args.by)?;
     let change = build_change(&store, head, &args)?;
-    let mut proposal = Proposal::new(change, args.by.clone());
-    proposal.round = args.round.clone();
-    proposal.summary = args.message.clone();
-    match record::record(&store, &proposal) {
+    let mut new = NewAmendment::new(change, args.by.clone());
+    new.round = args.round.clone();
+    new.summary = args.message.clone();
+    match record::record(&store, &new) {
         Ok(r) => {
             out(&format!(
                 "recorded amendment {} as commit {}",
@@ -559,31 +561,6 @@ pub fn init(repo: Option<PathBuf>, args: InitArgs) -> anyhow::Result<ExitCode> {
             front.display()
         );
     }
-    let existing = git2::Repository::discover(&dir).ok();
-    if existing.is_none() {
-        // Without an identity the first commit would fail: say so before creating anything.
-        let config = git2::Config::open_default()?;
-        if config.get_string("user.name").is_err() || config.get_string("user.email").is_err() {
-            return Err(StoreError::NoIdentity.into());
-        }
-    }
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let canonical = std::fs::canonicalize(&dir)?;
-    if let Some(existing) = existing
-        && let Some(top) = existing.workdir()
-    {
-        let top = std::fs::canonicalize(top)?;
-        if top != canonical {
-            bail!(
-                "{} is inside the git repository at {}; a negotiation lives at the top of its repository: run `treaty init {}`, or choose a folder outside it",
-                canonical.display(),
-                top.display(),
-                top.display()
-            );
-        }
-    }
-    let store = Store::init(&canonical)?;
-    let head = store.head()?;
     let files = [
         ("drafts/treaty.md", ZERO_FRONT),
         ("drafts/articles/objective.md", ZERO_OBJECTIVE),
@@ -591,44 +568,24 @@ pub fn init(repo: Option<PathBuf>, args: InitArgs) -> anyhow::Result<ExitCode> {
         (ANNEXES_FILE, ZERO_ANNEXES),
         ("positions/README.md", POSITIONS_README),
     ];
-    for (path, _) in &files {
-        if store.read_file_at(head, path)?.is_some() {
-            bail!(
-                "{path} is already in the repository's history: this repository already holds (part of) a negotiation; give another folder"
-            );
-        }
-    }
-    let changes: Vec<store::Change> = files
-        .iter()
-        .map(|(p, t)| store::Change::write(*p, *t))
-        .collect();
-    let amendment = Amendment::new(
-        AmendmentKind::Insert,
-        [CHAIR],
-        [
-            "treaty",
-            "preamble",
-            "pp1",
-            "pp-agreed",
-            "part-general",
-            "objective",
-            "objective.1",
-        ],
-    )
-    .with_summary("Zero draft");
-    let outcome = store
-        .commit(&amendment, head, &changes)
-        .map_err(|e| match e {
-            StoreError::Moved { .. } => anyhow::anyhow!("{e}: run `treaty init` again"),
-            other => other.into(),
-        })?;
+    let clauses = [
+        "treaty",
+        "preamble",
+        "pp1",
+        "pp-agreed",
+        "part-general",
+        "objective",
+        "objective.1",
+    ];
+    let (store, recorded) = start::start(&dir, &files, &clauses)?;
+    let canonical = store.workdir().to_path_buf();
     std::fs::create_dir_all(canonical.join("positions"))?;
     out(&format!(
         "created the negotiation in {} (commit {})",
         canonical.display(),
-        outcome.oid
+        recorded.oid
     ));
-    for path in &outcome.kept_local_edits {
+    for path in &recorded.kept_local_edits {
         out(&format!(
             "note: {path} already existed on disk and was left as it is"
         ));

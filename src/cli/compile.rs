@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use super::{negotiation_root, out};
+use crate::compilation;
 use crate::compile::{self, CompileError, Options};
 use crate::draft::Draft;
 use crate::negotiation::{DRAFTS_DIR, Negotiation};
@@ -70,7 +71,7 @@ pub fn compile(repo: Option<PathBuf>, args: CompileArgs) -> anyhow::Result<ExitC
                     top.display()
                 );
             }
-            let dirty = compile::uncommitted(s)?;
+            let dirty = compilation::uncommitted(s)?;
             if !dirty.is_empty() {
                 if !args.dry_run {
                     return Err(CompileError::Uncommitted(dirty).into());
@@ -103,22 +104,22 @@ pub fn compile(repo: Option<PathBuf>, args: CompileArgs) -> anyhow::Result<ExitC
     let opts = Options {
         delegations: args.positions.clone(),
     };
-    let compilation = compile::compile(&checked.negotiation, &opts)?;
-    for w in &compilation.warnings {
+    let compiled = compile::compile(&checked.negotiation, &opts)?;
+    for w in &compiled.warnings {
         eprintln!("{}", crate::sanitize::inert(&format!("warning: {w}")));
     }
 
     if args.dry_run {
-        for count in &compilation.clauses {
+        for count in &compiled.clauses {
             out(&count.line());
-            if let Some(c) = compilation.draft.clause(&count.clause) {
+            if let Some(c) = compiled.draft.clause(&count.clause) {
                 out(&format!("  {}", c.text));
             }
         }
         out(&format!(
             "{} clause(s) compiled from the positions of {}; nothing recorded (dry run)",
-            compilation.clauses.len(),
-            compilation.delegations.join(", ")
+            compiled.clauses.len(),
+            compiled.delegations.join(", ")
         ));
         return Ok(ExitCode::SUCCESS);
     }
@@ -131,14 +132,13 @@ pub fn compile(repo: Option<PathBuf>, args: CompileArgs) -> anyhow::Result<ExitC
         Some(r) => Some(r),
         None => store.current_round()?,
     };
-    let amendment = compile::amendment(&compilation, &chair.code, round);
-    match compile::record(&store, head, &compilation, &amendment, &chair) {
-        Ok(outcome) => {
+    match compilation::record(&store, head, &compiled, &chair, round) {
+        Ok(recorded) => {
             out(&format!(
                 "recorded compilation {} as commit {}",
-                amendment.id, outcome.oid
+                recorded.amendment.id, recorded.oid
             ));
-            for count in &compilation.clauses {
+            for count in &compiled.clauses {
                 out(&format!("  {}", count.line()));
             }
             let by = match &chair.identity {
@@ -146,10 +146,10 @@ pub fn compile(repo: Option<PathBuf>, args: CompileArgs) -> anyhow::Result<ExitC
                 None => "your git identity (no positions/roster.ron)".into(),
             };
             out(&format!("  proposed by {}, committed by {by}", chair.code));
-            if let Some(r) = &amendment.round {
+            if let Some(r) = &recorded.amendment.round {
                 out(&format!("  round: {r}"));
             }
-            for f in &outcome.sync_failures {
+            for f in &recorded.sync_failures {
                 out(&format!(
                     "warning: the compilation is recorded, but {} could not be updated on disk: {}",
                     f.path, f.reason

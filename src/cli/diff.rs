@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::{negotiation_root, out};
-use crate::diff::{self, Sources};
+use crate::compare;
+use crate::versions::Sources;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -41,9 +42,9 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{}", crate::sanitize::inert(&format!("warning: {w}")));
     }
     if let Some(id) = &args.clause {
-        diff::check_clause(&a.draft, &b.draft, id)?;
+        compare::check_clause(&a.draft, &b.draft, id)?;
     }
-    let result = diff::compare(&a.draft, &b.draft, args.clause.as_deref());
+    let result = compare::compare(&a.draft, &b.draft, args.clause.as_deref());
     match args.format {
         Format::Json => {
             let clauses: Vec<_> = if args.all {
@@ -63,7 +64,7 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
             if result.is_empty() && !args.all {
                 out("no clause differs");
             } else {
-                let text = diff::render_text(&result, args.all);
+                let text = compare::render_text(&result, args.all);
                 out(text.trim_end());
             }
         }

@@ -8,9 +8,9 @@ use anyhow::Context;
 use clap::Args;
 
 use super::negotiation_root;
-use crate::diff::Sources;
-use crate::export::{self, Format, Selection};
+use crate::export::{self, Format};
 use crate::theme::ThemeSet;
+use crate::versions::{self, Selection, Sources};
 
 #[derive(Debug, Args)]
 #[command(
@@ -49,7 +49,7 @@ pub fn export(repo: Option<PathBuf>, args: ExportArgs) -> anyhow::Result<ExitCod
         position: args.position.clone(),
         changes_since: args.changes_since.clone(),
     };
-    let doc = export::select(&sources, &selection)?;
+    let doc = versions::select(&sources, &selection)?;
     for w in &doc.warnings {
         eprintln!("{}", crate::sanitize::inert(&format!("warning: {w}")));
     }

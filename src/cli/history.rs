@@ -9,8 +9,9 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{negotiation_root, out};
+use crate::amendment::AmendmentKind;
 use crate::history::{History, RecordInfo, WordChange, word_changes};
-use crate::store::{AmendmentKind, LogFilter, Store};
+use crate::store::{LogFilter, Store};
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -79,27 +80,14 @@ pub struct StatsArgs {
 fn open(repo: Option<PathBuf>) -> anyhow::Result<(Store, &'static History)> {
     let root = negotiation_root(repo)?;
     let store = Store::open(&root)?;
-    if store.repo().is_shallow() {
+    if store.is_shallow() {
         eprintln!(
             "note: this is a shallow clone, so amendments before the oldest commit here are missing from the history: run `git fetch --unshallow` for all of it"
         );
     }
     let history = History::open(&store).map_err(|e| {
+        let damaged = e.is_damage();
         let e = anyhow::Error::from(e);
-        let damaged = e.chain().any(|c| {
-            let git = c.downcast_ref::<git2::Error>().or_else(|| {
-                match c.downcast_ref::<crate::history::HistoryError>() {
-                    Some(crate::history::HistoryError::Git(g)) => Some(g),
-                    _ => None,
-                }
-            });
-            git.is_some_and(|g| {
-                matches!(
-                    g.class(),
-                    git2::ErrorClass::Odb | git2::ErrorClass::Zlib | git2::ErrorClass::Object
-                ) && g.code() != git2::ErrorCode::NotFound
-            })
-        });
         if damaged {
             e.context(
                 "the record is damaged (a git object cannot be read): run `git fsck --full` to see what is broken, and restore the record from another clone or a backup",

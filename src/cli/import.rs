@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::out;
 use crate::import;
+use crate::import_history;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -134,7 +135,7 @@ pub fn parse_history_args(
 
 pub fn import_history(args: ImportHistoryArgs) -> anyhow::Result<ExitCode> {
     let (versions, dir) = parse_history_args(&args.drafts)?;
-    let report = import::archive::import_history(&versions, &dir)?;
+    let report = import_history::import_history(&versions, &dir)?;
     out(&format!(
         "imported {} drafts into {}",
         report.versions.len(),

@@ -2,14 +2,14 @@
 //! delegation's position) compared clause by clause, and one clause against every
 //! delegation.
 //!
-//! There is one diff: the library's [`crate::diff`] resolves the sources
-//! ([`crate::diff::Sources::resolve`], a position applied with
-//! [`crate::diff::apply_position`], inserts included), compares them by clause id
-//! ([`crate::diff::compare`], moves and renumbering found) and splits words
-//! ([`crate::diff::word_ops`]). This module only turns its results into tagged runs of
+//! There is one diff: the record resolves the sources
+//! ([`crate::versions::Sources::resolve`], a position applied with
+//! [`crate::position::Position::apply_to`], inserts included), the text compares them by
+//! clause id ([`crate::compare::compare`], moves and renumbering found) and splits words
+//! ([`crate::compare::word_ops`]). This module only turns its results into tagged runs of
 //! text for drawing.
 
-use crate::diff::{self, ClauseChange, DraftDiff, WordOp};
+use crate::compare::{self, ClauseChange, DraftDiff, WordOp};
 use crate::draft::Draft;
 use crate::position::Stance;
 
@@ -38,7 +38,7 @@ impl Source {
         }
     }
 
-    /// The source spec [`crate::diff::Sources::resolve`] reads.
+    /// The source spec [`crate::versions::Sources::resolve`] reads.
     pub fn spec(&self) -> String {
         match self {
             Source::Draft => "current".into(),
@@ -117,10 +117,10 @@ pub fn tokens_of(ops: &[WordOp]) -> (Vec<(Tag, String)>, f32) {
     (tokens, similarity)
 }
 
-/// Word-level changes from `old` to `new` ([`crate::diff::word_ops`]), and how similar
+/// Word-level changes from `old` to `new` ([`crate::compare::word_ops`]), and how similar
 /// they are.
 pub fn word_diff(old: &str, new: &str) -> (Vec<(Tag, String)>, f32) {
-    tokens_of(&diff::word_ops(old, new))
+    tokens_of(&compare::word_ops(old, new))
 }
 
 /// The words of clause `id` in `draft` (a heading's title and text), for a clause whose
@@ -137,7 +137,7 @@ fn words_in(draft: &Draft, id: &str) -> String {
 }
 
 /// One clause of the library's comparison as drawn; `None` when it did not change.
-pub fn clause_diff(c: &diff::ClauseDiff, after: &Draft) -> Option<ClauseDiff> {
+pub fn clause_diff(c: &compare::ClauseDiff, after: &Draft) -> Option<ClauseDiff> {
     let unchanged = |id: &str| vec![(Tag::Equal, words_in(after, id))];
     let (note, tokens, similarity) = match &c.change {
         ClauseChange::Unchanged => return None,
@@ -180,10 +180,10 @@ pub fn clause_diff(c: &diff::ClauseDiff, after: &Draft) -> Option<ClauseDiff> {
     })
 }
 
-/// The clauses that differ between two versions ([`crate::diff::compare`]), in the
+/// The clauses that differ between two versions ([`crate::compare::compare`]), in the
 /// second version's order.
 pub fn diff_drafts(a: &Draft, b: &Draft, only: Option<&str>) -> Vec<ClauseDiff> {
-    let d: DraftDiff = diff::compare(a, b, only);
+    let d: DraftDiff = compare::compare(a, b, only);
     d.clauses.iter().filter_map(|c| clause_diff(c, b)).collect()
 }
 
@@ -221,7 +221,7 @@ pub struct MatrixRow {
 }
 
 /// Clause `id` of `draft` against every delegation: each position applied
-/// ([`crate::diff::apply_position`]) and compared on that clause only. Runs in the worker.
+/// ([`crate::position::Position::apply_to`]) and compared on that clause only. Runs in the worker.
 pub fn matrix(data: &Data, id: &str) -> Vec<MatrixRow> {
     let Some(c) = data.draft.clause(id) else {
         return Vec::new();
@@ -236,8 +236,8 @@ pub fn matrix(data: &Data, id: &str) -> Vec<MatrixRow> {
                 Some(Stance::Bracket) => Verdict::Brackets,
                 None => Verdict::Silent,
             };
-            let (applied, _) = diff::apply_position(&data.draft, p);
-            let d = diff::compare(&data.draft, &applied, Some(id));
+            let (applied, _) = p.apply_to(&data.draft);
+            let d = compare::compare(&data.draft, &applied, Some(id));
             let (tokens, similarity) = d
                 .clauses
                 .iter()

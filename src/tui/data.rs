@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use git2::Oid;
+use crate::store::Oid;
 
 use crate::analysis;
 use crate::annex::AnnexRegister;

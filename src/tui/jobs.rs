@@ -17,10 +17,11 @@ use std::thread::JoinHandle;
 use super::app::{Effect, Msg, State, update};
 use super::compare::{self, ClauseDiff, MatrixRow, Source, Tag};
 use super::data::Data;
-use crate::diff::{Sources, word_ops};
+use crate::compare::word_ops;
 use crate::draft::Draft;
 use crate::history::{ClauseVersion, History};
 use crate::store::Store;
+use crate::versions::Sources;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
@@ -255,7 +256,7 @@ impl Context {
     }
 
     /// The text of a source: the draft on screen, or what
-    /// [`crate::diff::Sources::resolve`] makes of the spec (a round read from git, a
+    /// [`crate::versions::Sources::resolve`] makes of the spec (a round read from git, a
     /// position applied with its inserts).
     ///
     /// Each source is resolved once per context (a worker lives as long as one loaded
@@ -559,12 +560,13 @@ mod tests {
     use ratatui::backend::TestBackend;
 
     use super::*;
+    use crate::testing::fixture;
     use crate::tui::action::Action;
     use crate::tui::app::{Screen, WAITING, on_start, reloaded};
     use crate::tui::compare::Source;
     use crate::tui::keymap::Keymap;
+    use crate::tui::screens;
     use crate::tui::theme::Styles;
-    use crate::tui::{fixture, screens};
 
     fn record() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();

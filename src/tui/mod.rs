@@ -11,7 +11,6 @@ pub mod amending;
 pub mod app;
 pub mod compare;
 pub mod data;
-pub mod fixture;
 pub mod jobs;
 pub mod keymap;
 pub mod run;

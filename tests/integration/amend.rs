@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use treaty_workbench::store::testing;
+use treaty_workbench::testing;
 
 use crate::support::{copy_dir, repo_root, stderr, stdout};
 

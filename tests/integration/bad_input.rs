@@ -32,7 +32,7 @@ fn commit_all(root: &Path) {
         &["add", "-A"],
         &["commit", "-q", "-m", "Compilation text"],
     ] {
-        let out = treaty_workbench::store::testing::git_command(root, home.path())
+        let out = treaty_workbench::testing::git_command(root, home.path())
             .args(args)
             .output()
             .unwrap();

@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use treaty_workbench::bracket::{self, Node};
+use treaty_workbench::compilation;
 use treaty_workbench::compile::{self, Proposals};
 use treaty_workbench::draft::Draft;
 use treaty_workbench::negotiation::Negotiation;
 use treaty_workbench::position::{Position, Stance};
 use treaty_workbench::roster::{ROSTER_FILE, Roster};
-use treaty_workbench::store::{Store, testing};
+use treaty_workbench::store::Store;
+use treaty_workbench::testing;
 
 use crate::amend::{Sandbox, trailers};
 use crate::support::{stderr, stdout};
@@ -276,13 +278,12 @@ fn bad_input_is_refused_and_nothing_is_written() {
     let checked = Negotiation::load(&s.repo()).unwrap();
     let c = compile::compile(&checked.negotiation, &compile::Options::default()).unwrap();
     let chair = compile::chair(&s.repo()).unwrap();
-    let a = compile::amendment(&c, &chair.code, None);
     std::fs::write(s.repo().join("notes.txt"), "minutes\n").unwrap();
     s.git(&["add", "notes.txt"]);
     s.git(&["commit", "-q", "-m", "Minutes"]);
     let moved = s.head();
     let files = s.work_tree();
-    let err = compile::record(&store, read_at, &c, &a, &chair).unwrap_err();
+    let err = compilation::record(&store, read_at, &c, &chair, None).unwrap_err();
     assert!(err.is_retryable(), "{err}");
     assert!(err.to_string().contains("moved on"), "{err}");
     assert_eq!((s.head(), s.work_tree()), (moved, files));

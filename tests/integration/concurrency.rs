@@ -142,7 +142,7 @@ const SYNC_TRIES: usize = 30;
 
 /// System git in `dir`, hermetic; panics if it fails.
 fn git_in(s: &Sandbox, dir: &Path, args: &[&str]) -> String {
-    let out = treaty_workbench::store::testing::git_command(dir, &s.home())
+    let out = treaty_workbench::testing::git_command(dir, &s.home())
         .args(args)
         .output()
         .unwrap();

@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use treaty_workbench::amend;
-use treaty_workbench::diff::{self, ClauseChange, Sources, WordOp};
+use treaty_workbench::compare::{self, ClauseChange, WordOp};
 use treaty_workbench::draft::Draft;
+use treaty_workbench::versions::Sources;
 
 use crate::support::{amend, recorded_sample, sample_copy, stderr, stdout, treaty};
 
@@ -20,7 +21,6 @@ fn diff_of_two_rounds_shows_exactly_the_changed_clauses_word_by_word() {
     let new = old.replacen("support", "strengthen", 1);
     assert_ne!(old, new);
     amend(
-        dir.path(),
         &store,
         amend::Change::Replace {
             clause: "observatory.2.c".into(),
@@ -29,7 +29,6 @@ fn diff_of_two_rounds_shows_exactly_the_changed_clauses_word_by_word() {
         "EU",
     );
     amend(
-        dir.path(),
         &store,
         amend::Change::LiftBrackets {
             clause: "objective.1".into(),
@@ -42,7 +41,7 @@ fn diff_of_two_rounds_shows_exactly_the_changed_clauses_word_by_word() {
     let s = sources(dir.path());
     let a = s.resolve("r1").unwrap();
     let b = s.resolve("round:r2").unwrap();
-    let d = diff::compare(&a.draft, &b.draft, None);
+    let d = compare::compare(&a.draft, &b.draft, None);
     let changed: Vec<&str> = d.changed().map(|c| c.id.as_str()).collect();
     assert_eq!(changed, ["objective.1", "observatory.2.c"]);
 
@@ -94,7 +93,7 @@ fn diff_of_two_rounds_shows_exactly_the_changed_clauses_word_by_word() {
     );
 
     // HEAD is r2, and `--clause` narrows the comparison.
-    let only = diff::compare(
+    let only = compare::compare(
         &a.draft,
         &s.resolve("HEAD").unwrap().draft,
         Some("observatory"),
@@ -117,7 +116,6 @@ fn diff_of_two_rounds_shows_exactly_the_changed_clauses_word_by_word() {
 fn a_moved_article_is_one_move_and_renumbering_is_renumbering() {
     let (dir, store) = recorded_sample();
     amend(
-        dir.path(),
         &store,
         amend::Change::Move {
             clause: "principles".into(),
@@ -126,7 +124,6 @@ fn a_moved_article_is_one_move_and_renumbering_is_renumbering() {
         "Chair",
     );
     amend(
-        dir.path(),
         &store,
         amend::Change::Renumber {
             clause: "observatory.2.c".into(),
@@ -137,7 +134,7 @@ fn a_moved_article_is_one_move_and_renumbering_is_renumbering() {
     let s = sources(dir.path());
     let a = s.resolve("r1").unwrap();
     let b = s.resolve("current").unwrap();
-    let d = diff::compare(&a.draft, &b.draft, None);
+    let d = compare::compare(&a.draft, &b.draft, None);
     let changed: Vec<(&str, &ClauseChange)> =
         d.changed().map(|c| (c.id.as_str(), &c.change)).collect();
     assert_eq!(changed.len(), 2, "{changed:#?}");
@@ -180,7 +177,7 @@ fn diff_current_with_a_delegation_shows_its_replacements_deletions_and_inserts()
     let a = s.resolve("current").unwrap();
     let b = s.resolve("EU").unwrap();
     assert!(b.warnings.is_empty(), "{:?}", b.warnings);
-    let d = diff::compare(&a.draft, &b.draft, None);
+    let d = compare::compare(&a.draft, &b.draft, None);
     for stance in &eu.clauses {
         let got = d.clauses.iter().find(|c| c.id == stance.clause).unwrap();
         let expected = match &stance.stance {
@@ -238,7 +235,6 @@ fn json_output_parses_and_matches_the_library() {
         .text
         .clone();
     amend(
-        dir.path(),
         &store,
         amend::Change::Replace {
             clause: "scope.1".into(),
@@ -247,7 +243,6 @@ fn json_output_parses_and_matches_the_library() {
         "USA",
     );
     amend(
-        dir.path(),
         &store,
         amend::Change::Delete {
             clause: "reporting.3".into(),
@@ -258,7 +253,7 @@ fn json_output_parses_and_matches_the_library() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let s = sources(dir.path());
-    let d = diff::compare(
+    let d = compare::compare(
         &s.resolve("r1").unwrap().draft,
         &s.resolve("HEAD").unwrap().draft,
         None,

@@ -24,7 +24,6 @@ fn two_rounds() -> (tempfile::TempDir, String, String) {
     let old = before.clause("observatory.2.c").unwrap().text.clone();
     assert!(old.contains("support"));
     amend(
-        dir.path(),
         &store,
         amend::Change::Replace {
             clause: "observatory.2.c".into(),
@@ -33,7 +32,6 @@ fn two_rounds() -> (tempfile::TempDir, String, String) {
         "EU",
     );
     amend(
-        dir.path(),
         &store,
         amend::Change::Delete {
             clause: "observatory.4".into(),
@@ -41,7 +39,6 @@ fn two_rounds() -> (tempfile::TempDir, String, String) {
         "USA",
     );
     amend(
-        dir.path(),
         &store,
         amend::Change::Move {
             clause: "principles".into(),

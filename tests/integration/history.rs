@@ -4,10 +4,12 @@
 use std::path::Path;
 
 use treaty_workbench::amend::{Change, Workspace};
+use treaty_workbench::amendment::{Amendment, AmendmentKind};
 use treaty_workbench::analysis;
 use treaty_workbench::draft::Draft;
 use treaty_workbench::history::{BracketCounts, History};
-use treaty_workbench::store::{self, Amendment, AmendmentKind, LogFilter, Store, testing};
+use treaty_workbench::store::{self, LogFilter, Store};
+use treaty_workbench::testing;
 
 use crate::support::{sample_copy, stdout, treaty};
 
@@ -49,12 +51,12 @@ impl Negotiation {
             annexes: read("drafts/annexes.ron"),
         };
         let edit = ws.apply(&change).unwrap();
-        let changes: Vec<store::Change> = edit
+        let changes: Vec<store::FileChange> = edit
             .files
             .iter()
             .map(|(path, content)| match content {
-                Some(text) => store::Change::write(path.clone(), text.clone()),
-                None => store::Change::delete(path.clone()),
+                Some(text) => store::FileChange::write(path.clone(), text.clone()),
+                None => store::FileChange::delete(path.clone()),
             })
             .collect();
         let amendment = Amendment::new(change.kind(), by.iter().copied(), edit.clauses.clone())

@@ -105,7 +105,7 @@ fn no_command_passes_control_sequences_through() {
 #[test]
 fn hostile_history_is_shown_inert_by_every_history_command() {
     use crate::amend::Sandbox;
-    use treaty_workbench::store::testing;
+    use treaty_workbench::testing;
 
     let s = Sandbox::with_sample();
     let bare = s.home().join("record.git");

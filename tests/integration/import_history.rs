@@ -4,9 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use treaty_workbench::amendment::{Amendment, AmendmentKind};
 use treaty_workbench::draft::{ClauseKind, Draft};
-use treaty_workbench::import::archive::{self, ArchiveReport, VersionReport};
-use treaty_workbench::store::{Amendment, AmendmentKind, Store, testing};
+use treaty_workbench::import::archive::{self, VersionReport};
+use treaty_workbench::import_history::{ImportReport, ImportedVersion, import_history};
+use treaty_workbench::store::Store;
+use treaty_workbench::testing;
 
 use crate::support::{corpus, stderr, stdout, treaty};
 
@@ -176,14 +179,14 @@ fn matched<'r>(v: &'r VersionReport, id: &str) -> &'r archive::ArticleMatch {
     v.matched
         .iter()
         .find(|m| m.id == id)
-        .unwrap_or_else(|| panic!("{id} not matched in {v}"))
+        .unwrap_or_else(|| panic!("{id} not matched in {v:?}"))
 }
 
 struct Imported {
     _tmp: tempfile::TempDir,
     dir: PathBuf,
     home: PathBuf,
-    report: ArchiveReport,
+    report: ImportReport,
 }
 
 fn import() -> Imported {
@@ -193,7 +196,7 @@ fn import() -> Imported {
     let dir = tmp.path().join("history");
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let report = archive::import_history(&versions, &dir).expect("import the history");
+    let report = import_history(&versions, &dir).expect("import the history");
     Imported {
         _tmp: tmp,
         dir,
@@ -207,9 +210,9 @@ fn ids_follow_the_text_across_versions() {
     let imp = import();
     let store = Store::open(&imp.dir).unwrap();
     let [r1, r2, r3] = &imp.report.versions[..] else {
-        panic!("three versions: {}", imp.report);
+        panic!("three versions: {:?}", imp.report);
     };
-    let load = |r: &VersionReport| {
+    let load = |r: &ImportedVersion| {
         let loaded = store.draft_at(r.commit).unwrap();
         assert!(
             loaded.diagnostics.iter().all(|d| !d.is_error()),
@@ -219,40 +222,40 @@ fn ids_follow_the_text_across_versions() {
         loaded.draft
     };
     let (d1, d2, d3) = (load(r1), load(r2), load(r3));
-    assert_eq!(r1.articles, 85);
-    assert_eq!(r2.articles, 85); // +1 new, +1 split off, -1 merged, -1 dropped
-    assert_eq!(r3.articles, 85);
+    assert_eq!(r1.report.articles, 85);
+    assert_eq!(r2.report.articles, 85); // +1 new, +1 split off, -1 merged, -1 dropped
+    assert_eq!(r3.report.articles, 85);
 
     // Renumbered by the new Article 1, unchanged: same id, confidence 1.
     let scope = article_id(&d1, SCOPE);
     assert_eq!(article_id(&d2, SCOPE), scope);
     assert_eq!(article_label(&d1, &scope), "Article 1");
     assert_eq!(article_label(&d2, &scope), "Article 2");
-    let m = matched(r2, &scope);
+    let m = matched(&r2.report, &scope);
     assert_eq!(m.confidence, 1.0);
     assert!(m.renumbered && !m.moved);
     assert_eq!((m.old.as_str(), m.new.as_str()), ("Article 1", "Article 2"));
     let capacity = article_id(&d1, CAPACITY);
     assert_eq!(article_id(&d2, CAPACITY), capacity);
-    assert_eq!(matched(r2, &capacity).confidence, 1.0);
+    assert_eq!(matched(&r2.report, &capacity).confidence, 1.0);
 
     // Moved: same id, reported as moved.
     let auth = article_id(&d1, AUTHENTICATION);
     assert_eq!(article_id(&d2, AUTHENTICATION), auth);
     assert_ne!(article_label(&d1, &auth), article_label(&d2, &auth));
-    assert!(matched(r2, &auth).moved, "{r2}");
+    assert!(matched(&r2.report, &auth).moved, "{r2}");
 
     // Edited: same id, confidence below 1; and again in v3.
     let pacta = article_id(&d1, PACTA);
     assert_eq!(article_id(&d2, PACTA), pacta);
     assert_eq!(article_id(&d3, PACTA), pacta);
-    let c = matched(r2, &pacta).confidence;
+    let c = matched(&r2.report, &pacta).confidence;
     assert!(c < 1.0 && c > 0.8, "{c}");
-    assert!(matched(r3, &pacta).confidence < 1.0);
+    assert!(matched(&r3.report, &pacta).confidence < 1.0);
     let pacta_text = clause_with_text(&d1, "Every treaty in force");
     assert_eq!(clause_with_text(&d3, "Every treaty in force"), pacta_text);
-    assert!(r2.changed.contains(&pacta_text) && r3.changed.contains(&pacta_text));
-    assert!(!r3.changed.contains(&capacity));
+    assert!(r2.report.changed.contains(&pacta_text) && r3.report.changed.contains(&pacta_text));
+    assert!(!r3.report.changed.contains(&capacity));
 
     // Merged: Articles 3 and 4 into one article that keeps Article 3's id; Article 4's
     // paragraph keeps its id inside it.
@@ -260,6 +263,7 @@ fn ids_follow_the_text_across_versions() {
     let retro = article_id(&d1, RETRO);
     assert_eq!(article_id(&d2, NOT_WITHIN), not_within);
     let merge = r2
+        .report
         .merged
         .iter()
         .find(|m| m.into.id == not_within)
@@ -283,6 +287,7 @@ fn ids_follow_the_text_across_versions() {
     let terms = article_id(&d1, TERMS);
     let terms_2 = article_id(&d2, TERMS_2);
     let split = r2
+        .report
         .split
         .iter()
         .find(|s| s.from.id == terms)
@@ -297,11 +302,14 @@ fn ids_follow_the_text_across_versions() {
 
     // Dropped: reported, gone, retired.
     let confirmation = article_id(&d1, CONFIRMATION);
-    assert!(r2.dropped.iter().any(|n| n.id == confirmation), "{r2}");
+    assert!(
+        r2.report.dropped.iter().any(|n| n.id == confirmation),
+        "{r2}"
+    );
     assert!(d2.clause(&confirmation).is_none());
     assert!(d2.retired.contains(&confirmation));
     assert!(d2.retired.contains(&retro));
-    assert!(r2.retired.contains(&confirmation));
+    assert!(r2.report.retired.contains(&confirmation));
     let retired = store
         .text_at(r2.commit, "drafts/retired-ids")
         .unwrap()
@@ -311,7 +319,8 @@ fn ids_follow_the_text_across_versions() {
     // New: an id never used before.
     let archives = article_id(&d2, ARCHIVES);
     assert!(
-        r2.new
+        r2.report
+            .new
             .iter()
             .any(|n| n.id == archives && n.name == "Article 1")
     );
@@ -360,15 +369,15 @@ fn one_commit_per_version_with_rounds_and_trailers() {
         let a = Amendment::parse(&message).unwrap_or_else(|| panic!("{message}"));
         assert_eq!(a.kind, AmendmentKind::Replace);
         assert_eq!(a.proposers, ["CHAIR"]);
-        assert_eq!(a.round.as_deref(), Some(v.round.as_str()));
-        assert_eq!(a.clauses, v.changed);
+        assert_eq!(a.round.as_deref(), Some(v.report.round.as_str()));
+        assert_eq!(a.clauses, v.report.changed);
         let trailers = git(&[
             "log",
             "-1",
             "--format=%(trailers:key=Round,valueonly)",
             hash,
         ]);
-        assert_eq!(trailers.trim(), v.round);
+        assert_eq!(trailers.trim(), v.report.round);
     }
 
     let o = treaty(&imp.dir, &["check", "--repo", imp.dir.to_str().unwrap()]);

@@ -139,7 +139,7 @@ fn diverge(s: &Sandbox) {
 
 /// Runs a git command that stops on a conflict (exit 1).
 fn git_conflict(s: &Sandbox, args: &[&str]) {
-    let out = treaty_workbench::store::testing::git_command(&s.repo(), &s.home())
+    let out = treaty_workbench::testing::git_command(&s.repo(), &s.home())
         .args(args)
         .output()
         .unwrap();
@@ -199,7 +199,7 @@ fn a_shallow_clone_records_amendments_and_says_its_history_is_partial() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let clone = s.home().join("shallow");
     let url = format!("file://{}", s.repo().display());
-    let out = treaty_workbench::store::testing::git_command(&s.home(), &s.home())
+    let out = treaty_workbench::testing::git_command(&s.home(), &s.home())
         .args(["clone", "-q", "--depth", "1", &url])
         .arg(&clone)
         .output()
@@ -210,7 +210,7 @@ fn a_shallow_clone_records_amendments_and_says_its_history_is_partial() {
         String::from_utf8_lossy(&out.stderr)
     );
     let git = |args: &[&str]| {
-        let out = treaty_workbench::store::testing::git_command(&clone, &s.home())
+        let out = treaty_workbench::testing::git_command(&clone, &s.home())
             .args(args)
             .output()
             .unwrap();
@@ -221,16 +221,8 @@ fn a_shallow_clone_records_amendments_and_says_its_history_is_partial() {
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    git(&[
-        "config",
-        "user.name",
-        treaty_workbench::store::testing::NAME,
-    ]);
-    git(&[
-        "config",
-        "user.email",
-        treaty_workbench::store::testing::EMAIL,
-    ]);
+    git(&["config", "user.name", treaty_workbench::testing::NAME]);
+    git(&["config", "user.email", treaty_workbench::testing::EMAIL]);
     assert_eq!(
         git(&["rev-parse", "--is-shallow-repository"]).trim(),
         "true"

@@ -2,12 +2,16 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use treaty_workbench::amend::{self, Workspace};
-use treaty_workbench::draft::Draft;
-use treaty_workbench::store::{self, Amendment, AmendmentKind, Store, testing};
+use treaty_workbench::amend;
+use treaty_workbench::amendment::AmendmentKind;
+use treaty_workbench::record::{self, Edit, NewAmendment};
+use treaty_workbench::roster::CHAIR;
+use treaty_workbench::store::Store;
+use treaty_workbench::testing;
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -85,51 +89,45 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 /// Every file under `dir/sub` as store changes, paths relative to `dir` (for committing a
 /// copied sample as a first commit).
-pub fn changes_under(dir: &Path, sub: &str) -> Vec<treaty_workbench::store::Change> {
+pub fn changes_under(dir: &Path, sub: &str) -> Vec<treaty_workbench::store::FileChange> {
     snapshot(&dir.join(sub))
         .into_iter()
         .map(|(rel, bytes)| {
             let rel = rel.to_string_lossy().replace('\\', "/");
-            treaty_workbench::store::Change::write(format!("{sub}/{rel}"), bytes)
+            treaty_workbench::store::FileChange::write(format!("{sub}/{rel}"), bytes)
         })
         .collect()
 }
 
-/// The sample negotiation recorded in a fresh repository, with round `r1` started.
+/// The sample negotiation recorded in a fresh repository (its drafts and positions as the
+/// Chair's zero draft, through the one record path), with round `r1` started.
 pub fn recorded_sample() -> (tempfile::TempDir, Store) {
     let dir = sample_copy();
     testing::init_repo(dir.path());
     let store = Store::init_with_clock(dir.path(), testing::test_clock()).unwrap();
-    let mut changes = changes_under(dir.path(), "drafts");
-    changes.extend(changes_under(dir.path(), "positions"));
-    let zero = Amendment::new(AmendmentKind::Insert, ["Chair"], Vec::<String>::new())
-        .with_summary("Zero draft");
-    let head = store.head().unwrap();
-    store.commit(&zero, head, &changes).unwrap();
+    let mut files = BTreeMap::new();
+    for sub in ["drafts", "positions"] {
+        for change in changes_under(dir.path(), sub) {
+            let text = String::from_utf8(change.content.unwrap()).unwrap();
+            files.insert(change.path, Some(text));
+        }
+    }
+    let zero = NewAmendment::of(
+        Edit::Files {
+            kind: AmendmentKind::Insert,
+            clauses: Vec::new(),
+            files,
+        },
+        [CHAIR],
+    )
+    .with_summary("Zero draft");
+    record::record(&store, &zero).unwrap();
     store.start_round("r1", "First reading").unwrap();
     (dir, store)
 }
 
-/// Applies `change` to the work tree's draft and records it as `by`.
-pub fn amend(dir: &Path, store: &Store, change: amend::Change, by: &str) {
-    let draft = Draft::load(&dir.join("drafts")).unwrap().draft;
-    let mut ws = Workspace {
-        draft,
-        tiers: std::fs::read_to_string(dir.join("drafts/tiers.ron")).ok(),
-        annexes: std::fs::read_to_string(dir.join("drafts/annexes.ron")).ok(),
-    };
-    let edit = ws.apply(&change).unwrap();
-    let changes: Vec<store::Change> = edit
-        .files
-        .iter()
-        .map(|(path, content)| match content {
-            Some(t) => store::Change::write(path.clone(), t.clone()),
-            None => store::Change::delete(path.clone()),
-        })
-        .collect();
-    let amendment =
-        Amendment::new(change.kind(), [by], edit.clauses.clone()).with_summary(change.describe());
-    let head = store.head().unwrap();
-    let outcome = store.commit(&amendment, head, &changes).unwrap();
-    assert!(outcome.kept_local_edits.is_empty() && outcome.sync_failures.is_empty());
+/// Records `change` as `by`, through the one record path (which reads the text at HEAD).
+pub fn amend(store: &Store, change: amend::Change, by: &str) {
+    let recorded = record::record(store, &NewAmendment::new(change, [by])).unwrap();
+    assert!(recorded.kept_local_edits.is_empty() && recorded.sync_failures.is_empty());
 }

@@ -3,11 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use treaty_workbench::amend::{self, Workspace};
+use treaty_workbench::amendment::{Amendment, AmendmentKind, AmendmentStatus};
 use treaty_workbench::draft::Draft;
-use treaty_workbench::store::{
-    self, Amendment, AmendmentKind, AmendmentStatus, Clock, Store, testing,
-};
+use treaty_workbench::store::{self, Clock, Store};
 use treaty_workbench::sync::{self, Integration, SyncError, SyncOptions};
+use treaty_workbench::testing;
 
 use crate::support::{sample_copy, snapshot};
 
@@ -150,10 +150,10 @@ fn replace(dir: &Path, store: &Store, clause: &str, text: &str, by: &str) {
         text: text.into(),
     };
     let edit = ws.apply(&change).unwrap();
-    let changes: Vec<store::Change> = edit
+    let changes: Vec<store::FileChange> = edit
         .files
         .iter()
-        .map(|(p, c)| store::Change::write(p.clone(), c.clone().unwrap()))
+        .map(|(p, c)| store::FileChange::write(p.clone(), c.clone().unwrap()))
         .collect();
     let amendment = Amendment::new(AmendmentKind::Replace, [by], [clause])
         .with_status(AmendmentStatus::Proposed)
@@ -230,7 +230,7 @@ fn concurrent_amendments_to_one_clause_become_attributed_alternatives() {
     assert_eq!(merged.clause(clause).unwrap().text, expected);
     let problems = treaty_workbench::bracket::parse(&expected).problems;
     assert!(problems.is_empty(), "{problems:?}");
-    let repo = b.repo();
+    let repo = git2::Repository::open(b.workdir()).unwrap();
     let c = repo.find_commit(*commit).unwrap();
     assert_eq!(c.parent_count(), 2);
     assert_eq!(b.head().unwrap(), *commit);
@@ -288,7 +288,8 @@ fn concurrent_amendments_to_different_clauses_merge_both() {
         panic!("expected a merge, got {:?}", rb.integration)
     };
     assert!(stacked.is_empty());
-    assert_eq!(b.repo().find_commit(*commit).unwrap().parent_count(), 2);
+    let repo = git2::Repository::open(b.workdir()).unwrap();
+    assert_eq!(repo.find_commit(*commit).unwrap().parent_count(), 2);
     assert_eq!(text_of(&n.b, "observatory.1"), one);
     assert_eq!(text_of(&n.b, "observatory.3"), three);
     assert_eq!(text_of(&n.b, "fund.3"), fund);
@@ -343,7 +344,10 @@ fn a_fast_forward_that_would_overwrite_uncommitted_edits_is_refused() {
         .filter(|(p, _)| !p.starts_with(".git"))
         .collect();
     assert_eq!(after, before);
-    assert_eq!(a.repo().state(), git2::RepositoryState::Clean);
+    assert_eq!(
+        git2::Repository::open(a.workdir()).unwrap().state(),
+        git2::RepositoryState::Clean
+    );
 }
 
 #[test]

@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use treaty_workbench::store::{Amendment, Store, testing};
+use treaty_workbench::amendment::Amendment;
+use treaty_workbench::store::Store;
+use treaty_workbench::testing;
 
 use crate::support::{stdout, treaty};
 
@@ -49,7 +51,7 @@ fn a_small_synthetic_negotiation_is_deterministic_complete_and_checks() {
     );
 
     // Root, the compilation text, then one commit per amendment.
-    let repo = a.repo();
+    let repo = git2::Repository::open(a.workdir()).unwrap();
     let mut walk = repo.revwalk().unwrap();
     walk.simplify_first_parent().unwrap();
     walk.push(a.head().unwrap()).unwrap();

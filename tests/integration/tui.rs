@@ -8,14 +8,15 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 
+use treaty_workbench::testing::fixture;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::app::{Edit, Effect, Msg, Screen, State, update};
 use treaty_workbench::tui::compare::{Source, Tag};
 use treaty_workbench::tui::data::Data;
 use treaty_workbench::tui::jobs;
 use treaty_workbench::tui::keymap::Keymap;
+use treaty_workbench::tui::screens;
 use treaty_workbench::tui::theme::Styles;
-use treaty_workbench::tui::{fixture, screens};
 
 struct Fixed {
     _dir: tempfile::TempDir,

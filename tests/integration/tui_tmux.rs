@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use treaty_workbench::tui::fixture;
+use treaty_workbench::testing::fixture;
 
 struct Tmux {
     socket: PathBuf,
@@ -165,7 +165,7 @@ impl Drop for Tmux {
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let home = dir.parent().unwrap_or(dir);
-    let out = treaty_workbench::store::testing::git_command(dir, home)
+    let out = treaty_workbench::testing::git_command(dir, home)
         .args(args)
         .output()
         .unwrap();

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use treaty_workbench::store::testing::{git_command, hermetic};
+use treaty_workbench::testing::{git_command, hermetic};
 use treaty_workbench::verify::{Range, Report, verify};
 
 use crate::support::{repo_root, stderr, stdout, treaty};

@@ -1,0 +1,404 @@
+//! The demo negotiation: the bundled sample replayed from a scripted history
+//! (`drafts/demo.ron`) into a fresh record, one commit per amendment, one tag per round.
+//!
+//! Everything is fixed by the script (authors, dates, amendment ids), so the same script
+//! gives the same commit ids on every run and every machine.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use git2::{Repository, RepositoryInitOptions, Signature, Time};
+use serde::Deserialize;
+
+use treaty_text::roster::CHAIR;
+
+use crate::record::{self, NewAmendment, RecordError};
+use crate::store::{Oid, Store, StoreError};
+use treaty_text::amend;
+use treaty_text::amendment::{Amendment, AmendmentKind};
+
+/// Where the script lives in the sample (and in every demo record).
+pub const SCRIPT_PATH: &str = "drafts/demo.ron";
+
+/// The scripted history (`drafts/demo.ron`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    pub version: u32,
+    pub title: String,
+    pub start: Start,
+    pub rounds: Vec<ScriptRound>,
+}
+
+/// The first commit: the sample as the Chair issued it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Start {
+    pub by: Vec<String>,
+    pub summary: String,
+    /// `YYYY-MM-DDTHH:MM:SSZ`.
+    pub date: String,
+}
+
+/// One session: a round tag at `date`, then its amendments one hour apart.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptRound {
+    pub name: String,
+    pub title: String,
+    pub date: String,
+    pub amendments: Vec<ScriptAmendment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptAmendment {
+    pub by: Vec<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    pub change: amend::Change,
+}
+
+/// One file of the sample: path relative to the negotiation folder, and its bytes.
+pub type SampleFile = (&'static str, &'static [u8]);
+
+/// The sample negotiation built into this program (drafts/, positions/, themes/).
+pub fn bundled_sample() -> &'static [SampleFile] {
+    SAMPLE
+}
+
+static SAMPLE: &[SampleFile] = include!(concat!(env!("OUT_DIR"), "/sample.rs"));
+
+/// The bundled script.
+pub fn bundled_script() -> Result<Script, DemoError> {
+    let bytes = bundled_sample()
+        .iter()
+        .find(|(path, _)| *path == SCRIPT_PATH)
+        .map(|(_, bytes)| *bytes)
+        .ok_or_else(|| DemoError::Script(format!("{SCRIPT_PATH} is not in the sample")))?;
+    parse_script(bytes)
+}
+
+/// Reads a script file.
+pub fn load_script(path: &Path) -> Result<Script, DemoError> {
+    let bytes = std::fs::read(path).map_err(|source| DemoError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_script(&bytes)
+}
+
+fn parse_script(bytes: &[u8]) -> Result<Script, DemoError> {
+    treaty_text::ronfile::parse_bytes(bytes, Path::new(SCRIPT_PATH))
+        .map_err(|e| DemoError::Script(e.into_diagnostic().to_string()))
+}
+
+/// What the demo built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoReport {
+    pub dir: PathBuf,
+    pub head: Oid,
+    pub rounds: usize,
+    /// Amendment commits after the first one.
+    pub amendments: usize,
+    /// Every delegation that proposed something, the first commit included.
+    pub delegations: BTreeSet<String>,
+    /// Git knew no user here, so the demo record has its own (`DEMO_USER`), and the
+    /// amendments you make in it are recorded under that name.
+    pub own_identity: bool,
+}
+
+/// Who records amendments in a demo built where git knows no user.
+pub const DEMO_USER: (&str, &str) = ("Demo delegate", "demo-delegate@treaty.invalid");
+
+/// Why the demo could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("{} already exists and is not empty: give a new or empty folder with --dir", .0.display())]
+    NotEmpty(PathBuf),
+    #[error("the demo script is invalid: {0}")]
+    Script(String),
+    #[error("the demo script gives the date \"{date}\" ({what}): write it as YYYY-MM-DDTHH:MM:SSZ")]
+    BadDate { what: String, date: String },
+    #[error(
+        "round {round}, amendment {number} (\"{summary}\") cannot be applied: {reason}; fix it in {SCRIPT_PATH}"
+    )]
+    Amendment {
+        round: String,
+        number: usize,
+        summary: String,
+        #[source]
+        reason: Box<RecordError>,
+    },
+    #[error("cannot start round {round}: {source}")]
+    Round {
+        round: String,
+        #[source]
+        source: StoreError,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("git failed while building the demo record: {0}")]
+    Git(#[from] git2::Error),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Builds the demo record in `dir` (created if missing; refused if not empty): the sample
+/// `files` as the first commit, then every round of `script`.
+pub fn build_demo(
+    dir: &Path,
+    files: &[SampleFile],
+    script: &Script,
+) -> Result<DemoReport, DemoError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| DemoError::Io { path, source }
+    };
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(io(dir))?;
+        if entries.next().is_some() {
+            return Err(DemoError::NotEmpty(dir.to_path_buf()));
+        }
+    }
+    // Check every date before writing anything.
+    let start_time = parse_date(&script.start.date, "start")?;
+    let mut round_times = Vec::new();
+    for round in &script.rounds {
+        round_times.push(parse_date(&round.date, &format!("round {}", round.name))?);
+    }
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+
+    let mut opts = RepositoryInitOptions::new();
+    opts.initial_head("main");
+    let repo = Repository::init_opts(dir, &opts)?;
+    // Without a git identity the user could not amend the demo; give the demo record one
+    // of its own rather than send a first-time user off to `git config`.
+    let own_identity = repo.signature().is_err();
+    if own_identity {
+        let mut config = repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        config.set_str("user.name", DEMO_USER.0)?;
+        config.set_str("user.email", DEMO_USER.1)?;
+    }
+    let mut index = repo.index()?;
+    for (rel, bytes) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+        index.add_path(Path::new(rel))?;
+    }
+    index.write()?;
+    let tree = repo.find_tree(index.write_tree()?)?;
+    let first = Amendment::new(AmendmentKind::Insert, script.start.by.clone(), [""; 0])
+        .with_summary(script.start.summary.clone())
+        .with_derived_id("demo:start");
+    let sig = delegation_signature(script.start.by.first().map_or(CHAIR, |s| s), start_time)?;
+    repo.commit(Some("HEAD"), &sig, &sig, &first.to_message(), &tree, &[])?;
+    drop(tree);
+    drop(repo);
+
+    let store = Store::open(dir)?;
+    let mut delegations: BTreeSet<String> = script.start.by.iter().cloned().collect();
+    let mut amendments = 0;
+    for (round, &time) in script.rounds.iter().zip(&round_times) {
+        let tagger = secretariat_signature(time)?;
+        store
+            .start_round_as(&round.name, &round.title, &tagger)
+            .map_err(|source| DemoError::Round {
+                round: round.name.clone(),
+                source,
+            })?;
+        for (k, a) in round.amendments.iter().enumerate() {
+            let number = k + 1;
+            let mut new = NewAmendment::new(a.change.clone(), a.by.clone())
+                .with_round(round.name.clone())
+                .with_id(
+                    Amendment::new(a.change.kind(), a.by.clone(), [""; 0])
+                        .derived_id(&format!("demo:{}:{number}", round.name)),
+                );
+            new.summary = a.summary.clone();
+            let author = delegation_signature(
+                a.by.first().map_or(CHAIR, |s| s),
+                time + 3600 * number as i64,
+            )?;
+            let recorded = record::record_as(&store, &new, &author).map_err(|reason| {
+                DemoError::Amendment {
+                    round: round.name.clone(),
+                    number,
+                    summary: a.summary.clone().unwrap_or_else(|| a.change.describe()),
+                    reason: Box::new(reason),
+                }
+            })?;
+            delegations.extend(recorded.amendment.proposers);
+            amendments += 1;
+        }
+    }
+    Ok(DemoReport {
+        dir: dir.to_path_buf(),
+        head: store.head()?,
+        rounds: script.rounds.len(),
+        amendments,
+        delegations,
+        own_identity,
+    })
+}
+
+/// `EU delegation <eu@delegations.example>`, so that `git log` and blame name the
+/// delegation.
+fn delegation_signature(code: &str, time: i64) -> Result<Signature<'static>, git2::Error> {
+    Signature::new(
+        &format!("{code} delegation"),
+        &format!("{}@delegations.example", code.to_lowercase()),
+        &Time::new(time, 0),
+    )
+}
+
+fn secretariat_signature(time: i64) -> Result<Signature<'static>, git2::Error> {
+    Signature::new(
+        "Secretariat",
+        "secretariat@delegations.example",
+        &Time::new(time, 0),
+    )
+}
+
+/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+pub fn parse_date(date: &str, what: &str) -> Result<i64, DemoError> {
+    let bad = || DemoError::BadDate {
+        what: what.to_string(),
+        date: date.to_string(),
+    };
+    let b = date.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return Err(bad());
+    }
+    let num = |range: std::ops::Range<usize>| -> Result<i64, DemoError> {
+        let s = &date[range];
+        if !s.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        s.parse().map_err(|_| bad())
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
+        return Err(bad());
+    }
+    if hh > 23 || mm > 59 || ss > 59 {
+        return Err(bad());
+    }
+    Ok(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_utc_seconds() {
+        assert_eq!(parse_date("1970-01-01T00:00:00Z", "x").unwrap(), 0);
+        assert_eq!(
+            parse_date("2025-01-01T00:00:00Z", "x").unwrap(),
+            crate::testing::EPOCH
+        );
+        assert_eq!(
+            parse_date("2024-02-29T12:30:15Z", "x").unwrap(),
+            1_709_209_815
+        );
+        for bad in [
+            "2026-02-30T09:00:00Z",
+            "2026-13-01T09:00:00Z",
+            "2026-02-02 09:00",
+            "2026-02-02T25:00:00Z",
+        ] {
+            let e = parse_date(bad, "round r1").unwrap_err();
+            assert!(e.to_string().contains("YYYY-MM-DDTHH:MM:SSZ"), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_bundled_script_parses_and_names_known_rounds() {
+        let script = bundled_script().unwrap();
+        assert!(script.rounds.len() >= 3);
+        assert!(
+            script
+                .rounds
+                .iter()
+                .map(|r| r.amendments.len())
+                .sum::<usize>()
+                >= 40
+        );
+        assert!(
+            bundled_sample()
+                .iter()
+                .any(|(p, _)| *p == "drafts/treaty.md")
+        );
+    }
+
+    #[test]
+    fn refuses_a_folder_that_is_not_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
+        let script = bundled_script().unwrap();
+        let err = build_demo(dir.path(), bundled_sample(), &script).unwrap_err();
+        assert!(matches!(err, DemoError::NotEmpty(_)), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn a_failing_amendment_is_named() {
+        crate::testing::hermetic();
+        let dir = tempfile::tempdir().unwrap();
+        let mut script = bundled_script().unwrap();
+        script.rounds.truncate(1);
+        script.rounds[0].amendments.truncate(2);
+        script.rounds[0].amendments[1].change = amend::Change::Delete {
+            clause: "no-such-clause".into(),
+        };
+        let err = build_demo(&dir.path().join("d"), bundled_sample(), &script).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("round r1-geneva, amendment 2"), "{msg}");
+        assert!(msg.contains("no-such-clause"), "{msg}");
+    }
+}

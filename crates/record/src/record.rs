@@ -1,0 +1,606 @@
+//! The one way a change becomes a recorded amendment.
+//!
+//! The CLI, the workbench, compile, import-history, the demo, synth and the test fixtures
+//! all record through here, so every amendment gets the same checks in the same order:
+//! the proposers are delegations of this negotiation (or the Chair), the edit is applied
+//! to the text as it stands at the parent commit, files that would not change are
+//! dropped, and an amendment that changes nothing is refused. [`prepare_on`] is that
+//! check, on the text at a commit ([`prepare`]) or on a text a batch holds in memory
+//! (synth); [`record`] commits compare-and-swap on the tip of the branch.
+//!
+//! The text is read from the commit, never from the work tree, so a delegate's unsaved or
+//! uncommitted edits are neither swept into the amendment nor lost (the store leaves a file
+//! the user has edited alone and reports it). When another amendment lands first the
+//! commit is refused with [`StoreError::Moved`]; [`record`] reports it and
+//! [`record_with_retry`] applies the change again on top of the new text.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use treaty_text::amend::{self, AmendError, Workspace};
+use treaty_text::amendment::{Amendment, AmendmentKind, AmendmentStatus};
+use treaty_text::negotiation::{ANNEXES_FILE, POSITIONS_DIR, TIERS_FILE};
+use treaty_text::position::Position;
+use treaty_text::roster::{CHAIR, ROSTER_FILE, Roster};
+use treaty_text::suggest::nearest;
+
+use crate::store::{FileChange, Oid, Signature, SnapshotError, Store, StoreError, SyncFailure};
+
+/// What an amendment does to the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// One change, applied by the amendment engine to the text at the parent.
+    Change(amend::Change),
+    /// Whole files the caller computed from the text at the parent (a compilation text,
+    /// an imported official draft): path relative to the negotiation folder → new text,
+    /// `None` to delete.
+    Files {
+        kind: AmendmentKind,
+        clauses: Vec<String>,
+        files: BTreeMap<String, Option<String>>,
+    },
+}
+
+impl Edit {
+    pub fn kind(&self) -> AmendmentKind {
+        match self {
+            Edit::Change(c) => c.kind(),
+            Edit::Files { kind, .. } => *kind,
+        }
+    }
+
+    /// The subject line when none is given.
+    fn describe(&self) -> String {
+        match self {
+            Edit::Change(c) => c.describe(),
+            Edit::Files { .. } => String::new(),
+        }
+    }
+}
+
+/// What to record: the edit, who proposes it, and how the commit describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAmendment {
+    pub edit: Edit,
+    /// Delegation codes (case-insensitive; recorded as the position files spell them).
+    pub proposers: Vec<String>,
+    /// The round to record; `None` takes the round the text is in ([`Store::current_round`]).
+    pub round: Option<String>,
+    /// The subject line; `None` describes the change ([`amend::Change::describe`]).
+    pub summary: Option<String>,
+    pub body: String,
+    pub status: AmendmentStatus,
+    pub id: AmendmentId,
+}
+
+/// Which id the amendment gets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AmendmentId {
+    /// A fresh, unique one.
+    #[default]
+    Fresh,
+    /// This one.
+    Given(String),
+    /// One derived from the amendment's fields and this seed: the same on every run
+    /// (scripted histories, imports, fixtures; see [`Amendment::derived_id`]).
+    Derived(String),
+}
+
+impl NewAmendment {
+    /// `change`, proposed by `proposers`.
+    pub fn new<P: Into<String>>(
+        change: amend::Change,
+        proposers: impl IntoIterator<Item = P>,
+    ) -> Self {
+        Self::of(Edit::Change(change), proposers)
+    }
+
+    pub fn of<P: Into<String>>(edit: Edit, proposers: impl IntoIterator<Item = P>) -> Self {
+        NewAmendment {
+            edit,
+            proposers: proposers.into_iter().map(Into::into).collect(),
+            round: None,
+            summary: None,
+            body: String::new(),
+            status: AmendmentStatus::default(),
+            id: AmendmentId::Fresh,
+        }
+    }
+
+    pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = Some(summary.into());
+        self
+    }
+
+    pub fn with_body(mut self, body: impl Into<String>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    pub fn with_round(mut self, round: impl Into<String>) -> Self {
+        self.round = Some(round.into());
+        self
+    }
+
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = AmendmentId::Given(id.into());
+        self
+    }
+
+    /// An id derived from the recorded fields and `seed`: the same on every run.
+    pub fn with_derived_id(mut self, seed: impl Into<String>) -> Self {
+        self.id = AmendmentId::Derived(seed.into());
+        self
+    }
+}
+
+/// An amendment checked against the text at its parent, ready to commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    pub amendment: Amendment,
+    /// Only the files that differ from the parent.
+    pub changes: Vec<FileChange>,
+}
+
+/// An amendment that has landed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub amendment: Amendment,
+    pub oid: Oid,
+    /// The commit it was applied to.
+    pub parent: Oid,
+    /// Files changed (relative to the top of the record).
+    pub files: Vec<String>,
+    /// Changed files whose copy on disk holds the user's own uncommitted edits: kept as
+    /// they were; the amendment is in the commit.
+    pub kept_local_edits: Vec<String>,
+    pub sync_failures: Vec<SyncFailure>,
+}
+
+/// Why an amendment was not recorded. Each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read the text at commit {commit}: {source}")]
+    Snapshot {
+        commit: Oid,
+        #[source]
+        source: SnapshotError,
+    },
+    #[error("{0}")]
+    Amend(#[from] AmendError),
+    #[error("unknown delegation `{code}`: {}", unknown_hint(.suggest, .known))]
+    UnknownDelegation {
+        code: String,
+        suggest: Option<String>,
+        known: Vec<String>,
+    },
+    #[error("no delegation proposes this amendment: name at least one (e.g. EU, or {CHAIR})")]
+    NoProposer,
+    #[error("nothing would change: the text already reads so; check the clause with `treaty show`")]
+    NoChange,
+    #[error("there is no text yet to amend: the first amendment of a record brings whole files")]
+    NoText,
+}
+
+fn unknown_hint(suggest: &Option<String>, known: &[String]) -> String {
+    match suggest {
+        Some(s) => format!(
+            "did you mean `{s}`? (delegations have a file in positions/; the Chair is {CHAIR})"
+        ),
+        None => format!("use one of {}", known.join(", ")),
+    }
+}
+
+impl RecordError {
+    /// True when applying the change again on top of the new text may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, RecordError::Store(e) if e.is_retryable())
+    }
+}
+
+/// The files amendments edit, as they stand at `commit`.
+pub fn workspace_at(store: &Store, commit: Oid) -> Result<Workspace, RecordError> {
+    let snapshot = |source| RecordError::Snapshot { commit, source };
+    let draft = store.draft_at(commit).map_err(snapshot)?.draft;
+    let tiers = store.text_at(commit, TIERS_FILE).map_err(snapshot)?;
+    let annexes = store.text_at(commit, ANNEXES_FILE).map_err(snapshot)?;
+    Ok(Workspace {
+        draft,
+        tiers,
+        annexes,
+    })
+}
+
+/// The delegation codes with a readable position file in `positions/` at `commit`, plus
+/// the Chair: [`CHAIR`], or the code the roster gives the chair.
+pub fn delegations_at(store: &Store, commit: Oid) -> Result<BTreeSet<String>, RecordError> {
+    let mut codes = BTreeSet::from([CHAIR.to_string()]);
+    let roster = Path::new(ROSTER_FILE)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("roster.ron");
+    for (name, bytes) in store.files_in_folder_at(commit, POSITIONS_DIR)? {
+        if !name.ends_with(".ron") {
+            continue;
+        }
+        let display = Path::new(POSITIONS_DIR).join(&name);
+        // An unreadable file is `treaty check`'s business; its delegation is unknown here.
+        if name == roster {
+            if let Ok(r) = treaty_text::ronfile::parse_bytes::<Roster>(&bytes, &display) {
+                codes.insert(r.chair.code);
+            }
+        } else if let Ok(p) = treaty_text::ronfile::parse_bytes::<Position>(&bytes, &display) {
+            codes.insert(p.code);
+        }
+    }
+    Ok(codes)
+}
+
+/// Matches each given code to a known delegation (case-insensitively) and returns the
+/// codes as the position files spell them, without duplicates.
+pub fn resolve_proposers(
+    known: &BTreeSet<String>,
+    given: &[String],
+) -> Result<Vec<String>, RecordError> {
+    let mut out: Vec<String> = Vec::new();
+    for code in given {
+        let code = code.trim();
+        if code.is_empty() {
+            continue;
+        }
+        let Some(found) = known.iter().find(|k| k.eq_ignore_ascii_case(code)) else {
+            let upper = code.to_uppercase();
+            return Err(RecordError::UnknownDelegation {
+                code: code.to_string(),
+                suggest: nearest(&upper, known).cloned(),
+                known: known.iter().cloned().collect(),
+            });
+        };
+        if !out.contains(found) {
+            out.push(found.clone());
+        }
+    }
+    if out.is_empty() {
+        return Err(RecordError::NoProposer);
+    }
+    Ok(out)
+}
+
+/// The text at the parent an amendment is checked against: a commit of the store
+/// ([`prepare`]), or a [`Workspace`] a batch holds in memory (synth), whose files are its
+/// drafts, tiers and annex proposals.
+pub trait ParentText {
+    /// The files amendments edit, to apply a change to.
+    fn workspace(&mut self) -> Result<&mut Workspace, RecordError>;
+    /// One file's bytes, path relative to the negotiation folder; `None` when absent.
+    fn file(&mut self, path: &str) -> Result<Option<Vec<u8>>, RecordError>;
+}
+
+impl ParentText for Workspace {
+    fn workspace(&mut self) -> Result<&mut Workspace, RecordError> {
+        Ok(self)
+    }
+
+    fn file(&mut self, path: &str) -> Result<Option<Vec<u8>>, RecordError> {
+        Ok(Workspace::file(self, path).map(String::into_bytes))
+    }
+}
+
+/// The parent of a new record's first amendment: no files at all.
+pub struct NewRecord;
+
+impl ParentText for NewRecord {
+    fn workspace(&mut self) -> Result<&mut Workspace, RecordError> {
+        Err(RecordError::NoText)
+    }
+
+    fn file(&mut self, _path: &str) -> Result<Option<Vec<u8>>, RecordError> {
+        Ok(None)
+    }
+}
+
+/// A commit of the store, read as far as an amendment needs.
+struct AtCommit<'s> {
+    store: &'s Store,
+    commit: Oid,
+    workspace: Option<Workspace>,
+}
+
+impl ParentText for AtCommit<'_> {
+    fn workspace(&mut self) -> Result<&mut Workspace, RecordError> {
+        if self.workspace.is_none() {
+            self.workspace = Some(workspace_at(self.store, self.commit)?);
+        }
+        Ok(self.workspace.as_mut().expect("just read"))
+    }
+
+    fn file(&mut self, path: &str) -> Result<Option<Vec<u8>>, RecordError> {
+        Ok(self.store.read_file_at(self.commit, path)?)
+    }
+}
+
+/// Checks `new` against the text at its parent and the `known` delegations, and returns
+/// the amendment with only the files that change. `round` is the round to record when
+/// `new` names none. A [`Workspace`] parent is updated in place by a change.
+pub fn prepare_on(
+    parent: &mut impl ParentText,
+    known: &BTreeSet<String>,
+    new: &NewAmendment,
+    round: Option<String>,
+) -> Result<Prepared, RecordError> {
+    let proposers = resolve_proposers(known, &new.proposers)?;
+    let mut changes = Vec::new();
+    let clauses = match &new.edit {
+        Edit::Change(change) => {
+            // The engine reports only the files that differ from the text it holds.
+            let edit = parent.workspace()?.apply(change)?;
+            for (path, content) in edit.files {
+                changes.push(FileChange {
+                    path,
+                    content: content.map(String::into_bytes),
+                });
+            }
+            edit.clauses
+        }
+        Edit::Files { clauses, files, .. } => {
+            for (path, content) in files {
+                let content = content.as_ref().map(|t| t.as_bytes().to_vec());
+                if parent.file(path)? != content {
+                    changes.push(FileChange {
+                        path: path.clone(),
+                        content,
+                    });
+                }
+            }
+            clauses.clone()
+        }
+    };
+    finish(new, proposers, clauses, changes, round)
+}
+
+/// The amendment and the file changes `new` makes on top of `parent`, checked but not
+/// committed.
+pub fn prepare(store: &Store, new: &NewAmendment, parent: Oid) -> Result<Prepared, RecordError> {
+    let known = delegations_at(store, parent)?;
+    let round = match &new.round {
+        Some(_) => None,
+        None => store.current_round()?,
+    };
+    let mut at = AtCommit {
+        store,
+        commit: parent,
+        workspace: None,
+    };
+    prepare_on(&mut at, &known, new, round)
+}
+
+/// The checks and the record every path shares: refuses an amendment that changes
+/// nothing, and writes the trailers' fields.
+fn finish(
+    new: &NewAmendment,
+    proposers: Vec<String>,
+    clauses: Vec<String>,
+    changes: Vec<FileChange>,
+    current_round: Option<String>,
+) -> Result<Prepared, RecordError> {
+    if changes.is_empty() {
+        return Err(RecordError::NoChange);
+    }
+    let summary = new
+        .summary
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| new.edit.describe());
+    let mut amendment = Amendment::new(new.edit.kind(), proposers, clauses)
+        .with_summary(summary)
+        .with_body(new.body.clone())
+        .with_status(new.status);
+    amendment.round = new.round.clone().or(current_round);
+    match &new.id {
+        AmendmentId::Fresh => {}
+        AmendmentId::Given(id) => amendment.id = id.clone(),
+        AmendmentId::Derived(seed) => amendment.id = amendment.derived_id(seed),
+    }
+    Ok(Prepared { amendment, changes })
+}
+
+/// Applies `new` to the text at the tip of the branch and records it, once, with the
+/// configured git identity. A concurrent amendment that landed first makes this fail with
+/// [`StoreError::Moved`] (see [`RecordError::is_retryable`]).
+pub fn record(store: &Store, new: &NewAmendment) -> Result<Recorded, RecordError> {
+    let head = store.head()?;
+    record_on(store, new, head, None)
+}
+
+/// [`record`] with an explicit author and committer (scripted or imported histories).
+pub fn record_as(
+    store: &Store,
+    new: &NewAmendment,
+    author: &Signature<'_>,
+) -> Result<Recorded, RecordError> {
+    let head = store.head()?;
+    record_on(store, new, head, Some(author))
+}
+
+/// Records `new` on top of `parent`, which must still be the tip of the branch (the text
+/// the caller looked at): [`StoreError::Moved`] otherwise, and nothing is written.
+pub fn record_on(
+    store: &Store,
+    new: &NewAmendment,
+    parent: Oid,
+    author: Option<&Signature<'_>>,
+) -> Result<Recorded, RecordError> {
+    let Prepared { amendment, changes } = prepare(store, new, parent)?;
+    let outcome = match author {
+        Some(sig) => store.commit_as(&amendment, parent, &changes, sig)?,
+        None => store.commit(&amendment, parent, &changes)?,
+    };
+    Ok(Recorded {
+        amendment: amendment.sanitized(),
+        oid: outcome.oid,
+        parent,
+        files: changes.into_iter().map(|c| c.path).collect(),
+        kept_local_edits: outcome.kept_local_edits,
+        sync_failures: outcome.sync_failures,
+    })
+}
+
+/// [`record`], applying the change again on top of the new text when another amendment
+/// landed first, up to `attempts` times in all. The amendment keeps one id throughout.
+pub fn record_with_retry(
+    store: &Store,
+    new: &NewAmendment,
+    attempts: usize,
+) -> Result<Recorded, RecordError> {
+    let mut new = new.clone();
+    if new.id == AmendmentId::Fresh {
+        new.id = AmendmentId::Given(Amendment::new(new.edit.kind(), [""; 0], [""; 0]).id);
+    }
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match record(store, &new) {
+            Err(e) if e.is_retryable() && tries < attempts.max(1) => {
+                std::thread::sleep(std::time::Duration::from_millis(5 * tries as u64));
+            }
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestRepo;
+
+    const FRONT: &str = "# Test Convention {#treaty}\n\n## Preamble {#preamble}\n\nThe Parties have agreed as follows: {#pp1}\n\n## Part I. General {#part-1}\n\n- [Article 1. Objective](articles/one.md)\n";
+    const ONE: &str = "### Article 1. Objective {#one}\n\n1. Parties [shall][should] act. {#one.1}\n\n2. Parties cooperate. {#one.2}\n";
+    const EU: &str = "(version: 1, code: \"EU\", name: \"European Union\", kind: Group)\n";
+
+    fn repo() -> TestRepo {
+        let t = TestRepo::new();
+        t.amend(
+            &Amendment::new(AmendmentKind::Insert, ["CHAIR"], [""; 0]),
+            &[
+                FileChange::write("drafts/treaty.md", FRONT),
+                FileChange::write("drafts/articles/one.md", ONE),
+                FileChange::write("positions/eu.ron", EU),
+            ],
+        );
+        t
+    }
+
+    fn replace(text: &str) -> amend::Change {
+        amend::Change::Replace {
+            clause: "one.2".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn records_one_commit_with_trailers_and_round() {
+        let t = repo();
+        t.store.start_round("r1", "First round").unwrap();
+        let r = record(
+            &t.store,
+            &NewAmendment::new(replace("Parties shall cooperate."), ["eu"]),
+        )
+        .unwrap();
+        assert_eq!(t.store.head().unwrap(), r.oid);
+        assert_eq!(r.amendment.proposers, ["EU"]);
+        assert_eq!(r.amendment.clauses, ["one.2"]);
+        assert_eq!(r.amendment.round.as_deref(), Some("r1"));
+        assert_eq!(r.files, ["drafts/articles/one.md"]);
+        let text = t.read("drafts/articles/one.md").unwrap();
+        assert!(
+            text.contains("2. Parties shall cooperate. {#one.2}"),
+            "{text}"
+        );
+        let msg = t.git(&["log", "-1", "--format=%B"]);
+        assert_eq!(Amendment::parse(&msg), Some(r.amendment));
+    }
+
+    #[test]
+    fn reads_the_commit_not_the_work_tree_and_keeps_local_edits() {
+        let t = repo();
+        t.write("drafts/articles/one.md", "my own notes\n");
+        t.write("notes.txt", "unrelated\n");
+        let r = record(
+            &t.store,
+            &NewAmendment::new(replace("Parties shall cooperate."), ["EU"]),
+        )
+        .unwrap();
+        assert_eq!(r.kept_local_edits, ["drafts/articles/one.md"]);
+        assert_eq!(t.read("drafts/articles/one.md").unwrap(), "my own notes\n");
+        let committed = t.git(&["show", "HEAD:drafts/articles/one.md"]);
+        assert!(committed.contains("Parties shall cooperate."));
+        assert!(committed.contains("[shall][should]"));
+        assert_eq!(
+            t.git(&["show", "--format=", "--name-only", "HEAD"]).trim(),
+            "drafts/articles/one.md"
+        );
+    }
+
+    #[test]
+    fn refusals_leave_the_record_alone() {
+        let t = repo();
+        let head = t.store.head().unwrap();
+        let unknown = record(&t.store, &NewAmendment::new(replace("x"), ["EUU"])).unwrap_err();
+        assert!(
+            unknown.to_string().contains("did you mean `EU`"),
+            "{unknown}"
+        );
+        let same = record(
+            &t.store,
+            &NewAmendment::new(replace("Parties cooperate."), ["EU"]),
+        )
+        .unwrap_err();
+        assert!(matches!(same, RecordError::NoChange));
+        let none = record(&t.store, &NewAmendment::new(replace("x"), [""; 0])).unwrap_err();
+        assert!(matches!(none, RecordError::NoProposer));
+        assert_eq!(t.store.head().unwrap(), head);
+    }
+
+    #[test]
+    fn a_stale_store_is_refused_and_retry_lands_on_top() {
+        let t = repo();
+        let other = t.open_store(crate::testing::EPOCH + 10_000);
+        let head = t.store.head().unwrap();
+        let Prepared {
+            amendment: a,
+            changes,
+        } = prepare(
+            &t.store,
+            &NewAmendment::new(replace("Parties shall cooperate."), ["EU"]),
+            head,
+        )
+        .unwrap();
+        record(
+            &other,
+            &NewAmendment::new(
+                amend::Change::ChooseOption {
+                    clause: "one.1".into(),
+                    point: 0,
+                    option: 0,
+                },
+                ["CHAIR"],
+            ),
+        )
+        .unwrap();
+        let err: RecordError = t.store.commit(&a, head, &changes).unwrap_err().into();
+        assert!(err.is_retryable());
+        assert!(err.to_string().contains("the text moved on"), "{err}");
+        let r = record_with_retry(
+            &t.store,
+            &NewAmendment::new(replace("Parties shall cooperate."), ["EU"]),
+            3,
+        )
+        .unwrap();
+        let text = t.git(&["show", &format!("{}:drafts/articles/one.md", r.oid)]);
+        assert!(
+            text.contains("1. Parties shall act.") && text.contains("Parties shall cooperate.")
+        );
+    }
+}

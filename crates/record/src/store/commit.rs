@@ -1,0 +1,650 @@
+//! Recording an amendment: tree from the parent's tree, compare-and-swap on the branch,
+//! then a careful update of the changed paths on disk and in the index.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use git2::{ErrorCode, IndexEntry, IndexTime, ObjectType, Oid, Repository, Signature, Tree};
+
+use super::{Store, StoreError};
+use treaty_text::amendment::Amendment;
+
+const MODE_FILE: i32 = 0o100644;
+const MODE_EXEC: i32 = 0o100755;
+const MODE_TREE: i32 = 0o040000;
+const MODE_LINK: i32 = 0o120000;
+
+/// How long to wait for another writer to finish before giving up.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// [`LOCK_TIMEOUT`], or in debug builds `TREATY_LOCK_TIMEOUT_MS` (so tests of a held lock
+/// need not wait ten seconds).
+fn lock_timeout() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("TREATY_LOCK_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    LOCK_TIMEOUT
+}
+
+/// One file's new content, or its deletion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileChange {
+    /// Relative to the top of the work tree, with forward slashes: `drafts/articles/x.md`.
+    pub path: String,
+    /// `None` deletes the file.
+    pub content: Option<Vec<u8>>,
+}
+
+impl FileChange {
+    pub fn write(path: impl Into<String>, content: impl Into<Vec<u8>>) -> FileChange {
+        FileChange {
+            path: path.into(),
+            content: Some(content.into()),
+        }
+    }
+
+    pub fn delete(path: impl Into<String>) -> FileChange {
+        FileChange {
+            path: path.into(),
+            content: None,
+        }
+    }
+}
+
+/// What happened when an amendment was recorded. The commit has landed whenever this is
+/// returned; the lists say where the work tree could not simply follow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitOutcome {
+    pub oid: Oid,
+    /// Changed paths whose file on disk held the user's own uncommitted edits: they were
+    /// left as they are (the recorded text is in the commit).
+    pub kept_local_edits: Vec<String>,
+    /// Paths (or the index) that could not be brought up to date.
+    pub sync_failures: Vec<SyncFailure>,
+}
+
+/// A file (or the index) the store could not update after the commit landed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncFailure {
+    pub path: String,
+    pub reason: String,
+}
+
+impl Store {
+    /// Records `amendment` as a commit on top of `expected_parent`, which must still be the
+    /// tip of the branch, with the repository's configured identity as author and
+    /// committer (timed by the store's [`super::Clock`]).
+    pub fn commit(
+        &self,
+        amendment: &Amendment,
+        expected_parent: Oid,
+        changes: &[FileChange],
+    ) -> Result<CommitOutcome, StoreError> {
+        amendment.validate()?;
+        let sig = self.identity()?;
+        self.commit_signed_by(amendment, expected_parent, changes, &sig)
+    }
+
+    /// [`Store::commit`] with an explicit author and committer, e.g. for imported or
+    /// scripted histories with fixed times.
+    pub fn commit_as(
+        &self,
+        amendment: &Amendment,
+        expected_parent: Oid,
+        changes: &[FileChange],
+        author: &Signature<'_>,
+    ) -> Result<CommitOutcome, StoreError> {
+        amendment.validate()?;
+        self.commit_signed_by(amendment, expected_parent, changes, author)
+    }
+
+    fn commit_signed_by(
+        &self,
+        amendment: &Amendment,
+        expected_parent: Oid,
+        changes: &[FileChange],
+        sig: &Signature<'_>,
+    ) -> Result<CommitOutcome, StoreError> {
+        check_changes(changes)?;
+        self.ensure_on_branch()?;
+        // Everything from here to the work-tree update happens under one lock shared by
+        // all stores on this repository: a store that lost the race learns it before
+        // writing a single object (no dangling commits), and "branch moved" and "files
+        // written" never interleave between stores (which would leave a stale file on
+        // disk that looks like the user's own edit).
+        let _lock = StoreLock::acquire(self.repo.path())?;
+        self.ensure_on_branch()?;
+        let actual = self.head()?;
+        if actual != expected_parent {
+            return Err(StoreError::Moved {
+                expected: expected_parent,
+                actual,
+            });
+        }
+        // Both checks come before a single object is written: a held index lock or a
+        // read-only folder refuses the amendment whole instead of leaving the commit
+        // recorded but the files on disk behind it.
+        self.wait_for_index_lock()?;
+        check_writable(self.workdir(), changes)?;
+        let parent = self.find_commit(expected_parent)?;
+        let parent_tree = parent.tree()?;
+        let tree_oid = build_tree(&self.repo, &parent_tree, changes)?;
+        let tree = self.repo.find_tree(tree_oid)?;
+        let message = amendment.to_message();
+        let oid = self
+            .repo
+            .commit(None, sig, sig, &message, &tree, &[&parent])?;
+        // Other writers (system git) do not take our lock: the compare-and-swap is what
+        // guarantees that nothing is overwritten.
+        let subject = message.lines().next().unwrap_or_default();
+        self.move_branch(expected_parent, oid, &format!("treaty: {subject}"))?;
+        let (kept_local_edits, sync_failures) = self.follow_on_disk(&parent_tree, changes);
+        Ok(CommitOutcome {
+            oid,
+            kept_local_edits,
+            sync_failures,
+        })
+    }
+
+    /// Waits for a git process holding the index lock (`git add`, `git commit`...) to
+    /// finish; refuses with [`StoreError::Locked`] if it does not.
+    fn wait_for_index_lock(&self) -> Result<(), StoreError> {
+        let lock = self.repo.path().join("index.lock");
+        let started = Instant::now();
+        while lock.exists() {
+            if started.elapsed() > lock_timeout() {
+                return Err(StoreError::Locked { path: lock });
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(())
+    }
+
+    pub(super) fn move_branch(&self, expected: Oid, new: Oid, log: &str) -> Result<(), StoreError> {
+        let started = Instant::now();
+        let mut delay = Duration::from_millis(1);
+        loop {
+            match self
+                .repo
+                .reference_matching(&self.branch, new, true, expected, log)
+            {
+                Ok(_) => return Ok(()),
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => {
+                    let actual = self.head()?;
+                    if actual != expected {
+                        return Err(StoreError::Moved { expected, actual });
+                    }
+                    if started.elapsed() > lock_timeout() {
+                        return Err(StoreError::Locked {
+                            path: self.repo.path().join(format!("{}.lock", self.branch)),
+                        });
+                    }
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_millis(50));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Brings the changed paths on disk and in the index up to date, where they still
+    /// hold the parent's version. Never fails: the commit has already landed.
+    fn follow_on_disk(
+        &self,
+        parent_tree: &Tree<'_>,
+        changes: &[FileChange],
+    ) -> (Vec<String>, Vec<SyncFailure>) {
+        let workdir = self.workdir().to_path_buf();
+        let mut kept = Vec::new();
+        let mut failures = Vec::new();
+        let mut index_updates: Vec<(&FileChange, Option<Oid>, i32, bool)> = Vec::new();
+
+        for change in changes {
+            let (parent_blob, parent_mode) = match parent_tree.get_path(Path::new(&change.path)) {
+                Ok(e) if e.kind() == Some(ObjectType::Blob) => (Some(e.id()), e.filemode()),
+                _ => (None, MODE_FILE),
+            };
+            let mode = if parent_mode == MODE_EXEC {
+                MODE_EXEC
+            } else {
+                MODE_FILE
+            };
+            let disk = workdir.join(&change.path);
+            let on_disk_is_new = match sync_file(&workdir, &disk, parent_blob, change, mode) {
+                Ok(Synced::Updated) | Ok(Synced::AlreadyNew) => true,
+                Ok(Synced::KeptLocal) => {
+                    kept.push(change.path.clone());
+                    false
+                }
+                Err(e) => {
+                    failures.push(SyncFailure {
+                        path: change.path.clone(),
+                        reason: e.to_string(),
+                    });
+                    false
+                }
+            };
+            index_updates.push((change, parent_blob, mode, on_disk_is_new));
+        }
+
+        if let Err(e) = self.update_index(&workdir, &index_updates) {
+            failures.push(SyncFailure {
+                path: self.repo.path().join("index").display().to_string(),
+                reason: format!(
+                    "{e}; the commit is recorded, run `git reset -- <paths>` to refresh the index"
+                ),
+            });
+        }
+        (kept, failures)
+    }
+
+    fn update_index(
+        &self,
+        workdir: &Path,
+        updates: &[(&FileChange, Option<Oid>, i32, bool)],
+    ) -> Result<(), git2::Error> {
+        let mut index = self.repo.index()?;
+        index.read(true)?;
+        let mut dirty = false;
+        for &(change, parent_blob, mode, on_disk_is_new) in updates {
+            let path = Path::new(&change.path);
+            let conflicted = (1..=3).any(|stage| index.get_path(path, stage).is_some());
+            let current = index.get_path(path, 0).map(|e| e.id);
+            if conflicted || current != parent_blob {
+                // Staged by the user (or unmerged): theirs to keep.
+                continue;
+            }
+            match &change.content {
+                None => {
+                    if current.is_some() {
+                        index.remove_path(path)?;
+                        dirty = true;
+                    }
+                }
+                Some(bytes) => {
+                    let id = Oid::hash_object(ObjectType::Blob, bytes)?;
+                    let mut entry = stat_entry(
+                        on_disk_is_new
+                            .then(|| workdir.join(&change.path))
+                            .as_deref(),
+                    );
+                    entry.mode = mode as u32;
+                    entry.file_size = bytes.len() as u32;
+                    entry.id = id;
+                    entry.path = change.path.as_bytes().to_vec();
+                    index.add(&entry)?;
+                    dirty = true;
+                }
+            }
+        }
+        if !dirty {
+            return Ok(());
+        }
+        let started = Instant::now();
+        loop {
+            match index.write() {
+                Err(e) if e.code() == ErrorCode::Locked && started.elapsed() < lock_timeout() => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+enum Synced {
+    Updated,
+    AlreadyNew,
+    KeptLocal,
+}
+
+/// Writes (or deletes) one file if it still holds the parent's version or is missing.
+fn sync_file(
+    workdir: &Path,
+    disk: &Path,
+    parent_blob: Option<Oid>,
+    change: &FileChange,
+    mode: i32,
+) -> io::Result<Synced> {
+    let current = match fs::symlink_metadata(disk) {
+        Ok(meta) if meta.is_file() => Some(fs::read(disk)?),
+        Ok(_) => return Ok(Synced::KeptLocal), // a folder or a link where the file goes
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        // A file where a parent folder should be.
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => return Ok(Synced::KeptLocal),
+        Err(e) => return Err(e),
+    };
+    if let Some(bytes) = &current {
+        if change.content.as_deref() == Some(bytes.as_slice()) {
+            return Ok(Synced::AlreadyNew);
+        }
+        let hash = Oid::hash_object(ObjectType::Blob, bytes).map_err(io::Error::other)?;
+        if Some(hash) != parent_blob {
+            return Ok(Synced::KeptLocal);
+        }
+    }
+    match &change.content {
+        Some(bytes) => {
+            treaty_text::fsutil::write_atomic_with(
+                disk,
+                bytes,
+                treaty_text::fsutil::WriteOptions {
+                    executable: Some(mode == MODE_EXEC),
+                    durable: false,
+                },
+            )?;
+            Ok(Synced::Updated)
+        }
+        None => {
+            if current.is_some() {
+                fs::remove_file(disk)?;
+                remove_empty_parents(workdir, disk);
+            }
+            Ok(Synced::AlreadyNew)
+        }
+    }
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Refuses (before anything is recorded) when a changed file's folder cannot take a new
+/// file: a read-only work tree would otherwise get the commit but not the files.
+fn check_writable(workdir: &Path, changes: &[FileChange]) -> Result<(), StoreError> {
+    let mut probed = std::collections::HashSet::new();
+    for change in changes {
+        // The nearest folder that exists: new folders are created inside it.
+        let mut dir = workdir.join(&change.path);
+        dir.pop();
+        while !dir.is_dir() && dir.starts_with(workdir) && dir != workdir {
+            dir.pop();
+        }
+        if !probed.insert(dir.clone()) {
+            continue;
+        }
+        let probe = dir.join(format!(
+            ".treaty-probe-{}-{}.tmp",
+            std::process::id(),
+            TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+        {
+            Ok(file) => {
+                drop(file);
+                let _ = fs::remove_file(&probe);
+            }
+            Err(source)
+                if matches!(
+                    source.kind(),
+                    io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                return Err(StoreError::ReadOnly { path: dir, source });
+            }
+            // Anything else (a file where a folder goes...) is the work-tree update's to
+            // report: the commit itself does not depend on it.
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Git does not keep empty folders; neither do we after deleting the last file in one.
+fn remove_empty_parents(workdir: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == workdir || !d.starts_with(workdir) || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// An index entry carrying the file's stat data when we know the file on disk is the
+/// new version (so `git status` need not rehash it); zeros otherwise, which makes git
+/// compare contents.
+fn stat_entry(path: Option<&Path>) -> IndexEntry {
+    let mut entry = IndexEntry {
+        ctime: IndexTime::new(0, 0),
+        mtime: IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: Oid::ZERO_SHA1,
+        flags: 0,
+        flags_extended: 0,
+        path: Vec::new(),
+    };
+    #[cfg(unix)]
+    if let Some(meta) = path.and_then(|p| fs::metadata(p).ok()) {
+        use std::os::unix::fs::MetadataExt;
+        entry.ctime = IndexTime::new(meta.ctime() as i32, meta.ctime_nsec() as u32);
+        entry.mtime = IndexTime::new(meta.mtime() as i32, meta.mtime_nsec() as u32);
+        entry.dev = meta.dev() as u32;
+        entry.ino = meta.ino() as u32;
+        entry.uid = meta.uid();
+        entry.gid = meta.gid();
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    entry
+}
+
+/// Paths must be plain relative paths inside the work tree, each changed once.
+pub(super) fn check_changes(changes: &[FileChange]) -> Result<(), StoreError> {
+    let mut seen = std::collections::HashSet::new();
+    for change in changes {
+        let bad = |reason: &str| StoreError::InvalidChange {
+            path: change.path.clone(),
+            reason: reason.to_string(),
+        };
+        let p = &change.path;
+        if p.is_empty() {
+            return Err(bad("the path is empty"));
+        }
+        if p.starts_with('/') || p.contains('\\') {
+            return Err(bad(
+                "use a path relative to the top of the record, with forward slashes",
+            ));
+        }
+        if p.chars().any(|c| c.is_control()) {
+            return Err(bad("the path contains control characters"));
+        }
+        for part in p.split('/') {
+            if part.is_empty() || part == "." || part == ".." {
+                return Err(bad(
+                    "the path has an empty, '.' or '..' part: write it plainly, e.g. drafts/articles/x.md",
+                ));
+            }
+            if part.eq_ignore_ascii_case(".git") {
+                return Err(bad("git's own folder cannot be changed"));
+            }
+        }
+        if !seen.insert(p.as_str()) {
+            return Err(bad(
+                "the path is changed twice in one amendment: give one change per file",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The changes grouped by folder.
+#[derive(Default)]
+struct Dir<'a> {
+    files: BTreeMap<&'a str, Option<&'a [u8]>>,
+    dirs: BTreeMap<&'a str, Dir<'a>>,
+}
+
+/// Builds the new root tree from `base` plus `changes`, touching only the trees on the
+/// changed paths: O(changed paths × depth), whatever the size of the text.
+pub(super) fn build_tree(
+    repo: &Repository,
+    base: &Tree<'_>,
+    changes: &[FileChange],
+) -> Result<Oid, StoreError> {
+    let mut root = Dir::default();
+    for change in changes {
+        let mut parts: Vec<&str> = change.path.split('/').collect();
+        let file = parts.pop().unwrap_or_default();
+        let mut dir = &mut root;
+        for part in parts {
+            dir = dir.dirs.entry(part).or_default();
+        }
+        dir.files.insert(file, change.content.as_deref());
+    }
+    match write_dir(repo, Some(base), &root, "")? {
+        Some(oid) => Ok(oid),
+        // Every file deleted: the empty tree.
+        None => Ok(repo.treebuilder(None)?.write()?),
+    }
+}
+
+fn write_dir(
+    repo: &Repository,
+    base: Option<&Tree<'_>>,
+    dir: &Dir<'_>,
+    prefix: &str,
+) -> Result<Option<Oid>, StoreError> {
+    let mut builder = repo.treebuilder(base)?;
+    let join = |name: &str| {
+        if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}/{name}")
+        }
+    };
+    for (name, content) in &dir.files {
+        let full = join(name);
+        if dir.dirs.contains_key(name) {
+            return Err(StoreError::InvalidChange {
+                path: full,
+                reason: "the amendment writes both a file and a folder of that name".into(),
+            });
+        }
+        let existing = builder.get(name)?.map(|e| e.filemode());
+        let bad = |reason: &str| StoreError::InvalidChange {
+            path: full.clone(),
+            reason: reason.to_string(),
+        };
+        match (content, existing) {
+            (_, Some(MODE_TREE)) => {
+                return Err(bad(
+                    "it is a folder in the text; change the files inside it instead",
+                ));
+            }
+            (_, Some(mode)) if ![MODE_FILE, MODE_EXEC, MODE_LINK].contains(&mode) => {
+                return Err(bad(
+                    "it is a submodule or other special entry, which the store does not edit",
+                ));
+            }
+            (Some(bytes), existing) => {
+                let mode = if existing == Some(MODE_EXEC) {
+                    MODE_EXEC
+                } else {
+                    MODE_FILE
+                };
+                let blob = repo.blob(bytes)?;
+                builder.insert(name, blob, mode)?;
+            }
+            (None, Some(_)) => {
+                builder.remove(name)?;
+            }
+            (None, None) => {
+                return Err(bad(
+                    "there is no such file in the text to delete; check the path against the current text",
+                ));
+            }
+        }
+    }
+    for (name, sub) in &dir.dirs {
+        let full = join(name);
+        let existing = builder.get(name)?.map(|e| (e.filemode(), e.id()));
+        let sub_base = match existing {
+            None => None,
+            Some((MODE_TREE, id)) => Some(repo.find_tree(id)?),
+            Some(_) => {
+                return Err(StoreError::InvalidChange {
+                    path: full,
+                    reason: "it is a file in the text, so it cannot hold other files".into(),
+                });
+            }
+        };
+        match write_dir(repo, sub_base.as_ref(), sub, &full)? {
+            Some(oid) => {
+                builder.insert(name, oid, MODE_TREE)?;
+            }
+            None => {
+                if existing.is_some() {
+                    builder.remove(name)?;
+                }
+            }
+        }
+    }
+    if builder.is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(builder.write()?))
+    }
+}
+
+/// Serialises "move the branch, then update the work tree" between stores sharing a
+/// repository. Created with `create_new`, removed on drop.
+struct StoreLock {
+    path: PathBuf,
+}
+
+impl StoreLock {
+    fn acquire(git_dir: &Path) -> Result<StoreLock, StoreError> {
+        let path = git_dir.join("treaty-store.lock");
+        let started = Instant::now();
+        let mut delay = Duration::from_micros(200);
+        loop {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(StoreLock { path });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if started.elapsed() > lock_timeout() {
+                        return Err(StoreError::Locked { path });
+                    }
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_millis(20));
+                }
+                Err(source)
+                    if matches!(
+                        source.kind(),
+                        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+                    ) =>
+                {
+                    return Err(StoreError::ReadOnly { path, source });
+                }
+                Err(source) => return Err(StoreError::Io { path, source }),
+            }
+        }
+    }
+}
+
+impl Drop for StoreLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}

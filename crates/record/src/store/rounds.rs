@@ -1,0 +1,219 @@
+//! Rounds (sessions) of negotiation: annotated tags `round/<name>` on the commit where the
+//! round starts.
+
+use std::collections::HashMap;
+
+use git2::{ErrorCode, ObjectType, Oid, Time};
+
+use super::{Store, StoreError};
+use treaty_text::amendment::validate_round_name;
+
+const PREFIX: &str = "refs/tags/round/";
+
+/// One round: its name, the commit it starts at, when it was opened and its description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Round {
+    pub name: String,
+    /// The commit the tag points at (HEAD when the round was started).
+    pub target: Oid,
+    /// The tagger's time (the commit's time for a lightweight tag made by hand).
+    pub time: Time,
+    /// The tag's message, without its final newline; empty for a lightweight tag.
+    pub message: String,
+}
+
+impl Store {
+    /// Starts round `name` at the current tip of the branch: an annotated tag
+    /// `round/<name>` by the configured identity, timed by the store's clock.
+    pub fn start_round(&self, name: &str, message: &str) -> Result<Round, StoreError> {
+        let tagger = self.identity()?;
+        self.start_round_as(name, message, &tagger)
+    }
+
+    /// [`Store::start_round`] with an explicit tagger and time, e.g. for scripted histories
+    /// that must come out the same on every run.
+    pub fn start_round_as(
+        &self,
+        name: &str,
+        message: &str,
+        tagger: &git2::Signature<'_>,
+    ) -> Result<Round, StoreError> {
+        validate_round_name(name).map_err(|reason| StoreError::InvalidRoundName {
+            name: name.to_string(),
+            reason,
+        })?;
+        let refname = format!("{PREFIX}{name}");
+        if let Ok(existing) = self.repo.find_reference(&refname) {
+            let target = existing.peel_to_commit()?.id();
+            return Err(StoreError::RoundExists {
+                name: name.to_string(),
+                target,
+            });
+        }
+        let head = self.head()?;
+        let target = self.repo.find_object(head, Some(ObjectType::Commit))?;
+        let mut text = message.replace('\0', "").trim_end().to_string();
+        if text.is_empty() {
+            text = format!("Round {name}");
+        }
+        text.push('\n');
+        match self
+            .repo
+            .tag(&format!("round/{name}"), &target, tagger, &text, false)
+        {
+            Ok(_) => {}
+            Err(e) if e.code() == ErrorCode::Exists => {
+                let target = self
+                    .repo
+                    .find_reference(&refname)
+                    .and_then(|r| r.peel_to_commit())
+                    .map(|c| c.id())
+                    .unwrap_or(head);
+                return Err(StoreError::RoundExists {
+                    name: name.to_string(),
+                    target,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(Round {
+            name: name.to_string(),
+            target: head,
+            time: tagger.when(),
+            message: text.trim_end().to_string(),
+        })
+    }
+
+    /// Every round, in history order: rounds on the branch's first-parent line oldest
+    /// first, then any rounds off that line by time.
+    pub fn rounds(&self) -> Result<Vec<Round>, StoreError> {
+        let mut rounds = self.read_rounds()?;
+        if rounds.is_empty() {
+            return Ok(rounds);
+        }
+        let mut wanted: HashMap<Oid, Option<usize>> =
+            rounds.iter().map(|r| (r.target, None)).collect();
+        let mut missing = wanted.len();
+        let mut walk = self.repo.revwalk()?;
+        walk.simplify_first_parent()?;
+        walk.push(self.head()?)?;
+        for (distance, oid) in walk.enumerate() {
+            if let Some(slot @ None) = wanted.get_mut(&oid?) {
+                *slot = Some(distance);
+                missing -= 1;
+                if missing == 0 {
+                    break;
+                }
+            }
+        }
+        // Larger distance from the tip = older. Off the line sorts last.
+        rounds.sort_by_key(|r| {
+            let distance = wanted.get(&r.target).copied().flatten();
+            (
+                distance.is_none(),
+                std::cmp::Reverse(distance),
+                r.time.seconds(),
+                r.name.clone(),
+            )
+        });
+        Ok(rounds)
+    }
+
+    /// The newest round whose tag is on the first-parent line from the tip: the round the
+    /// text is in now. Decided by position in history, not by clock.
+    pub fn current_round(&self) -> Result<Option<String>, StoreError> {
+        let rounds = self.read_rounds()?;
+        if rounds.is_empty() {
+            return Ok(None);
+        }
+        let mut by_target: HashMap<Oid, Vec<&Round>> = HashMap::new();
+        for r in &rounds {
+            by_target.entry(r.target).or_default().push(r);
+        }
+        let mut walk = self.repo.revwalk()?;
+        walk.simplify_first_parent()?;
+        walk.push(self.head()?)?;
+        for oid in walk {
+            if let Some(here) = by_target.get(&oid?) {
+                // Several rounds on one commit: the one opened last.
+                let newest = here
+                    .iter()
+                    .max_by_key(|r| (r.time.seconds(), r.name.clone()))
+                    .map(|r| r.name.clone());
+                return Ok(newest);
+            }
+        }
+        Ok(None)
+    }
+
+    /// All `round/*` tags, unordered and without walking history: for callers that
+    /// already know the first-parent line (the history index) and order rounds themselves.
+    pub fn round_tags(&self) -> Result<Vec<Round>, StoreError> {
+        self.read_rounds()
+    }
+
+    /// All `round/*` tags, unordered.
+    fn read_rounds(&self) -> Result<Vec<Round>, StoreError> {
+        let mut rounds = Vec::new();
+        for reference in self.repo.references_glob(&format!("{PREFIX}*"))? {
+            let reference = reference?;
+            let full = String::from_utf8_lossy(reference.name_bytes()).into_owned();
+            let Some(name) = full
+                .strip_prefix(PREFIX)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let Some(oid) = reference.target() else {
+                continue;
+            };
+            let object = self.repo.find_object(oid, None)?;
+            let (time, message) = match object.as_tag() {
+                Some(tag) => (
+                    tag.tagger().map(|t| t.when()),
+                    String::from_utf8_lossy(tag.message_bytes().unwrap_or_default())
+                        .trim_end()
+                        .to_string(),
+                ),
+                None => (None, String::new()),
+            };
+            let commit = match object.peel_to_commit() {
+                Ok(c) => c,
+                // A round tag on something other than a commit is not a round.
+                Err(_) => continue,
+            };
+            rounds.push(Round {
+                name,
+                target: commit.id(),
+                time: time.unwrap_or_else(|| commit.time()),
+                message,
+            });
+        }
+        Ok(rounds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use treaty_text::amendment::validate_round_name;
+
+    /// The text layer checks round names without git; libgit2 is the witness that it
+    /// follows git's rules for a tag name.
+    #[test]
+    fn round_names_follow_git_ref_rules() {
+        // `round/@` is a valid tag for git; the text layer refuses `@` on purpose, since
+        // `@` alone means HEAD on git's command line.
+        assert!(validate_round_name("@").is_err());
+        let names = [
+            "geneva-2", "r1", "a.b", "a@{b", "x..y", ".hidden", "end.", "x.lock", "a~1", "a^",
+            "a:b", "a?", "a*", "a[b", "a\\b", "a\u{7f}", "ü-round", "2026", "a@b", "lock.x",
+            "-lead", "a.lock.b",
+        ];
+        for name in names {
+            let ours = validate_round_name(name).is_ok();
+            let git = git2::Reference::is_valid_name(&format!("refs/tags/round/{name}"));
+            assert_eq!(ours, git, "{name:?}");
+        }
+    }
+}

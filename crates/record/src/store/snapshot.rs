@@ -1,0 +1,196 @@
+//! The negotiation as it stood at any commit: the draft read straight from a git tree,
+//! without checking anything out.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Tree};
+
+use super::{Store, StoreError};
+use treaty_text::draft::{Draft, DraftError, Loaded, ReadError, Source, source::decode};
+
+/// Reads files of one commit's `drafts/` folder from the object database.
+pub struct TreeSource<'r> {
+    repo: &'r Repository,
+    tree: Tree<'r>,
+    /// The first file whose object could not be read (path, git's message): the record is
+    /// damaged, which must not pass for a missing file.
+    damaged: RefCell<Option<(String, String)>>,
+    /// Folders already looked up (`drafts/articles`), so reading 300 articles reads their
+    /// folder's tree once rather than once per article.
+    dirs: RefCell<HashMap<String, Option<Tree<'r>>>>,
+}
+
+impl<'r> TreeSource<'r> {
+    pub fn new(repo: &'r Repository, commit: Oid) -> Result<Self, git2::Error> {
+        let tree = repo.find_commit(commit)?.tree()?;
+        Ok(Self {
+            repo,
+            tree,
+            damaged: RefCell::new(None),
+            dirs: RefCell::default(),
+        })
+    }
+
+    /// Bytes of any file of the commit (path relative to the repository root).
+    pub fn read_path(&self, rel: &str) -> Result<Vec<u8>, ReadError> {
+        let plain = |p: &str| p.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
+        let entry = match rel.rsplit_once('/') {
+            Some((dir, name)) if plain(rel) => {
+                let mut dirs = self.dirs.borrow_mut();
+                let folder = match dirs.get(dir) {
+                    Some(folder) => folder,
+                    None => {
+                        let tree = match self.tree.get_path(Path::new(dir)) {
+                            Ok(e) if e.kind() == Some(ObjectType::Tree) => Some(
+                                self.repo
+                                    .find_tree(e.id())
+                                    .map_err(|e| self.note_damage(dir, e))?,
+                            ),
+                            Ok(_) => None,
+                            Err(e) if e.code() == ErrorCode::NotFound => None,
+                            Err(e) => return Err(self.note_damage(rel, e)),
+                        };
+                        dirs.entry(dir.to_string()).or_insert(tree)
+                    }
+                };
+                folder
+                    .as_ref()
+                    .and_then(|t| t.get_name(name).map(|e| e.to_owned()))
+                    .ok_or(ReadError::Missing)?
+            }
+            _ => match self.tree.get_path(Path::new(rel)) {
+                Ok(entry) => entry,
+                Err(e) if e.code() == ErrorCode::NotFound => return Err(ReadError::Missing),
+                Err(e) => return Err(self.note_damage(rel, e)),
+            },
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Err(ReadError::Missing);
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(|e| self.note_damage(rel, e))?;
+        Ok(blob.content().to_vec())
+    }
+
+    /// The first unreadable object met so far, as (path, git's message).
+    pub fn damage(&self) -> Option<(String, String)> {
+        self.damaged.borrow().clone()
+    }
+
+    fn note_damage(&self, rel: &str, e: git2::Error) -> ReadError {
+        let message = e.message().to_string();
+        self.damaged
+            .borrow_mut()
+            .get_or_insert_with(|| (rel.to_string(), message.clone()));
+        ReadError::Io(message)
+    }
+}
+
+impl Source for TreeSource<'_> {
+    fn read(&self, rel: &str) -> Result<String, ReadError> {
+        if !treaty_text::draft::source::is_contained(rel) {
+            return Err(ReadError::Outside);
+        }
+        decode(self.read_path(&format!("drafts/{rel}"))?)
+    }
+}
+
+/// Why the draft at a commit could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Git(#[from] git2::Error),
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(
+        "the record is damaged: {path} at commit {commit} cannot be read ({message}): run `git fsck --full` to see what is broken, and restore the record from another clone or a backup"
+    )]
+    Damaged {
+        commit: Oid,
+        path: String,
+        message: String,
+    },
+}
+
+/// A git error reading `commit` itself: damage when the object database is at fault.
+fn open_error(commit: Oid, e: git2::Error) -> SnapshotError {
+    if matches!(
+        e.class(),
+        ErrorClass::Odb | ErrorClass::Zlib | ErrorClass::Object
+    ) && e.code() != ErrorCode::NotFound
+    {
+        SnapshotError::Damaged {
+            commit,
+            path: "the commit or its folders".to_string(),
+            message: e.message().to_string(),
+        }
+    } else {
+        SnapshotError::Git(e)
+    }
+}
+
+impl Store {
+    /// The draft as it stood at `commit`.
+    pub fn draft_at(&self, commit: Oid) -> Result<Loaded, SnapshotError> {
+        let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
+        let loaded = Draft::load_from(&source)?;
+        match source.damage() {
+            Some((path, message)) => Err(SnapshotError::Damaged {
+                commit,
+                path,
+                message,
+            }),
+            None => Ok(loaded),
+        }
+    }
+
+    /// Any file of `commit` as text (e.g. `drafts/tiers.ron`, `positions/eu.ron`), or
+    /// `None` if it did not exist then.
+    pub fn text_at(&self, commit: Oid, rel: &str) -> Result<Option<String>, SnapshotError> {
+        let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
+        match source.read_path(rel) {
+            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Err(_) => match source.damage() {
+                Some((path, message)) => Err(SnapshotError::Damaged {
+                    commit,
+                    path,
+                    message,
+                }),
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// The files directly in `folder` at `commit` (name → bytes), in name order; none
+    /// when the folder did not exist. Sub-folders and unreadable entries are skipped.
+    pub fn files_in_folder_at(
+        &self,
+        commit: Oid,
+        folder: &str,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let repo = self.repo();
+        let tree = repo.find_commit(commit)?.tree()?;
+        let Ok(entry) = tree.get_path(std::path::Path::new(folder)) else {
+            return Ok(Vec::new());
+        };
+        let Ok(folder) = repo.find_tree(entry.id()) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for item in folder.iter() {
+            let (Ok(name), Some(git2::ObjectType::Blob)) = (item.name(), item.kind()) else {
+                continue;
+            };
+            if let Ok(blob) = repo.find_blob(item.id()) {
+                out.push((name.to_string(), blob.content().to_vec()));
+            }
+        }
+        Ok(out)
+    }
+}

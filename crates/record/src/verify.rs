@@ -1,0 +1,684 @@
+//! Who may change what: every commit of a range checked against the roster
+//! ([`treaty_text::roster`]).
+//!
+//! The rules, for each commit (its changes are taken against its first parent):
+//!
+//! - **Position files** (`positions/*.ron` except the roster): the commit's author must be a
+//!   member of the delegation the file belongs to. The delegation is read from the file's
+//!   `code` field both before and after the commit (so a file cannot be taken over by
+//!   renaming its code), falling back to the file name in capitals when the file does not
+//!   parse.
+//! - **The official draft** (`drafts/`) and **the roster** (`positions/roster.ron`):
+//!   amendments are proposed by delegations but *landed* by the chair and secretariat, so
+//!   the commit's committer must be a chair member, or the commit must have been brought in
+//!   by a merge commit (in the range) that a chair member committed.
+//! - **`Proposed-by` trailers** may name only delegations of which the author is a member,
+//!   or which co-signed with a `Co-signed-by: CODE <email>` trailer whose address is a
+//!   member of CODE. A delegation that requires signatures cannot co-sign by trailer (a
+//!   trailer is only a claim): one of its members must author and sign the commit.
+//! - **Signatures**: where the roster sets `require_signature` for the delegation (or the
+//!   chair) a rule relies on, the commit must carry an SSH signature (`gpg.format = ssh`)
+//!   made with a key the roster lists for that very person, checked with
+//!   `ssh-keygen -Y verify` against an allowed-signers file generated from the roster.
+//!
+//! The roster in force for a commit is the one in its first parent's tree: a commit cannot
+//! grant itself rights, and only the chair can change the roster. Commits whose parent has
+//! no roster, and the roster's `since` commit and its ancestors, predate the roster and are
+//! not checked. Files outside `drafts/` and `positions/` are not restricted.
+//!
+//! Everything is read from the object database, so this works on bare repositories.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree};
+
+use treaty_text::roster::{ROSTER_FILE, Roster, same_email};
+
+/// Trailer by which a delegation co-signs an amendment another delegation's member authored.
+pub const TRAILER_CO_SIGNED_BY: &str = "Co-signed-by";
+/// The amendment trailer naming the proposing delegations (as the store writes it).
+const PROPOSED_BY: &str = "Proposed-by";
+
+/// One commit that broke a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub commit: Oid,
+    /// Abbreviated commit id as git would print it.
+    pub short: String,
+    pub subject: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.short, self.subject, self.reason)
+    }
+}
+
+/// The outcome of checking a range.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Commits checked against a roster.
+    pub checked: usize,
+    /// Commits that predate the roster.
+    pub exempt: usize,
+    pub violations: Vec<Violation>,
+}
+
+/// Why a range could not be checked at all.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("{} is not a git repository: {source}", path.display())]
+    NotARepository {
+        path: std::path::PathBuf,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("no git repository here or above: run inside the negotiation record or pass --repo")]
+    NoRepository,
+    #[error(
+        "cannot read the range \"{range}\": {reason}; give commits as `OLD..NEW`, a branch or a commit id"
+    )]
+    BadRange { range: String, reason: String },
+    #[error("git failed: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// A repository opened to be checked: a clone, or the bare repository people push to.
+pub struct Checked {
+    repo: Repository,
+}
+
+impl Checked {
+    /// Opens the repository at `path` (bare or not), or the one around the current folder.
+    /// Inside a `pre-receive` hook the pushed objects are still in git's quarantine
+    /// folder, which git names in the environment; they are added as alternates so they
+    /// can be read.
+    pub fn open(path: Option<&Path>) -> Result<Checked, VerifyError> {
+        let repo = match path {
+            Some(path) => Repository::open(path).map_err(|source| VerifyError::NotARepository {
+                path: path.to_path_buf(),
+                source,
+            })?,
+            None => Repository::discover(".").map_err(|_| VerifyError::NoRepository)?,
+        };
+        let odb = repo.odb()?;
+        if let Some(dir) = std::env::var_os("GIT_OBJECT_DIRECTORY") {
+            let dir = absolute(repo.path(), Path::new(&dir));
+            odb.add_disk_alternate(&dir.to_string_lossy())?;
+        }
+        if let Some(dirs) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+            for dir in std::env::split_paths(&dirs) {
+                let dir = absolute(repo.path(), &dir);
+                odb.add_disk_alternate(&dir.to_string_lossy())?;
+            }
+        }
+        drop(odb);
+        Ok(Checked { repo })
+    }
+
+    /// The repository's git folder (where hooks live).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// Checks the commits of `spec` (`OLD..NEW`, a revision, or all of HEAD's history);
+    /// with `new_only`, leaves out commits any existing branch or tag already reaches.
+    pub fn verify(&self, spec: Option<&str>, new_only: bool) -> Result<Report, VerifyError> {
+        let mut range = Range::parse(&self.repo, spec)?;
+        if new_only {
+            range = range.excluding_existing_refs(&self.repo)?;
+        }
+        verify(&self.repo, &range)
+    }
+}
+
+fn absolute(base: &Path, p: &Path) -> std::path::PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| base.join(p))
+    }
+}
+
+/// Which commits to check.
+#[derive(Clone, Debug, Default)]
+pub struct Range {
+    /// Commits reachable from these…
+    pub include: Vec<Oid>,
+    /// …but not from these.
+    pub exclude: Vec<Oid>,
+}
+
+impl Range {
+    /// Reads `A..B`, or a single revision (all of its history); `None` means `HEAD`.
+    pub fn parse(repo: &Repository, spec: Option<&str>) -> Result<Range, VerifyError> {
+        let spec = spec.unwrap_or("HEAD");
+        let bad = |e: git2::Error| VerifyError::BadRange {
+            range: spec.to_string(),
+            reason: e.message().to_string(),
+        };
+        let resolve = |rev: &str| -> Result<Oid, VerifyError> {
+            Ok(repo
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit())
+                .map_err(bad)?
+                .id())
+        };
+        match spec.split_once("..") {
+            Some((from, to)) => {
+                let to = if to.is_empty() { "HEAD" } else { to };
+                let mut range = Range {
+                    include: vec![resolve(to)?],
+                    exclude: Vec::new(),
+                };
+                // An all-zero old id is what a hook sees for a new branch.
+                if !from.is_empty() && from.bytes().any(|b| b != b'0') {
+                    range.exclude.push(resolve(from)?);
+                }
+                Ok(range)
+            }
+            None => Ok(Range {
+                include: vec![resolve(spec)?],
+                exclude: Vec::new(),
+            }),
+        }
+    }
+
+    /// Also leaves out every commit reachable from an existing branch or tag: what a
+    /// server hook checks for a newly pushed branch.
+    pub fn excluding_existing_refs(mut self, repo: &Repository) -> Result<Range, VerifyError> {
+        for r in repo.references()? {
+            let r = r?;
+            let name = r.name().unwrap_or_default();
+            if !(name.starts_with("refs/heads/") || name.starts_with("refs/tags/")) {
+                continue;
+            }
+            if let Ok(c) = r.peel_to_commit() {
+                self.exclude.push(c.id());
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// Checks every commit of `range` in `repo`.
+pub fn verify(repo: &Repository, range: &Range) -> Result<Report, VerifyError> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    for oid in &range.include {
+        walk.push(*oid)?;
+    }
+    for oid in &range.exclude {
+        walk.hide(*oid)?;
+    }
+    let commits: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+    let mut checker = Checker {
+        repo,
+        rosters: HashMap::new(),
+        signatures: HashMap::new(),
+        landed_by_chair: HashSet::new(),
+    };
+    checker.find_chair_merges(&commits)?;
+    let mut report = Report::default();
+    for oid in commits {
+        let commit = repo.find_commit(oid)?;
+        match checker.check(&commit)? {
+            None => report.exempt += 1,
+            Some(reasons) => {
+                report.checked += 1;
+                let short = commit
+                    .as_object()
+                    .short_id()
+                    .ok()
+                    .and_then(|b| b.as_str().ok().map(str::to_string))
+                    .unwrap_or_else(|| oid.to_string()[..7].to_string());
+                let subject = String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
+                    .into_owned();
+                for reason in reasons {
+                    report.violations.push(Violation {
+                        commit: oid,
+                        short: short.clone(),
+                        subject: subject.clone(),
+                        reason,
+                    });
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The roster in force at a tree: absent, unreadable (with the reason) or read.
+#[derive(Clone)]
+enum RosterState {
+    Absent,
+    Broken(String),
+    Read(Box<Roster>),
+}
+
+struct Checker<'r> {
+    repo: &'r Repository,
+    /// Keyed by the roster blob's id.
+    rosters: HashMap<Oid, RosterState>,
+    /// (commit, identity, key set) → verdict.
+    signatures: HashMap<(Oid, String, Vec<String>), Result<(), String>>,
+    /// Commits brought onto the line by a merge a chair member committed.
+    landed_by_chair: HashSet<Oid>,
+}
+
+impl<'r> Checker<'r> {
+    fn roster_at(&mut self, tree: Option<&Tree<'_>>) -> Result<RosterState, git2::Error> {
+        let Some(blob_id) = tree.and_then(|t| blob_id(t, ROSTER_FILE)) else {
+            return Ok(RosterState::Absent);
+        };
+        if let Some(state) = self.rosters.get(&blob_id) {
+            return Ok(state.clone());
+        }
+        let blob = self.repo.find_blob(blob_id)?;
+        let state = match Roster::from_bytes(blob.content(), Path::new(ROSTER_FILE)) {
+            Ok(r) => RosterState::Read(Box::new(r)),
+            Err(e) => RosterState::Broken(e.into_diagnostic().to_string()),
+        };
+        self.rosters.insert(blob_id, state.clone());
+        Ok(state)
+    }
+
+    fn parent_tree(&self, commit: &Commit<'_>) -> Result<Option<Tree<'r>>, git2::Error> {
+        match commit.parent_ids().next() {
+            Some(p) => Ok(Some(self.repo.find_commit(p)?.tree()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Marks the commits that chair merges brought in through their second and later
+    /// parents.
+    fn find_chair_merges(&mut self, commits: &[Oid]) -> Result<(), git2::Error> {
+        for &oid in commits {
+            let commit = self.repo.find_commit(oid)?;
+            if commit.parent_count() < 2 {
+                continue;
+            }
+            let parent_tree = self.parent_tree(&commit)?;
+            let RosterState::Read(roster) = self.roster_at(parent_tree.as_ref())? else {
+                continue;
+            };
+            let committer = commit.committer();
+            let Ok(email) = committer.email() else {
+                continue;
+            };
+            if roster.chair_member(email).is_none()
+                || (roster.chair.require_signature
+                    && self
+                        .signature(&commit, email, &roster.chair.members)
+                        .is_err())
+            {
+                continue;
+            }
+            let mut walk = self.repo.revwalk()?;
+            for p in commit.parent_ids().skip(1) {
+                walk.push(p)?;
+            }
+            walk.hide(commit.parent_id(0)?)?;
+            for c in walk {
+                self.landed_by_chair.insert(c?);
+            }
+        }
+        Ok(())
+    }
+
+    /// `None` when the commit predates the roster; otherwise every reason it breaks a rule.
+    fn check(&mut self, commit: &Commit<'_>) -> Result<Option<Vec<String>>, git2::Error> {
+        let parent_tree = self.parent_tree(commit)?;
+        let roster = match self.roster_at(parent_tree.as_ref())? {
+            RosterState::Absent => return Ok(None),
+            RosterState::Broken(why) => {
+                return Ok(Some(vec![format!(
+                    "the roster in force is unreadable, so nothing can be authorised until the chair repairs it: {why}"
+                )]));
+            }
+            RosterState::Read(r) => r,
+        };
+        if let Some(since) = roster.since.as_deref().and_then(|s| self.since_oid(s))
+            && (since == commit.id() || self.repo.graph_descendant_of(since, commit.id())?)
+        {
+            return Ok(None);
+        }
+        let mut reasons = Vec::new();
+        let author_sig = commit.author();
+        let committer_sig = commit.committer();
+        let (Ok(author), Ok(committer)) = (author_sig.email(), committer_sig.email()) else {
+            reasons.push("the author's or committer's e-mail address is not readable text".into());
+            return Ok(Some(reasons));
+        };
+        let tree = commit.tree()?;
+        let paths = changed_paths(self.repo, parent_tree.as_ref(), &tree)?;
+
+        // Position files.
+        let mut owners: Vec<(String, String)> = Vec::new(); // (code, path)
+        for path in &paths {
+            if is_position_file(path) {
+                for code in self.position_codes(path, parent_tree.as_ref(), &tree) {
+                    if !owners.contains(&(code.clone(), path.clone())) {
+                        owners.push((code, path.clone()));
+                    }
+                }
+            }
+        }
+        for (code, path) in &owners {
+            if code == &roster.chair.code || roster.delegation(code).is_none() {
+                reasons.push(format!(
+                    "changes {path}, the position of delegation {code}, which the roster does not list: the chair must add {code} to {ROSTER_FILE} first"
+                ));
+                continue;
+            }
+            if roster.member_of(code, author).is_none() {
+                reasons.push(format!(
+                    "changes {path}, the position of {code}, but its author {author} is not a member of {code} in the roster"
+                ));
+            } else if roster.requires_signature(code) {
+                let members = &roster
+                    .delegation(code)
+                    .map(|d| d.members.clone())
+                    .unwrap_or_default();
+                if let Err(why) = self.signature(commit, author, members) {
+                    reasons.push(format!(
+                        "changes {path}, the position of {code}, which requires signed commits: {why}"
+                    ));
+                }
+            }
+        }
+
+        // The official draft and the roster: landed by the chair.
+        let chair_files: Vec<&String> = paths
+            .iter()
+            .filter(|p| p.starts_with("drafts/") || p.as_str() == ROSTER_FILE)
+            .collect();
+        if !chair_files.is_empty() && !self.landed_by_chair.contains(&commit.id()) {
+            let what = if chair_files.iter().all(|p| p.as_str() == ROSTER_FILE) {
+                "the roster".to_string()
+            } else {
+                format!("the official draft ({})", chair_files[0])
+            };
+            if roster.chair_member(committer).is_none() {
+                reasons.push(format!(
+                    "changes {what}, which only the chair and secretariat land, but it was committed by {committer}: submit it to the chair, who commits or merges it"
+                ));
+            } else if roster.chair.require_signature
+                && let Err(why) = self.signature(commit, committer, &roster.chair.members)
+            {
+                reasons.push(format!(
+                    "changes {what}, and the chair requires signed commits: {why}"
+                ));
+            }
+        }
+        if paths.iter().any(|p| p == ROSTER_FILE)
+            && let RosterState::Broken(why) = self.roster_at(Some(&tree))?
+        {
+            reasons.push(format!("leaves the roster unreadable: {why}"));
+        }
+
+        // Proposed-by and co-signatures.
+        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        let (proposers, cosigners) = trailers(&message);
+        for (code, email) in &cosigners {
+            if roster.member_of(code, email).is_none() {
+                reasons.push(format!(
+                    "{TRAILER_CO_SIGNED_BY}: {code} <{email}>, but {email} is not a member of {code} in the roster"
+                ));
+            }
+        }
+        for code in &proposers {
+            let known = code == &roster.chair.code || roster.delegation(code).is_some();
+            if !known {
+                reasons.push(format!(
+                    "{PROPOSED_BY} names {code}, which the roster does not list"
+                ));
+                continue;
+            }
+            let members = if code == &roster.chair.code {
+                roster.chair.members.clone()
+            } else {
+                roster
+                    .delegation(code)
+                    .map(|d| d.members.clone())
+                    .unwrap_or_default()
+            };
+            if roster.member_of(code, author).is_some() {
+                if roster.requires_signature(code)
+                    && let Err(why) = self.signature(commit, author, &members)
+                {
+                    reasons.push(format!(
+                        "{PROPOSED_BY} names {code}, which requires signed commits: {why}"
+                    ));
+                }
+                continue;
+            }
+            let cosigned = cosigners
+                .iter()
+                .any(|(c, e)| c == code && roster.member_of(code, e).is_some());
+            if !cosigned {
+                reasons.push(format!(
+                    "{PROPOSED_BY} names {code}, but the author {author} is not a member of {code} and {code} did not co-sign: add `{TRAILER_CO_SIGNED_BY}: {code} <member's e-mail>`"
+                ));
+            } else if roster.requires_signature(code) {
+                reasons.push(format!(
+                    "{PROPOSED_BY} names {code}, which requires signed commits, so its co-signature cannot be a trailer: a member of {code} must author and sign the amendment"
+                ));
+            }
+        }
+        Ok(Some(reasons))
+    }
+
+    fn since_oid(&self, since: &str) -> Option<Oid> {
+        self.repo
+            .revparse_single(since)
+            .ok()
+            .and_then(|o| o.peel_to_commit().ok())
+            .map(|c| c.id())
+    }
+
+    /// The delegation codes a position file belongs to, before and after the commit.
+    fn position_codes(
+        &self,
+        path: &str,
+        before: Option<&Tree<'_>>,
+        after: &Tree<'_>,
+    ) -> Vec<String> {
+        let mut codes = Vec::new();
+        for tree in [before, Some(after)].into_iter().flatten() {
+            let Some(id) = blob_id(tree, path) else {
+                continue;
+            };
+            let code = self
+                .repo
+                .find_blob(id)
+                .ok()
+                .and_then(|b| code_field(b.content()))
+                .unwrap_or_else(|| file_code(path));
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        if codes.is_empty() {
+            codes.push(file_code(path));
+        }
+        codes
+    }
+
+    /// Whether `commit` carries a valid SSH signature by `identity` with one of the keys
+    /// `members` list for that address.
+    fn signature(
+        &mut self,
+        commit: &Commit<'_>,
+        identity: &str,
+        members: &[treaty_text::roster::Member],
+    ) -> Result<(), String> {
+        let keys: Vec<String> = members
+            .iter()
+            .filter(|m| same_email(&m.email, identity))
+            .filter_map(|m| m.ssh_key.clone())
+            // One key per line of the allowed-signers file, nothing more.
+            .filter(|k| !k.contains(['\n', '\r']))
+            .collect();
+        let cache_key = (commit.id(), identity.to_string(), keys.clone());
+        if let Some(v) = self.signatures.get(&cache_key) {
+            return v.clone();
+        }
+        let verdict = check_ssh_signature(self.repo, commit.id(), identity, &keys);
+        self.signatures.insert(cache_key, verdict.clone());
+        verdict
+    }
+}
+
+fn check_ssh_signature(
+    repo: &Repository,
+    commit: Oid,
+    identity: &str,
+    keys: &[String],
+) -> Result<(), String> {
+    let Ok((signature, signed)) = repo.extract_signature(&commit, None) else {
+        return Err(
+            "the commit is not signed (sign with `git commit -S` and `gpg.format = ssh`)".into(),
+        );
+    };
+    let signature = signature.as_str().unwrap_or_default().to_string();
+    if !signature.contains("BEGIN SSH SIGNATURE") {
+        return Err("the commit is signed, but not with an SSH key".into());
+    }
+    if identity.is_empty()
+        || identity
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, ',' | '*' | '?' | '!' | '"'))
+    {
+        return Err(format!(
+            "the address \"{identity}\" cannot name a signer: use a plain e-mail address"
+        ));
+    }
+    if keys.is_empty() {
+        return Err(format!(
+            "the roster lists no ssh_key for {identity}, so the signature cannot be checked"
+        ));
+    }
+    let dir = tempfile::tempdir().map_err(|e| format!("cannot check the signature: {e}"))?;
+    let allowed = dir.path().join("allowed_signers");
+    let sig_path = dir.path().join("commit.sig");
+    let mut lines = String::new();
+    for key in keys {
+        lines.push_str(&format!("{identity} namespaces=\"git\" {}\n", key.trim()));
+    }
+    std::fs::write(&allowed, lines)
+        .and_then(|()| std::fs::write(&sig_path, &signature))
+        .map_err(|e| format!("cannot check the signature: {e}"))?;
+    let child = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-n", "git", "-I"])
+        .arg(identity)
+        .arg("-f")
+        .arg(&allowed)
+        .arg("-s")
+        .arg(&sig_path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            return Err(format!(
+                "cannot check the signature: ssh-keygen could not be run ({e}); install OpenSSH"
+            ));
+        }
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(&signed);
+    }
+    match child.wait() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(_) => Err(format!(
+            "the signature does not verify against the keys the roster lists for {identity}"
+        )),
+        Err(e) => Err(format!("cannot check the signature: {e}")),
+    }
+}
+
+fn blob_id(tree: &Tree<'_>, path: &str) -> Option<Oid> {
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    (entry.kind() == Some(ObjectType::Blob)).then(|| entry.id())
+}
+
+fn is_position_file(path: &str) -> bool {
+    path.strip_prefix("positions/")
+        .is_some_and(|rest| rest.ends_with(".ron") && !rest.contains('/'))
+        && path != ROSTER_FILE
+}
+
+/// `positions/eu.ron` → `EU`.
+fn file_code(path: &str) -> String {
+    Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_uppercase())
+        .unwrap_or_default()
+}
+
+/// The `code` field of a position file, without requiring the rest to be valid.
+fn code_field(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct CodeOnly {
+        code: String,
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    ron::from_str::<CodeOnly>(text).ok().map(|c| c.code)
+}
+
+/// Paths the commit changed against `parent` (both sides of a rename).
+fn changed_paths(
+    repo: &Repository,
+    parent: Option<&Tree<'_>>,
+    tree: &Tree<'_>,
+) -> Result<Vec<String>, git2::Error> {
+    let diff = repo.diff_tree_to_tree(parent, Some(tree), None)?;
+    let mut paths = Vec::new();
+    for d in diff.deltas() {
+        for p in [d.old_file().path(), d.new_file().path()]
+            .into_iter()
+            .flatten()
+        {
+            let p = p.to_string_lossy().replace('\\', "/");
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// `Proposed-by` codes and `Co-signed-by` (code, e-mail) pairs of a commit message.
+pub fn trailers(message: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let mut proposers = Vec::new();
+    let mut cosigners = Vec::new();
+    let Ok(parsed) = git2::message_trailers_strs(message) else {
+        return (proposers, cosigners);
+    };
+    for (key, value) in parsed.iter() {
+        if key.eq_ignore_ascii_case(PROPOSED_BY) {
+            for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                if !proposers.iter().any(|p| p == code) {
+                    proposers.push(code.to_string());
+                }
+            }
+        } else if key.eq_ignore_ascii_case(TRAILER_CO_SIGNED_BY) {
+            let value = value.trim();
+            let (code, email) = match value.split_once('<') {
+                Some((code, rest)) => (code.trim(), rest.trim_end_matches('>').trim()),
+                None => (value, ""),
+            };
+            cosigners.push((code.to_string(), email.to_string()));
+        }
+    }
+    (proposers, cosigners)
+}

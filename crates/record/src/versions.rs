@@ -1,0 +1,305 @@
+//! Versions of the text, by name: the work tree, a commit, a tag, a round, or a
+//! delegation's position applied onto the current draft ([`Sources::resolve`]). The diff,
+//! export and workbench name versions the same way through here; comparing them is
+//! `treaty_text::compare`.
+
+use std::path::{Path, PathBuf};
+
+use treaty_text::draft::Draft;
+use treaty_text::export::Document;
+use treaty_text::negotiation::Negotiation;
+use treaty_text::suggest::{did_you_mean, nearest_owned};
+
+use crate::store::{Oid, Store};
+
+/// Why a version of the text could not be found or read.
+#[derive(Debug, thiserror::Error)]
+pub enum VersionError {
+    #[error(
+        "`{spec}` names no version of the text: use `current` (the text on disk), a round ({rounds}), a delegation ({delegations}), a tag, `HEAD` or a commit id{}",
+        did_you_mean(.suggest.as_deref())
+    )]
+    UnknownSpec {
+        spec: String,
+        rounds: String,
+        delegations: String,
+        suggest: Option<String>,
+    },
+    #[error("there is no round `{name}`{}", did_you_mean(.suggest.as_deref()))]
+    UnknownRound {
+        name: String,
+        suggest: Option<String>,
+    },
+    #[error("there is no position for delegation `{code}`{}", did_you_mean(.suggest.as_deref()))]
+    UnknownDelegation {
+        code: String,
+        suggest: Option<String>,
+    },
+    #[error("`{spec}` is not a commit or tag in this record: check the id with `git log`")]
+    UnknownCommit { spec: String },
+    #[error(
+        "`{spec}` needs the negotiation's git history, but {reason}: compare `current` with a delegation instead, or open the folder that holds the record"
+    )]
+    NoHistory { spec: String, reason: String },
+    #[error("cannot read the draft of {spec}: {message}")]
+    Unreadable { spec: String, message: String },
+}
+
+/// A version of the text, ready to compare.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub draft: Draft,
+    /// What the spec turned out to be, e.g. `round r1 (3f2a…)`, `position of EU`.
+    pub name: String,
+    /// Things skipped on the way (a position naming a clause that no longer exists).
+    pub warnings: Vec<String>,
+}
+
+/// Where versions come from: the negotiation on disk and, when there is one, its record.
+pub struct Sources {
+    pub negotiation: Negotiation,
+    store: Result<Store, String>,
+}
+
+impl Sources {
+    /// Loads the negotiation at `root` and opens its git record if it has one.
+    pub fn open(root: &Path) -> Result<Sources, VersionError> {
+        let negotiation = Negotiation::load(root)
+            .map_err(|e| VersionError::Unreadable {
+                spec: "current".into(),
+                message: e.to_string(),
+            })?
+            .negotiation;
+        let store = Store::open(root).map_err(|e| e.to_string());
+        Ok(Sources { negotiation, store })
+    }
+
+    /// From an already loaded negotiation and (optionally) its store.
+    pub fn new(negotiation: Negotiation, store: Option<Store>) -> Sources {
+        let store = store.ok_or_else(|| "there is no git record here".to_string());
+        Sources { negotiation, store }
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.negotiation.root.clone()
+    }
+
+    fn store(&self, spec: &str) -> Result<&Store, VersionError> {
+        self.store
+            .as_ref()
+            .map_err(|reason| VersionError::NoHistory {
+                spec: spec.to_string(),
+                reason: reason.clone(),
+            })
+    }
+
+    fn round_names(&self) -> Vec<String> {
+        match &self.store {
+            Ok(store) => store
+                .rounds()
+                .map(|rs| rs.into_iter().map(|r| r.name).collect())
+                .unwrap_or_default(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn delegation_codes(&self) -> Vec<String> {
+        self.negotiation
+            .positions
+            .values()
+            .map(|p| p.code.clone())
+            .collect()
+    }
+
+    /// Resolves a source spec to a version of the text.
+    ///
+    /// Without a prefix the spec is tried as `current`/`draft`, a round, a delegation, then
+    /// a git revision (`HEAD`, a tag, a commit id or prefix). The prefixes `round:`,
+    /// `position:`, `commit:` force one reading.
+    pub fn resolve(&self, spec: &str) -> Result<Resolved, VersionError> {
+        let spec = spec.trim();
+        if let Some(name) = spec.strip_prefix("round:") {
+            return self
+                .resolve_round(name)?
+                .ok_or_else(|| VersionError::UnknownRound {
+                    name: name.to_string(),
+                    suggest: nearest_owned(name, &self.round_names()),
+                });
+        }
+        if let Some(code) = spec.strip_prefix("position:") {
+            return self
+                .resolve_position(code)
+                .ok_or_else(|| VersionError::UnknownDelegation {
+                    code: code.to_string(),
+                    suggest: nearest_owned(code, &self.delegation_codes()),
+                });
+        }
+        if let Some(rev) = spec.strip_prefix("commit:") {
+            return self
+                .resolve_commit(rev)?
+                .ok_or_else(|| VersionError::UnknownCommit {
+                    spec: rev.to_string(),
+                });
+        }
+        if matches!(spec, "current" | "draft" | "work" | "worktree") {
+            return Ok(Resolved {
+                draft: self.negotiation.draft.clone(),
+                name: "the current draft".into(),
+                warnings: Vec::new(),
+            });
+        }
+        if self.store.is_ok()
+            && let Some(r) = self.resolve_round(spec)?
+        {
+            return Ok(r);
+        }
+        if let Some(r) = self.resolve_position(spec) {
+            return Ok(r);
+        }
+        if self.store.is_ok()
+            && let Some(r) = self.resolve_commit(spec)?
+        {
+            return Ok(r);
+        }
+        let rounds = self.round_names();
+        let codes = self.delegation_codes();
+        let mut candidates: Vec<String> = vec!["current".into(), "HEAD".into()];
+        candidates.extend(rounds.iter().cloned());
+        candidates.extend(codes.iter().cloned());
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none yet".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        Err(VersionError::UnknownSpec {
+            spec: spec.to_string(),
+            rounds: list(&rounds),
+            delegations: list(&codes),
+            suggest: nearest_owned(spec, &candidates),
+        })
+    }
+
+    fn resolve_round(&self, name: &str) -> Result<Option<Resolved>, VersionError> {
+        let spec = format!("round:{name}");
+        let store = self.store(&spec)?;
+        let Ok(reference) = store
+            .repo()
+            .find_reference(&format!("refs/tags/round/{name}"))
+        else {
+            return Ok(None);
+        };
+        let Ok(commit) = reference.peel_to_commit() else {
+            return Ok(None);
+        };
+        let oid = commit.id();
+        Ok(Some(self.at_commit(
+            store,
+            oid,
+            format!("round {name} ({})", short(oid)),
+        )?))
+    }
+
+    fn resolve_commit(&self, rev: &str) -> Result<Option<Resolved>, VersionError> {
+        let store = self.store(rev)?;
+        let Ok(object) = store.repo().revparse_single(rev) else {
+            return Ok(None);
+        };
+        let Ok(commit) = object.peel_to_commit() else {
+            return Ok(None);
+        };
+        let oid = commit.id();
+        Ok(Some(self.at_commit(
+            store,
+            oid,
+            format!("{rev} ({})", short(oid)),
+        )?))
+    }
+
+    fn at_commit(&self, store: &Store, oid: Oid, name: String) -> Result<Resolved, VersionError> {
+        let loaded = store.draft_at(oid).map_err(|e| VersionError::Unreadable {
+            spec: name.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(Resolved {
+            draft: loaded.draft,
+            name,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn resolve_position(&self, code: &str) -> Option<Resolved> {
+        let position = self.negotiation.position(code)?;
+        let (draft, warnings) = position.apply_to(&self.negotiation.draft);
+        Some(Resolved {
+            draft,
+            name: format!("the position of {}", position.code),
+            warnings,
+        })
+    }
+}
+
+fn short(oid: Oid) -> String {
+    oid.to_string()[..10].to_string()
+}
+
+/// Which text to export (`treaty export --at/--position/--changes-since`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// A commit, tag or round (any spec [`Sources::resolve`] reads); `None`: the draft on disk.
+    pub at: Option<String>,
+    /// A delegation code: its position applied onto the text.
+    pub position: Option<String>,
+    /// A round, commit or other spec: mark every change made since that version.
+    pub changes_since: Option<String>,
+}
+
+/// Chooses the text to export (see [`Selection`]).
+pub fn select(sources: &Sources, selection: &Selection) -> Result<Document, VersionError> {
+    let at = selection.at.as_deref().unwrap_or("current");
+    let resolved = sources.resolve(at)?;
+    let mut warnings = resolved.warnings;
+    let (draft, version, author) = match &selection.position {
+        None => {
+            let author = match &selection.at {
+                Some(at) => at.strip_prefix("round:").unwrap_or(at).to_string(),
+                None => "current draft".to_string(),
+            };
+            (resolved.draft, resolved.name, author)
+        }
+        Some(code) => {
+            let position = sources.negotiation.position(code).ok_or_else(|| {
+                let codes: Vec<&str> = sources
+                    .negotiation
+                    .positions
+                    .values()
+                    .map(|p| p.code.as_str())
+                    .collect();
+                VersionError::UnknownDelegation {
+                    code: code.clone(),
+                    suggest: nearest_owned(code, codes),
+                }
+            })?;
+            let (draft, more) = position.apply_to(&resolved.draft);
+            warnings.extend(more);
+            let version = if selection.at.is_some() {
+                format!("the position of {} on {}", position.code, resolved.name)
+            } else {
+                format!("the position of {}", position.code)
+            };
+            (draft, version, position.code.clone())
+        }
+    };
+    let mut doc = match &selection.changes_since {
+        None => Document::from_draft(draft, version),
+        Some(spec) => {
+            let base = sources.resolve(spec)?;
+            warnings.extend(base.warnings);
+            Document::comparison(&base.draft, base.name, draft, version)
+        }
+    };
+    doc.author = author;
+    doc.warnings = warnings;
+    Ok(doc)
+}

@@ -1,0 +1,514 @@
+//! Clause-by-clause comparison of two versions of the text.
+//!
+//! Two versions are compared by stable clause id ([`compare`]): each clause is unchanged,
+//! changed (with word-level operations), inserted, deleted, moved or renumbered. Moves are
+//! found among siblings, so an article that moves is one move, not a move of each of its
+//! paragraphs. Which versions to compare (a round, a commit, a delegation's position) is
+//! the record's business: `treaty_record::versions`.
+//!
+//! Words are [`tokens`]: the one tokeniser of the workspace, which blame uses too.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use similar::{Algorithm, DiffTag, capture_diff_slices};
+
+use crate::draft::{Clause, Draft};
+use crate::suggest::did_you_mean;
+
+/// A clause id that names no clause in either version.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown clause id `{id}`{}", did_you_mean(.suggest.as_deref()))]
+pub struct UnknownClause {
+    pub id: String,
+    pub suggest: Option<String>,
+}
+
+/// One word-level operation: a run of tokens kept, removed or added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WordOp {
+    Equal(String),
+    Delete(String),
+    Insert(String),
+}
+
+/// What happened to one clause between the two versions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "lowercase")]
+pub enum ClauseChange {
+    Unchanged,
+    Changed {
+        words: Vec<WordOp>,
+    },
+    Inserted {
+        text: String,
+    },
+    Deleted {
+        text: String,
+    },
+    /// `from` is the clause's reference in the first version, `to` where it now stands
+    /// (`after Article 1`); `words` when its text changed too.
+    Moved {
+        from: String,
+        to: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        words: Option<Vec<WordOp>>,
+    },
+    Renumbered {
+        old: String,
+        new: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        words: Option<Vec<WordOp>>,
+    },
+}
+
+impl ClauseChange {
+    pub fn is_unchanged(&self) -> bool {
+        matches!(self, ClauseChange::Unchanged)
+    }
+
+    /// `changed`, `inserted`, …
+    pub fn word(&self) -> &'static str {
+        match self {
+            ClauseChange::Unchanged => "unchanged",
+            ClauseChange::Changed { .. } => "changed",
+            ClauseChange::Inserted { .. } => "inserted",
+            ClauseChange::Deleted { .. } => "deleted",
+            ClauseChange::Moved { .. } => "moved",
+            ClauseChange::Renumbered { .. } => "renumbered",
+        }
+    }
+}
+
+/// One clause of the comparison.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClauseDiff {
+    /// The stable id (or `@reference` for a clause that has none).
+    pub id: String,
+    /// `Article 9 bis, paragraph 2`: in the second version, or in the first when deleted.
+    pub reference: String,
+    #[serde(flatten)]
+    pub change: ClauseChange,
+}
+
+/// The comparison of two versions, in the second version's order (deleted clauses where
+/// they stood in the first).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DraftDiff {
+    pub clauses: Vec<ClauseDiff>,
+}
+
+impl DraftDiff {
+    /// Only the clauses that differ.
+    pub fn changed(&self) -> impl Iterator<Item = &ClauseDiff> {
+        self.clauses.iter().filter(|c| !c.change.is_unchanged())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changed().next().is_none()
+    }
+}
+
+fn key(draft: &Draft, i: usize) -> String {
+    match &draft.clauses[i].id {
+        Some(id) => id.clone(),
+        None => format!("@{}", draft.reference(i)),
+    }
+}
+
+/// The words compared for a clause: its title (headings) and its text.
+fn content(c: &Clause) -> String {
+    match &c.title {
+        Some(t) if !c.text.is_empty() => format!("{t}\n{}", c.text),
+        Some(t) => t.clone(),
+        None => c.text.clone(),
+    }
+}
+
+fn same_content(a: &Clause, b: &Clause) -> bool {
+    a.text == b.text && a.title == b.title
+}
+
+/// Splits text into word tokens, runs of white space, and single punctuation marks (so
+/// that `[` and `]` are tokens of their own and a lifted bracket shows as their removal).
+pub fn tokens(text: &str) -> Vec<&str> {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Class {
+        Word,
+        Space,
+        Mark,
+    }
+    let class = |c: char| {
+        if c.is_alphanumeric() || c == '_' {
+            Class::Word
+        } else if c.is_whitespace() {
+            Class::Space
+        } else {
+            Class::Mark
+        }
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut current: Option<Class> = None;
+    for (i, c) in text.char_indices() {
+        let k = class(c);
+        match current {
+            Some(prev) if prev == k && k != Class::Mark => {}
+            Some(_) => {
+                out.push(&text[start..i]);
+                start = i;
+            }
+            None => {}
+        }
+        current = Some(k);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Word-level operations turning `old` into `new`.
+pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
+    let a = tokens(old);
+    let b = tokens(new);
+    let mut ops: Vec<WordOp> = Vec::new();
+    let mut push = |op: WordOp| {
+        match (ops.last_mut(), &op) {
+            (Some(WordOp::Equal(s)), WordOp::Equal(t))
+            | (Some(WordOp::Delete(s)), WordOp::Delete(t))
+            | (Some(WordOp::Insert(s)), WordOp::Insert(t)) => {
+                s.push_str(t);
+                return;
+            }
+            _ => {}
+        }
+        ops.push(op);
+    };
+    for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
+        let (tag, old_r, new_r) = op.as_tag_tuple();
+        let old_text = a[old_r].concat();
+        let new_text = b[new_r].concat();
+        match tag {
+            DiffTag::Equal => push(WordOp::Equal(old_text)),
+            DiffTag::Delete => push(WordOp::Delete(old_text)),
+            DiffTag::Insert => push(WordOp::Insert(new_text)),
+            DiffTag::Replace => {
+                push(WordOp::Delete(old_text));
+                push(WordOp::Insert(new_text));
+            }
+        }
+    }
+    ops
+}
+
+/// Compares two versions clause by clause. With `only`, just that clause and the clauses
+/// under it (in either version).
+///
+/// Clauses whose text and title are byte-identical are never word-diffed, and with `only`
+/// nothing outside that clause's subtree is looked at, so one clause can be compared
+/// against many positions cheaply.
+pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
+    let (sel_a, sel_b) = selection(a, b, only);
+    let a_keys: Vec<String> = sel_a.iter().map(|&i| key(a, i)).collect();
+    let b_keys: Vec<String> = sel_b.iter().map(|&i| key(b, i)).collect();
+    // key -> position in the selection
+    let a_index: HashMap<&str, usize> = a_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let b_index: HashMap<&str, usize> = b_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+
+    let moved = find_moves(a, b, &sel_a, &sel_b, &b_keys, &a_index);
+
+    // Deleted clauses, grouped under the nearest earlier clause of `a` that survives.
+    let mut deleted_after: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+    let mut last_surviving: Option<usize> = None;
+    for (pa, k) in a_keys.iter().enumerate() {
+        match b_index.get(k.as_str()) {
+            Some(&pb) => last_surviving = Some(pb),
+            None => deleted_after.entry(last_surviving).or_default().push(pa),
+        }
+    }
+    let emit_deleted = |anchor: Option<usize>, out: &mut Vec<ClauseDiff>| {
+        if let Some(list) = deleted_after.get(&anchor) {
+            for &pa in list {
+                let ia = sel_a[pa];
+                out.push(ClauseDiff {
+                    id: a_keys[pa].clone(),
+                    reference: a.reference(ia),
+                    change: ClauseChange::Deleted {
+                        text: content(&a.clauses[ia]),
+                    },
+                });
+            }
+        }
+    };
+
+    let mut out = Vec::new();
+    emit_deleted(None, &mut out);
+    for (pb, k) in b_keys.iter().enumerate() {
+        let ib = sel_b[pb];
+        let cb = &b.clauses[ib];
+        let change = match a_index.get(k.as_str()) {
+            None => ClauseChange::Inserted { text: content(cb) },
+            Some(&pa) => {
+                let ia = sel_a[pa];
+                let ca = &a.clauses[ia];
+                let words = if same_content(ca, cb) {
+                    None
+                } else {
+                    Some(word_ops(&content(ca), &content(cb)))
+                };
+                if moved.contains(&pb) {
+                    ClauseChange::Moved {
+                        from: a.reference(ia),
+                        to: place(b, ib),
+                        words,
+                    }
+                } else if ca.label != cb.label {
+                    ClauseChange::Renumbered {
+                        old: ca.label.clone().unwrap_or_default(),
+                        new: cb.label.clone().unwrap_or_default(),
+                        words,
+                    }
+                } else {
+                    match words {
+                        None => ClauseChange::Unchanged,
+                        Some(words) => ClauseChange::Changed { words },
+                    }
+                }
+            }
+        };
+        out.push(ClauseDiff {
+            id: k.clone(),
+            reference: b.reference(ib),
+            change,
+        });
+        emit_deleted(Some(pb), &mut out);
+    }
+    DraftDiff { clauses: out }
+}
+
+/// The clause indices of each version to compare, in document order: everything, or the
+/// subtree of `only` in each version plus the clauses that moved in or out of it.
+fn selection(a: &Draft, b: &Draft, only: Option<&str>) -> (Vec<usize>, Vec<usize>) {
+    let Some(id) = only else {
+        return (
+            (0..a.clauses.len()).collect(),
+            (0..b.clauses.len()).collect(),
+        );
+    };
+    let sub = |d: &Draft| -> Vec<usize> {
+        d.index_of(id)
+            .map(|i| d.subtree(i).collect())
+            .unwrap_or_default()
+    };
+    let mut sel_a = sub(a);
+    let mut sel_b = sub(b);
+    let extra_b: Vec<usize> = sel_a
+        .iter()
+        .filter_map(|&i| a.clauses[i].id.as_deref())
+        .filter_map(|k| b.index_of(k))
+        .filter(|j| !sel_b.contains(j))
+        .collect();
+    let extra_a: Vec<usize> = sel_b
+        .iter()
+        .filter_map(|&i| b.clauses[i].id.as_deref())
+        .filter_map(|k| a.index_of(k))
+        .filter(|j| !sel_a.contains(j))
+        .collect();
+    sel_a.extend(extra_a);
+    sel_b.extend(extra_b);
+    sel_a.sort_unstable();
+    sel_a.dedup();
+    sel_b.sort_unstable();
+    sel_b.dedup();
+    (sel_a, sel_b)
+}
+
+/// Where clause `i` of `b` stands: after its previous sibling, or first under its parent.
+fn place(b: &Draft, i: usize) -> String {
+    let parent = b.clauses[i].parent;
+    let prev = (0..i)
+        .rev()
+        .find(|&j| b.clauses[j].parent == parent && b.clauses[j].depth == b.clauses[i].depth);
+    match (prev, parent) {
+        (Some(j), _) => format!("after {}", b.reference(j)),
+        (None, Some(p)) => format!("first in {}", b.reference(p)),
+        (None, None) => "to the start".to_string(),
+    }
+}
+
+/// Clauses of `b` (positions in `sel_b`) that moved: under another parent, or out of
+/// order among the siblings they share with `a`.
+fn find_moves(
+    a: &Draft,
+    b: &Draft,
+    sel_a: &[usize],
+    sel_b: &[usize],
+    b_keys: &[String],
+    a_index: &HashMap<&str, usize>,
+) -> HashSet<usize> {
+    let mut moved = HashSet::new();
+    // Siblings (by parent key) in b, restricted to clauses in both.
+    let mut b_groups: HashMap<Option<String>, Vec<usize>> = HashMap::new();
+    for (pb, k) in b_keys.iter().enumerate() {
+        let Some(&pa) = a_index.get(k.as_str()) else {
+            continue;
+        };
+        let parent_b = b.clauses[sel_b[pb]].parent.map(|p| key(b, p));
+        let parent_a = a.clauses[sel_a[pa]].parent.map(|p| key(a, p));
+        if parent_a != parent_b {
+            moved.insert(pb);
+            continue;
+        }
+        b_groups.entry(parent_b).or_default().push(pb);
+    }
+    for (_, group) in b_groups {
+        if group.len() < 2 {
+            continue;
+        }
+        // The same siblings' positions in a, in b's order.
+        let b_order: Vec<usize> = group
+            .iter()
+            .map(|&pb| a_index[b_keys[pb].as_str()])
+            .collect();
+        let mut a_order = b_order.clone();
+        a_order.sort_unstable();
+        if a_order == b_order {
+            continue;
+        }
+        // Longest common subsequence keeps the most siblings in place; the rest moved.
+        for op in capture_diff_slices(Algorithm::Myers, &a_order, &b_order) {
+            let (tag, _, new_r) = op.as_tag_tuple();
+            if tag != DiffTag::Equal {
+                for i in new_r {
+                    moved.insert(group[i]);
+                }
+            }
+        }
+    }
+    moved
+}
+
+/// Checks that `id` names a clause in either version.
+pub fn check_clause(a: &Draft, b: &Draft, id: &str) -> Result<(), UnknownClause> {
+    if a.index_of(id).is_some() || b.index_of(id).is_some() {
+        return Ok(());
+    }
+    Err(UnknownClause {
+        id: id.to_string(),
+        suggest: b.suggest(id).or_else(|| a.suggest(id)).map(str::to_string),
+    })
+}
+
+/// git word-diff style: `[-removed-]{+added+}`.
+pub fn render_words(words: &[WordOp]) -> String {
+    let mut s = String::new();
+    for w in words {
+        match w {
+            WordOp::Equal(t) => s.push_str(t),
+            WordOp::Delete(t) => {
+                s.push_str("[-");
+                s.push_str(t);
+                s.push_str("-]");
+            }
+            WordOp::Insert(t) => {
+                s.push_str("{+");
+                s.push_str(t);
+                s.push_str("+}");
+            }
+        }
+    }
+    s
+}
+
+/// The plain-text report: a header per clause, then its words.
+pub fn render_text(diff: &DraftDiff, all: bool) -> String {
+    let mut s = String::new();
+    for c in &diff.clauses {
+        if !all && c.change.is_unchanged() {
+            continue;
+        }
+        let head = format!("{} ({})", c.reference, c.id);
+        match &c.change {
+            ClauseChange::Unchanged => s.push_str(&format!("{head}: unchanged\n")),
+            ClauseChange::Changed { words } => {
+                s.push_str(&format!("{head}: changed\n{}\n", render_words(words)))
+            }
+            ClauseChange::Inserted { text } => {
+                s.push_str(&format!("{head}: inserted\n{{+{text}+}}\n"))
+            }
+            ClauseChange::Deleted { text } => s.push_str(&format!("{head}: deleted\n[-{text}-]\n")),
+            ClauseChange::Moved { from, to, words } => {
+                s.push_str(&format!("{head}: moved from {from} to {to}\n"));
+                if let Some(w) = words {
+                    s.push_str(&render_words(w));
+                    s.push('\n');
+                }
+            }
+            ClauseChange::Renumbered { old, new, words } => {
+                s.push_str(&format!("{head}: renumbered from {old} to {new}\n"));
+                if let Some(w) = words {
+                    s.push_str(&render_words(w));
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn brackets_and_punctuation_are_tokens_of_their_own() {
+        assert_eq!(
+            tokens("[shall]/[should] act, now."),
+            [
+                "[", "shall", "]", "/", "[", "should", "]", " ", "act", ",", " ", "now", "."
+            ]
+        );
+    }
+
+    #[test]
+    fn word_ops_group_runs() {
+        assert_eq!(
+            word_ops("the [fully] consistent text", "the fully consistent text"),
+            [
+                WordOp::Equal("the ".into()),
+                WordOp::Delete("[".into()),
+                WordOp::Equal("fully".into()),
+                WordOp::Delete("]".into()),
+                WordOp::Equal(" consistent text".into()),
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn replaying_word_ops_gives_both_texts(a in "[a-c \\[\\],.]{0,40}", b in "[a-c \\[\\],.]{0,40}") {
+            let ops = word_ops(&a, &b);
+            let old: String = ops.iter().filter_map(|w| match w {
+                WordOp::Equal(t) | WordOp::Delete(t) => Some(t.as_str()),
+                WordOp::Insert(_) => None,
+            }).collect();
+            let new: String = ops.iter().filter_map(|w| match w {
+                WordOp::Equal(t) | WordOp::Insert(t) => Some(t.as_str()),
+                WordOp::Delete(_) => None,
+            }).collect();
+            prop_assert_eq!(old, a);
+            prop_assert_eq!(new, b);
+        }
+    }
+}

@@ -1,0 +1,803 @@
+//! Planning the import of a negotiation's history from its successive official drafts.
+//!
+//! Each draft (plain text or Markdown, read with [`super::read_path`]) becomes one
+//! version; `treaty_record::import_history` records each as one commit in a new record.
+//! Version 1 gets the ids [`super::write_draft`] gives; every later version is aligned to the one before it by content ([`super::align`]): articles and
+//! annexes first (so renumbered, moved, split and merged articles are recognised), then
+//! the paragraphs and points inside each group of linked articles, then preamble
+//! paragraphs and division headings. A matched clause keeps its id, so its history follows
+//! it across renumbering and moves; a new clause gets an id never used before; the id of a
+//! clause that left the draft goes to `drafts/retired-ids`.
+//!
+//! Everything is read, aligned and rendered in memory ([`plan`]) before the record is
+//! created, so a bad input leaves nothing behind.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::path::PathBuf;
+
+use super::align::{Alignment, Profile, align, longest_increasing};
+use super::write::{IdPlan, Rendered, Slot, render_with};
+use super::{Block, ImportError, Imported, Item};
+use crate::civil;
+use crate::draft::{RETIRED_FILE, retired_file_text};
+/// When no `--date` is given: 2025-01-01T00:00:00Z for the first version, one day
+/// after the previous version for the others.
+const DEFAULT_START: i64 = 1_735_689_600;
+const DEFAULT_STEP: i64 = 86_400;
+
+/// One official draft to import: its label (`"Zero draft"`), optional date
+/// (`YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SSZ`) and file.
+pub type DraftVersion = (String, Option<String>, PathBuf);
+
+/// Why the drafts cannot be imported as a history. Nothing is recorded in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("give at least one draft to import (--label LABEL FILE)")]
+    NoVersions,
+    #[error(
+        "the label \"{label}\" gives no usable round name: use letters or digits, e.g. \"Zero draft\" or \"2023-05\""
+    )]
+    BadLabel { label: String },
+    #[error(
+        "the labels \"{first}\" and \"{second}\" give the same round name round/{round}: make them differ"
+    )]
+    DuplicateRound {
+        first: String,
+        second: String,
+        round: String,
+    },
+    #[error(
+        "the date \"{date}\" of draft \"{label}\" is not a date git can record: write it as YYYY-MM-DD, 1970 or later"
+    )]
+    BadDate { label: String, date: String },
+    #[error("draft \"{label}\": {source}")]
+    Import {
+        label: String,
+        #[source]
+        source: ImportError,
+    },
+}
+
+/// What happened to one article or annex between two versions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArticleMatch {
+    pub id: String,
+    /// `Article 5`, `Annex II`.
+    pub old: String,
+    pub new: String,
+    pub confidence: f64,
+    pub renumbered: bool,
+    /// Its place among the other articles changed (not merely its number).
+    pub moved: bool,
+}
+
+/// A clause by id and display name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+/// One old article continued by several new ones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Split {
+    pub from: Named,
+    /// The article that kept the id first, then the parts split off (new ids).
+    pub into: Vec<Named>,
+    /// The least share of a split-off part found in the old article.
+    pub confidence: f64,
+}
+
+/// Several old articles continued by one new one (which keeps the first's id).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Merge {
+    pub from: Vec<Named>,
+    pub into: Named,
+    pub confidence: f64,
+}
+
+/// Paragraph, point, preamble and division clauses: how many were matched (and how many
+/// of those changed wording), new and dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClauseCounts {
+    pub matched: usize,
+    pub edited: usize,
+    pub new: usize,
+    pub dropped: usize,
+}
+
+/// One imported version.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionReport {
+    pub label: String,
+    /// The round name (`round/<round>` is the tag).
+    pub round: String,
+    /// Seconds since the epoch (UTC).
+    pub time: i64,
+    pub articles: usize,
+    pub annexes: usize,
+    pub clauses: usize,
+    /// Matched articles and annexes (all of them, in the new order).
+    pub matched: Vec<ArticleMatch>,
+    pub split: Vec<Split>,
+    pub merged: Vec<Merge>,
+    /// New articles and annexes.
+    pub new: Vec<Named>,
+    /// Dropped articles and annexes.
+    pub dropped: Vec<Named>,
+    /// Clauses below article level.
+    pub inner: ClauseCounts,
+    /// Every clause id the commit touches (new, dropped, reworded, renumbered, moved).
+    pub changed: Vec<String>,
+    /// Ids that left the draft with this version (now in `drafts/retired-ids`).
+    pub retired: Vec<String>,
+}
+
+fn pct(c: f64) -> String {
+    // Floor, so that an edited clause never shows as 1.00.
+    format!("{:.2}", (c * 100.0).floor() / 100.0)
+}
+
+impl VersionReport {
+    /// The report's first line, naming the commit that records the version.
+    pub fn headline(&self, commit: &str) -> String {
+        format!(
+            "{} (round/{}, {commit}): {} articles, {} annexes, {} clauses",
+            self.label, self.round, self.articles, self.annexes, self.clauses
+        )
+    }
+
+    /// The report without its first line: one line per matched (changed), split, merged,
+    /// new and dropped article or annex, and a summary line. This is the commit's body.
+    pub fn details(&self) -> String {
+        let mut s = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.write_details(&mut s);
+        s
+    }
+
+    fn write_details(&self, f: &mut impl fmt::Write) -> fmt::Result {
+        let mut unchanged = 0;
+        for m in &self.matched {
+            if m.confidence >= 1.0 && !m.renumbered && !m.moved {
+                unchanged += 1;
+                continue;
+            }
+            let mut notes = Vec::new();
+            if m.renumbered {
+                notes.push("renumbered");
+            }
+            if m.moved {
+                notes.push("moved");
+            }
+            if m.confidence < 1.0 {
+                notes.push("edited");
+            }
+            writeln!(
+                f,
+                "  matched  {} → {} ({}) [{}] {{#{}}}",
+                m.old,
+                m.new,
+                pct(m.confidence),
+                notes.join(", "),
+                m.id
+            )?;
+        }
+        if unchanged > 0 {
+            writeln!(f, "  unchanged  {unchanged} articles or annexes (1.00)")?;
+        }
+        for s in &self.split {
+            let into: Vec<&str> = s.into.iter().map(|n| n.name.as_str()).collect();
+            writeln!(
+                f,
+                "  split    {} → {} ({}) {{#{}}}",
+                s.from.name,
+                into.join(" + "),
+                pct(s.confidence),
+                s.from.id
+            )?;
+        }
+        for m in &self.merged {
+            let from: Vec<&str> = m.from.iter().map(|n| n.name.as_str()).collect();
+            writeln!(
+                f,
+                "  merged   {} → {} ({}) {{#{}}}",
+                from.join(" + "),
+                m.into.name,
+                pct(m.confidence),
+                m.into.id
+            )?;
+        }
+        for n in &self.new {
+            writeln!(f, "  new      {} {{#{}}}", n.name, n.id)?;
+        }
+        for d in &self.dropped {
+            writeln!(f, "  dropped  {} {{#{}}}", d.name, d.id)?;
+        }
+        let c = &self.inner;
+        write!(
+            f,
+            "  paragraphs, points, preamble, divisions: {} matched ({} reworded), {} new, {} dropped; {} clause ids changed, {} retired",
+            c.matched,
+            c.edited,
+            c.new,
+            c.dropped,
+            self.changed.len(),
+            self.retired.len()
+        )
+    }
+}
+
+/// `Zero draft` → `zero-draft`: the round name of a label.
+pub fn round_name(label: &str) -> String {
+    let mut out = String::new();
+    for c in label.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Seconds since the epoch of a draft's date (see [`civil::parse`]); `None` for anything
+/// else, and for dates before 1970 (git cannot record them).
+pub fn parse_date(s: &str) -> Option<i64> {
+    civil::parse(s).ok().filter(|t| *t >= 0)
+}
+
+/// One version, read, aligned and rendered, waiting to be recorded.
+pub struct Planned {
+    pub label: String,
+    /// The round name (`round/<round>` is its tag).
+    pub round: String,
+    /// Seconds since the epoch (UTC).
+    pub time: i64,
+    doc: Imported,
+    rendered: Rendered,
+    pub report: VersionReport,
+    retired: BTreeSet<String>,
+}
+
+impl Planned {
+    /// Every file of the version: path relative to the negotiation folder → text, with the
+    /// ids retired so far in `drafts/retired-ids`.
+    pub fn files(&self) -> BTreeMap<String, String> {
+        let mut files: BTreeMap<String, String> = self
+            .rendered
+            .files
+            .iter()
+            .map(|(rel, text)| {
+                (
+                    format!("drafts/{}", rel.to_string_lossy().replace('\\', "/")),
+                    text.clone(),
+                )
+            })
+            .collect();
+        if !self.retired.is_empty() {
+            files.insert(
+                format!("drafts/{RETIRED_FILE}"),
+                retired_file_text(&self.retired),
+            );
+        }
+        files
+    }
+}
+
+/// Reads, aligns and renders every version in memory.
+pub fn plan(versions: &[DraftVersion]) -> Result<Vec<Planned>, ArchiveError> {
+    if versions.is_empty() {
+        return Err(ArchiveError::NoVersions);
+    }
+    plan_with(versions.iter().map(|(label, date, path)| {
+        let doc = super::read_path(path).map_err(|source| ArchiveError::Import {
+            label: label.clone(),
+            source,
+        });
+        (label.clone(), date.clone(), doc)
+    }))
+}
+
+/// Aligns already-read versions (oldest first) and reports what each would record,
+/// without creating a repository: what `treaty import-history` would do.
+pub fn preview(
+    versions: impl IntoIterator<Item = (String, Option<String>, Imported)>,
+) -> Result<Vec<VersionReport>, ArchiveError> {
+    let planned = plan_with(
+        versions
+            .into_iter()
+            .map(|(label, date, doc)| (label, date, Ok(doc))),
+    )?;
+    Ok(planned.into_iter().map(|p| p.report).collect())
+}
+
+fn plan_with(
+    versions: impl IntoIterator<Item = (String, Option<String>, Result<Imported, ArchiveError>)>,
+) -> Result<Vec<Planned>, ArchiveError> {
+    let mut rounds: HashMap<String, String> = HashMap::new();
+    let mut out: Vec<Planned> = Vec::new();
+    let mut ever_used: HashSet<String> = HashSet::new();
+    let mut retired: BTreeSet<String> = BTreeSet::new();
+    let mut last_time: Option<i64> = None;
+    for (label, date, doc) in versions {
+        let (label, date) = (&label, &date);
+        let round = round_name(label);
+        if round.is_empty() {
+            return Err(ArchiveError::BadLabel {
+                label: label.clone(),
+            });
+        }
+        if let Some(first) = rounds.insert(round.clone(), label.clone()) {
+            return Err(ArchiveError::DuplicateRound {
+                first,
+                second: label.clone(),
+                round,
+            });
+        }
+        let time = match date {
+            Some(d) => parse_date(d).ok_or_else(|| ArchiveError::BadDate {
+                label: label.clone(),
+                date: d.clone(),
+            })?,
+            None => last_time.map_or(DEFAULT_START, |t| t + DEFAULT_STEP),
+        };
+        last_time = Some(time);
+        let import_err = |source| ArchiveError::Import {
+            label: label.clone(),
+            source,
+        };
+        let doc = doc?;
+        let (plan, aligned) = match out.last() {
+            None => (IdPlan::default(), None),
+            Some(prev) => {
+                let aligned = align_versions(&prev.doc, &doc);
+                let ids = ids_by_slot(&prev.rendered);
+                let mut fixed = HashMap::new();
+                for (new_slot, old_slot) in &aligned.slots {
+                    if let Some(id) = ids.get(old_slot) {
+                        fixed.insert(new_slot.clone(), (*id).to_string());
+                    }
+                }
+                (
+                    IdPlan {
+                        fixed,
+                        reserved: ever_used.clone(),
+                    },
+                    Some(aligned),
+                )
+            }
+        };
+        let rendered = render_with(&doc, &plan).map_err(import_err)?;
+        let report = version_report(
+            label,
+            &round,
+            time,
+            out.last().map(|p| (&p.doc, &p.rendered)),
+            &doc,
+            &rendered,
+            aligned.as_ref(),
+        );
+        retired.extend(report.retired.iter().cloned());
+        ever_used.extend(rendered.clauses.iter().map(|c| c.id.clone()));
+        out.push(Planned {
+            label: label.clone(),
+            round,
+            time,
+            doc,
+            rendered,
+            report,
+            retired: retired.clone(),
+        });
+    }
+    Ok(out)
+}
+
+fn ids_by_slot(r: &Rendered) -> HashMap<&Slot, &str> {
+    r.clauses.iter().map(|c| (&c.slot, c.id.as_str())).collect()
+}
+
+/// The article and annex level of an alignment, and the slot map for every clause.
+struct Aligned {
+    /// New slot → old slot, for every matched clause.
+    slots: Vec<(Slot, Slot)>,
+    articles: Alignment,
+    /// Body indices of the articles (old, new), in order.
+    old_articles: Vec<usize>,
+    new_articles: Vec<usize>,
+    annexes: Alignment,
+    inner: ClauseCounts,
+}
+
+fn article_text(title: Option<&str>, blocks: &[Block]) -> String {
+    let mut s = title.unwrap_or_default().to_string();
+    for b in blocks {
+        s.push('\n');
+        s.push_str(block_text(b));
+    }
+    s
+}
+
+fn block_text(b: &Block) -> &str {
+    match b {
+        Block::Paragraph { text, .. } | Block::Point { text, .. } | Block::Note { text, .. } => {
+            text
+        }
+        Block::Heading(t) => t,
+    }
+}
+
+fn profiles(texts: impl IntoIterator<Item = String>) -> Vec<Profile> {
+    texts.into_iter().map(|t| Profile::new(&t)).collect()
+}
+
+fn count(al: &Alignment, counts: &mut ClauseCounts) {
+    counts.matched += al.matches.len();
+    counts.edited += al.matches.iter().filter(|l| l.confidence < 1.0).count();
+    counts.new += al.new.len() + al.splits.len();
+    counts.dropped += al.dropped.len() + al.merges.len();
+}
+
+/// The articles of `doc`: body indices, blocks and profiles.
+fn articles(doc: &Imported) -> (Vec<usize>, Vec<&[Block]>, Vec<Profile>) {
+    let mut idx = Vec::new();
+    let mut blocks = Vec::new();
+    let mut prof = Vec::new();
+    for (i, item) in doc.body.iter().enumerate() {
+        if let Item::Article(a) = item {
+            idx.push(i);
+            blocks.push(a.blocks.as_slice());
+            prof.push(Profile::new(&article_text(a.title.as_deref(), &a.blocks)));
+        }
+    }
+    (idx, blocks, prof)
+}
+
+fn align_versions(old: &Imported, new: &Imported) -> Aligned {
+    let mut slots = vec![(Slot::Title, Slot::Title)];
+    let mut inner = ClauseCounts::default();
+    if !old.preamble.is_empty() && !new.preamble.is_empty() {
+        slots.push((Slot::PreambleHeading, Slot::PreambleHeading));
+    }
+    if !old.annexes.is_empty() && !new.annexes.is_empty() {
+        slots.push((Slot::AnnexList, Slot::AnnexList));
+    }
+
+    // Preamble paragraphs.
+    let pp = align(
+        &profiles(old.preamble.iter().map(|p| p.text.clone())),
+        &profiles(new.preamble.iter().map(|p| p.text.clone())),
+    );
+    count(&pp, &mut inner);
+    slots.extend(
+        pp.matches
+            .iter()
+            .map(|l| (Slot::Preamble(l.new), Slot::Preamble(l.old))),
+    );
+
+    // Divisions: by kind and title (their labels are renumbered like articles).
+    let divisions = |doc: &Imported| -> (Vec<usize>, Vec<Profile>) {
+        doc.body
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| match item {
+                Item::Division { kind, label, title } => Some((
+                    i,
+                    Profile::new(&format!("{kind} {}", title.as_deref().unwrap_or(label))),
+                )),
+                Item::Article(_) => None,
+            })
+            .unzip()
+    };
+    let (old_div, old_div_p) = divisions(old);
+    let (new_div, new_div_p) = divisions(new);
+    let div = align(&old_div_p, &new_div_p);
+    count(&div, &mut inner);
+    slots.extend(div.matches.iter().map(|l| {
+        (
+            Slot::Division(new_div[l.new]),
+            Slot::Division(old_div[l.old]),
+        )
+    }));
+
+    // Articles.
+    let (old_art, old_art_blocks, old_art_p) = articles(old);
+    let (new_art, new_art_blocks, new_art_p) = articles(new);
+    let art = align(&old_art_p, &new_art_p);
+    slots.extend(
+        art.matches
+            .iter()
+            .map(|l| (Slot::Article(new_art[l.new]), Slot::Article(old_art[l.old]))),
+    );
+    align_blocks(
+        &art,
+        &old_art_blocks,
+        &new_art_blocks,
+        |a, k| Slot::ArticleBlock(old_art[a], k),
+        |a, k| Slot::ArticleBlock(new_art[a], k),
+        &mut slots,
+        &mut inner,
+    );
+
+    // Annexes.
+    let annex_p = |doc: &Imported| -> Vec<Profile> {
+        doc.annexes
+            .iter()
+            .map(|a| Profile::new(&article_text(a.title.as_deref(), &a.blocks)))
+            .collect()
+    };
+    let anx = align(&annex_p(old), &annex_p(new));
+    slots.extend(
+        anx.matches
+            .iter()
+            .map(|l| (Slot::Annex(l.new), Slot::Annex(l.old))),
+    );
+    let old_anx_blocks: Vec<&[Block]> = old.annexes.iter().map(|a| a.blocks.as_slice()).collect();
+    let new_anx_blocks: Vec<&[Block]> = new.annexes.iter().map(|a| a.blocks.as_slice()).collect();
+    align_blocks(
+        &anx,
+        &old_anx_blocks,
+        &new_anx_blocks,
+        Slot::AnnexBlock,
+        Slot::AnnexBlock,
+        &mut slots,
+        &mut inner,
+    );
+
+    Aligned {
+        slots,
+        articles: art,
+        old_articles: old_art,
+        new_articles: new_art,
+        annexes: anx,
+        inner,
+    }
+}
+
+/// Aligns the blocks of linked articles: every group of old and new articles joined by a
+/// match, split or merge is aligned as one pool, so a paragraph keeps its id when its
+/// article is split or merged. Blocks of new articles linked to nothing are new.
+fn align_blocks(
+    al: &Alignment,
+    old: &[&[Block]],
+    new: &[&[Block]],
+    old_slot: impl Fn(usize, usize) -> Slot,
+    new_slot: impl Fn(usize, usize) -> Slot,
+    slots: &mut Vec<(Slot, Slot)>,
+    counts: &mut ClauseCounts,
+) {
+    // Union-find over old articles 0..o and new articles o..o+n.
+    let o = old.len();
+    let mut parent: Vec<usize> = (0..o + new.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for l in al.matches.iter().chain(&al.splits).chain(&al.merges) {
+        let (a, b) = (find(&mut parent, l.old), find(&mut parent, o + l.new));
+        parent[a.max(b)] = a.min(b);
+    }
+    let mut groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> =
+        Default::default();
+    for x in 0..o + new.len() {
+        let root = find(&mut parent, x);
+        let g = groups.entry(root).or_default();
+        if x < o {
+            g.0.push(x);
+        } else {
+            g.1.push(x - o);
+        }
+    }
+    for (olds, news) in groups.values() {
+        let old_blocks: Vec<(usize, usize)> = olds
+            .iter()
+            .flat_map(|&a| (0..old[a].len()).map(move |k| (a, k)))
+            .collect();
+        let new_blocks: Vec<(usize, usize)> = news
+            .iter()
+            .flat_map(|&a| (0..new[a].len()).map(move |k| (a, k)))
+            .collect();
+        let bl = align(
+            &profiles(
+                old_blocks
+                    .iter()
+                    .map(|&(a, k)| block_text(&old[a][k]).to_string()),
+            ),
+            &profiles(
+                new_blocks
+                    .iter()
+                    .map(|&(a, k)| block_text(&new[a][k]).to_string()),
+            ),
+        );
+        count(&bl, counts);
+        for l in &bl.matches {
+            let (na, nk) = new_blocks[l.new];
+            let (oa, ok) = old_blocks[l.old];
+            slots.push((new_slot(na, nk), old_slot(oa, ok)));
+        }
+    }
+}
+
+fn article_name(doc: &Imported, body_index: usize) -> String {
+    match &doc.body[body_index] {
+        Item::Article(a) => format!("Article {}", a.number),
+        Item::Division { kind, label, .. } => format!("{kind} {label}"),
+    }
+}
+
+fn annex_name(doc: &Imported, i: usize) -> String {
+    format!("Annex {}", doc.annexes[i].label)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn version_report(
+    label: &str,
+    round: &str,
+    time: i64,
+    prev: Option<(&Imported, &Rendered)>,
+    doc: &Imported,
+    rendered: &Rendered,
+    aligned: Option<&Aligned>,
+) -> VersionReport {
+    let stats = doc.stats();
+    let new_ids = ids_by_slot(rendered);
+    let mut report = VersionReport {
+        label: label.to_string(),
+        round: round.to_string(),
+        time,
+        articles: stats.articles,
+        annexes: stats.annexes,
+        clauses: rendered.clauses.len(),
+        matched: Vec::new(),
+        split: Vec::new(),
+        merged: Vec::new(),
+        new: Vec::new(),
+        dropped: Vec::new(),
+        inner: ClauseCounts::default(),
+        changed: Vec::new(),
+        retired: Vec::new(),
+    };
+    let (Some((old, old_rendered)), Some(al)) = (prev, aligned) else {
+        report.changed = rendered.clauses.iter().map(|c| c.id.clone()).collect();
+        report.inner.new = rendered.clauses.len();
+        return report;
+    };
+    report.inner = al.inner;
+    let old_ids = ids_by_slot(old_rendered);
+
+    // Articles and annexes, with their names and slots.
+    struct Level<'x> {
+        al: &'x Alignment,
+        old_slot: Box<dyn Fn(usize) -> Slot + 'x>,
+        new_slot: Box<dyn Fn(usize) -> Slot + 'x>,
+        old_name: Box<dyn Fn(usize) -> String + 'x>,
+        new_name: Box<dyn Fn(usize) -> String + 'x>,
+    }
+    let levels = [
+        Level {
+            al: &al.articles,
+            old_slot: Box::new(|i| Slot::Article(al.old_articles[i])),
+            new_slot: Box::new(|i| Slot::Article(al.new_articles[i])),
+            old_name: Box::new(|i| article_name(old, al.old_articles[i])),
+            new_name: Box::new(|i| article_name(doc, al.new_articles[i])),
+        },
+        Level {
+            al: &al.annexes,
+            old_slot: Box::new(Slot::Annex),
+            new_slot: Box::new(Slot::Annex),
+            old_name: Box::new(|i| annex_name(old, i)),
+            new_name: Box::new(|i| annex_name(doc, i)),
+        },
+    ];
+    let mut moved_ids = HashSet::new();
+    for lv in &levels {
+        let id_old = |i: usize| old_ids[&(lv.old_slot)(i)].to_string();
+        let id_new = |i: usize| new_ids[&(lv.new_slot)(i)].to_string();
+        let olds: Vec<usize> = lv.al.matches.iter().map(|l| l.old).collect();
+        let kept: HashSet<usize> = longest_increasing(&olds).into_iter().collect();
+        for (k, l) in lv.al.matches.iter().enumerate() {
+            let (on, nn) = ((lv.old_name)(l.old), (lv.new_name)(l.new));
+            let moved = !kept.contains(&k);
+            if moved {
+                moved_ids.insert(id_new(l.new));
+            }
+            report.matched.push(ArticleMatch {
+                id: id_new(l.new),
+                renumbered: on != nn,
+                old: on,
+                new: nn,
+                confidence: l.confidence,
+                moved,
+            });
+        }
+        let named_new = |i: usize| Named {
+            id: id_new(i),
+            name: (lv.new_name)(i),
+        };
+        let named_old = |i: usize| Named {
+            id: id_old(i),
+            name: (lv.old_name)(i),
+        };
+        let mut split_from: Vec<usize> = lv.al.splits.iter().map(|l| l.old).collect();
+        split_from.dedup();
+        split_from.sort_unstable();
+        split_from.dedup();
+        for o in split_from {
+            let parts: Vec<_> = lv.al.splits.iter().filter(|l| l.old == o).collect();
+            let mut into = Vec::new();
+            if let Some(m) = lv.al.matches.iter().find(|l| l.old == o) {
+                into.push(named_new(m.new));
+            }
+            into.extend(parts.iter().map(|l| named_new(l.new)));
+            report.split.push(Split {
+                from: named_old(o),
+                into,
+                confidence: parts.iter().map(|l| l.confidence).fold(1.0, f64::min),
+            });
+        }
+        let mut merged_into: Vec<usize> = lv.al.merges.iter().map(|l| l.new).collect();
+        merged_into.sort_unstable();
+        merged_into.dedup();
+        for n in merged_into {
+            let parts: Vec<_> = lv.al.merges.iter().filter(|l| l.new == n).collect();
+            let mut from = Vec::new();
+            if let Some(m) = lv.al.matches.iter().find(|l| l.new == n) {
+                from.push(named_old(m.old));
+            }
+            from.extend(parts.iter().map(|l| named_old(l.old)));
+            report.merged.push(Merge {
+                from,
+                into: named_new(n),
+                confidence: parts.iter().map(|l| l.confidence).fold(1.0, f64::min),
+            });
+        }
+        report.new.extend(lv.al.new.iter().map(|&i| named_new(i)));
+        report
+            .dropped
+            .extend(lv.al.dropped.iter().map(|&i| named_old(i)));
+    }
+
+    // Changed clause ids: new, gone, reworded or renumbered (block differs), moved.
+    let old_blocks: HashMap<&str, &str> = old_rendered
+        .clauses
+        .iter()
+        .map(|c| (c.id.as_str(), c.block.as_str()))
+        .collect();
+    let new_set: HashSet<&str> = rendered.clauses.iter().map(|c| c.id.as_str()).collect();
+    for c in &rendered.clauses {
+        match old_blocks.get(c.id.as_str()) {
+            Some(b) if *b == c.block && !moved_ids.contains(&c.id) => {}
+            _ => report.changed.push(c.id.clone()),
+        }
+    }
+    for c in &old_rendered.clauses {
+        if !new_set.contains(c.id.as_str()) {
+            report.changed.push(c.id.clone());
+            report.retired.push(c.id.clone());
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_rounds() {
+        assert_eq!(parse_date("2025-01-01"), Some(DEFAULT_START));
+        assert_eq!(parse_date("1970-01-02T01:00Z"), Some(86_400 + 3600));
+        assert_eq!(parse_date("2024-02-30"), None);
+        assert_eq!(parse_date("yesterday"), None);
+        assert_eq!(parse_date("1969-07-20"), None);
+        assert_eq!(round_name("Zero draft (2023)"), "zero-draft-2023");
+        assert_eq!(round_name("—"), "");
+    }
+}

@@ -1,0 +1,178 @@
+//! A delegation's position: its proposed wording and stances, clause by clause, on tier
+//! assignments and on each annex. One RON file per delegation under `positions/`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::amend::{Change, Workspace};
+use crate::draft::Draft;
+use crate::ronfile::{self, RonError};
+
+/// Whether a delegation speaks for one state or for a group of states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DelegationKind {
+    State,
+    Group,
+}
+
+/// What a delegation wants done with one existing clause.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stance {
+    /// Accepts the clause as drafted.
+    Keep,
+    /// Proposes this wording instead (it may itself contain brackets).
+    Replace(String),
+    /// Proposes deleting the clause.
+    Delete,
+    /// Cannot accept the clause yet and wants it kept in brackets.
+    Bracket,
+}
+
+/// A delegation's stance on one existing clause.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseStance {
+    pub clause: String,
+    pub stance: Stance,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A proposal for a new clause, placed after an existing one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Insertion {
+    /// The clause after which the new text goes.
+    pub after: String,
+    /// The new clause's display label, e.g. `"2 bis"`, if the delegation proposes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A delegation's view on which tier a Party belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierProposal {
+    pub party: String,
+    pub tier: u8,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+/// What a delegation says about one annex.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AnnexStance {
+    Propose,
+    Support,
+    Oppose,
+    /// Supports the annex if amended with this wording.
+    Amend(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnexView {
+    pub annex: String,
+    pub stance: AnnexStance,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// One delegation's position (`positions/<code>.ron`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub version: u32,
+    /// Short code used in attributions, e.g. `"EU"`, `"G77"`, `"USA"`.
+    pub code: String,
+    pub name: String,
+    pub kind: DelegationKind,
+    /// For a group: the Parties it speaks for (Party codes from `drafts/tiers.ron`).
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// For a state: the groups it also negotiates through.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    #[serde(default)]
+    pub clauses: Vec<ClauseStance>,
+    #[serde(default)]
+    pub inserts: Vec<Insertion>,
+    #[serde(default)]
+    pub tiers: Vec<TierProposal>,
+    #[serde(default)]
+    pub annexes: Vec<AnnexView>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl Position {
+    pub fn load(path: &Path, display: &Path) -> Result<Self, RonError> {
+        ronfile::load(path, display)
+    }
+
+    /// This delegation's stance on `clause`, if it states one.
+    pub fn stance(&self, clause: &str) -> Option<&Stance> {
+        self.clauses
+            .iter()
+            .find(|c| c.clause == clause)
+            .map(|c| &c.stance)
+    }
+
+    /// The codes this delegation answers to in attributions: its own and its groups'.
+    pub fn speaks_as(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.code.as_str()).chain(self.groups.iter().map(String::as_str))
+    }
+
+    /// This position applied onto `draft`: its replacements, deletions, brackets and
+    /// insertions, through the amendment engine. Stances on clauses that are not in the
+    /// draft (any more) are skipped with a warning.
+    pub fn apply_to(&self, draft: &Draft) -> (Draft, Vec<String>) {
+        let position = self;
+        let mut ws = Workspace {
+            draft: draft.clone(),
+            tiers: None,
+            annexes: None,
+        };
+        let mut warnings = Vec::new();
+        let mut changes: Vec<Change> = Vec::new();
+        for stance in &position.clauses {
+            let clause = stance.clause.clone();
+            match &stance.stance {
+                Stance::Keep => {}
+                Stance::Replace(text) => changes.push(Change::Replace {
+                    clause,
+                    text: text.clone(),
+                }),
+                Stance::Delete => changes.push(Change::Delete { clause }),
+                Stance::Bracket => changes.push(Change::Bracket {
+                    clause,
+                    phrase: None,
+                }),
+            }
+        }
+        // Insertions after the stances: an insertion after a clause the delegation deletes is
+        // then reported rather than silently placed.
+        for ins in &position.inserts {
+            changes.push(Change::Insert {
+                after: ins.after.clone(),
+                id: None,
+                label: ins.label.clone(),
+                text: ins.text.clone(),
+            });
+        }
+        for change in &changes {
+            if let Err(e) = ws.apply(change) {
+                warnings.push(format!(
+                    "position of {}: skipped \"{}\": {e}",
+                    position.code,
+                    change.describe()
+                ));
+            }
+        }
+        (ws.draft, warnings)
+    }
+}
