@@ -10,6 +10,7 @@ use super::{negotiation_root, out};
 use crate::amend::Change;
 use crate::amendment::{AmendmentKind, UnknownKind};
 use crate::annex::AnnexStatus;
+use crate::civil;
 use crate::demo;
 use crate::draft::FRONT_FILE;
 use crate::negotiation::{ANNEXES_FILE, DRAFTS_DIR, TIERS_FILE};
@@ -472,34 +473,13 @@ pub fn round(repo: Option<PathBuf>, args: RoundArgs) -> anyhow::Result<ExitCode>
                     "{mark} {:<20} {}  {}  {}",
                     r.name,
                     &oid[..10],
-                    format_time(r.time.seconds()),
+                    civil::format_utc(r.time.seconds()),
                     r.message.lines().next().unwrap_or("")
                 ));
             }
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `YYYY-MM-DD HH:MM` UTC.
-fn format_time(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
 }
 
 const ZERO_FRONT: &str = "\

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::{negotiation_root, out};
 use crate::amendment::AmendmentKind;
-use crate::history::{History, RecordInfo, WordChange, word_changes};
+use crate::compare;
+use crate::history::{History, RecordInfo};
 use crate::store::{LogFilter, Store};
 
 #[derive(Debug, Args)]
@@ -410,18 +411,6 @@ Deleted words:
     Ok(ExitCode::SUCCESS)
 }
 
-fn render_changes(changes: &[WordChange]) -> String {
-    let mut s = String::new();
-    for c in changes {
-        match c {
-            WordChange::Same(t) => s.push_str(t),
-            WordChange::Removed(t) => s.push_str(&format!("[-{t}-]")),
-            WordChange::Added(t) => s.push_str(&format!("{{+{t}+}}")),
-        }
-    }
-    s
-}
-
 pub fn replay(repo: Option<PathBuf>, a: ReplayArgs) -> anyhow::Result<ExitCode> {
     let (store, history) = open(repo)?;
     let start = match &a.from {
@@ -500,7 +489,10 @@ pub fn replay(repo: Option<PathBuf>, a: ReplayArgs) -> anyhow::Result<ExitCode> 
                         text.push_str(&format!(
                             "    {}
 ",
-                            render_changes(&word_changes(before.words(), after.words()))
+                            compare::render_words(&compare::word_ops(
+                                before.words(),
+                                after.words()
+                            ))
                         ));
                     }
                 }

@@ -12,6 +12,7 @@ use crate::bracket::{self, Choice};
 use crate::draft::{ClauseKind, Draft};
 use crate::negotiation::{Negotiation, TIERS_FILE};
 use crate::position::{Position, Stance};
+use crate::suggest;
 
 #[derive(Debug, Args)]
 pub struct BracketsArgs {
@@ -193,14 +194,11 @@ pub fn applies_to(repo: Option<PathBuf>, args: AppliesArgs) -> anyhow::Result<Ex
         bail!("this negotiation has no tiers: {TIERS_FILE} is missing");
     };
     let Some(party) = tiers.party(&args.party) else {
-        let known =
-            crate::draft::nearest(&args.party, tiers.parties.iter().map(|p| p.code.as_str()));
+        let known = suggest::nearest(&args.party, tiers.parties.iter().map(|p| p.code.as_str()));
         bail!(
             "unknown Party `{}`{}",
             args.party,
-            known
-                .map(|k| format!(": did you mean `{k}`?"))
-                .unwrap_or_default()
+            suggest::did_you_mean(known)
         );
     };
     let d = &n.draft;

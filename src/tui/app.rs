@@ -1176,10 +1176,7 @@ fn run_prompt(state: &mut State, p: Prompt) {
                     state.clause = ClauseView::default();
                 }
                 None => {
-                    let hint = draft
-                        .suggest(id)
-                        .map(|s| format!("; did you mean {s}?"))
-                        .unwrap_or_default();
+                    let hint = crate::suggest::did_you_mean(draft.suggest(id));
                     state.message = Some((true, format!("no clause {id}{hint}")));
                 }
             }

@@ -242,7 +242,8 @@ fn amend_log_blame_replay_and_stats_exactly() {
             ("national", r1),
             ("and", r6),
             ("regional", r6),
-            ("reports;", r2),
+            ("reports", r1),
+            (";", r1),
         ]
     );
     let groups: Vec<(&str, usize)> = blame
@@ -262,21 +263,20 @@ fn amend_log_blame_replay_and_stats_exactly() {
         deleted,
         [
             gone("implementation"),
-            gone("EU,"),
+            gone("EU"),
             gone("AGN"),
             gone("retain"),
             gone("every"),
             gone("two"),
             gone("years"),
             gone("USA"),
-            gone("reports"),
             gone("and"),
             gone("other"),
             gone("reliable"),
             gone("official"),
             gone("sources"),
             gone("of"),
-            gone("information;"),
+            gone("information"),
         ]
     );
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use git2::{Repository, RepositoryInitOptions, Signature, Time};
 use serde::Deserialize;
 
+use treaty_text::civil;
 use treaty_text::roster::CHAIR;
 
 use crate::record::{self, NewAmendment, RecordError};
@@ -118,8 +119,12 @@ pub enum DemoError {
     NotEmpty(PathBuf),
     #[error("the demo script is invalid: {0}")]
     Script(String),
-    #[error("the demo script gives the date \"{date}\" ({what}): write it as YYYY-MM-DDTHH:MM:SSZ")]
-    BadDate { what: String, date: String },
+    #[error("the demo script gives a bad date ({what}): {source}")]
+    BadDate {
+        what: String,
+        #[source]
+        source: civil::BadDate,
+    },
     #[error(
         "round {round}, amendment {number} (\"{summary}\") cannot be applied: {reason}; fix it in {SCRIPT_PATH}"
     )]
@@ -267,65 +272,12 @@ fn secretariat_signature(time: i64) -> Result<Signature<'static>, git2::Error> {
     )
 }
 
-/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+/// Seconds since the epoch of a script's date (see [`civil::parse`]).
 pub fn parse_date(date: &str, what: &str) -> Result<i64, DemoError> {
-    let bad = || DemoError::BadDate {
+    civil::parse(date).map_err(|source| DemoError::BadDate {
         what: what.to_string(),
-        date: date.to_string(),
-    };
-    let b = date.as_bytes();
-    if b.len() != 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[19] != b'Z'
-    {
-        return Err(bad());
-    }
-    let num = |range: std::ops::Range<usize>| -> Result<i64, DemoError> {
-        let s = &date[range];
-        if !s.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(bad());
-        }
-        s.parse().map_err(|_| bad())
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
-        return Err(bad());
-    }
-    if hh > 23 || mm > 59 || ss > 59 {
-        return Err(bad());
-    }
-    Ok(days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -346,11 +298,12 @@ mod tests {
         for bad in [
             "2026-02-30T09:00:00Z",
             "2026-13-01T09:00:00Z",
-            "2026-02-02 09:00",
+            "2026/02/02",
             "2026-02-02T25:00:00Z",
         ] {
             let e = parse_date(bad, "round r1").unwrap_err();
-            assert!(e.to_string().contains("YYYY-MM-DDTHH:MM:SSZ"), "{e}");
+            assert!(e.to_string().contains("round r1"), "{e}");
+            assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");
         }
     }
 

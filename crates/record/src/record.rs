@@ -20,7 +20,7 @@ use std::path::Path;
 use treaty_text::amend::{self, AmendError, Workspace};
 use treaty_text::amendment::{Amendment, AmendmentKind, AmendmentStatus};
 use treaty_text::negotiation::{ANNEXES_FILE, POSITIONS_DIR, TIERS_FILE};
-use treaty_text::position::Position;
+use treaty_text::position::{Position, delegation_hint};
 use treaty_text::roster::{CHAIR, ROSTER_FILE, Roster};
 use treaty_text::suggest::nearest;
 
@@ -170,7 +170,7 @@ pub enum RecordError {
     },
     #[error("{0}")]
     Amend(#[from] AmendError),
-    #[error("unknown delegation `{code}`: {}", unknown_hint(.suggest, .known))]
+    #[error("unknown delegation `{code}`: {}", delegation_hint(.suggest.as_deref(), .known))]
     UnknownDelegation {
         code: String,
         suggest: Option<String>,
@@ -182,15 +182,6 @@ pub enum RecordError {
     NoChange,
     #[error("there is no text yet to amend: the first amendment of a record brings whole files")]
     NoText,
-}
-
-fn unknown_hint(suggest: &Option<String>, known: &[String]) -> String {
-    match suggest {
-        Some(s) => format!(
-            "did you mean `{s}`? (delegations have a file in positions/; the Chair is {CHAIR})"
-        ),
-        None => format!("use one of {}", known.join(", ")),
-    }
 }
 
 impl RecordError {

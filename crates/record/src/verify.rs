@@ -35,12 +35,8 @@ use std::process::{Command, Stdio};
 
 use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree};
 
+use treaty_text::amendment::{TRAILER_CO_SIGNED_BY, TRAILER_PROPOSED_BY};
 use treaty_text::roster::{ROSTER_FILE, Roster, same_email};
-
-/// Trailer by which a delegation co-signs an amendment another delegation's member authored.
-pub const TRAILER_CO_SIGNED_BY: &str = "Co-signed-by";
-/// The amendment trailer naming the proposing delegations (as the store writes it).
-const PROPOSED_BY: &str = "Proposed-by";
 
 /// One commit that broke a rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -437,7 +433,7 @@ impl<'r> Checker<'r> {
             let known = code == &roster.chair.code || roster.delegation(code).is_some();
             if !known {
                 reasons.push(format!(
-                    "{PROPOSED_BY} names {code}, which the roster does not list"
+                    "{TRAILER_PROPOSED_BY} names {code}, which the roster does not list"
                 ));
                 continue;
             }
@@ -454,7 +450,7 @@ impl<'r> Checker<'r> {
                     && let Err(why) = self.signature(commit, author, &members)
                 {
                     reasons.push(format!(
-                        "{PROPOSED_BY} names {code}, which requires signed commits: {why}"
+                        "{TRAILER_PROPOSED_BY} names {code}, which requires signed commits: {why}"
                     ));
                 }
                 continue;
@@ -464,11 +460,11 @@ impl<'r> Checker<'r> {
                 .any(|(c, e)| c == code && roster.member_of(code, e).is_some());
             if !cosigned {
                 reasons.push(format!(
-                    "{PROPOSED_BY} names {code}, but the author {author} is not a member of {code} and {code} did not co-sign: add `{TRAILER_CO_SIGNED_BY}: {code} <member's e-mail>`"
+                    "{TRAILER_PROPOSED_BY} names {code}, but the author {author} is not a member of {code} and {code} did not co-sign: add `{TRAILER_CO_SIGNED_BY}: {code} <member's e-mail>`"
                 ));
             } else if roster.requires_signature(code) {
                 reasons.push(format!(
-                    "{PROPOSED_BY} names {code}, which requires signed commits, so its co-signature cannot be a trailer: a member of {code} must author and sign the amendment"
+                    "{TRAILER_PROPOSED_BY} names {code}, which requires signed commits, so its co-signature cannot be a trailer: a member of {code} must author and sign the amendment"
                 ));
             }
         }
@@ -661,11 +657,9 @@ fn changed_paths(
 pub fn trailers(message: &str) -> (Vec<String>, Vec<(String, String)>) {
     let mut proposers = Vec::new();
     let mut cosigners = Vec::new();
-    let Ok(parsed) = git2::message_trailers_strs(message) else {
-        return (proposers, cosigners);
-    };
-    for (key, value) in parsed.iter() {
-        if key.eq_ignore_ascii_case(PROPOSED_BY) {
+    for t in treaty_text::trailer::trailers(message) {
+        let (key, value) = (t.key, t.value.as_str());
+        if key.eq_ignore_ascii_case(TRAILER_PROPOSED_BY) {
             for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
                 if !proposers.iter().any(|p| p == code) {
                     proposers.push(code.to_string());

@@ -18,6 +18,7 @@ use crate::draft::{
     retired_file_text,
 };
 use crate::negotiation::{ANNEXES_FILE, TIERS_FILE};
+use crate::suggest::did_you_mean;
 use crate::tiers::Tiers;
 
 /// One change to the text, as the CLI, the TUI and the demo script state it.
@@ -117,7 +118,7 @@ impl Change {
 /// Why a change cannot be applied. Each message says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AmendError {
-    #[error("unknown clause id `{id}`{}", suggestion(.suggest))]
+    #[error("unknown clause id `{id}`{}", did_you_mean(.suggest.as_deref()))]
     UnknownClause { id: String, suggest: Option<String> },
     #[error("clause id `{0}` is already used (or was used before and retired): choose another")]
     IdTaken(String),
@@ -164,12 +165,6 @@ pub enum AmendError {
     BadFile(&'static str),
     #[error("the text is empty: give the clause some words, or delete it")]
     EmptyText,
-}
-
-fn suggestion(s: &Option<String>) -> String {
-    s.as_ref()
-        .map(|s| format!(": did you mean `{s}`?"))
-        .unwrap_or_default()
 }
 
 /// The files of a negotiation that amendments edit, held in memory.

@@ -16,7 +16,8 @@
 //! Status: adopted
 //! ```
 //!
-//! `git interpret-trailers --parse` and libgit2's trailer parser both read the block back.
+//! `git interpret-trailers --parse` reads the block back, and so does [`Amendment::parse`],
+//! through the workspace's one trailer reader ([`crate::trailer`]).
 //! Text from negotiators (subject, body, codes) is folded so that it can never end the
 //! block early or add trailers of its own: see [`Amendment::sanitized`].
 
@@ -27,6 +28,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::trailer;
+
 /// Trailer keys, in the order they are written.
 pub const TRAILER_ID: &str = "Amendment-Id";
 pub const TRAILER_PROPOSED_BY: &str = "Proposed-by";
@@ -34,6 +37,8 @@ pub const TRAILER_CLAUSE: &str = "Clause";
 pub const TRAILER_KIND: &str = "Kind";
 pub const TRAILER_ROUND: &str = "Round";
 pub const TRAILER_STATUS: &str = "Status";
+/// Trailer by which a delegation co-signs an amendment another delegation's member authored.
+pub const TRAILER_CO_SIGNED_BY: &str = "Co-signed-by";
 
 macro_rules! keyword_enum {
     (
@@ -385,53 +390,13 @@ impl Amendment {
     /// trailer block with an `Amendment-Id` and a known `Kind` (an ordinary commit), or
     /// when its `Status` is unknown. A missing `Status` means adopted.
     pub fn parse(message: &str) -> Option<Amendment> {
-        let message = message.replace("\r\n", "\n");
-        // Like git, ignore everything from a patch divider on.
-        let mut end = message.len();
-        let mut offset = 0;
-        for line in message.split_inclusive('\n') {
-            if let Some(rest) = line.strip_prefix("---")
-                && (rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_whitespace()))
-            {
-                end = offset;
-                break;
-            }
-            offset += line.len();
-        }
-        let message = message[..end].trim_end();
-
-        // Paragraphs as byte ranges.
-        let mut paragraphs: Vec<(usize, usize)> = Vec::new();
-        let mut start: Option<usize> = None;
-        let mut pos = 0;
-        for line in message.split_inclusive('\n') {
-            let blank = line.trim().is_empty();
-            match (blank, start) {
-                (false, None) => start = Some(pos),
-                (true, Some(s)) => {
-                    paragraphs.push((s, pos));
-                    start = None;
-                }
-                _ => {}
-            }
-            pos += line.len();
-        }
-        if let Some(s) = start {
-            paragraphs.push((s, message.len()));
-        }
-        // The first paragraph is the subject and can never hold trailers.
-        if paragraphs.len() < 2 {
-            return None;
-        }
-        let (subject_start, subject_end) = paragraphs[0];
-        let (block_start, block_end) = *paragraphs.last()?;
-        let trailers = parse_trailers(&message[block_start..block_end]);
-
+        let block = trailer::block(message)?;
         let get = |key: &str| {
-            trailers
+            block
+                .trailers
                 .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v.as_str())
+                .find(|t| t.key.eq_ignore_ascii_case(key))
+                .map(|t| t.value.as_str())
         };
         let id = get(TRAILER_ID)?.to_string();
         if id.is_empty() {
@@ -446,10 +411,11 @@ impl Amendment {
             .map(str::to_string)
             .filter(|r| !r.is_empty());
         let all = |key: &'static str| {
-            trailers
+            block
+                .trailers
                 .iter()
-                .filter(move |(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v.as_str())
+                .filter(move |t| t.key.eq_ignore_ascii_case(key))
+                .map(|t| t.value.as_str())
         };
         let proposers = all(TRAILER_PROPOSED_BY)
             .flat_map(|v| v.split(','))
@@ -462,12 +428,14 @@ impl Amendment {
             .filter(|c| !c.is_empty())
             .map(str::to_string)
             .collect();
-        let summary = message[subject_start..subject_end]
+        let subject_end = trailer::subject_end(message);
+        let summary = message[..subject_end]
             .lines()
             .map(str::trim)
             .collect::<Vec<_>>()
             .join(" ");
-        let body = message[subject_end..block_start]
+        let body = message[subject_end..block.start.max(subject_end)]
+            .replace("\r\n", "\n")
             .trim_matches('\n')
             .to_string();
         Some(Amendment {
@@ -481,30 +449,6 @@ impl Amendment {
             body,
         })
     }
-}
-
-/// `Key: value` lines of a trailer block; lines that start with whitespace continue the
-/// previous value, other lines are ignored (git tolerates a few of them too).
-fn parse_trailers(block: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for line in block.lines() {
-        if line.starts_with([' ', '\t']) {
-            if let Some((_, value)) = out.last_mut() {
-                value.push(' ');
-                value.push_str(line.trim());
-            }
-            continue;
-        }
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let key = key.trim_end();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            continue;
-        }
-        out.push((key.to_string(), value.trim().to_string()));
-    }
-    out
 }
 
 fn is_id_char(c: char) -> bool {
@@ -837,7 +781,12 @@ mod tests {
             a.round = round;
             let msg = a.to_message();
             prop_assert_eq!(Amendment::parse(&msg), Some(a.sanitized()));
-            prop_assert_eq!(git_trailers(&msg), expected_trailers(&a));
+            let ours: Vec<(String, String)> = trailer::trailers(&msg)
+                .into_iter()
+                .map(|t| (t.key.to_string(), t.value))
+                .collect();
+            prop_assert_eq!(&ours, &expected_trailers(&a));
+            prop_assert_eq!(git_trailers(&msg), ours);
         }
     }
 }

@@ -130,9 +130,19 @@ fn same_content(a: &Clause, b: &Clause) -> bool {
     a.text == b.text && a.title == b.title
 }
 
-/// Splits text into word tokens, runs of white space, and single punctuation marks (so
-/// that `[` and `]` are tokens of their own and a lifted bracket shows as their removal).
+/// Splits text into tokens: runs of letters and digits (and `_`), runs of white space, and
+/// every other character on its own. Concatenated, the tokens give back the text.
+///
+/// This is the workspace's one notion of a word. Marks stand alone so that a lifted
+/// bracket shows as the removal of `[` and `]`, a slash between alternatives is a token of
+/// its own, and a comma added after a word leaves the word where it was: word diffs and
+/// word-level blame both read text through it.
 pub fn tokens(text: &str) -> Vec<&str> {
+    token_spans(text).map(|(a, b)| &text[a..b]).collect()
+}
+
+/// The byte ranges of [`tokens`].
+pub fn token_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     #[derive(PartialEq, Clone, Copy)]
     enum Class {
         Word,
@@ -148,25 +158,22 @@ pub fn tokens(text: &str) -> Vec<&str> {
             Class::Mark
         }
     };
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut current: Option<Class> = None;
-    for (i, c) in text.char_indices() {
-        let k = class(c);
-        match current {
-            Some(prev) if prev == k && k != Class::Mark => {}
-            Some(_) => {
-                out.push(&text[start..i]);
-                start = i;
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, first) = chars.next()?;
+        let k = class(first);
+        let mut end = start + first.len_utf8();
+        if k != Class::Mark {
+            while let Some(&(i, c)) = chars.peek() {
+                if class(c) != k {
+                    break;
+                }
+                end = i + c.len_utf8();
+                chars.next();
             }
-            None => {}
         }
-        current = Some(k);
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out
+        Some((start, end))
+    })
 }
 
 /// Word-level operations turning `old` into `new`.

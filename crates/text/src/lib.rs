@@ -31,6 +31,7 @@ pub mod sanitize;
 pub mod suggest;
 pub mod theme;
 pub mod tiers;
+pub mod trailer;
 
 /// The top of the repository (where `drafts/`, `positions/` and `themes/` live), for tests
 /// that read the shipped sample.

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::annex::AnnexRegister;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::draft::{ClauseKind, Draft, DraftError, nearest};
+use crate::draft::{ClauseKind, Draft, DraftError};
 use crate::position::{Position, Stance};
 use crate::ronfile::{self, FORMAT_VERSION};
+use crate::suggest::{self, nearest};
 use crate::tiers::Tiers;
 
 pub const DRAFTS_DIR: &str = "drafts";
@@ -219,7 +220,7 @@ impl Negotiation {
             let (line, col) = locate(file, id);
             let mut diag = Diagnostic::error(file, line, col, format!("unknown clause id `{id}`"));
             if let Some(s) = d.suggest(id) {
-                diag = diag.with_help(format!("did you mean `{s}`?"));
+                diag = diag.with_help(suggest::help(s));
             }
             diag
         };
@@ -231,7 +232,7 @@ impl Negotiation {
             let (line, col) = locate(file, value);
             let mut diag = Diagnostic::error(file, line, col, format!("unknown {what} `{value}`"));
             if let Some(s) = nearest(value, known) {
-                diag = diag.with_help(format!("did you mean `{s}`?"));
+                diag = diag.with_help(suggest::help(s));
             }
             diag
         };
@@ -402,7 +403,7 @@ impl Negotiation {
                         format!("attribution to unknown delegation `{code}`"),
                     );
                     if let Some(s) = nearest(&code, delegations.iter().copied()) {
-                        diag = diag.with_help(format!("did you mean `{s}`?"));
+                        diag = diag.with_help(suggest::help(s));
                     }
                     diags.push(diag);
                 }
@@ -422,7 +423,10 @@ impl Negotiation {
     /// An error for an unknown delegation, suggesting the nearest code.
     pub fn unknown_delegation(&self, code: &str) -> String {
         match nearest(code, self.positions.keys().map(String::as_str)) {
-            Some(s) => format!("unknown delegation `{code}`: did you mean `{s}`?"),
+            Some(s) => format!(
+                "unknown delegation `{code}`{}",
+                suggest::did_you_mean(Some(s))
+            ),
             None => format!(
                 "unknown delegation `{code}`: known delegations are {}",
                 self.positions
@@ -437,7 +441,7 @@ impl Negotiation {
     /// An error for an unknown clause id, suggesting the nearest one.
     pub fn unknown_clause(&self, id: &str) -> String {
         match self.draft.suggest(id) {
-            Some(s) => format!("unknown clause id `{id}`: did you mean `{s}`?"),
+            Some(s) => format!("unknown clause id `{id}`{}", suggest::did_you_mean(Some(s))),
             None => format!("unknown clause id `{id}`"),
         }
     }

@@ -9,6 +9,17 @@ use crate::amend::{Change, Workspace};
 use crate::draft::Draft;
 use crate::ronfile::{self, RonError};
 
+/// What to say after "unknown delegation `X`": the nearest code, or the codes there are.
+pub fn delegation_hint(suggestion: Option<&str>, known: &[String]) -> String {
+    match suggestion {
+        Some(s) => format!(
+            "did you mean `{s}`? (delegations have a file in positions/; the Chair is {})",
+            crate::roster::CHAIR
+        ),
+        None => format!("use one of {}", known.join(", ")),
+    }
+}
+
 /// Whether a delegation speaks for one state or for a group of states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DelegationKind {

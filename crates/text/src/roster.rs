@@ -170,8 +170,8 @@ impl Roster {
                     col,
                     format!("unknown delegation `{}`: it has no position file", d.code),
                 );
-                if let Some(s) = crate::draft::nearest(&d.code, known.iter().copied()) {
-                    diag = diag.with_help(format!("did you mean `{s}`?"));
+                if let Some(s) = crate::suggest::nearest(&d.code, known.iter().copied()) {
+                    diag = diag.with_help(crate::suggest::help(s));
                 }
                 diags.push(diag);
             }

@@ -33,6 +33,7 @@ use serde::Deserialize;
 
 use crate::diag::{Diagnostic, LineIndex, display_path};
 use crate::ronfile::{self, RonError};
+use crate::suggest;
 
 /// One semantic style name and what it is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -732,7 +733,7 @@ fn convert(
             let (line, col) = key_at.map_or((1, 1), |i| index.line_col(i));
             let mut d = Diagnostic::error(display, line, col, format!("unknown style `{name}`"));
             d = match nearest_name(name) {
-                Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                Some(near) => d.with_help(suggest::help(near)),
                 None => d.with_help("see `treaty_workbench::theme::STYLE_NAMES` for the names"),
             };
             diags.push(d);
@@ -750,8 +751,8 @@ fn convert(
                     let at = text[from..].find(&quoted).map(|i| from + i);
                     let (line, col) = at.map_or((1, 1), |i| index.line_col(i));
                     let mut d = Diagnostic::error(display, line, col, format!("{e}"));
-                    if let Some(near) = nearest(value, NAMED.iter().map(|(n, _)| *n)) {
-                        d = d.with_help(format!("did you mean `{near}`?"));
+                    if let Some(near) = suggest::nearest(value, NAMED.iter().map(|(n, _)| *n)) {
+                        d = d.with_help(suggest::help(near));
                     }
                     diags.push(d);
                     None
@@ -780,22 +781,7 @@ fn convert(
 
 /// The known style name closest to `name`, if any is close enough to be a likely typo.
 pub fn nearest_name(name: &str) -> Option<&'static str> {
-    nearest(name, STYLE_NAMES.iter().map(|s| s.name))
-}
-
-/// The candidate fewest edits from `given`, if few enough to be a likely typo (a third
-/// of the length, at least two); ties go to the one sharing the longer start.
-fn nearest<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (given.chars().count() / 3).max(2);
-    candidates
-        .map(|c| (strsim::damerau_levenshtein(given, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| {
-            a.0.cmp(&b.0).then_with(|| {
-                strsim::jaro_winkler(given, b.1).total_cmp(&strsim::jaro_winkler(given, a.1))
-            })
-        })
-        .map(|(_, c)| c)
+    suggest::nearest(name, STYLE_NAMES.iter().map(|s| s.name))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use super::ClauseVersion;
 use treaty_text::bracket::{self, Node};
+use treaty_text::compare::token_spans;
 
 /// One word (or bracket, or slash) of the clause as it stands, and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -50,41 +51,10 @@ pub struct Blame {
     pub deleted_by: Option<usize>,
 }
 
-/// Splits text into tokens: runs of whitespace, single `[`, `]` and `/`, and runs of
-/// anything else. Concatenated, the tokens give back the text.
+/// The clause's tokens as byte ranges: the workspace's one tokeniser
+/// ([`treaty_text::compare::tokens`]), so blame attributes the same words a diff shows.
 pub(super) fn tokens(text: &str) -> Vec<(usize, usize)> {
-    #[derive(PartialEq, Clone, Copy)]
-    enum Class {
-        Space,
-        Mark,
-        Word,
-    }
-    let class = |c: char| {
-        if c.is_whitespace() {
-            Class::Space
-        } else if matches!(c, '[' | ']' | '/') {
-            Class::Mark
-        } else {
-            Class::Word
-        }
-    };
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut prev: Option<Class> = None;
-    for (i, c) in text.char_indices() {
-        let k = class(c);
-        if let Some(p) = prev
-            && (p != k || k == Class::Mark)
-        {
-            out.push((start, i));
-            start = i;
-        }
-        prev = Some(k);
-    }
-    if start < text.len() {
-        out.push((start, text.len()));
-    }
-    out
+    token_spans(text).collect()
 }
 
 fn is_space(s: &str) -> bool {
@@ -182,39 +152,4 @@ pub(super) fn blame(id: &str, events: &[(usize, Option<&ClauseVersion>)]) -> Bla
         deleted,
         deleted_by,
     }
-}
-
-/// A word-level change between two texts, for replay output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub enum WordChange {
-    Same(String),
-    Removed(String),
-    Added(String),
-}
-
-/// The word-level difference between `old` and `new`, adjacent runs merged.
-pub fn word_changes(old: &str, new: &str) -> Vec<WordChange> {
-    let a: Vec<&str> = tokens(old).into_iter().map(|(s, e)| &old[s..e]).collect();
-    let b: Vec<&str> = tokens(new).into_iter().map(|(s, e)| &new[s..e]).collect();
-    let mut out: Vec<WordChange> = Vec::new();
-    let mut push = |change: WordChange| match (out.last_mut(), &change) {
-        (Some(WordChange::Same(x)), WordChange::Same(y))
-        | (Some(WordChange::Removed(x)), WordChange::Removed(y))
-        | (Some(WordChange::Added(x)), WordChange::Added(y)) => x.push_str(y),
-        _ => out.push(change),
-    };
-    for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
-        let (tag, old_r, new_r) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            push(WordChange::Same(a[old_r].concat()));
-        } else {
-            if !old_r.is_empty() {
-                push(WordChange::Removed(a[old_r].concat()));
-            }
-            if !new_r.is_empty() {
-                push(WordChange::Added(b[new_r].concat()));
-            }
-        }
-    }
-    out
 }

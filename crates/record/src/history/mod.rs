@@ -19,11 +19,13 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use blame::{Blame, BlameGroup, BlameWord, DeletedWord, WordChange, word_changes};
+pub use blame::{Blame, BlameGroup, BlameWord, DeletedWord};
 
 use crate::store::{LogFilter, Oid, Store, StoreError};
 use treaty_text::amendment::Amendment;
 use treaty_text::bracket::Stats;
+use treaty_text::civil;
+use treaty_text::suggest::{did_you_mean, nearest_owned};
 
 /// Why history could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -59,9 +61,10 @@ impl HistoryError {
 }
 
 fn suggestion(s: &Option<String>) -> String {
-    s.as_ref()
-        .map(|s| format!(": did you mean `{s}`?"))
-        .unwrap_or_else(|| ": check the id with `treaty show` or `treaty log`".into())
+    match s {
+        Some(_) => did_you_mean(s.as_deref()),
+        None => ": check the id with `treaty show` or `treaty log`".into(),
+    }
 }
 
 fn known_rounds(known: &[String]) -> String {
@@ -195,7 +198,7 @@ impl Record {
 
     /// The author date as `YYYY-MM-DD HH:MM +HHMM`.
     pub fn date(&self) -> String {
-        format_date(self.time, self.offset_minutes)
+        civil::format_with_offset(self.time, self.offset_minutes)
     }
 
     /// The ids of the clauses it changed (from the index) and those its trailers name.
@@ -254,34 +257,8 @@ impl RecordInfo {
 
     /// The author date as `YYYY-MM-DD HH:MM +HHMM`.
     pub fn date(&self) -> String {
-        format_date(self.time, self.offset_minutes)
+        civil::format_with_offset(self.time, self.offset_minutes)
     }
-}
-
-/// A civil date from seconds since the epoch (proleptic Gregorian, UTC plus offset).
-pub fn format_date(seconds: i64, offset_minutes: i32) -> String {
-    let local = seconds + i64::from(offset_minutes) * 60;
-    let days = local.div_euclid(86_400);
-    let secs = local.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let sign = if offset_minutes < 0 { '-' } else { '+' };
-    let off = offset_minutes.unsigned_abs();
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} {sign}{:02}{:02}",
-        secs / 3600,
-        secs % 3600 / 60,
-        off / 60,
-        off % 60
-    )
 }
 
 /// The full text at one point of history: every clause's current version, treaty.md's
@@ -867,7 +844,7 @@ impl History {
     fn unknown(&self, id: &str) -> HistoryError {
         HistoryError::UnknownClause {
             id: id.to_string(),
-            suggest: treaty_text::draft::nearest(id, self.clause_ids()).map(String::from),
+            suggest: nearest_owned(id, self.clause_ids()),
         }
     }
 

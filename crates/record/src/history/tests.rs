@@ -16,39 +16,11 @@ fn tokens_tile_the_text_and_split_brackets() {
         words,
         [
             "review", "[", "annually", "-", "EU", "/", "every", "two", "years", "]", "on", "the",
-            "basis;"
+            "basis", ";"
         ]
     );
     assert_eq!(tokens("[[a]]").len(), 5);
     assert!(tokens("").is_empty());
-}
-
-#[test]
-fn word_changes_mark_removed_and_added_words() {
-    let got = word_changes("Parties shall cooperate", "Parties should cooperate");
-    assert_eq!(
-        got,
-        [
-            WordChange::Same("Parties ".into()),
-            WordChange::Removed("shall".into()),
-            WordChange::Added("should".into()),
-            WordChange::Same(" cooperate".into()),
-        ]
-    );
-}
-
-#[test]
-fn dates_are_civil_with_offset() {
-    assert_eq!(format_date(0, 0), "1970-01-01 00:00 +0000");
-    // testing::EPOCH is 2025-01-01T00:00:00Z.
-    assert_eq!(
-        format_date(crate::testing::EPOCH, 90),
-        "2025-01-01 01:30 +0130"
-    );
-    assert_eq!(
-        format_date(crate::testing::EPOCH, -60),
-        "2024-12-31 23:00 -0100"
-    );
 }
 
 fn version(id: &str, file: &str, kind: &str) -> ClauseVersion {

@@ -71,11 +71,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::amend::{self, AmendError, Workspace};
 use crate::bracket::{self, Node};
-use crate::draft::{Draft, nearest};
+use crate::draft::Draft;
 use crate::negotiation::Negotiation;
+use crate::position::delegation_hint;
 use crate::position::{ClauseStance, Insertion, Position, Stance};
 use crate::ronfile::{FORMAT_VERSION, RonError};
 use crate::roster::{CHAIR, ROSTER_FILE, Roster};
+use crate::suggest::nearest;
 
 #[cfg(test)]
 mod tests;
@@ -178,7 +180,7 @@ pub struct Proposals {
 /// Why a compilation cannot be made or recorded. Each message says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum CompileError {
-    #[error("unknown delegation `{code}`: {}", unknown_hint(.suggest, .known))]
+    #[error("unknown delegation `{code}`: {}", delegation_hint(.suggest.as_deref(), .known))]
     UnknownDelegation {
         code: String,
         suggest: Option<String>,
@@ -220,13 +222,6 @@ pub enum CompileError {
     NoChairMember,
     #[error("{0}")]
     Roster(#[from] RonError),
-}
-
-fn unknown_hint(suggest: &Option<String>, known: &[String]) -> String {
-    match suggest {
-        Some(s) => format!("did you mean `{s}`? (delegations have a file in positions/)"),
-        None => format!("use one of {}", known.join(", ")),
-    }
 }
 
 /// What the delegations say about one existing clause.

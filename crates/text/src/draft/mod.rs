@@ -544,7 +544,7 @@ impl Draft {
 
     /// The known id closest to `id`, for "did you mean" messages.
     pub fn suggest(&self, id: &str) -> Option<&str> {
-        nearest(id, self.ids())
+        crate::suggest::nearest(id, self.ids())
     }
 
     /// The clauses directly under clause `i`.
@@ -611,15 +611,6 @@ impl Draft {
         }
         parts.join(", ")
     }
-}
-
-/// The candidate closest to `wanted` by edit distance, if reasonably close.
-pub fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
-        .filter(|(d, c)| *d <= (wanted.len().max(c.len()) / 2).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
 }
 
 /// Builds the clause tree from a stream of blocks.
