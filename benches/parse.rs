@@ -19,35 +19,9 @@ fn eu_ai_act() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// A compilation text as dense as the worst real ones: a bracket pair about every 30
-/// bytes, with stacked alternatives, attributions, options and nesting.
-fn dense_text(bytes: usize) -> String {
-    const PIECES: &[&str] = &[
-        "Each Party [shall][should] ",
-        "take [appropriate][effective] measures ",
-        "[to promote - EU, AGN; USA delete] ",
-        "the [conservation/sustainable use] of ",
-        "[[marine][coastal] resources] ",
-        "[in accordance with - G77 retain / consistent with - JPN] ",
-        "[Placeholder for a definition]. ",
-        "[national circumstances] and [capacities], ",
-        "[agreed ad ref] ",
-    ];
-    let mut s = String::with_capacity(bytes + 64);
-    let mut k = 0;
-    while s.len() < bytes {
-        s.push_str(PIECES[k % PIECES.len()]);
-        k += 1;
-        if k % 23 == 0 {
-            s.push_str("\nOption 1: [shall][may] report.\nOption 2: No text.\n");
-        }
-    }
-    s
-}
-
 fn parse(c: &mut Criterion) {
     let act = eu_ai_act();
-    let dense = dense_text(1 << 20);
+    let dense = treaty_workbench::bracket::sample::dense(1 << 20);
     let mut group = c.benchmark_group("parse");
     group
         .sample_size(20)

@@ -132,10 +132,10 @@ fn main() {
     println!();
     println!(
         "UN scale: {} articles, {} parties, {} amendments, {} rounds",
-        common::ARTICLES,
-        common::PARTIES,
-        common::AMENDMENTS,
-        common::ROUNDS
+        common::un().articles,
+        common::un().parties,
+        common::un().amendments,
+        common::un().rounds
     );
     println!();
     println!("| measure | figure | target |");
@@ -327,20 +327,8 @@ fn tui_figures(repo: &Path, t: &mut Table) {
         .rev()
         .find(|i| s.data.stats[*i].groups > 1)
         .unwrap_or(0);
-    for (name, a) in [
-        ("outline", Action::Outline),
-        ("clause", Action::Clause),
-        ("compare", Action::Compare),
-        ("tiers", Action::Tiers),
-        ("annexes", Action::Annexes),
-        ("history", Action::History),
-        ("amend", Action::EditInline),
-    ] {
-        ctx.settle(
-            &mut s,
-            vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
-        );
-        ctx.settle(&mut s, vec![Msg::Action(a)]);
+    for (name, a) in common::SCREENS {
+        common::open_screen(&mut ctx, &mut s, a);
         let d = median(21, 2, || {
             term.draw(|f| screens::draw(&s, f)).unwrap();
         });

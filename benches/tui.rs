@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo bench --bench tui`. The aim is every frame under 10 ms.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,20 +91,8 @@ fn bench(c: &mut Criterion) {
     group
         .measurement_time(Duration::from_secs(2))
         .sample_size(20);
-    for (name, a) in [
-        ("outline", Action::Outline),
-        ("clause", Action::Clause),
-        ("compare", Action::Compare),
-        ("tiers", Action::Tiers),
-        ("annexes", Action::Annexes),
-        ("history", Action::History),
-        ("amend", Action::EditInline),
-    ] {
-        ctx.settle(
-            &mut s,
-            vec![Msg::Action(a), Msg::Action(Action::ReplayNext)],
-        );
-        ctx.settle(&mut s, vec![Msg::Action(a)]);
+    for (name, a) in common::SCREENS {
+        common::open_screen(&mut ctx, &mut s, a);
         group.bench_function(name, |b| {
             b.iter(|| {
                 term.draw(|f| screens::draw(&s, f)).unwrap();

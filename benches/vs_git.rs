@@ -204,9 +204,9 @@ fn main() {
     println!();
     println!(
         "UN scale: {} articles, {} parties, {} amendments; median of {RUNS} runs (process start included on both sides)",
-        common::ARTICLES,
-        common::PARTIES,
-        common::AMENDMENTS
+        common::un().articles,
+        common::un().parties,
+        common::un().amendments
     );
     println!();
     println!("| operation | treaty | git equivalent | git | git ÷ treaty |");

@@ -6,11 +6,36 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-/// `treaty synth` arguments of the UN-scale negotiation (issue #5).
-pub const ARTICLES: usize = 320;
-pub const PARTIES: usize = 198;
-pub const AMENDMENTS: usize = 10_000;
-pub const ROUNDS: usize = 12;
+use treaty_workbench::synth::SynthOptions;
+use treaty_workbench::tui::action::Action;
+use treaty_workbench::tui::app::{Msg, State};
+use treaty_workbench::tui::jobs;
+
+/// The UN-scale negotiation (issue #5): `treaty synth`'s own figures.
+pub fn un() -> SynthOptions {
+    SynthOptions::un_scale()
+}
+
+/// Every screen of the workbench, by the action that opens it.
+pub const SCREENS: [(&str, Action); 7] = [
+    ("outline", Action::Outline),
+    ("clause", Action::Clause),
+    ("compare", Action::Compare),
+    ("tiers", Action::Tiers),
+    ("annexes", Action::Annexes),
+    ("history", Action::History),
+    ("amend", Action::EditInline),
+];
+
+/// Opens the screen `action` leads to, with its background work done: once after a
+/// replay step (so History has a step to show), then as it opens normally.
+pub fn open_screen(ctx: &mut jobs::Context, s: &mut State, action: Action) {
+    ctx.settle(
+        s,
+        vec![Msg::Action(action), Msg::Action(Action::ReplayNext)],
+    );
+    ctx.settle(s, vec![Msg::Action(action)]);
+}
 
 /// The `treaty` binary Cargo built for this bench (release profile).
 pub fn treaty_bin() -> PathBuf {
@@ -25,7 +50,11 @@ pub fn target_dir() -> PathBuf {
 
 /// The UN-scale negotiation, generated on first use (about a minute) and reused after.
 pub fn un_repo() -> PathBuf {
-    let dir = target_dir().join(format!("bench-un-{ARTICLES}x{PARTIES}x{AMENDMENTS}"));
+    let un = un();
+    let dir = target_dir().join(format!(
+        "bench-un-{}x{}x{}",
+        un.articles, un.parties, un.amendments
+    ));
     let done = dir.with_extension("complete");
     if !done.exists() {
         let _ = std::fs::remove_dir_all(&dir);
@@ -35,10 +64,11 @@ pub fn un_repo() -> PathBuf {
         );
         let started = Instant::now();
         let out = Command::new(treaty_bin())
-            .args(["synth", "--articles", &ARTICLES.to_string()])
-            .args(["--parties", &PARTIES.to_string()])
-            .args(["--amendments", &AMENDMENTS.to_string()])
-            .args(["--rounds", &ROUNDS.to_string(), "--dir"])
+            .args(["synth", "--articles", &un.articles.to_string()])
+            .args(["--parties", &un.parties.to_string()])
+            .args(["--amendments", &un.amendments.to_string()])
+            .args(["--rounds", &un.rounds.to_string()])
+            .args(["--seed", &un.seed.to_string(), "--dir"])
             .arg(&dir)
             .output()
             .expect("run treaty synth");

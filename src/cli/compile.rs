@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::{negotiation_root, out};
 use crate::compilation;
-use crate::compile::{self, CompileError, Options};
+use crate::compile::{self, CompileError, CompileOptions};
 use crate::draft::Draft;
 use crate::negotiation::{DRAFTS_DIR, Negotiation};
 use crate::store::Store;
@@ -101,7 +101,7 @@ pub fn compile(repo: Option<PathBuf>, args: CompileArgs) -> anyhow::Result<ExitC
             errors[0]
         );
     }
-    let opts = Options {
+    let opts = CompileOptions {
         delegations: args.positions.clone(),
     };
     let compiled = compile::compile(&checked.negotiation, &opts)?;

@@ -10,7 +10,7 @@ use crate::compare;
 use crate::versions::Sources;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum DiffFormat {
     Text,
     Json,
 }
@@ -26,8 +26,8 @@ pub struct DiffArgs {
     /// Only this clause and the clauses under it.
     #[arg(long, value_name = "ID")]
     pub clause: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
     /// Also list the clauses that did not change.
     #[arg(long)]
     pub all: bool,
@@ -46,7 +46,7 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
     }
     let result = compare::compare(&a.draft, &b.draft, args.clause.as_deref());
     match args.format {
-        Format::Json => {
+        DiffFormat::Json => {
             let clauses: Vec<_> = if args.all {
                 result.clauses.iter().collect()
             } else {
@@ -59,7 +59,7 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
             });
             out(&serde_json::to_string_pretty(&doc)?);
         }
-        Format::Text => {
+        DiffFormat::Text => {
             out(&format!("comparing {} with {}", a.name, b.name));
             if result.is_empty() && !args.all {
                 out("no clause differs");

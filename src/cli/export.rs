@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::negotiation_root;
-use crate::export::{self, Format};
+use crate::export::{self, ExportFormat};
 use crate::theme::ThemeSet;
 use crate::versions::{self, Selection, Sources};
 
@@ -19,7 +19,7 @@ use crate::versions::{self, Selection, Sources};
 pub struct ExportArgs {
     /// md (the draft format in one file), html (standalone, printable), docx, akn (Akoma Ntoso 3.0 XML).
     #[arg(long, short = 'f', value_name = "FORMAT", value_parser = parse_format)]
-    pub format: Format,
+    pub format: ExportFormat,
     /// The text as it stood at a commit, tag or round (default: the draft on disk).
     #[arg(long, value_name = "COMMIT|ROUND")]
     pub at: Option<String>,
@@ -37,8 +37,8 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
-    s.parse::<Format>().map_err(|e| e.to_string())
+fn parse_format(s: &str) -> Result<ExportFormat, String> {
+    s.parse::<ExportFormat>().map_err(|e| e.to_string())
 }
 
 pub fn export(repo: Option<PathBuf>, args: ExportArgs) -> anyhow::Result<ExitCode> {

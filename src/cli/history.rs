@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{negotiation_root, out};
 use crate::amendment::AmendmentKind;
 use crate::compare;
-use crate::history::{History, RecordInfo};
+use crate::history::{Attributed, History, RecordInfo};
 use crate::store::{LogFilter, Store};
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ pub struct ImportArgs {
     /// Read the file as this format instead of guessing from its name and content:
     /// txt, md, akn or docx.
     #[arg(long, value_name = "FORMAT")]
-    pub format: Option<import::Format>,
+    pub format: Option<import::ImportFormat>,
     /// Where to write the negotiation folder (default: a folder named after the file).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -11,7 +11,7 @@ use crate::analysis;
 use crate::bracket::{self, Choice};
 use crate::draft::{ClauseKind, Draft};
 use crate::negotiation::{Negotiation, TIERS_FILE};
-use crate::position::{Position, Stance};
+use crate::position::{Stance, tier_disputes};
 use crate::suggest;
 
 #[derive(Debug, Args)]
@@ -208,16 +208,7 @@ pub fn applies_to(repo: Option<PathBuf>, args: AppliesArgs) -> anyhow::Result<Ex
             .map(|x| x.name.clone())
             .unwrap_or_else(|| "undefined".into())
     };
-    let disputes: Vec<(&Position, u8)> = n
-        .positions
-        .values()
-        .flat_map(|p| {
-            p.tiers
-                .iter()
-                .filter(|t| t.party == party.code && t.tier != party.tier)
-                .map(move |t| (p, t.tier))
-        })
-        .collect();
+    let disputes = tier_disputes(n.positions.values(), party);
     out(&format!(
         "{} ({}) is in tier {}: {}.",
         party.name,

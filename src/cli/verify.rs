@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::out;
 use crate::hook;
-use crate::verify::Checked;
+use crate::verify::Verifier;
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -44,8 +44,8 @@ pub struct InstallArgs {
 }
 
 pub fn verify(repo: Option<PathBuf>, args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let checked = Checked::open(repo.as_deref())?;
-    let report = checked.verify(args.range.as_deref(), args.new_only)?;
+    let verifier = Verifier::open(repo.as_deref())?;
+    let report = verifier.verify(args.range.as_deref(), args.new_only)?;
     for v in &report.violations {
         out(&v.to_string());
     }
@@ -86,10 +86,10 @@ fn plural(n: usize) -> &'static str {
 pub fn hook(repo: Option<PathBuf>, args: HookArgs) -> anyhow::Result<ExitCode> {
     let HookCommand::Install(install) = args.command;
     debug_assert!(install.server);
-    let checked = Checked::open(repo.as_deref())?;
+    let verifier = Verifier::open(repo.as_deref())?;
     let exe = std::env::current_exe().context("cannot find the path of this treaty program")?;
     let exe = std::fs::canonicalize(&exe).unwrap_or(exe);
-    let path = hook::install_server_hook(checked.git_dir(), &exe, install.force)?;
+    let path = hook::install_server_hook(verifier.git_dir(), &exe, install.force)?;
     out(&format!(
         "installed {}: pushes are now checked against positions/roster.ron",
         path.display()

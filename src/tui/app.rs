@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::action::Action;
-use super::compare::{self, ClauseDiff, MatrixRow, Source};
+use super::compare::{self, MatrixRow, ShownClause, Version};
 use super::data::Data;
 use super::jobs::{Burndown, ClauseTimeline, ReplayFrame, Request, Response};
 use super::keymap::{Key, KeyName, Keymap};
@@ -93,7 +93,7 @@ pub struct Editor {
 
 /// Text-editing keys, for the prompt and the editor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Edit {
+pub enum EditKey {
     Insert(char),
     Newline,
     Backspace,
@@ -125,7 +125,7 @@ pub enum Effect {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
     Action(Action),
-    Edit(Edit),
+    EditKey(EditKey),
     Job(Response),
     /// Milliseconds since the UI started (drives auto-play).
     Tick(u64),
@@ -160,12 +160,12 @@ pub struct ClauseView {
 
 #[derive(Clone, Debug)]
 pub struct CompareView {
-    pub left: Source,
-    pub right: Source,
+    pub left: Version,
+    pub right: Version,
     pub mode: CompareMode,
     /// Scroll (inline and side by side) or selected row (matrix).
     pub row: usize,
-    pub result: Option<Result<Vec<ClauseDiff>, String>>,
+    pub result: Option<Result<Vec<ShownClause>, String>>,
     /// Compare only this clause and what is under it (an annex, an article).
     pub only: Option<String>,
     pub matrix: Vec<MatrixRow>,
@@ -238,7 +238,7 @@ pub struct State {
 impl State {
     pub fn new(data: Arc<Data>, styles: Styles, keymap: Keymap) -> State {
         let srcs = compare::sources(&data);
-        let right = srcs.get(1).cloned().unwrap_or(Source::Draft);
+        let right = srcs.get(1).cloned().unwrap_or(Version::Draft);
         let selected = first_text_clause(&data);
         let history = HistoryView {
             selected: data.history.len().saturating_sub(1),
@@ -265,7 +265,7 @@ impl State {
             prompt: None,
             clause: ClauseView::default(),
             compare: CompareView {
-                left: Source::Draft,
+                left: Version::Draft,
                 right,
                 mode: CompareMode::Inline,
                 row: 0,
@@ -393,17 +393,17 @@ impl State {
                 return None;
             }
             let edit = match key.code {
-                KeyName::Char(c) => Edit::Insert(c),
-                KeyName::Enter => Edit::Newline,
-                KeyName::Backspace => Edit::Backspace,
-                KeyName::Delete => Edit::Delete,
-                KeyName::Left => Edit::Left,
-                KeyName::Right => Edit::Right,
-                KeyName::Home => Edit::Home,
-                KeyName::End => Edit::End,
+                KeyName::Char(c) => EditKey::Insert(c),
+                KeyName::Enter => EditKey::Newline,
+                KeyName::Backspace => EditKey::Backspace,
+                KeyName::Delete => EditKey::Delete,
+                KeyName::Left => EditKey::Left,
+                KeyName::Right => EditKey::Right,
+                KeyName::Home => EditKey::Home,
+                KeyName::End => EditKey::End,
                 _ => return action.map(Msg::Action),
             };
-            return Some(Msg::Edit(edit));
+            return Some(Msg::EditKey(edit));
         }
         action.map(Msg::Action)
     }
@@ -499,7 +499,7 @@ fn must_wait(state: &State, msg: &Msg) -> bool {
                             | Action::Reload
                     ))
         }
-        Msg::Edit(_) => !state.deferred.is_empty(),
+        Msg::EditKey(_) => !state.deferred.is_empty(),
         Msg::Click { row, .. } => {
             let area = ratatui::layout::Rect::new(0, 0, state.size.0, state.size.1);
             !state.deferred.is_empty()
@@ -521,7 +521,7 @@ fn landed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
     // No key that moves the compare sources ran before this (they wait), so the default
     // is still to set: the draft against the first other source, as at a full start.
     let srcs = compare::sources(&state.data);
-    state.compare.right = srcs.get(1).cloned().unwrap_or(Source::Draft);
+    state.compare.right = srcs.get(1).cloned().unwrap_or(Version::Draft);
     if state.message.as_ref().is_some_and(|(_, m)| m == WAITING) {
         state.message = None;
     }
@@ -562,7 +562,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             action(state, a)
         }
-        Msg::Edit(e) => {
+        Msg::EditKey(e) => {
             edit(state, e);
             Vec::new()
         }
@@ -817,8 +817,8 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                 Screen::Compare if state.compare.mode == CompareMode::Matrix => {
                     state.compare.mode = CompareMode::Inline;
                     if let Some(row) = state.compare.matrix.get(state.compare.row) {
-                        state.compare.right = Source::Position(row.delegation.clone());
-                        state.compare.left = Source::Draft;
+                        state.compare.right = Version::Position(row.delegation.clone());
+                        state.compare.left = Version::Draft;
                         let effects = request_compare(state);
                         state.compare.focus = state.selected_id();
                         return effects;
@@ -1072,10 +1072,10 @@ fn compare_versions(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         };
         state.compare.left = match entry.parent {
-            Some(p) => Source::Commit(p.to_string()),
-            None => Source::Draft,
+            Some(p) => Version::Commit(p.to_string()),
+            None => Version::Draft,
         };
-        state.compare.right = Source::Commit(entry.oid.to_string());
+        state.compare.right = Version::Commit(entry.oid.to_string());
         state.compare.only = None;
     } else if state.screen == Screen::Annexes {
         let Some(i) = selected_annex_clause(state) else {
@@ -1086,10 +1086,16 @@ fn compare_versions(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         };
         let srcs = compare::sources(&state.data);
-        let first_round = srcs.iter().find(|s| matches!(s, Source::Round(_))).cloned();
+        let first_round = srcs
+            .iter()
+            .find(|s| matches!(s, Version::Round(_)))
+            .cloned();
         let (left, right) = match first_round {
-            Some(r) => (r, Source::Draft),
-            None => (Source::Draft, srcs.get(1).cloned().unwrap_or(Source::Draft)),
+            Some(r) => (r, Version::Draft),
+            None => (
+                Version::Draft,
+                srcs.get(1).cloned().unwrap_or(Version::Draft),
+            ),
         };
         state.selected = i;
         state.compare.left = left;
@@ -1212,48 +1218,48 @@ fn run_prompt(state: &mut State, p: Prompt) {
     }
 }
 
-fn edit_string(s: &mut String, cursor: &mut usize, e: Edit) {
+fn edit_string(s: &mut String, cursor: &mut usize, e: EditKey) {
     *cursor = (*cursor).min(s.len());
     match e {
-        Edit::Insert(c) => {
+        EditKey::Insert(c) => {
             s.insert(*cursor, c);
             *cursor += c.len_utf8();
         }
-        Edit::Newline => {
+        EditKey::Newline => {
             s.insert(*cursor, '\n');
             *cursor += 1;
         }
-        Edit::Backspace => {
+        EditKey::Backspace => {
             if let Some(c) = s[..*cursor].chars().next_back() {
                 *cursor -= c.len_utf8();
                 s.remove(*cursor);
             }
         }
-        Edit::Delete => {
+        EditKey::Delete => {
             if *cursor < s.len() {
                 s.remove(*cursor);
             }
         }
-        Edit::Left => {
+        EditKey::Left => {
             if let Some(c) = s[..*cursor].chars().next_back() {
                 *cursor -= c.len_utf8();
             }
         }
-        Edit::Right => {
+        EditKey::Right => {
             if let Some(c) = s[*cursor..].chars().next() {
                 *cursor += c.len_utf8();
             }
         }
-        Edit::Home => *cursor = s[..*cursor].rfind('\n').map_or(0, |i| i + 1),
-        Edit::End => *cursor += s[*cursor..].find('\n').unwrap_or(s.len() - *cursor),
+        EditKey::Home => *cursor = s[..*cursor].rfind('\n').map_or(0, |i| i + 1),
+        EditKey::End => *cursor += s[*cursor..].find('\n').unwrap_or(s.len() - *cursor),
     }
 }
 
-fn edit(state: &mut State, e: Edit) {
+fn edit(state: &mut State, e: EditKey) {
     if let Some(p) = state.prompt.as_mut() {
         let (Prompt::Search(s) | Prompt::Goto(s)) = p;
         let mut cursor = s.len();
-        if matches!(e, Edit::Newline) {
+        if matches!(e, EditKey::Newline) {
             return;
         }
         edit_string(s, &mut cursor, e);
@@ -1263,7 +1269,7 @@ fn edit(state: &mut State, e: Edit) {
         match ed.field {
             Field::Text => edit_string(&mut ed.text, &mut ed.cursor, e),
             Field::Proposers => {
-                if !matches!(e, Edit::Newline) {
+                if !matches!(e, EditKey::Newline) {
                     let mut cursor = ed.proposers.len();
                     edit_string(&mut ed.proposers, &mut cursor, e);
                 }
@@ -1499,15 +1505,15 @@ mod tests {
     fn editing_moves_by_characters_not_bytes() {
         let mut s = "Parties é".to_string();
         let mut c = s.len();
-        edit_string(&mut s, &mut c, Edit::Backspace);
+        edit_string(&mut s, &mut c, EditKey::Backspace);
         assert_eq!(s, "Parties ");
-        edit_string(&mut s, &mut c, Edit::Insert('ü'));
-        edit_string(&mut s, &mut c, Edit::Left);
-        edit_string(&mut s, &mut c, Edit::Insert('x'));
+        edit_string(&mut s, &mut c, EditKey::Insert('ü'));
+        edit_string(&mut s, &mut c, EditKey::Left);
+        edit_string(&mut s, &mut c, EditKey::Insert('x'));
         assert_eq!(s, "Parties xü");
-        edit_string(&mut s, &mut c, Edit::Home);
+        edit_string(&mut s, &mut c, EditKey::Home);
         assert_eq!(c, 0);
-        edit_string(&mut s, &mut c, Edit::End);
+        edit_string(&mut s, &mut c, EditKey::End);
         assert_eq!(c, s.len());
     }
 

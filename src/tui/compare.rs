@@ -17,7 +17,7 @@ use super::data::Data;
 
 /// Something the draft can be compared with.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Source {
+pub enum Version {
     /// The draft as it is on disk now.
     Draft,
     /// The draft at the start of a round (its tag).
@@ -28,32 +28,32 @@ pub enum Source {
     Commit(String),
 }
 
-impl Source {
+impl Version {
     pub fn label(&self) -> String {
         match self {
-            Source::Draft => "current draft".into(),
-            Source::Round(r) => format!("round {r}"),
-            Source::Position(p) => format!("{p} position"),
-            Source::Commit(c) => format!("commit {}", c.get(..10).unwrap_or(c)),
+            Version::Draft => "current draft".into(),
+            Version::Round(r) => format!("round {r}"),
+            Version::Position(p) => format!("{p} position"),
+            Version::Commit(c) => format!("commit {}", c.get(..10).unwrap_or(c)),
         }
     }
 
     /// The source spec [`crate::versions::Sources::resolve`] reads.
     pub fn spec(&self) -> String {
         match self {
-            Source::Draft => "current".into(),
-            Source::Round(r) => format!("round:{r}"),
-            Source::Position(p) => format!("position:{p}"),
-            Source::Commit(c) => format!("commit:{c}"),
+            Version::Draft => "current".into(),
+            Version::Round(r) => format!("round:{r}"),
+            Version::Position(p) => format!("position:{p}"),
+            Version::Commit(c) => format!("commit:{c}"),
         }
     }
 }
 
 /// Every source available: the draft, each round, each delegation.
-pub fn sources(data: &Data) -> Vec<Source> {
-    let mut out = vec![Source::Draft];
-    out.extend(data.rounds.iter().map(|r| Source::Round(r.name.clone())));
-    out.extend(data.positions.keys().map(|k| Source::Position(k.clone())));
+pub fn sources(data: &Data) -> Vec<Version> {
+    let mut out = vec![Version::Draft];
+    out.extend(data.rounds.iter().map(|r| Version::Round(r.name.clone())));
+    out.extend(data.positions.keys().map(|k| Version::Position(k.clone())));
     out
 }
 
@@ -66,7 +66,7 @@ pub enum Tag {
 
 /// One clause that differs, drawn as tagged runs of text.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ClauseDiff {
+pub struct ShownClause {
     pub id: String,
     pub reference: String,
     /// `changed`, `inserted`, `deleted`, `moved`, `renumbered`.
@@ -137,7 +137,7 @@ fn words_in(draft: &Draft, id: &str) -> String {
 }
 
 /// One clause of the library's comparison as drawn; `None` when it did not change.
-pub fn clause_diff(c: &compare::ClauseDiff, after: &Draft) -> Option<ClauseDiff> {
+pub fn clause_diff(c: &compare::ClauseDiff, after: &Draft) -> Option<ShownClause> {
     let unchanged = |id: &str| vec![(Tag::Equal, words_in(after, id))];
     let (note, tokens, similarity) = match &c.change {
         ClauseChange::Unchanged => return None,
@@ -170,7 +170,7 @@ pub fn clause_diff(c: &compare::ClauseDiff, after: &Draft) -> Option<ClauseDiff>
             (Some(format!("renumbered: {old} is now {new}")), t, s)
         }
     };
-    Some(ClauseDiff {
+    Some(ShownClause {
         id: c.id.clone(),
         reference: c.reference.clone(),
         change: c.change.word(),
@@ -182,7 +182,7 @@ pub fn clause_diff(c: &compare::ClauseDiff, after: &Draft) -> Option<ClauseDiff>
 
 /// The clauses that differ between two versions ([`crate::compare::compare`]), in the
 /// second version's order.
-pub fn diff_drafts(a: &Draft, b: &Draft, only: Option<&str>) -> Vec<ClauseDiff> {
+pub fn diff_drafts(a: &Draft, b: &Draft, only: Option<&str>) -> Vec<ShownClause> {
     let d: DraftDiff = compare::compare(a, b, only);
     d.clauses.iter().filter_map(|c| clause_diff(c, b)).collect()
 }
@@ -308,7 +308,7 @@ mod tests {
         let a = draft("1. First. {#one.1}\n\n2. Second. {#one.2}\n\n3. Third. {#one.3}\n");
         let b = draft("1. Third. {#one.3}\n\n2. First. {#one.1}\n\n3. Second. {#one.2}\n");
         let d = diff_drafts(&a, &b, None);
-        let moved: Vec<&ClauseDiff> = d.iter().filter(|c| c.change == "moved").collect();
+        let moved: Vec<&ShownClause> = d.iter().filter(|c| c.change == "moved").collect();
         assert_eq!(moved.len(), 1, "{d:?}");
         assert_eq!(moved[0].id, "one.3");
         assert!(moved[0].note.as_deref().unwrap().starts_with("moved from"));

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::amendment::Amendment;
 use crate::store::Oid;
 
 use crate::analysis;
@@ -42,9 +43,43 @@ pub struct HistEntry {
     pub time: i64,
 }
 
+impl HistEntry {
+    /// The entry for a commit: its amendment's kind, proposers, clauses and round, or
+    /// `commit` and nothing for an ordinary commit.
+    fn new(
+        oid: Oid,
+        parent: Option<Oid>,
+        summary: String,
+        author: String,
+        amendment: Option<&Amendment>,
+        time: i64,
+    ) -> HistEntry {
+        let (kind, proposers, clauses, round) = match amendment {
+            Some(a) => (
+                a.kind.as_str().to_string(),
+                a.proposers.clone(),
+                a.clauses.clone(),
+                a.round.clone(),
+            ),
+            None => ("commit".to_string(), Vec::new(), Vec::new(), None),
+        };
+        HistEntry {
+            oid,
+            parent,
+            summary,
+            author,
+            kind,
+            proposers,
+            clauses,
+            round,
+            time,
+        }
+    }
+}
+
 /// A round tag and the index in [`Data::history`] of the commit it starts at.
 #[derive(Clone, Debug)]
-pub struct RoundMark {
+pub struct RoundStart {
     pub name: String,
     pub oid: Oid,
     pub at: Option<usize>,
@@ -71,7 +106,7 @@ pub struct Data {
     pub diagnostics: usize,
     /// Oldest first; empty when the folder is not a git record.
     pub history: Vec<HistEntry>,
-    pub rounds: Vec<RoundMark>,
+    pub rounds: Vec<RoundStart>,
     pub current_round: Option<String>,
     /// Why history is unavailable, when it is.
     pub history_note: Option<String>,
@@ -202,27 +237,15 @@ impl Data {
             let Ok(oid) = Oid::from_str(&r.oid) else {
                 continue;
             };
-            let (kind, proposers, clauses, round) = match &r.amendment {
-                Some(a) => (
-                    a.kind.as_str().to_string(),
-                    a.proposers.clone(),
-                    a.clauses.clone(),
-                    a.round.clone(),
-                ),
-                None => ("commit".to_string(), Vec::new(), Vec::new(), None),
-            };
-            self.history.push(HistEntry {
+            // The index is the first-parent line: each commit's parent is the one before.
+            self.history.push(HistEntry::new(
                 oid,
-                // The index is the first-parent line: each commit's parent is the one before.
-                parent: previous,
-                summary: r.summary.clone(),
-                author: r.author.clone(),
-                kind,
-                proposers,
-                clauses,
-                round,
-                time: r.time,
-            });
+                previous,
+                r.summary.clone(),
+                r.author.clone(),
+                r.amendment.as_ref(),
+                r.time,
+            ));
             previous = Some(oid);
         }
         let Ok(tags) = store.round_tags() else {
@@ -255,7 +278,7 @@ impl Data {
             .map(|(_, _, name)| name.clone());
         self.rounds = tags
             .into_iter()
-            .map(|(at, t)| RoundMark {
+            .map(|(at, t)| RoundStart {
                 name: t.name,
                 oid: t.target,
                 at,
@@ -273,31 +296,19 @@ impl Data {
         };
         for entry in log {
             let Ok(e) = entry else { continue };
-            let (kind, proposers, clauses, round) = match &e.amendment {
-                Some(a) => (
-                    a.kind.as_str().to_string(),
-                    a.proposers.clone(),
-                    a.clauses.clone(),
-                    a.round.clone(),
-                ),
-                None => ("commit".to_string(), Vec::new(), Vec::new(), None),
-            };
-            self.history.push(HistEntry {
-                oid: e.oid,
-                parent: e.parents.first().copied(),
-                summary: e.summary,
-                author: e.author_name,
-                kind,
-                proposers,
-                clauses,
-                round,
-                time: e.time.seconds(),
-            });
+            self.history.push(HistEntry::new(
+                e.oid,
+                e.parents.first().copied(),
+                e.summary,
+                e.author_name,
+                e.amendment.as_ref(),
+                e.time.seconds(),
+            ));
         }
         if let Ok(rounds) = store.rounds() {
             self.rounds = rounds
                 .into_iter()
-                .map(|r| RoundMark {
+                .map(|r| RoundStart {
                     at: self.history.iter().position(|h| h.oid == r.target),
                     name: r.name,
                     oid: r.target,

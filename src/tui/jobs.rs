@@ -15,11 +15,11 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 
 use super::app::{Effect, Msg, State, update};
-use super::compare::{self, ClauseDiff, MatrixRow, Source, Tag};
+use super::compare::{self, MatrixRow, ShownClause, Tag, Version};
 use super::data::Data;
 use crate::compare::word_ops;
 use crate::draft::Draft;
-use crate::history::{ClauseVersion, History};
+use crate::history::{Attributed, ClauseVersion, History};
 use crate::store::Store;
 use crate::versions::Sources;
 
@@ -30,8 +30,8 @@ pub enum Request {
     LoadAll,
     /// Two sources clause by clause; with `only`, just that clause and what is under it.
     Compare {
-        left: Source,
-        right: Source,
+        left: Version,
+        right: Version,
         only: Option<String>,
     },
     /// The draft after history entry `step`, and the change that step made.
@@ -68,7 +68,7 @@ impl Request {
 pub struct ReplayFrame {
     pub step: usize,
     /// Clauses this step changed, before → after.
-    pub changes: Vec<ClauseDiff>,
+    pub changes: Vec<ShownClause>,
     /// The selected clause's text after this step (`None` if it did not exist yet).
     pub clause_text: Option<String>,
     /// Open bracket groups in the whole draft after this step.
@@ -130,10 +130,10 @@ pub enum Response {
     /// The answer to [`Request::LoadAll`]: the snapshot with everything in.
     Loaded(Snapshot),
     Compare {
-        left: Source,
-        right: Source,
+        left: Version,
+        right: Version,
         only: Option<String>,
-        result: Result<Vec<ClauseDiff>, String>,
+        result: Result<Vec<ShownClause>, String>,
     },
     Replay {
         step: usize,
@@ -159,7 +159,7 @@ pub struct Context {
     history: Option<Result<History, String>>,
     sources: Option<Result<Sources, String>>,
     /// Sources already resolved, at most [`MAX_RESOLVED`].
-    resolved: HashMap<Source, Arc<Draft>>,
+    resolved: HashMap<Version, Arc<Draft>>,
 }
 
 /// How many resolved versions of the text a context keeps.
@@ -261,11 +261,11 @@ impl Context {
     ///
     /// Each source is resolved once per context (a worker lives as long as one loaded
     /// snapshot), so stepping back to a source compares without resolving it again.
-    fn resolve(&mut self, data: &Data, source: &Source) -> Result<Arc<Draft>, String> {
+    fn resolve(&mut self, data: &Data, source: &Version) -> Result<Arc<Draft>, String> {
         if let Some(d) = self.resolved.get(source) {
             return Ok(d.clone());
         }
-        let draft = if *source == Source::Draft {
+        let draft = if *source == Version::Draft {
             data.draft.clone()
         } else {
             if self.sources.is_none() {
@@ -339,14 +339,14 @@ fn version_diff(
     reference: String,
     before: Option<&ClauseVersion>,
     after: Option<&ClauseVersion>,
-) -> ClauseDiff {
+) -> ShownClause {
     let (tokens, similarity) = compare::tokens_of(&word_ops(words(before), words(after)));
     let change = match (before, after) {
         (None, _) => "inserted",
         (_, None) => "deleted",
         _ => "changed",
     };
-    ClauseDiff {
+    ShownClause {
         id: id.to_string(),
         reference,
         change,
@@ -563,7 +563,7 @@ mod tests {
     use crate::testing::fixture;
     use crate::tui::action::Action;
     use crate::tui::app::{Screen, WAITING, on_start, reloaded};
-    use crate::tui::compare::Source;
+    use crate::tui::compare::Version;
     use crate::tui::keymap::Keymap;
     use crate::tui::screens;
     use crate::tui::theme::Styles;
@@ -711,7 +711,7 @@ mod tests {
         assert_eq!(s.compare.left, want.compare.left);
         assert_eq!(s.compare.right, want.compare.right);
         assert!(
-            matches!(s.compare.right, Source::Position(_)),
+            matches!(s.compare.right, Version::Position(_)),
             "{:?}",
             s.compare.right
         );

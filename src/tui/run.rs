@@ -41,10 +41,10 @@ pub struct Options {
 }
 
 /// An append-only log file.
-pub struct Log(Option<File>);
+pub struct RunLog(Option<File>);
 
-impl Log {
-    pub fn open(root: &Path) -> (Log, PathBuf) {
+impl RunLog {
+    pub fn open(root: &Path) -> (RunLog, PathBuf) {
         let dir = if root.join(".git").is_dir() {
             root.join(".git/treaty")
         } else {
@@ -57,7 +57,7 @@ impl Log {
             .append(true)
             .open(&path)
             .ok();
-        (Log(file), path)
+        (RunLog(file), path)
     }
 
     pub fn line(&mut self, msg: &str) {
@@ -121,7 +121,7 @@ pub fn open(opts: &Options) -> Result<(State, Vec<Effect>), String> {
 /// Runs the workbench until the user quits. The terminal is restored on every way out.
 pub fn run(opts: Options) -> Result<(), String> {
     let opened = Instant::now();
-    let (mut log, log_path) = Log::open(&opts.root);
+    let (mut log, log_path) = RunLog::open(&opts.root);
     log.line(&format!("treaty tui starting in {}", opts.root.display()));
     let (mut state, start) = open(&opts)?;
     let panic_on_key = std::env::var(PANIC_ENV).is_ok_and(|v| v == "1");

@@ -276,7 +276,7 @@ fn bad_input_is_refused_and_nothing_is_written() {
     let store = Store::open(s.repo()).unwrap();
     let read_at = store.head().unwrap();
     let checked = Negotiation::load(&s.repo()).unwrap();
-    let c = compile::compile(&checked.negotiation, &compile::Options::default()).unwrap();
+    let c = compile::compile(&checked.negotiation, &compile::CompileOptions::default()).unwrap();
     let chair = compile::chair(&s.repo()).unwrap();
     std::fs::write(s.repo().join("notes.txt"), "minutes\n").unwrap();
     s.git(&["add", "notes.txt"]);

@@ -7,7 +7,7 @@ use treaty_workbench::amend::{Change, Workspace};
 use treaty_workbench::amendment::{Amendment, AmendmentKind};
 use treaty_workbench::analysis;
 use treaty_workbench::draft::Draft;
-use treaty_workbench::history::{BracketCounts, History};
+use treaty_workbench::history::{Attributed, BracketCounts, History};
 use treaty_workbench::store::{self, LogFilter, Store};
 use treaty_workbench::testing;
 

@@ -181,14 +181,14 @@ fn brackets_that_do_not_pair_up_are_escaped() {
     let blocks = &doc.article("1").unwrap().blocks;
     assert_eq!(
         blocks[0],
-        import::Block::Paragraph {
+        import::ImportedBlock::Paragraph {
             label: Some("1".into()),
             text: "As provided in point (a\\] of Article 2 \\[and in Article 3.".into()
         }
     );
     assert_eq!(
         blocks[1],
-        import::Block::Paragraph {
+        import::ImportedBlock::Paragraph {
             label: Some("2".into()),
             text: "States [shall][should] cooperate.".into()
         }

@@ -10,8 +10,8 @@ use ratatui::style::Modifier;
 
 use treaty_workbench::testing::fixture;
 use treaty_workbench::tui::action::Action;
-use treaty_workbench::tui::app::{Edit, Effect, Msg, Screen, State, update};
-use treaty_workbench::tui::compare::{Source, Tag};
+use treaty_workbench::tui::app::{EditKey, Effect, Msg, Screen, State, update};
+use treaty_workbench::tui::compare::{Tag, Version};
 use treaty_workbench::tui::data::Data;
 use treaty_workbench::tui::jobs;
 use treaty_workbench::tui::keymap::Keymap;
@@ -54,7 +54,7 @@ fn act(a: Action) -> Msg {
 
 fn goto(id: &str) -> Vec<Msg> {
     let mut m = vec![act(Action::Goto)];
-    m.extend(id.chars().map(|c| Msg::Edit(Edit::Insert(c))));
+    m.extend(id.chars().map(|c| Msg::EditKey(EditKey::Insert(c))));
     m.push(act(Action::Open));
     m
 }
@@ -178,13 +178,13 @@ fn compare_inline_side_by_side_and_matrix() {
         s.compare.left, s.compare.right,
         "base moved to the round too"
     );
-    s.compare.left = Source::Draft;
+    s.compare.left = Version::Draft;
     drive(
         &f,
         &mut s,
         [act(Action::NextSource), act(Action::PrevSource)],
     );
-    assert_eq!(s.compare.right, Source::Round("r1-geneva".into()));
+    assert_eq!(s.compare.right, Version::Round("r1-geneva".into()));
     drive(&f, &mut s, [act(Action::CompareMode)]);
     let t = render(&s, 100, 30);
     assert_snapshot!("compare_side_by_side", text_of(&t));
@@ -222,8 +222,8 @@ fn compare_inline_side_by_side_and_matrix() {
     // A delegation's inserts are new clauses in its view of the text, and the matrix says
     // so on the clause they follow.
     drive(&f, &mut s, goto("capacity.3"));
-    s.compare.left = Source::Draft;
-    s.compare.right = Source::Position("AGN".into());
+    s.compare.left = Version::Draft;
+    s.compare.right = Version::Position("AGN".into());
     s.compare.result = None;
     drive(&f, &mut s, [act(Action::Compare)]);
     let Some(Ok(diffs)) = &s.compare.result else {
@@ -288,7 +288,7 @@ fn tiers_annexes_history_amend_and_help() {
 
     drive(&f, &mut s, [act(Action::EditInline)]);
     for c in " Amended.".chars() {
-        drive(&f, &mut s, [Msg::Edit(Edit::Insert(c))]);
+        drive(&f, &mut s, [Msg::EditKey(EditKey::Insert(c))]);
     }
     assert_snapshot!("amend_editor", text_of(&render(&s, 100, 30)));
     drive(&f, &mut s, [act(Action::Help)]);
@@ -431,12 +431,12 @@ fn mouse_and_keys_while_typing() {
     drive(&f, &mut s, [act(Action::Search)]);
     assert_eq!(
         s.key_msg(Key::char('q')),
-        Some(Msg::Edit(Edit::Insert('q')))
+        Some(Msg::EditKey(EditKey::Insert('q')))
     );
     assert_eq!(s.key_msg(Key::ctrl('c')), Some(act(Action::Quit)));
     assert_eq!(s.key_msg(Key::plain(KeyName::Esc)), Some(act(Action::Back)));
     for c in "observatory".chars() {
-        drive(&f, &mut s, [Msg::Edit(Edit::Insert(c))]);
+        drive(&f, &mut s, [Msg::EditKey(EditKey::Insert(c))]);
     }
     drive(&f, &mut s, [act(Action::Open)]);
     assert!(
@@ -520,13 +520,13 @@ fn annex_versions_compare_with_the_compare_rendering() {
     // The annex as the first round opened against the draft now: unchanged since.
     assert_eq!(s.screen, Screen::Compare);
     assert_eq!(s.compare.only.as_deref(), Some("annex-laws"));
-    assert_eq!(s.compare.left, Source::Round("r1-geneva".into()));
-    assert_eq!(s.compare.right, Source::Draft);
+    assert_eq!(s.compare.left, Version::Round("r1-geneva".into()));
+    assert_eq!(s.compare.right, Version::Draft);
     assert!(matches!(&s.compare.result, Some(Ok(d)) if d.is_empty()));
     // Against AGN's view of it: AGN proposes a new paragraph 3 bis, nothing outside the
     // annex is listed.
-    s.compare.left = Source::Draft;
-    while s.compare.right != Source::Position("AGN".into()) {
+    s.compare.left = Version::Draft;
+    while s.compare.right != Version::Position("AGN".into()) {
         drive(&f, &mut s, [act(Action::NextSource)]);
     }
     let Some(Ok(diffs)) = &s.compare.result else {
@@ -627,7 +627,7 @@ fn mouse_selects_in_every_list_and_the_wheel_scrolls_the_pane_under_it() {
     assert_eq!((s.compare.row, s.compare.cell_scroll), (2, 2));
     let who = s.compare.matrix[2].delegation.clone();
     drive(&f, &mut s, [click(5, 4)]);
-    assert_eq!(s.compare.right, Source::Position(who));
+    assert_eq!(s.compare.right, Version::Position(who));
 
     // Outline: the wheel anywhere in it moves the selection.
     drive(
@@ -659,9 +659,9 @@ fn an_amendment_compared_before_and_after_from_the_history() {
     let entry = &s.data.history[step];
     assert_eq!(
         s.compare.left,
-        Source::Commit(entry.parent.unwrap().to_string())
+        Version::Commit(entry.parent.unwrap().to_string())
     );
-    assert_eq!(s.compare.right, Source::Commit(entry.oid.to_string()));
+    assert_eq!(s.compare.right, Version::Commit(entry.oid.to_string()));
     let Some(Ok(diffs)) = &s.compare.result else {
         panic!("{:?}", s.compare.result);
     };

@@ -2,7 +2,7 @@
 //! the chair or secretariat the roster names, through the one record path.
 
 use treaty_text::amendment::AmendmentKind;
-use treaty_text::compile::{Chair, Compilation};
+use treaty_text::compile::{Compilation, Recorder};
 use treaty_text::negotiation::{DRAFTS_DIR, POSITIONS_DIR};
 
 use crate::record::{self, Edit, NewAmendment, RecordError, Recorded};
@@ -22,7 +22,7 @@ pub fn record(
     store: &Store,
     parent: Oid,
     c: &Compilation,
-    chair: &Chair,
+    chair: &Recorder,
     round: Option<String>,
 ) -> Result<Recorded, RecordError> {
     let mut new = NewAmendment::of(
@@ -52,7 +52,7 @@ pub fn record(
 #[cfg(test)]
 mod tests {
     use treaty_text::amendment::Amendment;
-    use treaty_text::compile::{Options, chair, compile};
+    use treaty_text::compile::{CompileOptions, chair, compile};
     use treaty_text::negotiation::Negotiation;
 
     use super::*;
@@ -85,7 +85,7 @@ mod tests {
     fn records_one_commit_by_the_chair_and_refuses_a_moved_branch() {
         let t = committed_repo();
         let checked = Negotiation::load(&t.path()).unwrap();
-        let c = compile(&checked.negotiation, &Options::default()).unwrap();
+        let c = compile(&checked.negotiation, &CompileOptions::default()).unwrap();
         let chair = chair(&t.path()).unwrap();
         assert_eq!(
             chair.identity,

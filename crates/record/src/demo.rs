@@ -80,15 +80,6 @@ pub fn bundled_script() -> Result<Script, DemoError> {
     parse_script(bytes)
 }
 
-/// Reads a script file.
-pub fn load_script(path: &Path) -> Result<Script, DemoError> {
-    let bytes = std::fs::read(path).map_err(|source| DemoError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_script(&bytes)
-}
-
 fn parse_script(bytes: &[u8]) -> Result<Script, DemoError> {
     treaty_text::ronfile::parse_bytes(bytes, Path::new(SCRIPT_PATH))
         .map_err(|e| DemoError::Script(e.into_diagnostic().to_string()))

@@ -84,16 +84,16 @@ pub enum VerifyError {
 }
 
 /// A repository opened to be checked: a clone, or the bare repository people push to.
-pub struct Checked {
+pub struct Verifier {
     repo: Repository,
 }
 
-impl Checked {
+impl Verifier {
     /// Opens the repository at `path` (bare or not), or the one around the current folder.
     /// Inside a `pre-receive` hook the pushed objects are still in git's quarantine
     /// folder, which git names in the environment; they are added as alternates so they
     /// can be read.
-    pub fn open(path: Option<&Path>) -> Result<Checked, VerifyError> {
+    pub fn open(path: Option<&Path>) -> Result<Verifier, VerifyError> {
         let repo = match path {
             Some(path) => Repository::open(path).map_err(|source| VerifyError::NotARepository {
                 path: path.to_path_buf(),
@@ -113,7 +113,7 @@ impl Checked {
             }
         }
         drop(odb);
-        Ok(Checked { repo })
+        Ok(Verifier { repo })
     }
 
     /// The repository's git folder (where hooks live).

@@ -181,7 +181,7 @@ pub struct Workspace {
 /// negotiation folder → new text, `None` to delete) and the clauses it touched. A change
 /// that leaves the text as it was gives no files.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Edit {
+pub struct Applied {
     pub files: BTreeMap<String, Option<String>>,
     pub clauses: Vec<String>,
 }
@@ -209,10 +209,10 @@ impl Workspace {
     }
 
     /// Applies `change`, updating the workspace and returning the files that changed.
-    pub fn apply(&mut self, change: &Change) -> Result<Edit, AmendError> {
+    pub fn apply(&mut self, change: &Change) -> Result<Applied, AmendError> {
         let before = self.touched_files(change);
         let retired_before = self.draft.retired.len(); // deletions only ever add ids
-        let mut edit = Edit::default();
+        let mut edit = Applied::default();
         match change {
             Change::Replace { clause, text } => {
                 let i = self.index(clause)?;

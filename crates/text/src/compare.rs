@@ -416,25 +416,45 @@ pub fn check_clause(a: &Draft, b: &Draft, id: &str) -> Result<(), UnknownClause>
     })
 }
 
-/// git word-diff style: `[-removed-]{+added+}`.
-pub fn render_words(words: &[WordOp]) -> String {
+/// How deleted and inserted runs are marked in running text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Marks {
+    pub delete: (&'static str, &'static str),
+    pub insert: (&'static str, &'static str),
+}
+
+impl Marks {
+    /// git's word-diff style: `[-removed-]{+added+}`.
+    pub const GIT: Marks = Marks {
+        delete: ("[-", "-]"),
+        insert: ("{+", "+}"),
+    };
+    /// CriticMarkup: `{--removed--}{++added++}`.
+    pub const CRITIC: Marks = Marks {
+        delete: ("{--", "--}"),
+        insert: ("{++", "++}"),
+    };
+}
+
+/// The words as running text, deletions and insertions marked with `marks`.
+pub fn render_marked(words: &[WordOp], marks: Marks) -> String {
     let mut s = String::new();
     for w in words {
-        match w {
-            WordOp::Equal(t) => s.push_str(t),
-            WordOp::Delete(t) => {
-                s.push_str("[-");
-                s.push_str(t);
-                s.push_str("-]");
-            }
-            WordOp::Insert(t) => {
-                s.push_str("{+");
-                s.push_str(t);
-                s.push_str("+}");
-            }
-        }
+        let (open, text, close) = match w {
+            WordOp::Equal(t) => ("", t, ""),
+            WordOp::Delete(t) => (marks.delete.0, t, marks.delete.1),
+            WordOp::Insert(t) => (marks.insert.0, t, marks.insert.1),
+        };
+        s.push_str(open);
+        s.push_str(text);
+        s.push_str(close);
     }
     s
+}
+
+/// git word-diff style: `[-removed-]{+added+}`.
+pub fn render_words(words: &[WordOp]) -> String {
+    render_marked(words, Marks::GIT)
 }
 
 /// The plain-text report: a header per clause, then its words.

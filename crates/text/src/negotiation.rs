@@ -216,9 +216,13 @@ impl Negotiation {
                 .get(file)
                 .map_or((1, 1), |t| ronfile::find_string(t, value))
         };
+        // An error at the first place `value` is written in `file`.
+        let error_at = |file: &Path, value: &str, message: String| -> Diagnostic {
+            let (line, col) = locate(file, value);
+            Diagnostic::error(file, line, col, message)
+        };
         let unknown_clause = |file: &Path, id: &str| -> Diagnostic {
-            let (line, col) = locate(file, id);
-            let mut diag = Diagnostic::error(file, line, col, format!("unknown clause id `{id}`"));
+            let mut diag = error_at(file, id, format!("unknown clause id `{id}`"));
             if let Some(s) = d.suggest(id) {
                 diag = diag.with_help(suggest::help(s));
             }
@@ -229,8 +233,7 @@ impl Negotiation {
                        value: &str,
                        known: &mut dyn Iterator<Item = &str>|
          -> Diagnostic {
-            let (line, col) = locate(file, value);
-            let mut diag = Diagnostic::error(file, line, col, format!("unknown {what} `{value}`"));
+            let mut diag = error_at(file, value, format!("unknown {what} `{value}`"));
             if let Some(s) = nearest(value, known) {
                 diag = diag.with_help(suggest::help(s));
             }
@@ -248,11 +251,9 @@ impl Negotiation {
                 }
                 if let Stance::Replace(text) = &cs.stance {
                     for problem in crate::bracket::parse(text).problems {
-                        let (line, col) = locate(file, &cs.clause);
-                        diags.push(Diagnostic::error(
+                        diags.push(error_at(
                             file,
-                            line,
-                            col,
+                            &cs.clause,
                             format!(
                                 "in the wording proposed for `{}`: {}",
                                 cs.clause, problem.message
@@ -276,11 +277,9 @@ impl Negotiation {
                     ));
                 }
                 if self.tiers.is_some() && !tier_numbers.contains(&tp.tier) {
-                    let (line, col) = locate(file, &tp.party);
-                    diags.push(Diagnostic::error(
+                    diags.push(error_at(
                         file,
-                        line,
-                        col,
+                        &tp.party,
                         format!("tier {} is not defined in {TIERS_FILE}", tp.tier),
                     ));
                 }
@@ -355,11 +354,9 @@ impl Negotiation {
                 }
                 for tier in &ob.tiers {
                     if !tier_numbers.contains(tier) {
-                        let (line, col) = locate(file, &ob.clause);
-                        diags.push(Diagnostic::error(
+                        diags.push(error_at(
                             file,
-                            line,
-                            col,
+                            &ob.clause,
                             format!("tier {tier} is not defined"),
                         ));
                     }

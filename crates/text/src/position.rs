@@ -20,6 +20,23 @@ pub fn delegation_hint(suggestion: Option<&str>, known: &[String]) -> String {
     }
 }
 
+/// The positions that propose another tier for `party` than the one it is in: each with
+/// the tier it proposes, in the order given.
+pub fn tier_disputes<'a>(
+    positions: impl IntoIterator<Item = &'a Position>,
+    party: &crate::tiers::Party,
+) -> Vec<(&'a Position, u8)> {
+    positions
+        .into_iter()
+        .flat_map(|p| {
+            p.tiers
+                .iter()
+                .filter(|t| t.party == party.code && t.tier != party.tier)
+                .map(move |t| (p, t.tier))
+        })
+        .collect()
+}
+
 /// Whether a delegation speaks for one state or for a group of states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DelegationKind {

@@ -74,7 +74,7 @@ pub struct Trailer<'a> {
 
 /// The trailer block git sees in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block<'a> {
+pub struct TrailerBlock<'a> {
     /// The trailers, in message order.
     pub trailers: Vec<Trailer<'a>>,
     /// Byte offset where the block starts, just after its blank line.
@@ -259,12 +259,12 @@ fn analyse(message: &str) -> (Cow<'_, str>, usize, usize) {
 ///
 /// A block can exist and still have no trailers, for example a last paragraph
 /// that only holds `(cherry picked from commit …)`.
-pub fn block(message: &str) -> Option<Block<'_>> {
+pub fn block(message: &str) -> Option<TrailerBlock<'_>> {
     let (buf, start, end) = analyse(message);
     if start == end {
         return None;
     }
-    let mut block = Block {
+    let mut block = TrailerBlock {
         trailers: vec![],
         start,
         end: end.min(message.len()),

@@ -86,25 +86,15 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             let shown: String = safe(label).chars().take(40).collect();
             spans.push(Span::styled(shown, state.styles.get(name)));
         }
-        let mut line = Line::from(spans);
-        if k == state.clause.point {
-            line = line.patch_style(state.styles.get("selection"));
-        }
-        rows.push(line);
+        rows.push(Line::from(spans));
     }
-    let offset = super::scroll_offset(
-        state.clause.point,
-        list_h.saturating_sub(2) as usize,
-        rows.len(),
-    );
-    f.render_widget(
-        Paragraph::new(rows)
-            .scroll((offset as u16, 0))
-            .block(super::pane(
-                state,
-                "Choice points (previewed alternative in bold)",
-                false,
-            )),
+    super::list_pane(
+        state,
+        f,
         points_area,
+        "Choice points (previewed alternative in bold)",
+        false,
+        rows,
+        state.clause.point,
     );
 }

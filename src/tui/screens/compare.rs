@@ -35,7 +35,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         1 => format!("{title} — 1 clause differs"),
         n => format!("{title} — {n} clauses differ"),
     };
-    let head = |k: usize, d: &crate::tui::compare::ClauseDiff| {
+    let head = |k: usize, d: &crate::tui::compare::ShownClause| {
         // A new or deleted clause, a move or a renumbering says so; a changed text says
         // how much of it is left.
         let mut what = Vec::new();
@@ -151,9 +151,8 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
         );
     }
     let (top, bottom) = matrix_areas(state, area);
-    let list_h = top.height;
     let mut lines = Vec::new();
-    for (k, r) in rows.iter().enumerate() {
+    for r in rows {
         let verdict_style = match r.verdict {
             crate::tui::compare::Verdict::Deletes => "diff.deleted",
             crate::tui::compare::Verdict::Replaces => "diff.inserted",
@@ -181,22 +180,9 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
                 state.styles.get("diff.inserted"),
             ));
         }
-        if k == state.compare.row {
-            line = line.patch_style(state.styles.get("selection"));
-        }
         lines.push(line);
     }
-    let offset = super::scroll_offset(
-        state.compare.row,
-        list_h.saturating_sub(2) as usize,
-        lines.len(),
-    );
-    f.render_widget(
-        Paragraph::new(lines)
-            .scroll((offset as u16, 0))
-            .block(super::pane(state, &title, true)),
-        top,
-    );
+    super::list_pane(state, f, top, &title, true, lines, state.compare.row);
     if let Some(r) = rows.get(state.compare.row) {
         let t = format!("draft → {}", r.delegation);
         f.render_widget(

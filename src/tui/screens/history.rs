@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 
 use crate::tui::app::State;
 use crate::tui::widgets::{diff, safe};
@@ -174,12 +174,14 @@ fn replay_pane(state: &State, f: &mut Frame, area: Rect) {
         }
         Some(Ok(_)) => lines.push(Line::styled("loading…", state.styles.get("hint"))),
     }
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((state.history.pane_scroll, 0))
-            .block(super::pane(state, &title, false)),
+    super::text_pane(
+        state,
+        f,
         area,
+        &title,
+        false,
+        lines,
+        state.history.pane_scroll,
     );
 }
 
@@ -263,12 +265,14 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
             state.styles.get("diff.deleted"),
         ));
     }
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((state.history.pane_scroll, 0))
-            .block(super::pane(state, &title, false)),
+    super::text_pane(
+        state,
+        f,
         area,
+        &title,
+        false,
+        lines,
+        state.history.pane_scroll,
     );
 }
 

@@ -73,6 +73,47 @@ pub fn pane<'a>(state: &State, title: &str, focused: bool) -> Block<'a> {
         ))
 }
 
+/// A list of rows in a pane, row `selected` highlighted and kept in view.
+pub fn list_pane(
+    state: &State,
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    focused: bool,
+    mut rows: Vec<Line<'_>>,
+    selected: usize,
+) {
+    if let Some(row) = rows.get_mut(selected) {
+        *row = std::mem::take(row).patch_style(state.styles.get("selection"));
+    }
+    let offset = scroll_offset(selected, area.height.saturating_sub(2) as usize, rows.len());
+    f.render_widget(
+        Paragraph::new(rows)
+            .scroll((offset as u16, 0))
+            .block(pane(state, title, focused)),
+        area,
+    );
+}
+
+/// Lines wrapped to a pane's width, scrolled down by `scroll` lines.
+pub fn text_pane(
+    state: &State,
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    focused: bool,
+    lines: Vec<Line<'_>>,
+    scroll: u16,
+) {
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(pane(state, title, focused)),
+        area,
+    );
+}
+
 /// A message inside a pane (no data, loading, an error).
 pub fn note(state: &State, f: &mut Frame, area: Rect, title: &str, text: &str, error: bool) {
     let style = state.styles.get(if error { "error" } else { "hint" });

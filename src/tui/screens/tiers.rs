@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::position::tier_disputes;
 use crate::tui::app::State;
 use crate::tui::widgets::safe;
 
@@ -53,15 +54,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let height = left.height.saturating_sub(3) as usize;
     let offset = super::scroll_offset(state.tiers.party, height, tiers.parties.len());
     for (k, p) in tiers.parties.iter().enumerate().skip(offset).take(height) {
-        let claims: Vec<String> = d
-            .positions
-            .values()
-            .flat_map(|pos| {
-                pos.tiers
-                    .iter()
-                    .filter(|t| t.party == p.code && t.tier != p.tier)
-                    .map(move |t| format!("{}→T{}", pos.code, t.tier))
-            })
+        let claims: Vec<String> = tier_disputes(d.positions.values(), p)
+            .into_iter()
+            .map(|(pos, tier)| format!("{}→T{tier}", pos.code))
             .collect();
         let mut spans = vec![Span::styled(
             format!(" {:<6}", safe(&p.code)),

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use git2::{ObjectType, Oid, Repository, Sort};
 
 use super::{
-    BracketCounts, ClauseChange, ClauseVersion, HistoryError, LayoutItem, Record, TextState,
+    BracketCounts, ClauseEdit, ClauseVersion, HistoryError, LayoutItem, Record, TextState,
 };
 use crate::store::Store;
 use treaty_text::amendment::Amendment;
@@ -269,7 +269,7 @@ fn step(
             Some(old) => !old.same_content(&c) || (named.contains(c.id.as_str()) && old != &c),
         };
         if changed {
-            record.changes.push(ClauseChange {
+            record.changes.push(ClauseEdit {
                 id: c.id.clone(),
                 after: Some(c),
             });
@@ -279,7 +279,7 @@ fn step(
     for (rel, _) in &new_files {
         for id in state.files.get(rel).into_iter().flatten() {
             if !seen.contains(id) && state.clauses.contains_key(id) {
-                record.changes.push(ClauseChange {
+                record.changes.push(ClauseEdit {
                     id: id.clone(),
                     after: None,
                 });

@@ -151,7 +151,7 @@ impl ClauseVersion {
 
 /// A clause's new version after an amendment, or `None` when the amendment deleted it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClauseChange {
+pub struct ClauseEdit {
     pub id: String,
     pub after: Option<ClauseVersion>,
 }
@@ -177,30 +177,58 @@ pub struct Record {
     pub offset_minutes: i32,
     pub summary: String,
     /// Clauses created, changed or deleted, in file order.
-    pub changes: Vec<ClauseChange>,
+    pub changes: Vec<ClauseEdit>,
     /// For each draft file it changed: the ids it now holds, in order (`None`: removed).
     pub files: Vec<(String, Option<Vec<String>>)>,
     /// treaty.md's new layout, when it changed.
     pub layout: Option<Vec<LayoutItem>>,
 }
 
-impl Record {
+/// What a commit of the history says about who made it and when: shared by a full
+/// [`Record`] and its [`RecordInfo`] summary.
+pub trait Attributed {
+    /// The amendment its trailers record; `None` for an ordinary commit.
+    fn amendment(&self) -> Option<&Amendment>;
+    /// Author time (seconds since the epoch) and its offset in minutes.
+    fn authored(&self) -> (i64, i32);
+
     /// The delegations that proposed it (empty for ordinary commits).
-    pub fn proposers(&self) -> &[String] {
-        self.amendment
-            .as_ref()
-            .map_or(&[][..], |a| a.proposers.as_slice())
+    fn proposers(&self) -> &[String] {
+        self.amendment().map_or(&[][..], |a| a.proposers.as_slice())
     }
 
-    pub fn round(&self) -> Option<&str> {
-        self.amendment.as_ref().and_then(|a| a.round.as_deref())
+    fn round(&self) -> Option<&str> {
+        self.amendment().and_then(|a| a.round.as_deref())
     }
 
     /// The author date as `YYYY-MM-DD HH:MM +HHMM`.
-    pub fn date(&self) -> String {
-        civil::format_with_offset(self.time, self.offset_minutes)
+    fn date(&self) -> String {
+        let (time, offset) = self.authored();
+        civil::format_with_offset(time, offset)
+    }
+}
+
+impl Attributed for Record {
+    fn amendment(&self) -> Option<&Amendment> {
+        self.amendment.as_ref()
     }
 
+    fn authored(&self) -> (i64, i32) {
+        (self.time, self.offset_minutes)
+    }
+}
+
+impl Attributed for RecordInfo {
+    fn amendment(&self) -> Option<&Amendment> {
+        self.amendment.as_ref()
+    }
+
+    fn authored(&self) -> (i64, i32) {
+        (self.time, self.offset_minutes)
+    }
+}
+
+impl Record {
     /// The ids of the clauses it changed (from the index) and those its trailers name.
     pub fn touches(&self, id: &str) -> bool {
         self.changes.iter().any(|c| c.id == id)
@@ -241,24 +269,6 @@ pub struct RecordInfo {
     pub summary: String,
     /// How many clauses it created, changed or deleted.
     pub changed: usize,
-}
-
-impl RecordInfo {
-    /// The delegations that proposed it (empty for ordinary commits).
-    pub fn proposers(&self) -> &[String] {
-        self.amendment
-            .as_ref()
-            .map_or(&[][..], |a| a.proposers.as_slice())
-    }
-
-    pub fn round(&self) -> Option<&str> {
-        self.amendment.as_ref().and_then(|a| a.round.as_deref())
-    }
-
-    /// The author date as `YYYY-MM-DD HH:MM +HHMM`.
-    pub fn date(&self) -> String {
-        civil::format_with_offset(self.time, self.offset_minutes)
-    }
 }
 
 /// The full text at one point of history: every clause's current version, treaty.md's
@@ -918,17 +928,6 @@ impl History {
             next: start,
             end,
         }
-    }
-
-    /// The text as it stood after record `index`.
-    pub fn state_at(&self, index: usize) -> TextState {
-        let mut state = TextState::default();
-        if self.len > 0 {
-            for i in 0..=index.min(self.len - 1) {
-                state.apply(self.record(i));
-            }
-        }
-        state
     }
 
     /// The round names of the record: round tags in history order, then Round trailers

@@ -45,7 +45,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use git2::Oid;
 use serde::Deserialize;
 
-use super::{ClauseChange, ClauseVersion, LayoutItem, Record, RecordInfo};
+use super::{ClauseEdit, ClauseVersion, LayoutItem, Record, RecordInfo};
 use crate::store::Store;
 
 const MAGIC: &[u8; 8] = b"TRTYHIDX";
@@ -388,8 +388,7 @@ impl Index {
         let mut rest = self.get(p[2], p[3] - p[2])?;
         let mut changes = Vec::with_capacity(info.changed.min(rest.len()));
         for _ in 0..info.changed {
-            let (change, after): (ClauseChange, _) =
-                postcard::take_from_bytes(rest).map_err(bad)?;
+            let (change, after): (ClauseEdit, _) = postcard::take_from_bytes(rest).map_err(bad)?;
             changes.push(change);
             rest = after;
         }
@@ -478,7 +477,7 @@ impl Index {
             if (record as usize) >= self.records || at < self.at.data {
                 return Err(corrupt("a version's place"));
             }
-            let c: ClauseChange = postcard::from_bytes(self.get(at, size)?)
+            let c: ClauseEdit = postcard::from_bytes(self.get(at, size)?)
                 .map_err(|e| corrupt(format!("a version of {id}: {e}")))?;
             if c.id != id {
                 return Err(corrupt(format!("a version of {id} names {}", c.id)));
@@ -686,7 +685,7 @@ pub(super) fn version_places(b: &[u8], id: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::{BracketCounts, ClauseChange, ClauseVersion};
+    use crate::history::{BracketCounts, ClauseEdit, ClauseVersion};
 
     fn version(id: &str, text: &str) -> ClauseVersion {
         ClauseVersion {
@@ -703,7 +702,7 @@ mod tests {
         }
     }
 
-    fn record(oid: &str, changes: Vec<ClauseChange>) -> Record {
+    fn record(oid: &str, changes: Vec<ClauseEdit>) -> Record {
         Record {
             oid: oid.into(),
             amendment: None,
@@ -721,7 +720,7 @@ mod tests {
     fn records() -> (Oid, Vec<Record>) {
         let a = "0123456789abcdef0123456789abcdef01234567";
         let b = "89abcdef0123456789abcdef0123456789abcdef";
-        let change = |id: &str, text: Option<&str>| ClauseChange {
+        let change = |id: &str, text: Option<&str>| ClauseEdit {
             id: id.into(),
             after: text.map(|t| version(id, t)),
         };
@@ -810,7 +809,7 @@ mod tests {
             let text = format!("version {k} {}", "words ".repeat(20));
             records.push(record(
                 &oid,
-                vec![ClauseChange {
+                vec![ClauseEdit {
                     id: format!("c-{:03}", k % 40),
                     after: Some(version(&format!("c-{:03}", k % 40), &text)),
                 }],

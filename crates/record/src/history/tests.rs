@@ -55,7 +55,7 @@ fn state_orders_files_where_treaty_md_includes_them() {
             version("art-a", "articles/a.md", "article"),
         ]
         .into_iter()
-        .map(|v| ClauseChange {
+        .map(|v| ClauseEdit {
             id: v.id.clone(),
             after: Some(v),
         })

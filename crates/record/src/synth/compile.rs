@@ -17,7 +17,7 @@ const DENSITY: u32 = 45;
 
 /// One Party, with the tier the compilation text assigns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Party {
+pub struct OpeningParty {
     pub code: String,
     pub name: String,
     pub tier: u8,
@@ -25,17 +25,17 @@ pub struct Party {
 
 /// Everything at the start of the negotiation.
 #[derive(Clone, Debug)]
-pub struct Compilation {
+pub struct Opening {
     /// Path relative to the negotiation folder → file text.
     pub files: BTreeMap<String, String>,
-    pub parties: Vec<Party>,
+    pub parties: Vec<OpeningParty>,
     /// Annex clause ids.
     pub annexes: Vec<String>,
     /// Clause ids that positions and tiers refer to: the history never deletes them.
     pub protected: BTreeSet<String>,
 }
 
-impl Compilation {
+impl Opening {
     /// The draft's files as [`treaty_text::draft::Draft::from_texts`] takes them: `treaty.md`'s
     /// text and the others, relative to `drafts/`.
     pub fn draft_texts(&self) -> (&str, Vec<(&str, &str)>) {
@@ -63,7 +63,7 @@ struct Article {
 }
 
 /// Builds the compilation text for `opts`.
-pub fn compile(opts: &SynthOptions) -> Compilation {
+pub fn compile(opts: &SynthOptions) -> Opening {
     let mut rng = Rng::new(opts.seed);
     let parties = make_parties(&mut rng, opts.parties);
     let codes: Vec<String> = parties.iter().map(|p| p.code.clone()).collect();
@@ -200,7 +200,7 @@ pub fn compile(opts: &SynthOptions) -> Compilation {
         );
     }
 
-    Compilation {
+    Opening {
         files,
         parties,
         annexes,
@@ -290,7 +290,7 @@ fn article(
     (text, clauses)
 }
 
-fn make_parties(rng: &mut Rng, n: usize) -> Vec<Party> {
+fn make_parties(rng: &mut Rng, n: usize) -> Vec<OpeningParty> {
     let mut codes = HashSet::new();
     let mut names = HashSet::new();
     let mut out = Vec::with_capacity(n);
@@ -325,12 +325,12 @@ fn make_parties(rng: &mut Rng, n: usize) -> Vec<Party> {
             1 | 2 => 2,
             _ => 3,
         };
-        out.push(Party { code, name, tier });
+        out.push(OpeningParty { code, name, tier });
     }
     out
 }
 
-fn tiers_ron(parties: &[Party], obligations: &[(String, Vec<u8>)]) -> String {
+fn tiers_ron(parties: &[OpeningParty], obligations: &[(String, Vec<u8>)]) -> String {
     let mut s = String::from(
         "// Tiers of obligations, each Party's tier as assigned in the compilation text, and\n// which clauses bind which tiers. A clause not listed binds all tiers.\n(\n    version: 1,\n    tiers: [\n",
     );
@@ -415,9 +415,9 @@ fn annexes_ron(rng: &mut Rng, annexes: &[String], codes: &[String]) -> String {
 
 fn position(
     rng: &mut Rng,
-    party: &Party,
+    party: &OpeningParty,
     index: usize,
-    parties: &[Party],
+    parties: &[OpeningParty],
     key: &[String],
     annexes: &[String],
     codes: &[String],

@@ -14,7 +14,7 @@ use treaty_text::roster::CHAIR;
 use crate::record::{self, Edit, NewAmendment, NewRecord, RecordError};
 use crate::store::{Clock, Signature, Store, Time};
 
-use super::compile::Compilation;
+use super::compile::Opening;
 use super::words::{self, CITIES};
 use super::{Rng, SynthError, SynthOptions, SynthSummary};
 
@@ -26,7 +26,7 @@ const SECRETARIAT: (&str, &str) = ("Treaty Secretariat", "secretariat@treaty.exa
 
 pub(super) fn record(
     opts: &SynthOptions,
-    compilation: &Compilation,
+    compilation: &Opening,
     dir: &Path,
 ) -> Result<SynthSummary, SynthError> {
     let (front, texts) = compilation.draft_texts();
@@ -154,7 +154,7 @@ struct Sim<'c> {
     rng: Rng,
     tiers: Vec<u8>,
     annex_status: Vec<AnnexStatus>,
-    compilation: &'c Compilation,
+    compilation: &'c Opening,
 }
 
 impl Sim<'_> {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::record::RecordError;
 use crate::store::{Oid, StoreError};
 
-pub use compile::{Compilation, compile};
+pub use compile::{Opening, compile};
 
 /// How big a negotiation to make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -24,7 +24,7 @@ fn ws() -> Workspace {
     }
 }
 
-fn file(edit: &Edit, path: &str) -> String {
+fn file(edit: &Applied, path: &str) -> String {
     edit.files
         .get(path)
         .cloned()

@@ -36,6 +36,8 @@ mod build;
 mod clean;
 mod refs;
 mod resolve;
+#[cfg(any(test, feature = "testing"))]
+pub mod sample;
 mod scan;
 mod stats;
 mod tree;

@@ -664,26 +664,7 @@ fn sample_and_dense_texts_parse_as_before() {
         assert_eq!(parse(&text), oracle::parse(&text), "{}", f.path);
     }
 
-    const PIECES: &[&str] = &[
-        "Each Party [shall][should] ",
-        "take [appropriate][effective] measures ",
-        "[to promote - EU, AGN; USA delete] ",
-        "the [conservation/sustainable use] of ",
-        "[[marine][coastal] resources] ",
-        "[in accordance with - G77 retain / consistent with - JPN] ",
-        "[Placeholder for a definition]. ",
-        "[national circumstances] and [capacities], ",
-        "[agreed ad ref] ",
-        "[women/girls] [a - US / b] \\[x\\] [see][r] [link](http://x.org) [^2] ",
-    ];
-    let mut dense = String::new();
-    for k in 0..2000 {
-        dense.push_str(PIECES[k % PIECES.len()]);
-        if k % 23 == 22 {
-            dense.push_str("\nOption 1: [shall][may] report.\n  Option (a): No text.\n");
-        }
-    }
-    dense.push_str("\n[r]: https://example.org\n");
+    let dense = super::sample::dense(120_000);
     let tree = parse(&dense);
     assert!(tree.stats().groups > 1000);
     assert_eq!(tree, oracle::parse(&dense));

@@ -84,7 +84,7 @@ mod tests;
 
 /// What to compile.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Options {
+pub struct CompileOptions {
     /// The delegations whose positions go in (codes, any case); `None` for every position.
     pub delegations: Option<Vec<String>>,
 }
@@ -250,7 +250,7 @@ enum Reading {
 }
 
 /// Builds the compilation text from `neg`'s draft and positions. Nothing is written.
-pub fn compile(neg: &Negotiation, opts: &Options) -> Result<Compilation, CompileError> {
+pub fn compile(neg: &Negotiation, opts: &CompileOptions) -> Result<Compilation, CompileError> {
     let positions = select(neg, opts)?;
     let draft = &neg.draft;
     let mut warnings = Vec::new();
@@ -450,7 +450,10 @@ fn ambiguous(clause: &str, base: &str, contest: &Contest) -> CompileError {
 }
 
 /// The selected positions, in code order.
-fn select<'n>(neg: &'n Negotiation, opts: &Options) -> Result<Vec<&'n Position>, CompileError> {
+fn select<'n>(
+    neg: &'n Negotiation,
+    opts: &CompileOptions,
+) -> Result<Vec<&'n Position>, CompileError> {
     let out: Vec<&Position> = match &opts.delegations {
         None => neg.positions.values().collect(),
         Some(codes) => {
@@ -795,7 +798,7 @@ pub fn normalise<'p>(
 
 /// Who records the compilation: the chair or secretariat named in the roster.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Chair {
+pub struct Recorder {
     /// The code in `Proposed-by` (`CHAIR` unless the roster says otherwise).
     pub code: String,
     /// The commit's author and committer; `None` when there is no roster, in which case
@@ -807,10 +810,10 @@ pub struct Chair {
 /// the commit identity. With no roster file, the code is `CHAIR` and the configured git
 /// identity is used (nothing then checks who may record). A roster whose chair has no
 /// member is refused, since `treaty verify` would reject the commit.
-pub fn chair(root: &Path) -> Result<Chair, CompileError> {
+pub fn chair(root: &Path) -> Result<Recorder, CompileError> {
     let path = root.join(ROSTER_FILE);
     if !path.exists() {
-        return Ok(Chair {
+        return Ok(Recorder {
             code: CHAIR.to_string(),
             identity: None,
         });
@@ -821,7 +824,7 @@ pub fn chair(root: &Path) -> Result<Chair, CompileError> {
         .members
         .first()
         .ok_or(CompileError::NoChairMember)?;
-    Ok(Chair {
+    Ok(Recorder {
         code: roster.chair.code.clone(),
         identity: Some((member.name.clone(), member.email.clone())),
     })

@@ -94,7 +94,7 @@ fn contested_clause_becomes_one_attributed_group_and_agreed_text_stays_clean() {
             ),
         ],
     );
-    let c = compile(&neg, &Options::default()).unwrap();
+    let c = compile(&neg, &CompileOptions::default()).unwrap();
     assert_eq!(
         text_of(&c.draft, "one.1"),
         "[Parties shall cooperate. - EU retain / Parties shall cooperate. - CHN / Parties may cooperate. - USA; G77 delete]"
@@ -132,7 +132,7 @@ fn a_drafted_bracket_is_kept_and_nested() {
             vec![],
         )],
     );
-    let c = compile(&neg, &Options::default()).unwrap();
+    let c = compile(&neg, &CompileOptions::default()).unwrap();
     assert_eq!(
         text_of(&c.draft, "one.2"),
         "[Parties [shall][should] report: / Parties shall report: - EU]"
@@ -169,7 +169,7 @@ fn insertions_get_fresh_ids_in_order_and_read_back() {
             ),
         ],
     );
-    let c = compile(&neg, &Options::default()).unwrap();
+    let c = compile(&neg, &CompileOptions::default()).unwrap();
     let ids: Vec<_> = c.clauses.iter().map(|x| x.clause.as_str()).collect();
     assert_eq!(ids, ["one.1bis", "one.1bis-2", "one.2.c"]);
     assert_eq!(
@@ -228,7 +228,9 @@ fn refusals_name_the_problem() {
             vec![],
         )],
     );
-    let err = compile(&neg, &Options::default()).unwrap_err().to_string();
+    let err = compile(&neg, &CompileOptions::default())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("EU proposes for one.1") && err.contains("` / `"),
         "{err}"
@@ -236,7 +238,7 @@ fn refusals_name_the_problem() {
 
     let err = compile(
         &neg,
-        &Options {
+        &CompileOptions {
             delegations: Some(vec!["EUU".into()]),
         },
     )
@@ -248,7 +250,7 @@ fn refusals_name_the_problem() {
         draft(),
         vec![position("e u", vec![("one.1", Stance::Delete)], vec![])],
     );
-    let err = compile(&lower, &Options::default())
+    let err = compile(&lower, &CompileOptions::default())
         .unwrap_err()
         .to_string();
     assert!(
@@ -261,7 +263,7 @@ fn refusals_name_the_problem() {
         vec![position("EU", vec![("one.1", Stance::Keep)], vec![])],
     );
     assert!(matches!(
-        compile(&agreed, &Options::default()),
+        compile(&agreed, &CompileOptions::default()),
         Err(CompileError::NothingToCompile)
     ));
 
@@ -270,7 +272,7 @@ fn refusals_name_the_problem() {
         vec![position("EU", vec![("one", Stance::Delete)], vec![])],
     );
     assert!(matches!(
-        compile(&heading, &Options::default()),
+        compile(&heading, &CompileOptions::default()),
         Err(CompileError::NothingToCompile)
     ));
 }
@@ -286,7 +288,7 @@ fn only_the_named_delegations_are_compiled() {
     );
     let c = compile(
         &neg,
-        &Options {
+        &CompileOptions {
             delegations: Some(vec!["usa".into()]),
         },
     )
@@ -322,7 +324,7 @@ fn the_chair_comes_from_the_roster_and_a_memberless_chair_is_refused() {
     std::fs::remove_file(dir.path().join("positions/roster.ron")).unwrap();
     assert_eq!(
         chair(dir.path()).unwrap(),
-        Chair {
+        Recorder {
             code: "CHAIR".into(),
             identity: None
         }
@@ -416,7 +418,7 @@ proptest! {
         let d = draft();
         let neg = negotiation(d.clone(), positions);
         let expected = normalise(&d, neg.positions.values());
-        match compile(&neg, &Options::default()) {
+        match compile(&neg, &CompileOptions::default()) {
             Err(CompileError::NothingToCompile) => prop_assert!(expected.is_empty()),
             Err(e) => prop_assert!(false, "compile failed: {e}"),
             Ok(c) => {

@@ -51,16 +51,6 @@ pub enum BlockKind {
     Html,
 }
 
-impl BlockKind {
-    /// Whether blocks of this kind are clauses (and so carry ids).
-    pub fn is_clause(&self) -> bool {
-        matches!(
-            self,
-            BlockKind::Heading { .. } | BlockKind::Paragraph | BlockKind::Point | BlockKind::Text
-        )
-    }
-}
-
 /// One block of a draft file. All ranges are byte ranges into `raw`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {

@@ -21,7 +21,7 @@ use std::io::{Cursor, Write};
 use zip::CompressionMethod;
 use zip::write::{SimpleFileOptions, ZipWriter};
 
-use super::style::{self, Change, Role, Run};
+use super::style::{self, Revision, Role, Run};
 use super::{Document, ExportError, Item, Mark, xml_escape};
 use crate::draft::ClauseKind;
 use crate::theme::{Style, Theme};
@@ -175,7 +175,7 @@ impl Body<'_> {
     }
 
     /// One run (with `w:br` for line ends) wrapped in its change.
-    fn run(&mut self, text: &str, char_style: Option<&str>, emphasis: bool, change: Change) {
+    fn run(&mut self, text: &str, char_style: Option<&str>, emphasis: bool, change: Revision) {
         let mut props = String::new();
         if let Some(s) = char_style {
             let _ = write!(props, "<w:rStyle w:val=\"{s}\"/>");
@@ -183,7 +183,7 @@ impl Body<'_> {
         if emphasis {
             props.push_str("<w:i/>");
         }
-        let text_tag = if change == Change::Deleted {
+        let text_tag = if change == Revision::Deleted {
             "w:delText"
         } else {
             "w:t"
@@ -206,12 +206,12 @@ impl Body<'_> {
         }
         r.push_str("</w:r>");
         match change {
-            Change::None => self.xml.push_str(&r),
-            Change::Inserted => {
+            Revision::None => self.xml.push_str(&r),
+            Revision::Inserted => {
                 let open = self.revision("ins");
                 let _ = write!(self.xml, "{open}{r}</w:ins>");
             }
-            Change::Deleted => {
+            Revision::Deleted => {
                 let open = self.revision("del");
                 let _ = write!(self.xml, "{open}{r}</w:del>");
             }
@@ -244,14 +244,14 @@ impl Body<'_> {
 
     fn item(&mut self, item: &Item) {
         let whole = match item.mark {
-            Mark::Inserted => Change::Inserted,
-            Mark::Deleted => Change::Deleted,
-            _ => Change::None,
+            Mark::Inserted => Revision::Inserted,
+            Mark::Deleted => Revision::Deleted,
+            _ => Revision::None,
         };
         self.xml.push_str("<w:p><w:pPr>");
         let _ = write!(self.xml, "<w:pStyle w:val=\"{}\"/>", paragraph_style(item));
-        if whole != Change::None {
-            let tag = if whole == Change::Inserted {
+        if whole != Revision::None {
+            let tag = if whole == Revision::Inserted {
                 "ins"
             } else {
                 "del"
@@ -291,8 +291,8 @@ impl Body<'_> {
                 } else {
                     format!("{old}.")
                 };
-                self.run(&old, None, false, Change::Deleted);
-                self.run(label, None, false, Change::Inserted);
+                self.run(&old, None, false, Revision::Deleted);
+                self.run(label, None, false, Revision::Inserted);
             } else {
                 self.run(label, None, false, whole);
             }
@@ -304,7 +304,7 @@ impl Body<'_> {
                     self.run(". ", None, false, whole);
                 }
                 match (&item.title_words, whole) {
-                    (Some(w), Change::None) => {
+                    (Some(w), Revision::None) => {
                         let runs = style::changed_runs(&style::old_text(w), title, w);
                         self.runs(&runs);
                     }
@@ -329,7 +329,7 @@ impl Body<'_> {
             _ => None,
         };
         if let Some(note) = note {
-            self.run(&note, Some("TreatyNote"), false, Change::None);
+            self.run(&note, Some("TreatyNote"), false, Revision::None);
         }
         if let Some(n) = bookmark {
             let _ = write!(self.xml, "<w:bookmarkEnd w:id=\"{n}\"/>");
@@ -352,7 +352,7 @@ fn document_xml(doc: &Document) -> String {
                 body.xml,
                 "<w:p><w:pPr><w:pStyle w:val=\"{NOTE_STYLE}\"/></w:pPr>"
             );
-            body.run(&note.line(), None, false, Change::None);
+            body.run(&note.line(), None, false, Revision::None);
             body.xml.push_str("</w:p>");
         }
     }

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::style::{self, Change, Role, Run};
+use super::style::{self, Revision, Role, Run};
 use super::{Document, Item, Mark};
 use crate::draft::ClauseKind;
 use crate::theme::{Style, Theme};
@@ -118,11 +118,11 @@ fn runs_html(runs: &[Run]) -> String {
             piece = format!("<span class=\"{class}\">{piece}</span>");
         }
         match run.change {
-            Change::None => out.push_str(&piece),
-            Change::Inserted => {
+            Revision::None => out.push_str(&piece),
+            Revision::Inserted => {
                 let _ = write!(out, "<ins>{piece}</ins>");
             }
-            Change::Deleted => {
+            Revision::Deleted => {
                 let _ = write!(out, "<del>{piece}</del>");
             }
         }
@@ -130,19 +130,19 @@ fn runs_html(runs: &[Run]) -> String {
     out
 }
 
-fn whole_change(item: &Item) -> Change {
+fn whole_change(item: &Item) -> Revision {
     match item.mark {
-        Mark::Inserted => Change::Inserted,
-        Mark::Deleted => Change::Deleted,
-        _ => Change::None,
+        Mark::Inserted => Revision::Inserted,
+        Mark::Deleted => Revision::Deleted,
+        _ => Revision::None,
     }
 }
 
-fn wrap(change: Change, html: String) -> String {
+fn wrap(change: Revision, html: String) -> String {
     match change {
-        Change::None => html,
-        Change::Inserted => format!("<ins>{html}</ins>"),
-        Change::Deleted => format!("<del>{html}</del>"),
+        Revision::None => html,
+        Revision::Inserted => format!("<ins>{html}</ins>"),
+        Revision::Deleted => format!("<del>{html}</del>"),
     }
 }
 
@@ -191,7 +191,7 @@ fn heading_html(item: &Item) -> String {
     };
     let whole = whole_change(item);
     let title = match (&item.title_words, whole) {
-        (Some(w), Change::None) => runs_html(&style::changed_runs(
+        (Some(w), Revision::None) => runs_html(&style::changed_runs(
             &style::old_text(w),
             item.title.as_deref().unwrap_or(""),
             w,

@@ -10,7 +10,7 @@
 //! or `{>>renumbered from 3<<}` after a clause's first line.
 
 use super::{Document, Item, Mark};
-use crate::compare::WordOp;
+use crate::compare::{Marks, WordOp, render_marked};
 use crate::draft::{BlockKind, ClauseKind, Draft};
 
 /// The document as Markdown.
@@ -93,23 +93,7 @@ pub fn heading_marks(kind: ClauseKind) -> &'static str {
 
 /// CriticMarkup for word operations.
 pub fn critic(words: &[WordOp]) -> String {
-    let mut s = String::new();
-    for w in words {
-        match w {
-            WordOp::Equal(t) => s.push_str(t),
-            WordOp::Delete(t) => {
-                s.push_str("{--");
-                s.push_str(t);
-                s.push_str("--}");
-            }
-            WordOp::Insert(t) => {
-                s.push_str("{++");
-                s.push_str(t);
-                s.push_str("++}");
-            }
-        }
-    }
-    s
+    render_marked(words, Marks::CRITIC)
 }
 
 /// One clause as a draft-format block, with its change marks.

@@ -39,38 +39,43 @@ use crate::theme::Theme;
 
 /// The formats `treaty export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Format {
+pub enum ExportFormat {
     Markdown,
     Html,
     Docx,
     Akn,
 }
 
-impl Format {
-    pub const ALL: [Format; 4] = [Format::Markdown, Format::Html, Format::Docx, Format::Akn];
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 4] = [
+        ExportFormat::Markdown,
+        ExportFormat::Html,
+        ExportFormat::Docx,
+        ExportFormat::Akn,
+    ];
 
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {
-            Format::Markdown => "md",
-            Format::Html => "html",
-            Format::Docx => "docx",
-            Format::Akn => "xml",
+            ExportFormat::Markdown => "md",
+            ExportFormat::Html => "html",
+            ExportFormat::Docx => "docx",
+            ExportFormat::Akn => "xml",
         }
     }
 
     /// Whether the output is binary (a zip), so not for a terminal.
     pub fn is_binary(self) -> bool {
-        self == Format::Docx
+        self == ExportFormat::Docx
     }
 
     /// The name on the command line.
     pub fn name(self) -> &'static str {
         match self {
-            Format::Markdown => "md",
-            Format::Html => "html",
-            Format::Docx => "docx",
-            Format::Akn => "akn",
+            ExportFormat::Markdown => "md",
+            ExportFormat::Html => "html",
+            ExportFormat::Docx => "docx",
+            ExportFormat::Akn => "akn",
         }
     }
 }
@@ -80,15 +85,15 @@ impl Format {
 #[error("unknown export format `{0}`: choose md, html, docx or akn")]
 pub struct UnknownFormat(pub String);
 
-impl FromStr for Format {
+impl FromStr for ExportFormat {
     type Err = UnknownFormat;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Ok(Format::Markdown),
-            "html" | "htm" => Ok(Format::Html),
-            "docx" | "word" => Ok(Format::Docx),
-            "akn" | "akoma-ntoso" | "xml" => Ok(Format::Akn),
+            "md" | "markdown" => Ok(ExportFormat::Markdown),
+            "html" | "htm" => Ok(ExportFormat::Html),
+            "docx" | "word" => Ok(ExportFormat::Docx),
+            "akn" | "akoma-ntoso" | "xml" => Ok(ExportFormat::Akn),
             _ => Err(UnknownFormat(s.to_string())),
         }
     }
@@ -429,12 +434,12 @@ fn title_of(draft: &Draft) -> String {
 
 /// Writes `doc` in `format`. `theme` colours brackets, options, attributions, placeholders
 /// and change marks in HTML and DOCX.
-pub fn render(doc: &Document, format: Format, theme: &Theme) -> Result<Vec<u8>, ExportError> {
+pub fn render(doc: &Document, format: ExportFormat, theme: &Theme) -> Result<Vec<u8>, ExportError> {
     Ok(match format {
-        Format::Markdown => md::render(doc).into_bytes(),
-        Format::Html => html::render(doc, theme).into_bytes(),
-        Format::Akn => akn::render(doc).into_bytes(),
-        Format::Docx => docx::render(doc, theme)?,
+        ExportFormat::Markdown => md::render(doc).into_bytes(),
+        ExportFormat::Html => html::render(doc, theme).into_bytes(),
+        ExportFormat::Akn => akn::render(doc).into_bytes(),
+        ExportFormat::Docx => docx::render(doc, theme)?,
     })
 }
 

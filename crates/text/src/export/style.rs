@@ -109,7 +109,7 @@ fn depth_name(d: u8) -> &'static str {
 
 /// Whether a piece of text was added or removed in a comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Change {
+pub enum Revision {
     None,
     Inserted,
     Deleted,
@@ -120,7 +120,7 @@ pub enum Change {
 pub struct Run {
     pub text: String,
     pub role: Role,
-    pub change: Change,
+    pub change: Revision,
     pub emphasis: bool,
 }
 
@@ -249,7 +249,7 @@ fn runs_in(
     paint: &[Paint],
     start: usize,
     end: usize,
-    change: Change,
+    change: Revision,
     out: &mut Vec<Run>,
 ) {
     let mut at = start;
@@ -289,7 +289,7 @@ fn runs_in(
 pub fn runs(text: &str) -> Vec<Run> {
     let p = paint(text);
     let mut out = Vec::new();
-    runs_in(text, &p, 0, text.len(), Change::None, &mut out);
+    runs_in(text, &p, 0, text.len(), Revision::None, &mut out);
     out
 }
 
@@ -307,7 +307,7 @@ pub fn changed_runs(old: &str, new: &str, words: &[WordOp]) -> Vec<Run> {
                     &pn,
                     n,
                     (n + t.len()).min(new.len()),
-                    Change::None,
+                    Revision::None,
                     &mut out,
                 );
                 n += t.len();
@@ -319,7 +319,7 @@ pub fn changed_runs(old: &str, new: &str, words: &[WordOp]) -> Vec<Run> {
                     &po,
                     o,
                     (o + t.len()).min(old.len()),
-                    Change::Deleted,
+                    Revision::Deleted,
                     &mut out,
                 );
                 o += t.len();
@@ -330,7 +330,7 @@ pub fn changed_runs(old: &str, new: &str, words: &[WordOp]) -> Vec<Run> {
                     &pn,
                     n,
                     (n + t.len()).min(new.len()),
-                    Change::Inserted,
+                    Revision::Inserted,
                     &mut out,
                 );
                 n += t.len();
@@ -353,9 +353,9 @@ pub fn old_text(words: &[WordOp]) -> String {
 
 /// The runs of an item's text: with change marks when its words changed, all inserted or
 /// all deleted when the clause was, else plain.
-pub fn item_runs(text: &str, words: Option<&[WordOp]>, whole: Change) -> Vec<Run> {
+pub fn item_runs(text: &str, words: Option<&[WordOp]>, whole: Revision) -> Vec<Run> {
     match words {
-        Some(w) if whole == Change::None => changed_runs(&old_text(w), text, w),
+        Some(w) if whole == Revision::None => changed_runs(&old_text(w), text, w),
         _ => {
             let mut r = runs(text);
             for run in &mut r {

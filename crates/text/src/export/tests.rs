@@ -1,4 +1,4 @@
-use super::style::{self, Change, Role};
+use super::style::{self, Revision, Role};
 use super::*;
 use crate::compare::WordOp;
 use crate::draft::Draft;
@@ -92,17 +92,17 @@ fn changed_runs_give_both_texts() {
     let new = "Parties shall act [promptly].";
     let words = crate::compare::word_ops(old, new);
     let runs = style::changed_runs(old, new, &words);
-    let of = |keep: Change| -> String {
+    let of = |keep: Revision| -> String {
         runs.iter()
-            .filter(|r| r.change == Change::None || r.change == keep)
+            .filter(|r| r.change == Revision::None || r.change == keep)
             .map(|r| r.text.as_str())
             .collect()
     };
-    assert_eq!(of(Change::Inserted), new);
-    assert_eq!(of(Change::Deleted), old);
+    assert_eq!(of(Revision::Inserted), new);
+    assert_eq!(of(Revision::Deleted), old);
     assert!(
         runs.iter()
-            .any(|r| r.change == Change::Inserted && r.role == Role::Bracketed(1))
+            .any(|r| r.change == Revision::Inserted && r.role == Role::Bracketed(1))
     );
 }
 

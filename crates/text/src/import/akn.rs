@@ -22,7 +22,7 @@
 //!   components whose id or name says `annex`. Other components (explanatory memorandum,
 //!   financial statement) are not part of the text: a warning names them.
 //! * Footnotes (`authorialNote`) are left out. A `<p class="note">[^1]: …</p>`, as
-//!   `treaty export` writes one, is read back as a [`Block::Note`].
+//!   `treaty export` writes one, is read back as a [`ImportedBlock::Note`].
 //! * `quotedStructure`, `mod` and other inline markup are read as the text they hold.
 //! * `amendment` and `amendmentList` documents are refused with
 //!   [`ImportError::AmendmentDocument`]: they describe changes to a bill, not a text.
@@ -46,7 +46,8 @@ use quick_xml::events::{BytesStart, Event};
 use super::text::{annex_heading, article_heading, classify, division_heading, pp_label};
 use super::write::Slot;
 use super::{
-    Block, ImportError, Imported, ImportedAnnex, ImportedArticle, Item, PreambleParagraph,
+    BodyItem, ImportError, Imported, ImportedAnnex, ImportedArticle, ImportedBlock,
+    PreambleParagraph,
 };
 
 /// Deepest element nesting accepted.
@@ -57,11 +58,11 @@ pub const MAX_DEPTH: usize = 256;
 pub(crate) struct Element {
     pub name: String,
     pub attrs: Vec<(String, String)>,
-    pub children: Vec<Node>,
+    pub children: Vec<XmlNode>,
 }
 
 #[derive(Clone, Debug)]
-pub(crate) enum Node {
+pub(crate) enum XmlNode {
     Element(Element),
     Text(String),
 }
@@ -76,8 +77,8 @@ impl Element {
 
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
+            XmlNode::Element(e) => Some(e),
+            XmlNode::Text(_) => None,
         })
     }
 
@@ -110,9 +111,9 @@ impl Element {
         let mut raw = String::new();
         for n in &self.children {
             match n {
-                Node::Text(t) => raw.push_str(t),
-                Node::Element(e) if e.name == skip => {}
-                Node::Element(e) => {
+                XmlNode::Text(t) => raw.push_str(t),
+                XmlNode::Element(e) if e.name == skip => {}
+                XmlNode::Element(e) => {
                     raw.push(' ');
                     e.raw_text(&mut raw);
                     raw.push(' ');
@@ -132,8 +133,8 @@ impl Element {
     fn raw_text(&self, out: &mut String) {
         for n in &self.children {
             match n {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) => match e.name.as_str() {
+                XmlNode::Text(t) => out.push_str(t),
+                XmlNode::Element(e) => match e.name.as_str() {
                     // Footnotes; and in a comparison, deleted words and editorial remarks
                     // (the text is read with its changes accepted).
                     "authorialNote" | "noteRef" | "meta" | "del" | "remark" => {}
@@ -257,7 +258,7 @@ pub(crate) fn parse_xml(text: &str, part: Option<&str>) -> Result<Element, Impor
         }
         if let Some(el) = done {
             match stack.last_mut() {
-                Some((parent, _)) => parent.children.push(Node::Element(el)),
+                Some((parent, _)) => parent.children.push(XmlNode::Element(el)),
                 None if root.is_none() => root = Some(el),
                 None => return Err(err(at, "more than one root element".into())),
             }
@@ -278,8 +279,8 @@ pub(crate) fn parse_xml(text: &str, part: Option<&str>) -> Result<Element, Impor
 fn push_text(stack: &mut [(Element, u64)], s: &str) {
     if let Some((parent, _)) = stack.last_mut() {
         match parent.children.last_mut() {
-            Some(Node::Text(t)) => t.push_str(s),
-            _ => parent.children.push(Node::Text(s.to_string())),
+            Some(XmlNode::Text(t)) => t.push_str(s),
+            _ => parent.children.push(XmlNode::Text(s.to_string())),
         }
     }
 }
@@ -447,7 +448,7 @@ pub fn from_akn(text: &str) -> Result<Imported, ImportError> {
                     w.warnings.push(
                         "the document has no articles (a resolution?): its operative paragraphs are imported as Article 1".into(),
                     );
-                    w.items.push(Item::Article(ImportedArticle {
+                    w.items.push(BodyItem::Article(ImportedArticle {
                         number: "1".into(),
                         title: Some("Operative paragraphs".into()),
                         blocks,
@@ -538,11 +539,11 @@ fn ids_from_eids(
         let slots = (0..doc.preamble.len()).map(Slot::Preamble).collect();
         assign(slots, found, &mut ids);
     }
-    let clause_blocks = |blocks: &[Block], slot: &dyn Fn(usize) -> Slot| -> Vec<Slot> {
+    let clause_blocks = |blocks: &[ImportedBlock], slot: &dyn Fn(usize) -> Slot| -> Vec<Slot> {
         blocks
             .iter()
             .enumerate()
-            .filter(|(_, b)| !matches!(b, Block::Note { .. }))
+            .filter(|(_, b)| !matches!(b, ImportedBlock::Note { .. }))
             .map(|(j, _)| slot(j))
             .collect()
     };
@@ -552,8 +553,8 @@ fn ids_from_eids(
         let mut slots = Vec::new();
         for (bi, item) in doc.body.iter().enumerate() {
             match item {
-                Item::Division { .. } => slots.push(Slot::Division(bi)),
-                Item::Article(a) => {
+                BodyItem::Division { .. } => slots.push(Slot::Division(bi)),
+                BodyItem::Article(a) => {
                     slots.push(Slot::Article(bi));
                     slots.extend(clause_blocks(&a.blocks, &|j| Slot::ArticleBlock(bi, j)));
                 }
@@ -639,7 +640,7 @@ fn preamble(e: &Element, out: &mut Vec<PreambleParagraph>) {
 
 struct BodyWalker<'w> {
     article_name: Option<&'static str>,
-    items: Vec<Item>,
+    items: Vec<BodyItem>,
     /// Headings waiting for the next article.
     pending: Vec<String>,
     warnings: &'w mut Vec<String>,
@@ -651,7 +652,7 @@ impl BodyWalker<'_> {
             let name = c.name.as_str();
             if Some(name) == self.article_name {
                 let a = self.article(c);
-                self.items.push(Item::Article(a));
+                self.items.push(BodyItem::Article(a));
             } else if matches!(name, "num" | "heading" | "subheading") {
                 // Read by the division that holds them.
             } else if c.has(self.article_name.unwrap_or("article")) {
@@ -692,7 +693,7 @@ impl BodyWalker<'_> {
                 && l == label
                 && t == title
             {
-                self.items.push(Item::Division {
+                self.items.push(BodyItem::Division {
                     kind: k,
                     label: l,
                     title: t,
@@ -710,7 +711,7 @@ impl BodyWalker<'_> {
         let count = self
             .items
             .iter()
-            .filter(|i| matches!(i, Item::Article(_)))
+            .filter(|i| matches!(i, BodyItem::Article(_)))
             .count();
         let num = e.child("num").map(Element::text).unwrap_or_default();
         let raw = strip_kind(&num, "Article");
@@ -729,9 +730,9 @@ impl BodyWalker<'_> {
             .child("heading")
             .map(Element::text)
             .filter(|t| !t.is_empty());
-        let mut blocks: Vec<Block> = std::mem::take(&mut self.pending)
+        let mut blocks: Vec<ImportedBlock> = std::mem::take(&mut self.pending)
             .into_iter()
-            .map(Block::Heading)
+            .map(ImportedBlock::Heading)
             .collect();
         unit_children(e, None, &mut blocks);
         ImportedArticle {
@@ -756,7 +757,7 @@ fn strip_kind<'a>(num: &'a str, kind: &str) -> &'a str {
 /// One block from a unit's number and text, labelled the way the plain reader labels:
 /// `1`, `1.`, `1)` → paragraph `1`; `a`, `a.`, `a)`, `(a)` → point `(a)`; `(1)` → point
 /// `(1)`; any other number stays at the start of the text.
-pub(crate) fn labelled(num: &str, text: &str) -> Block {
+pub(crate) fn labelled(num: &str, text: &str) -> ImportedBlock {
     let n = num.trim();
     let core = n.trim_start_matches('(').trim_end_matches(['.', ')']);
     let is_letters =
@@ -779,14 +780,19 @@ pub(crate) fn labelled(num: &str, text: &str) -> Block {
 
 /// The blocks of an article (or the body of a resolution, or an annex): every unit below
 /// `e`, in order. `label` is a number handed down by a parent unit that had no text yet.
-fn unit_children(e: &Element, label: Option<String>, out: &mut Vec<Block>) {
+fn unit_children(e: &Element, label: Option<String>, out: &mut Vec<ImportedBlock>) {
     let mut label = label;
     let mut lines: Vec<String> = Vec::new();
     walk_unit(e, &mut label, &mut lines, out);
     flush(&mut label, &mut lines, out, true);
 }
 
-fn flush(label: &mut Option<String>, lines: &mut Vec<String>, out: &mut Vec<Block>, end: bool) {
+fn flush(
+    label: &mut Option<String>,
+    lines: &mut Vec<String>,
+    out: &mut Vec<ImportedBlock>,
+    end: bool,
+) {
     if lines.is_empty() {
         if end && let Some(l) = label.take() {
             out.push(labelled(&l, ""));
@@ -804,18 +810,18 @@ fn walk_unit(
     e: &Element,
     label: &mut Option<String>,
     lines: &mut Vec<String>,
-    out: &mut Vec<Block>,
+    out: &mut Vec<ImportedBlock>,
 ) {
     for n in &e.children {
         let c = match n {
-            Node::Text(t) => {
+            XmlNode::Text(t) => {
                 let t = collapse(t);
                 if !t.is_empty() {
                     lines.push(t);
                 }
                 continue;
             }
-            Node::Element(c) => c,
+            XmlNode::Element(c) => c,
         };
         let name = c.name.as_str();
         if matches!(name, "num" | "meta" | "authorialNote" | "del" | "remark") {
@@ -837,7 +843,7 @@ fn walk_unit(
             let heading = c.child("heading").map(Element::text).unwrap_or_default();
             let h = collapse(&format!("{num} {heading}"));
             if !h.is_empty() {
-                out.push(Block::Heading(h));
+                out.push(ImportedBlock::Heading(h));
             }
             walk_unit(c, label, lines, out);
         } else if UNITS.contains(&name) {
@@ -890,20 +896,20 @@ fn annex(d: &Element, n: usize, warnings: &mut Vec<String>) -> ImportedAnnex {
 }
 
 /// `<p class="note">[^1]: …</p>`, as `treaty export` writes a footnote or link reference.
-fn note(e: &Element) -> Option<Block> {
+fn note(e: &Element) -> Option<ImportedBlock> {
     if e.name != "p" || e.attr("class") != Some("note") {
         return None;
     }
     let text = e.text();
     let (label, rest) = crate::draft::block::definition(&text)?;
-    Some(Block::Note {
+    Some(ImportedBlock::Note {
         label: label.to_string(),
         text: rest.to_string(),
     })
 }
 
 /// Annex content: divisions and articles become headings inside the annex.
-fn annex_blocks(e: &Element, out: &mut Vec<Block>) {
+fn annex_blocks(e: &Element, out: &mut Vec<ImportedBlock>) {
     for c in e.elements() {
         if let Some(note) = note(c) {
             out.push(note);
@@ -919,7 +925,7 @@ fn annex_blocks(e: &Element, out: &mut Vec<Block>) {
             let heading = c.child("heading").map(Element::text).unwrap_or_default();
             let h = collapse(&format!("{num} {heading}"));
             if !h.is_empty() {
-                out.push(Block::Heading(h));
+                out.push(ImportedBlock::Heading(h));
             }
             if c.elements().any(|x| {
                 matches!(
@@ -936,7 +942,7 @@ fn annex_blocks(e: &Element, out: &mut Vec<Block>) {
                 name: "body".into(),
                 ..Element::default()
             };
-            one.children.push(Node::Element(c.clone()));
+            one.children.push(XmlNode::Element(c.clone()));
             unit_children(&one, None, out);
         }
     }

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use super::align::{Alignment, Profile, align, longest_increasing};
 use super::write::{IdPlan, Rendered, Slot, render_with};
-use super::{Block, ImportError, Imported, Item};
+use super::{BodyItem, ImportError, Imported, ImportedBlock};
 use crate::civil;
 use crate::draft::{RETIRED_FILE, retired_file_text};
 /// When no `--date` is given: 2025-01-01T00:00:00Z for the first version, one day
@@ -413,7 +413,7 @@ struct Aligned {
     inner: ClauseCounts,
 }
 
-fn article_text(title: Option<&str>, blocks: &[Block]) -> String {
+fn article_text(title: Option<&str>, blocks: &[ImportedBlock]) -> String {
     let mut s = title.unwrap_or_default().to_string();
     for b in blocks {
         s.push('\n');
@@ -422,12 +422,12 @@ fn article_text(title: Option<&str>, blocks: &[Block]) -> String {
     s
 }
 
-fn block_text(b: &Block) -> &str {
+fn block_text(b: &ImportedBlock) -> &str {
     match b {
-        Block::Paragraph { text, .. } | Block::Point { text, .. } | Block::Note { text, .. } => {
-            text
-        }
-        Block::Heading(t) => t,
+        ImportedBlock::Paragraph { text, .. }
+        | ImportedBlock::Point { text, .. }
+        | ImportedBlock::Note { text, .. } => text,
+        ImportedBlock::Heading(t) => t,
     }
 }
 
@@ -443,12 +443,12 @@ fn count(al: &Alignment, counts: &mut ClauseCounts) {
 }
 
 /// The articles of `doc`: body indices, blocks and profiles.
-fn articles(doc: &Imported) -> (Vec<usize>, Vec<&[Block]>, Vec<Profile>) {
+fn articles(doc: &Imported) -> (Vec<usize>, Vec<&[ImportedBlock]>, Vec<Profile>) {
     let mut idx = Vec::new();
     let mut blocks = Vec::new();
     let mut prof = Vec::new();
     for (i, item) in doc.body.iter().enumerate() {
-        if let Item::Article(a) = item {
+        if let BodyItem::Article(a) = item {
             idx.push(i);
             blocks.push(a.blocks.as_slice());
             prof.push(Profile::new(&article_text(a.title.as_deref(), &a.blocks)));
@@ -485,11 +485,11 @@ fn align_versions(old: &Imported, new: &Imported) -> Aligned {
             .iter()
             .enumerate()
             .filter_map(|(i, item)| match item {
-                Item::Division { kind, label, title } => Some((
+                BodyItem::Division { kind, label, title } => Some((
                     i,
                     Profile::new(&format!("{kind} {}", title.as_deref().unwrap_or(label))),
                 )),
-                Item::Article(_) => None,
+                BodyItem::Article(_) => None,
             })
             .unzip()
     };
@@ -536,8 +536,10 @@ fn align_versions(old: &Imported, new: &Imported) -> Aligned {
             .iter()
             .map(|l| (Slot::Annex(l.new), Slot::Annex(l.old))),
     );
-    let old_anx_blocks: Vec<&[Block]> = old.annexes.iter().map(|a| a.blocks.as_slice()).collect();
-    let new_anx_blocks: Vec<&[Block]> = new.annexes.iter().map(|a| a.blocks.as_slice()).collect();
+    let old_anx_blocks: Vec<&[ImportedBlock]> =
+        old.annexes.iter().map(|a| a.blocks.as_slice()).collect();
+    let new_anx_blocks: Vec<&[ImportedBlock]> =
+        new.annexes.iter().map(|a| a.blocks.as_slice()).collect();
     align_blocks(
         &anx,
         &old_anx_blocks,
@@ -563,8 +565,8 @@ fn align_versions(old: &Imported, new: &Imported) -> Aligned {
 /// article is split or merged. Blocks of new articles linked to nothing are new.
 fn align_blocks(
     al: &Alignment,
-    old: &[&[Block]],
-    new: &[&[Block]],
+    old: &[&[ImportedBlock]],
+    new: &[&[ImportedBlock]],
     old_slot: impl Fn(usize, usize) -> Slot,
     new_slot: impl Fn(usize, usize) -> Slot,
     slots: &mut Vec<(Slot, Slot)>,
@@ -627,8 +629,8 @@ fn align_blocks(
 
 fn article_name(doc: &Imported, body_index: usize) -> String {
     match &doc.body[body_index] {
-        Item::Article(a) => format!("Article {}", a.number),
-        Item::Division { kind, label, .. } => format!("{kind} {label}"),
+        BodyItem::Article(a) => format!("Article {}", a.number),
+        BodyItem::Division { kind, label, .. } => format!("{kind} {label}"),
     }
 }
 

@@ -28,10 +28,10 @@
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-use super::akn::{Element, Node, collapse, labelled, parse_xml};
+use super::akn::{Element, XmlNode, collapse, labelled, parse_xml};
 use super::markdown::from_markdown;
 use super::text::{annex_heading, division_heading, strict_article_heading};
-use super::{Block, ImportError, Imported};
+use super::{ImportError, Imported, ImportedBlock};
 use crate::draft::roman;
 
 /// Largest uncompressed part read from the archive (64 MiB).
@@ -347,11 +347,11 @@ fn paragraph(p: &Element, styles: &Styles, numbering: &mut Numbering) -> Option<
     {
         // `a.` / `1)` from a list become the point `(a)` / paragraph `1.` of the text.
         lines[0] = match labelled(&label, &lines[0]) {
-            Block::Paragraph {
+            ImportedBlock::Paragraph {
                 label: Some(l),
                 text,
             } => format!("{l}. {text}"),
-            Block::Point { label, text } => format!("{label} {text}"),
+            ImportedBlock::Point { label, text } => format!("{label} {text}"),
             _ => format!("{label} {}", lines[0]),
         };
     }
@@ -366,12 +366,12 @@ fn runs_text(e: &Element, italic: bool, out: &mut Vec<(String, bool)>) {
         _ => out.push((s.to_string(), italic)),
     };
     for n in &e.children {
-        let Node::Element(c) = n else { continue };
+        let XmlNode::Element(c) = n else { continue };
         match c.name.as_str() {
             "r" => runs_text(c, is_italic(c), out),
             "t" => {
                 for t in &c.children {
-                    if let Node::Text(s) = t {
+                    if let XmlNode::Text(s) = t {
                         push(s, out);
                     }
                 }
@@ -433,7 +433,7 @@ fn to_markdown(paras: &[Para]) -> String {
         .is_some_and(|p| matches!(p.kind, Kind::Title | Kind::Heading(_)));
     let mut md = String::new();
     for (i, p) in paras.iter().enumerate() {
-        let one_line = || escape_id_marks(&p.lines.join(" "));
+        let one_line = || super::write::escape_braces(&p.lines.join(" "));
         let heading = |level: usize| format!("{} {}\n\n", "#".repeat(level), one_line());
         match p.kind {
             Kind::Title => md.push_str(&heading(1)),
@@ -450,7 +450,7 @@ fn to_markdown(paras: &[Para]) -> String {
                     continue;
                 }
                 for line in &p.lines {
-                    let line = escape_id_marks(line);
+                    let line = super::write::escape_braces(line);
                     if line.starts_with(['\\', '#']) || line.starts_with("- [") {
                         md.push('\\');
                     }
@@ -464,25 +464,6 @@ fn to_markdown(paras: &[Para]) -> String {
     md
 }
 
-/// `{#` → `{\#`, so that text is never taken for a clause id.
-fn escape_id_marks(s: &str) -> String {
-    if !s.contains('{') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 4);
-    let mut rest = s;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..=i]);
-        rest = &rest[i + 1..];
-        let slashes = rest.bytes().take_while(|&b| b == b'\\').count();
-        if rest[slashes..].starts_with('#') {
-            out.push('\\');
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,6 +474,9 @@ mod tests {
         assert_eq!(letters(27), "aa");
         assert_eq!(roman(14), "XIV");
         assert_eq!(format_number(4, "lowerRoman"), "iv");
-        assert_eq!(escape_id_marks("a {#x} b {\\#y}"), "a {\\#x} b {\\\\#y}");
+        assert_eq!(
+            crate::import::write::escape_braces("a {#x} b {\\#y}"),
+            "a {\\#x} b {\\\\#y}"
+        );
     }
 }

@@ -18,7 +18,7 @@
 //!   headings inside the annex (`### Section A. …`), and so are article-like headings.
 //! * A block starting `Option 1:` belongs to the block above it.
 //! * A definition in an article or annex (`[^1]: note`, `[ref]: url`) is a
-//!   [`Block::Note`], not a clause.
+//!   [`ImportedBlock::Note`], not a clause.
 //! * Escapes written by [`super::write`] are undone: a backslash at the start of an
 //!   unlabelled block and the backslash in `{\#`.
 
@@ -28,7 +28,8 @@ use super::text::{
 };
 use super::write::Slot;
 use super::{
-    Block, ImportError, Imported, ImportedAnnex, ImportedArticle, Item, PreambleParagraph,
+    BodyItem, ImportError, Imported, ImportedAnnex, ImportedArticle, ImportedBlock,
+    PreambleParagraph,
 };
 
 /// Whether `text` has a Markdown heading that starts with `Article`.
@@ -96,7 +97,7 @@ struct State {
 impl State {
     fn flush(&mut self) {
         if let Some(a) = self.article.take() {
-            self.doc.body.push(Item::Article(a));
+            self.doc.body.push(BodyItem::Article(a));
         }
         if let Some(a) = self.annex.take() {
             self.doc.annexes.push(a);
@@ -125,7 +126,7 @@ impl State {
         }
     }
 
-    fn blocks_mut(&mut self) -> Option<&mut Vec<Block>> {
+    fn blocks_mut(&mut self) -> Option<&mut Vec<ImportedBlock>> {
         match (&mut self.article, &mut self.annex) {
             (Some(a), _) => Some(&mut a.blocks),
             (None, Some(a)) => Some(&mut a.blocks),
@@ -146,7 +147,7 @@ impl State {
                 }
             }
             Pending::Division => {
-                if let Some(Item::Division { title: t, .. }) = self.doc.body.last_mut() {
+                if let Some(BodyItem::Division { title: t, .. }) = self.doc.body.last_mut() {
                     *t = Some(title);
                 }
             }
@@ -218,7 +219,9 @@ impl State {
                 if title.is_none() && id.is_none() {
                     self.pending = Pending::Division;
                 }
-                self.doc.body.push(Item::Division { kind, label, title });
+                self.doc
+                    .body
+                    .push(BodyItem::Division { kind, label, title });
                 return;
             }
         }
@@ -229,7 +232,7 @@ impl State {
         }
         self.keep_id(self.next_block_slot(), id);
         match self.blocks_mut() {
-            Some(blocks) => blocks.push(Block::Heading(unescape_start(&text).to_string())),
+            Some(blocks) => blocks.push(ImportedBlock::Heading(unescape_start(&text).to_string())),
             None => self.doc.warnings.push(format!(
                 "heading outside any article or annex was not imported: {text}"
             )),
@@ -264,7 +267,9 @@ impl State {
             let target = match self.place {
                 Place::Preamble => self.doc.preamble.last_mut().map(|p| &mut p.text),
                 _ => self.blocks_mut().and_then(|b| match b.last_mut() {
-                    Some(Block::Paragraph { text, .. } | Block::Point { text, .. }) => Some(text),
+                    Some(
+                        ImportedBlock::Paragraph { text, .. } | ImportedBlock::Point { text, .. },
+                    ) => Some(text),
                     _ => None,
                 }),
             };
@@ -286,7 +291,7 @@ impl State {
                 text.push('\n');
                 text.push_str(line);
             }
-            blocks.push(Block::Note {
+            blocks.push(ImportedBlock::Note {
                 label: label.to_string(),
                 text: unescape_braces(&text),
             });
@@ -306,22 +311,22 @@ impl State {
             }
             Place::Body | Place::Annexes => {
                 let block = match classify(&block_text) {
-                    Block::Paragraph { label: None, text } => Block::Paragraph {
+                    ImportedBlock::Paragraph { label: None, text } => ImportedBlock::Paragraph {
                         label: None,
                         text: unescape_braces(unescape_start(&text)),
                     },
-                    Block::Paragraph {
+                    ImportedBlock::Paragraph {
                         label: Some(l),
                         text,
-                    } => Block::Paragraph {
+                    } => ImportedBlock::Paragraph {
                         label: Some(l),
                         text: unescape_braces(&text),
                     },
-                    Block::Point { label, text } => Block::Point {
+                    ImportedBlock::Point { label, text } => ImportedBlock::Point {
                         label,
                         text: unescape_braces(&text),
                     },
-                    other @ (Block::Heading(_) | Block::Note { .. }) => other,
+                    other @ (ImportedBlock::Heading(_) | ImportedBlock::Note { .. }) => other,
                 };
                 self.keep_id(self.next_block_slot(), id);
                 match self.blocks_mut() {
@@ -416,7 +421,7 @@ mod tests {
         assert_eq!(doc.preamble[2].text, "(1) A recital.");
         assert_eq!(
             doc.body[0],
-            Item::Division {
+            BodyItem::Division {
                 kind: "Chapter".into(),
                 label: "I".into(),
                 title: Some("GENERAL PROVISIONS".into())
@@ -429,7 +434,7 @@ mod tests {
         assert_eq!(doc.annexes[0].title.as_deref(), Some("List"));
         assert_eq!(
             doc.annexes[0].blocks[0],
-            Block::Heading("Section A. Things".into())
+            ImportedBlock::Heading("Section A. Things".into())
         );
     }
 
@@ -451,21 +456,21 @@ mod tests {
         assert_eq!(a.title.as_deref(), Some("Observatory"));
         assert_eq!(
             a.blocks[1],
-            Block::Paragraph {
+            ImportedBlock::Paragraph {
                 label: Some("3".into()),
                 text: "Option 1: The Observatory [shall][may] publish.\nOption 2: No text.".into()
             }
         );
         assert_eq!(
             a.blocks[2],
-            Block::Paragraph {
+            ImportedBlock::Paragraph {
                 label: None,
                 text: "(a) not a point".into()
             }
         );
         assert_eq!(
             a.blocks[3],
-            Block::Paragraph {
+            ImportedBlock::Paragraph {
                 label: None,
                 text: "see {#x} here".into()
             }

@@ -36,7 +36,7 @@ pub struct Imported {
     pub title: String,
     pub preamble: Vec<PreambleParagraph>,
     /// Divisions and articles in reading order.
-    pub body: Vec<Item>,
+    pub body: Vec<BodyItem>,
     pub annexes: Vec<ImportedAnnex>,
     /// Text the importer could not place (for example prose between a Chapter heading
     /// and its first article). It is not written to the draft; the CLI should show it.
@@ -56,7 +56,7 @@ pub struct PreambleParagraph {
 
 /// One entry of the body.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Item {
+pub enum BodyItem {
     /// A Part, Chapter, Section, Sub-section or Title heading.
     Division {
         /// Normalised: `Part`, `Chapter`, `Section`, `Sub-section` or `Title`.
@@ -73,7 +73,7 @@ pub struct ImportedArticle {
     /// The display number: `8`, `8 bis`.
     pub number: String,
     pub title: Option<String>,
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<ImportedBlock>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,13 +81,13 @@ pub struct ImportedAnnex {
     /// As written: `I`, `XIII`, `A`.
     pub label: String,
     pub title: Option<String>,
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<ImportedBlock>,
 }
 
 /// One block of an article or annex. `text` never contains a blank line; it may hold
 /// several lines (for example `Option 1:` / `Option 2:` lines of a draft clause).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Block {
+pub enum ImportedBlock {
     /// A numbered paragraph (`label` = `1`, `2 bis`, without the dot) or an unnumbered one.
     Paragraph { label: Option<String>, text: String },
     /// A point; `label` keeps its parentheses: `(a)`, `(iv)`, `(12)`.
@@ -144,19 +144,19 @@ impl Imported {
             annexes: self.annexes.len(),
             ..ImportStats::default()
         };
-        let count_blocks = |blocks: &[Block], s: &mut ImportStats| {
+        let count_blocks = |blocks: &[ImportedBlock], s: &mut ImportStats| {
             for b in blocks {
                 match b {
-                    Block::Paragraph { .. } => s.paragraphs += 1,
-                    Block::Point { .. } => s.points += 1,
-                    Block::Heading(_) | Block::Note { .. } => {}
+                    ImportedBlock::Paragraph { .. } => s.paragraphs += 1,
+                    ImportedBlock::Point { .. } => s.points += 1,
+                    ImportedBlock::Heading(_) | ImportedBlock::Note { .. } => {}
                 }
             }
         };
         for item in &self.body {
             match item {
-                Item::Division { .. } => s.divisions += 1,
-                Item::Article(a) => {
+                BodyItem::Division { .. } => s.divisions += 1,
+                BodyItem::Article(a) => {
                     s.articles += 1;
                     count_blocks(&a.blocks, &mut s);
                 }
@@ -171,8 +171,8 @@ impl Imported {
     /// The articles of the body, in order.
     pub fn articles(&self) -> impl Iterator<Item = &ImportedArticle> {
         self.body.iter().filter_map(|i| match i {
-            Item::Article(a) => Some(a),
-            Item::Division { .. } => None,
+            BodyItem::Article(a) => Some(a),
+            BodyItem::Division { .. } => None,
         })
     }
 
@@ -244,21 +244,21 @@ pub enum ImportError {
 
 /// An input format, when the file name and content should not decide (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub enum ImportFormat {
     Plain,
     Markdown,
     Akn,
     Docx,
 }
 
-impl std::str::FromStr for Format {
+impl std::str::FromStr for ImportFormat {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         match s.to_ascii_lowercase().as_str() {
-            "txt" | "text" | "plain" => Ok(Format::Plain),
-            "md" | "markdown" => Ok(Format::Markdown),
-            "akn" | "xml" | "akoma-ntoso" => Ok(Format::Akn),
-            "docx" | "word" => Ok(Format::Docx),
+            "txt" | "text" | "plain" => Ok(ImportFormat::Plain),
+            "md" | "markdown" => Ok(ImportFormat::Markdown),
+            "akn" | "xml" | "akoma-ntoso" => Ok(ImportFormat::Akn),
+            "docx" | "word" => Ok(ImportFormat::Docx),
             other => Err(format!(
                 "unknown format `{other}`: use txt, md, akn or docx"
             )),
@@ -323,7 +323,7 @@ pub fn read_path(path: impl AsRef<Path>) -> Result<Imported, ImportError> {
 /// Word document ([`from_docx`]).
 pub fn read_path_as(
     path: impl AsRef<Path>,
-    format: Option<Format>,
+    format: Option<ImportFormat>,
 ) -> Result<Imported, ImportError> {
     let path = path.as_ref();
     if path.is_dir() && format.is_none() {
@@ -353,20 +353,20 @@ pub fn read_path_as(
     let bytes = read_file(path)?;
     let parse = || -> Result<Imported, ImportError> {
         let format = format.or(match ext.as_str() {
-            "docx" => Some(Format::Docx),
-            _ if is_zip(&bytes) => Some(Format::Docx),
-            "xml" | "akn" => Some(Format::Akn),
+            "docx" => Some(ImportFormat::Docx),
+            _ if is_zip(&bytes) => Some(ImportFormat::Docx),
+            "xml" | "akn" => Some(ImportFormat::Akn),
             _ => None,
         });
-        if format == Some(Format::Docx) {
+        if format == Some(ImportFormat::Docx) {
             return from_docx(&bytes);
         }
         let text = decode(&bytes)?;
         match format {
-            Some(Format::Akn) => from_akn(text),
-            Some(Format::Plain) => from_plain_text(text),
-            Some(Format::Markdown) => from_markdown(text),
-            Some(Format::Docx) | None => match ext.as_str() {
+            Some(ImportFormat::Akn) => from_akn(text),
+            Some(ImportFormat::Plain) => from_plain_text(text),
+            Some(ImportFormat::Markdown) => from_markdown(text),
+            Some(ImportFormat::Docx) | None => match ext.as_str() {
                 "txt" | "text" => from_plain_text(text),
                 "md" | "markdown" => from_markdown(text),
                 _ if akn::looks_like_akn(text) => from_akn(text),
@@ -420,15 +420,17 @@ fn escape_stray_brackets(doc: &mut Imported) {
         .body
         .iter_mut()
         .filter_map(|i| match i {
-            Item::Article(a) => Some(&mut a.blocks),
-            Item::Division { .. } => None,
+            BodyItem::Article(a) => Some(&mut a.blocks),
+            BodyItem::Division { .. } => None,
         })
         .chain(doc.annexes.iter_mut().map(|a| &mut a.blocks));
     for bs in blocks {
         for b in bs {
             match b {
-                Block::Paragraph { text, .. } | Block::Point { text, .. } => fix(text),
-                Block::Heading(_) | Block::Note { .. } => {}
+                ImportedBlock::Paragraph { text, .. } | ImportedBlock::Point { text, .. } => {
+                    fix(text)
+                }
+                ImportedBlock::Heading(_) | ImportedBlock::Note { .. } => {}
             }
         }
     }

@@ -19,7 +19,7 @@
 //!   of a paragraph (`…law.SECTION 2.  LIMITS…`) are kept as they are in the text.
 
 use super::text::{annex_heading, classify, division_heading, strict_article_heading};
-use super::{ImportError, Imported, ImportedAnnex, ImportedArticle, Item, PreambleParagraph};
+use super::{BodyItem, ImportError, Imported, ImportedAnnex, ImportedArticle, PreambleParagraph};
 
 /// Parses the plain form. Errors if the text is empty or has no article headings.
 pub fn from_plain_text(input: &str) -> Result<Imported, ImportError> {
@@ -73,7 +73,7 @@ pub fn from_plain_text(input: &str) -> Result<Imported, ImportError> {
             && let Some((kind, label, title)) = division_heading(line, true)
         {
             flush_article(&mut doc, &mut article);
-            doc.body.push(Item::Division { kind, label, title });
+            doc.body.push(BodyItem::Division { kind, label, title });
             place = Where::Body;
             continue;
         }
@@ -125,7 +125,7 @@ pub fn from_plain_text(input: &str) -> Result<Imported, ImportError> {
 
 fn flush_article(doc: &mut Imported, article: &mut Option<ImportedArticle>) {
     if let Some(a) = article.take() {
-        doc.body.push(Item::Article(a));
+        doc.body.push(BodyItem::Article(a));
     }
 }
 
@@ -172,7 +172,7 @@ fn title_continuation(line: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::Block;
+    use crate::import::ImportedBlock;
 
     #[test]
     fn small_text() {
@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(arts[0].title.as_deref(), Some("Scope"));
         assert_eq!(
             arts[0].blocks[1],
-            Block::Point {
+            ImportedBlock::Point {
                 label: "(a)".into(),
                 text: "one;".into()
             }

@@ -64,7 +64,7 @@ fn unclos() {
     // `Article 309 does not preclude…` (with a no-break space) is body text of article 310.
     let a310 = doc.article("310").unwrap();
     assert!(
-        matches!(&a310.blocks[0], Block::Paragraph { label: None, text } if text.starts_with("Article\u{a0}309 does not preclude")),
+        matches!(&a310.blocks[0], ImportedBlock::Paragraph { label: None, text } if text.starts_with("Article\u{a0}309 does not preclude")),
         "{:?}",
         a310.blocks[0]
     );
@@ -82,18 +82,18 @@ fn unclos() {
         Some("Delimitation of the territorial sea between States with opposite or adjacent coasts")
     );
     assert!(
-        matches!(&a15.blocks[0], Block::Paragraph { label: None, text } if text.starts_with("Where the coasts"))
+        matches!(&a15.blocks[0], ImportedBlock::Paragraph { label: None, text } if text.starts_with("Where the coasts"))
     );
     // Paragraphs on consecutive lines, with points `(1)`.
     let a1 = doc.article("1").unwrap();
     assert_eq!(
         a1.blocks[0],
-        Block::Paragraph {
+        ImportedBlock::Paragraph {
             label: Some("1".into()),
             text: "For the purposes of this Convention:".into()
         }
     );
-    assert!(matches!(&a1.blocks[1], Block::Point { label, .. } if label == "(1)"));
+    assert!(matches!(&a1.blocks[1], ImportedBlock::Point { label, .. } if label == "(1)"));
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn vclt_charter_udhr() {
         "Consideringthe fundamental role of treaties in the history of international relations,"
     );
     assert!(
-        matches!(&vclt.article("2").unwrap().blocks[0], Block::Paragraph { label: Some(l), .. } if l == "1")
+        matches!(&vclt.article("2").unwrap().blocks[0], ImportedBlock::Paragraph { label: Some(l), .. } if l == "1")
     );
     let charter = read(CHARTER);
     assert_eq!(charter.article("1").unwrap().title, None);
@@ -156,7 +156,7 @@ fn eu_ai_act() {
     let points = a5
         .blocks
         .iter()
-        .filter(|b| matches!(b, Block::Point { .. }))
+        .filter(|b| matches!(b, ImportedBlock::Point { .. }))
         .count();
     assert!(points >= 10, "{points}");
     assert_eq!(
@@ -166,7 +166,7 @@ fn eu_ai_act() {
     assert_eq!(doc.stats().divisions, 13 + 16);
     assert_eq!(
         doc.body[0],
-        Item::Division {
+        BodyItem::Division {
             kind: "Chapter".into(),
             label: "I".into(),
             title: Some("GENERAL PROVISIONS".into())
@@ -316,28 +316,28 @@ fn awkward_text_is_escaped_and_read_back() {
         "Option 1: two\nOption 2: lines",
         "first line\n# second line looks like a heading\n\\ and a backslash\n- [x](y.md)",
     ];
-    let mut blocks: Vec<Block> = awkward
+    let mut blocks: Vec<ImportedBlock> = awkward
         .iter()
-        .map(|t| Block::Paragraph {
+        .map(|t| ImportedBlock::Paragraph {
             label: None,
             text: t.to_string(),
         })
         .collect();
-    blocks.push(Block::Paragraph {
+    blocks.push(ImportedBlock::Paragraph {
         label: Some("2 bis".into()),
         text: "# labelled {#x}".into(),
     });
-    blocks.push(Block::Paragraph {
+    blocks.push(ImportedBlock::Paragraph {
         label: Some("3".into()),
         text: String::new(),
     });
-    blocks.push(Block::Point {
+    blocks.push(ImportedBlock::Point {
         label: "(a)".into(),
         text: "Option 1: a\nOption 2: No text.".into(),
     });
-    blocks.push(Block::Heading("Article 7".into()));
-    blocks.push(Block::Heading("Part II".into()));
-    blocks.push(Block::Heading("Preamble".into()));
+    blocks.push(ImportedBlock::Heading("Article 7".into()));
+    blocks.push(ImportedBlock::Heading("Part II".into()));
+    blocks.push(ImportedBlock::Heading("Preamble".into()));
     let doc = Imported {
         title: "A {#weird} title".into(),
         preamble: vec![
@@ -359,17 +359,17 @@ fn awkward_text_is_escaped_and_read_back() {
             },
         ],
         body: vec![
-            Item::Division {
+            BodyItem::Division {
                 kind: "Part".into(),
                 label: "I".into(),
                 title: Some("General [provisions]".into()),
             },
-            Item::Article(ImportedArticle {
+            BodyItem::Article(ImportedArticle {
                 number: "4 bis".into(),
                 title: Some("Brackets [x] and \\ backslash".into()),
                 blocks: blocks.clone(),
             }),
-            Item::Article(ImportedArticle {
+            BodyItem::Article(ImportedArticle {
                 number: "4 bis".into(),
                 title: None,
                 blocks: vec![],
@@ -379,8 +379,8 @@ fn awkward_text_is_escaped_and_read_back() {
             label: "A".into(),
             title: None,
             blocks: vec![
-                Block::Heading("Section A. Inside the annex".into()),
-                Block::Heading("Annex B".into()),
+                ImportedBlock::Heading("Section A. Inside the annex".into()),
+                ImportedBlock::Heading("Annex B".into()),
             ],
         }],
         warnings: vec![],
@@ -398,7 +398,7 @@ fn awkward_text_is_escaped_and_read_back() {
 fn headings_that_would_not_read_back_are_refused() {
     let article = |number: &str, title: Option<&str>| Imported {
         title: "T".into(),
-        body: vec![Item::Article(ImportedArticle {
+        body: vec![BodyItem::Article(ImportedArticle {
             number: number.into(),
             title: title.map(Into::into),
             blocks: vec![],
@@ -419,7 +419,7 @@ fn headings_that_would_not_read_back_are_refused() {
     let mut doc = article("1", None);
     doc.body.insert(
         0,
-        Item::Division {
+        BodyItem::Division {
             kind: "PART".into(),
             label: "I".into(),
             title: None,
@@ -442,10 +442,10 @@ fn refuses_to_overwrite_drafts() {
 fn unrepresentable_text_is_refused_before_writing() {
     let doc = Imported {
         title: "T".into(),
-        body: vec![Item::Article(ImportedArticle {
+        body: vec![BodyItem::Article(ImportedArticle {
             number: "1".into(),
             title: None,
-            blocks: vec![Block::Paragraph {
+            blocks: vec![ImportedBlock::Paragraph {
                 label: None,
                 text: "two\n\nparagraphs".into(),
             }],
@@ -630,7 +630,7 @@ fn numbered(doc: &Imported) -> usize {
     doc.articles()
         .flat_map(|a| &a.blocks)
         .chain(doc.annexes.iter().flat_map(|a| &a.blocks))
-        .filter(|b| matches!(b, Block::Paragraph { label: Some(_), .. }))
+        .filter(|b| matches!(b, ImportedBlock::Paragraph { label: Some(_), .. }))
         .count()
 }
 
@@ -678,18 +678,18 @@ fn akoma_ntoso_un_draft_resolution() {
         .blocks
         .iter()
         .map(|b| match b {
-            Block::Paragraph { label, .. } => label.clone().unwrap_or_default(),
+            ImportedBlock::Paragraph { label, .. } => label.clone().unwrap_or_default(),
             other => panic!("{other:?}"),
         })
         .collect();
     // Operative paragraphs 4 to 7 are omitted in the source (`<omissis/>`).
     assert_eq!(labels, ["1", "2", "3", "8"]);
     assert!(
-        matches!(&a1.blocks[0], Block::Paragraph { text, .. } if text.starts_with("Encourages Member States to monitor"))
+        matches!(&a1.blocks[0], ImportedBlock::Paragraph { text, .. } if text.starts_with("Encourages Member States to monitor"))
     );
     // Footnotes are left out of the text.
     assert!(
-        matches!(&a1.blocks[3], Block::Paragraph { text, .. } if text.contains("Narcotic Drugs of 1961 as amended by the 1972 Protocol and article 2"))
+        matches!(&a1.blocks[3], ImportedBlock::Paragraph { text, .. } if text.contains("Narcotic Drugs of 1961 as amended by the 1972 Protocol and article 2"))
     );
     assert!(doc.warnings.iter().any(|w| w.contains("no articles")));
 }
@@ -699,7 +699,7 @@ fn akoma_ntoso_eu_regulation_and_uk_act() {
     let eu = read(AKN_EU);
     assert_eq!(
         eu.body[0],
-        Item::Division {
+        BodyItem::Division {
             kind: "Chapter".into(),
             label: "I".into(),
             title: Some("Subject matter - Scope - Definitions".into())
@@ -711,18 +711,18 @@ fn akoma_ntoso_eu_regulation_and_uk_act() {
     let p4 = a6
         .blocks
         .iter()
-        .position(|b| matches!(b, Block::Paragraph { label: Some(l), .. } if l == "4"))
+        .position(|b| matches!(b, ImportedBlock::Paragraph { label: Some(l), .. } if l == "4"))
         .unwrap();
-    assert!(matches!(&a6.blocks[p4 + 1], Block::Point { label, .. } if label == "(a)"));
+    assert!(matches!(&a6.blocks[p4 + 1], ImportedBlock::Point { label, .. } if label == "(a)"));
     // Article 9, paragraph 2 holds two subparagraphs: the number goes to the first.
     let a9 = eu.article("9").unwrap();
     let p2 = a9
         .blocks
         .iter()
-        .position(|b| matches!(b, Block::Paragraph { label: Some(l), text } if l == "2" && text.starts_with("The Commission shall adopt")))
+        .position(|b| matches!(b, ImportedBlock::Paragraph { label: Some(l), text } if l == "2" && text.starts_with("The Commission shall adopt")))
         .unwrap();
     assert!(
-        matches!(&a9.blocks[p2 + 1], Block::Paragraph { label: None, text } if text.starts_with("On duly justified imperative grounds"))
+        matches!(&a9.blocks[p2 + 1], ImportedBlock::Paragraph { label: None, text } if text.starts_with("On duly justified imperative grounds"))
     );
     assert!(eu.warnings.iter().any(|w| w.contains("explanation")));
 
@@ -732,13 +732,13 @@ fn akoma_ntoso_eu_regulation_and_uk_act() {
     // The cross-heading above section 1 is kept as a heading inside it.
     assert_eq!(
         s1.blocks[0],
-        Block::Heading("Retention of relevant communications data".into())
+        ImportedBlock::Heading("Retention of relevant communications data".into())
     );
-    assert!(matches!(&s1.blocks[1], Block::Paragraph { label: Some(l), .. } if l == "1"));
+    assert!(matches!(&s1.blocks[1], ImportedBlock::Paragraph { label: Some(l), .. } if l == "1"));
     assert!(
         s1.blocks
             .iter()
-            .any(|b| matches!(b, Block::Point { label, .. } if label == "(ii)"))
+            .any(|b| matches!(b, ImportedBlock::Point { label, .. } if label == "(ii)"))
     );
 }
 
@@ -807,7 +807,7 @@ fn hostile_xml_is_refused_with_its_place() {
     assert_eq!(doc.title, "A & B\u{2019}s");
     assert_eq!(
         doc.article("1").unwrap().blocks,
-        [Block::Paragraph {
+        [ImportedBlock::Paragraph {
             label: Some("1".into()),
             text: "x < y".into()
         }]
@@ -825,11 +825,11 @@ fn format_is_sniffed_and_can_be_forced() {
     assert_eq!(read_path(&docx).unwrap().stats().articles, 2);
     // Forced: an Akoma Ntoso file read as plain text has no article headings.
     assert!(matches!(
-        read_path_as(&odd, Some(Format::Plain)),
+        read_path_as(&odd, Some(ImportFormat::Plain)),
         Err(ImportError::InFile { .. })
     ));
-    assert_eq!("docx".parse::<Format>(), Ok(Format::Docx));
-    assert!("pdf".parse::<Format>().is_err());
+    assert_eq!("docx".parse::<ImportFormat>(), Ok(ImportFormat::Docx));
+    assert!("pdf".parse::<ImportFormat>().is_err());
 }
 
 #[test]
@@ -844,7 +844,7 @@ fn docx_written_in_libreoffice() {
         .blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Point { label, .. } => Some(label.as_str()),
+            ImportedBlock::Point { label, .. } => Some(label.as_str()),
             _ => None,
         })
         .collect();
@@ -852,7 +852,7 @@ fn docx_written_in_libreoffice() {
     let a2 = doc.article("2").unwrap();
     assert_eq!(
         a2.blocks[1],
-        Block::Paragraph {
+        ImportedBlock::Paragraph {
             label: Some("2".into()),
             text: "Parties [shall][should] cooperate in the protection of the watercourse.".into()
         }
@@ -868,11 +868,11 @@ fn docx_tracked_changes_are_accepted() {
     assert_eq!(
         a1.blocks,
         [
-            Block::Paragraph {
+            ImportedBlock::Paragraph {
                 label: Some("1".into()),
                 text: "This Agreement applies to every Party.".into()
             },
-            Block::Paragraph {
+            ImportedBlock::Paragraph {
                 label: Some("2".into()),
                 text: "The Parties shall promptly report.".into()
             },
@@ -881,7 +881,7 @@ fn docx_tracked_changes_are_accepted() {
     // A line break inside a paragraph is a second line of the same block.
     assert_eq!(
         doc.article("2").unwrap().blocks,
-        [Block::Paragraph {
+        [ImportedBlock::Paragraph {
             label: None,
             text: "This Agreement enters into force on signature.\nIt is open to all States."
                 .into()
@@ -899,7 +899,7 @@ fn docx_hostile_text_is_made_harmless() {
     // Heading marks, id marks and include-like text stay text.
     assert_eq!(
         a1.blocks[1],
-        Block::Paragraph {
+        ImportedBlock::Paragraph {
             label: None,
             text: "# not a heading {#not-an-id} - [not an include](x.md)".into()
         }
@@ -1014,7 +1014,7 @@ fn akoma_ntoso_in_the_export_shape() {
     );
     assert_eq!(
         doc.body[0],
-        Item::Division {
+        BodyItem::Division {
             kind: "Part".into(),
             label: "I".into(),
             title: Some("General".into())
@@ -1024,16 +1024,16 @@ fn akoma_ntoso_in_the_export_shape() {
     assert_eq!(
         a1.blocks,
         [
-            Block::Heading("Definitions".into()),
-            Block::Paragraph {
+            ImportedBlock::Heading("Definitions".into()),
+            ImportedBlock::Paragraph {
                 label: Some("1".into()),
                 text: "Parties shall:".into()
             },
-            Block::Point {
+            ImportedBlock::Point {
                 label: "(a)".into(),
                 text: "act;".into()
             },
-            Block::Paragraph {
+            ImportedBlock::Paragraph {
                 label: Some("2".into()),
                 text: "Option 1: [x]\nOption 2: no text".into()
             },
@@ -1062,7 +1062,7 @@ fn docx_italics_become_markdown_emphasis() {
     assert_eq!(doc.preamble[0].text, "*Recognizing* the need,");
     assert_eq!(
         doc.article("1").unwrap().blocks,
-        [Block::Paragraph {
+        [ImportedBlock::Paragraph {
             label: Some("1".into()),
             text: "Parties shall act.".into()
         }]
@@ -1125,7 +1125,7 @@ fn footnotes_and_link_references_are_notes_not_clauses() {
     let notes: Vec<(&str, &str)> = blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Note { label, text } => Some((label.as_str(), text.as_str())),
+            ImportedBlock::Note { label, text } => Some((label.as_str(), text.as_str())),
             _ => None,
         })
         .collect();
@@ -1174,10 +1174,10 @@ fn footnotes_and_link_references_are_notes_not_clauses() {
 #[test]
 fn body_text_that_looks_like_a_definition_stays_a_clause() {
     let mut doc = from_markdown("# T\n\n### Article 1 - Scope\n\n1. It applies.\n").unwrap();
-    let Some(Item::Article(a)) = doc.body.first_mut() else {
+    let Some(BodyItem::Article(a)) = doc.body.first_mut() else {
         panic!("an article");
     };
-    a.blocks.push(Block::Paragraph {
+    a.blocks.push(ImportedBlock::Paragraph {
         label: None,
         text: "[The Parties]: shall cooperate".into(),
     });

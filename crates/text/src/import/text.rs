@@ -1,6 +1,6 @@
 //! Small text recognisers shared by the plain and Markdown readers and the writer.
 
-use super::Block;
+use super::ImportedBlock;
 
 use crate::draft::block::LATIN_SUFFIXES as SUFFIXES;
 
@@ -268,27 +268,8 @@ pub(crate) fn division_heading(
         return None;
     }
     let rest = text[first.len()..].trim_start();
-    let label_end = rest
-        .find(|c: char| c.is_whitespace() || c == '.' || c == ':')
-        .unwrap_or(rest.len());
-    let label = &rest[..label_end];
-    if !is_numeral(label) {
-        return None;
-    }
-    let tail = rest[label_end..].trim();
-    if tail.is_empty() {
-        return Some((kind.to_string(), label.to_string(), None));
-    }
-    let title = match strip_separator(tail) {
-        Some(t) => t,
-        None if !strict || !tail.chars().any(char::is_lowercase) => tail,
-        None => return None,
-    };
-    Some((
-        kind.to_string(),
-        label.to_string(),
-        (!title.is_empty()).then(|| title.to_string()),
-    ))
+    let (label, title) = label_and_title(rest, strict)?;
+    Some((kind.to_string(), label, title))
 }
 
 /// An annex heading `Annex I`, `ANNEX 2 - Title`, `Annex A. Title`: (`label`, `title`).
@@ -297,6 +278,12 @@ pub(crate) fn annex_heading(text: &str, strict: bool) -> Option<(String, Option<
     if strict && !(text.starts_with("Annex") || text.starts_with("ANNEX")) {
         return None;
     }
+    label_and_title(rest, strict)
+}
+
+/// What follows a heading's kind word: a numeral label, then an optional title after a
+/// separator (`. `, ` - `, `: `…). In `strict` mode an unseparated title must be upper case.
+fn label_and_title(rest: &str, strict: bool) -> Option<(String, Option<String>)> {
     let label_end = rest
         .find(|c: char| c.is_whitespace() || c == '.' || c == ':')
         .unwrap_or(rest.len());
@@ -333,20 +320,20 @@ fn is_numeral(s: &str) -> bool {
 }
 
 /// Classifies one block of article or annex text by its start.
-pub(crate) fn classify(text: &str) -> Block {
+pub(crate) fn classify(text: &str) -> ImportedBlock {
     if let Some((label, rest)) = numbered_label(text) {
-        return Block::Paragraph {
+        return ImportedBlock::Paragraph {
             label: Some(label.to_string()),
             text: rest.to_string(),
         };
     }
     if let Some((label, rest)) = point_label(text) {
-        return Block::Point {
+        return ImportedBlock::Point {
             label: label.to_string(),
             text: rest.to_string(),
         };
     }
-    Block::Paragraph {
+    ImportedBlock::Paragraph {
         label: None,
         text: text.to_string(),
     }

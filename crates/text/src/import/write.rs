@@ -46,7 +46,7 @@ use super::text::{
     annex_heading, article_heading, division_heading, is_option_line, numbered_label, point_label,
     pp_label, slug,
 };
-use super::{Block, ImportError, ImportStats, Imported, Item};
+use super::{BodyItem, ImportError, ImportStats, Imported, ImportedBlock};
 
 /// Writes `doc` under `out_dir/drafts/`. Refuses if `out_dir/drafts` already exists.
 pub fn write_draft(doc: &Imported, out_dir: impl AsRef<Path>) -> Result<ImportStats, ImportError> {
@@ -206,8 +206,8 @@ pub fn render_with(doc: &Imported, plan: &IdPlan) -> Result<Rendered, ImportErro
         .body
         .iter()
         .filter_map(|i| match i {
-            Item::Division { kind, .. } => Some(rank(kind)),
-            Item::Article(_) => None,
+            BodyItem::Division { kind, .. } => Some(rank(kind)),
+            BodyItem::Article(_) => None,
         })
         .collect();
     present.sort_unstable();
@@ -217,7 +217,7 @@ pub fn render_with(doc: &Imported, plan: &IdPlan) -> Result<Rendered, ImportErro
 
     for (bi, item) in doc.body.iter().enumerate() {
         match item {
-            Item::Division { kind, label, title } => {
+            BodyItem::Division { kind, label, title } => {
                 flush_list(&mut treaty, &mut list);
                 let what = format!("{kind} {label}");
                 single_line(&what, kind)?;
@@ -253,7 +253,7 @@ pub fn render_with(doc: &Imported, plan: &IdPlan) -> Result<Rendered, ImportErro
                 ids.record(&line);
                 treaty.push(line);
             }
-            Item::Article(a) => {
+            BodyItem::Article(a) => {
                 let what = format!("Article {}", a.number);
                 single_line(&what, &a.number)?;
                 if a.number.trim().is_empty() {
@@ -423,7 +423,7 @@ impl Ids<'_> {
 }
 
 fn render_blocks(
-    blocks: &[Block],
+    blocks: &[ImportedBlock],
     owner: &str,
     what: &str,
     ids: &mut Ids,
@@ -439,7 +439,7 @@ fn render_blocks(
     for (i, block) in blocks.iter().enumerate() {
         let what = format!("{what}, block {}", i + 1);
         let line = match block {
-            Block::Paragraph {
+            ImportedBlock::Paragraph {
                 label: Some(label),
                 text,
             } => {
@@ -449,14 +449,14 @@ fn render_blocks(
                 letter = None;
                 labelled(&format!("{}.", label.trim()), text, &id, &what)?
             }
-            Block::Paragraph { label: None, text } => {
+            ImportedBlock::Paragraph { label: None, text } => {
                 unnumbered += 1;
                 let id = ids.id(slot(i), &format!("{owner}.p{unnumbered}"));
                 parent = id.clone();
                 letter = None;
                 unlabelled(text, &id, &what, Context::Body)?
             }
-            Block::Point { label, text } => {
+            ImportedBlock::Point { label, text } => {
                 single_line(&what, label)?;
                 let inner = label
                     .trim()
@@ -480,7 +480,7 @@ fn render_blocks(
                 };
                 labelled(label.trim(), text, &id, &what)?
             }
-            Block::Heading(text) => {
+            ImportedBlock::Heading(text) => {
                 headings += 1;
                 let id = ids.id(slot(i), &format!("{owner}.h{headings}"));
                 single_line(&what, text)?;
@@ -492,7 +492,7 @@ fn render_blocks(
                 };
                 format!("#### {esc}{} {{#{id}}}", escape_braces(t))
             }
-            Block::Note { label, text } => {
+            ImportedBlock::Note { label, text } => {
                 // Not a clause: no id, and not recorded as the last clause's block.
                 out.push(note(label, text, &what)?);
                 continue;
@@ -608,8 +608,8 @@ fn escape_body(text: &str) -> String {
     out
 }
 
-/// `{#` → `{\#`, `{\#` → `{\\#`.
-fn escape_braces(s: &str) -> String {
+/// `{#` → `{\#`, `{\#` → `{\\#`: text is never taken for a clause id.
+pub(super) fn escape_braces(s: &str) -> String {
     if !s.contains('{') {
         return s.to_string();
     }
