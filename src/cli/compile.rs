@@ -1,6 +1,6 @@
 //! `treaty compile` and `treaty decompile`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -8,10 +8,10 @@ use clap::Args;
 
 use super::{negotiation_root, out};
 use crate::compilation;
-use crate::compile::{self, CompileError, CompileOptions};
+use crate::compile::{self, Compilation, CompileError, CompileOptions};
 use crate::draft::Draft;
 use crate::negotiation::{DRAFTS_DIR, Negotiation};
-use crate::store::Store;
+use crate::store::{Oid, Store};
 
 /// Exit code when the text moved on while compiling: nothing was recorded, run it again.
 const EXIT_RETRY: u8 = 3;
@@ -127,12 +127,19 @@ pub fn compile(repo: Option<PathBuf>, args: CompileArgs) -> anyhow::Result<ExitC
     let (Some(store), Some(head)) = (store, head) else {
         bail!("no git repository at {}", root.display());
     };
-    let chair = compile::chair(&root)?;
-    let round = match args.round {
-        Some(r) => Some(r),
-        None => store.current_round()?,
-    };
-    match compilation::record(&store, head, &compiled, &chair, round) {
+    record(&store, head, &root, &compiled, args.round)
+}
+
+/// Records the compilation on top of `head`, by the chair the roster names, and reports it.
+fn record(
+    store: &Store,
+    head: Oid,
+    root: &Path,
+    compiled: &Compilation,
+    round: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let chair = compile::chair(root)?;
+    match compilation::record(store, head, compiled, &chair, round) {
         Ok(recorded) => {
             out(&format!(
                 "recorded compilation {} as commit {}",

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{negotiation_root, out};
 use crate::amendment::AmendmentKind;
 use crate::compare;
-use crate::history::{Attributed, History, RecordInfo};
+use crate::history::{Attributed, Blame, History, RecordInfo};
 use crate::store::{LogFilter, Store};
 
 #[derive(Debug, Args)]
@@ -288,68 +288,68 @@ pub fn blame(repo: Option<PathBuf>, a: BlameArgs) -> anyhow::Result<ExitCode> {
     let (_, history) = open(repo)?;
     let blame = history.blame(&a.clause)?;
     if a.json {
-        #[derive(Serialize)]
-        struct Deleted<'a> {
-            #[serde(flatten)]
-            introduced: Attribution<'a>,
-            deleted_by: Attribution<'a>,
-        }
-        #[derive(Serialize)]
-        struct Json<'a> {
-            clause: &'a str,
-            text: &'a str,
-            words: Vec<Attribution<'a>>,
-            groups: Vec<Attribution<'a>>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            deleted: Option<Vec<Deleted<'a>>>,
-        }
-        let json = Json {
-            clause: &blame.clause,
-            text: &blame.text,
-            words: blame
-                .words
-                .iter()
-                .map(|w| attribution(&w.text, history.info(w.introduced)))
-                .collect(),
-            groups: blame
-                .groups
-                .iter()
-                .map(|g| attribution(&g.text, history.info(g.introduced)))
-                .collect(),
-            deleted: a.deleted.then(|| {
-                blame
-                    .deleted
-                    .iter()
-                    .map(|d| Deleted {
-                        introduced: attribution(&d.text, history.info(d.introduced)),
-                        deleted_by: attribution(&d.text, history.info(d.deleted)),
-                    })
-                    .collect()
-            }),
-        };
-        out(&serde_json::to_string_pretty(&json)?);
-        return Ok(ExitCode::SUCCESS);
+        out(&blame_json(history, &blame, a.deleted)?);
+    } else {
+        out(blame_text(history, &blame, a.deleted).trim_end());
     }
-    let mut text = format!(
-        "Blame of {}
-",
-        blame.clause
-    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `treaty blame --json`: every word and bracket group with its amendment.
+fn blame_json(history: &History, blame: &Blame, deleted: bool) -> serde_json::Result<String> {
+    #[derive(Serialize)]
+    struct Deleted<'a> {
+        #[serde(flatten)]
+        introduced: Attribution<'a>,
+        deleted_by: Attribution<'a>,
+    }
+    #[derive(Serialize)]
+    struct Json<'a> {
+        clause: &'a str,
+        text: &'a str,
+        words: Vec<Attribution<'a>>,
+        groups: Vec<Attribution<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        deleted: Option<Vec<Deleted<'a>>>,
+    }
+    let json = Json {
+        clause: &blame.clause,
+        text: &blame.text,
+        words: blame
+            .words
+            .iter()
+            .map(|w| attribution(&w.text, history.info(w.introduced)))
+            .collect(),
+        groups: blame
+            .groups
+            .iter()
+            .map(|g| attribution(&g.text, history.info(g.introduced)))
+            .collect(),
+        deleted: deleted.then(|| {
+            blame
+                .deleted
+                .iter()
+                .map(|d| Deleted {
+                    introduced: attribution(&d.text, history.info(d.introduced)),
+                    deleted_by: attribution(&d.text, history.info(d.deleted)),
+                })
+                .collect()
+        }),
+    };
+    serde_json::to_string_pretty(&json)
+}
+
+/// `treaty blame`: runs of words by one amendment, then bracket groups and, with
+/// `--deleted`, the words removed along the way.
+fn blame_text(history: &History, blame: &Blame, deleted: bool) -> String {
+    let mut text = format!("Blame of {}\n", blame.clause);
     if let Some(d) = blame.deleted_by {
         text.push_str(&format!(
-            "(deleted by {}; the text as it last stood)
-",
+            "(deleted by {}; the text as it last stood)\n",
             who(history.info(d))
         ));
     }
-    text.push_str(&format!(
-        "
-{}
-
-Words:
-",
-        blame.text
-    ));
+    text.push_str(&format!("\n{}\n\nWords:\n", blame.text));
     // Consecutive words from the same amendment share one line.
     let mut k = 0;
     while k < blame.words.len() {
@@ -359,56 +359,34 @@ Words:
             end += 1;
         }
         let span = &blame.text[blame.words[k].start..blame.words[end].end];
-        text.push_str(&format!(
-            "  {span}
-      <- {}
-",
-            who(history.info(by))
-        ));
+        text.push_str(&format!("  {span}\n      <- {}\n", who(history.info(by))));
         k = end + 1;
     }
     if !blame.groups.is_empty() {
-        text.push_str(
-            "
-Bracket groups:
-",
-        );
+        text.push_str("\nBracket groups:\n");
         for g in &blame.groups {
             text.push_str(&format!(
-                "  {}
-      <- {}
-",
+                "  {}\n      <- {}\n",
                 g.text,
                 who(history.info(g.introduced))
             ));
         }
     }
-    if a.deleted {
-        text.push_str(
-            "
-Deleted words:
-",
-        );
+    if deleted {
+        text.push_str("\nDeleted words:\n");
         if blame.deleted.is_empty() {
-            text.push_str(
-                "  none
-",
-            );
+            text.push_str("  none\n");
         }
         for d in &blame.deleted {
             text.push_str(&format!(
-                "  {}
-      added by {}
-      removed by {}
-",
+                "  {}\n      added by {}\n      removed by {}\n",
                 d.text,
                 who(history.info(d.introduced)),
                 who(history.info(d.deleted))
             ));
         }
     }
-    out(text.trim_end());
-    Ok(ExitCode::SUCCESS)
+    text
 }
 
 pub fn replay(repo: Option<PathBuf>, a: ReplayArgs) -> anyhow::Result<ExitCode> {

@@ -719,6 +719,72 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                 return go(state, Screen::Outline);
             }
         }
+        Action::WhatIf => {
+            if let Some(t) = &state.data.tiers
+                && let Some(p) = t.parties.get(state.tiers.party)
+            {
+                let others: Vec<u8> = t
+                    .tiers
+                    .iter()
+                    .map(|x| x.tier)
+                    .filter(|x| *x != p.tier)
+                    .collect();
+                state.tiers.what_if = match state.tiers.what_if {
+                    None => others.first().copied(),
+                    Some(cur) => others.iter().copied().skip_while(|x| *x != cur).nth(1),
+                };
+            }
+        }
+        Action::Reload => return vec![Effect::Reload],
+        Action::CleanText
+        | Action::NextPoint
+        | Action::PrevPoint
+        | Action::NextAlternative
+        | Action::PrevAlternative
+        | Action::Lift
+        | Action::Choose
+        | Action::Confirm => return clause_action(state, a),
+        Action::EditInline | Action::EditExternal | Action::Commit | Action::SwitchField => {
+            return amend_action(state, a);
+        }
+        Action::CompareMode
+        | Action::NextSource
+        | Action::PrevSource
+        | Action::NextBase
+        | Action::CompareVersions => return compare_action(state, a),
+        Action::ReplayNext
+        | Action::ReplayPrev
+        | Action::Play
+        | Action::Faster
+        | Action::Slower
+        | Action::ClauseHistory => return history_action(state, a),
+        Action::Outline
+        | Action::Clause
+        | Action::Compare
+        | Action::Tiers
+        | Action::Annexes
+        | Action::History
+        | Action::Amend
+        | Action::NextScreen
+        | Action::PrevScreen
+        | Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Collapse
+        | Action::Expand
+        | Action::Open
+        | Action::Search
+        | Action::Goto => return navigate(state, a),
+    }
+    Vec::new()
+}
+
+/// Moving between screens and through the outline, lists and prompts.
+fn navigate(state: &mut State, a: Action) -> Vec<Effect> {
+    match a {
         Action::Outline => return go(state, Screen::Outline),
         Action::Clause => return go(state, Screen::Clause),
         Action::Compare => return go(state, Screen::Compare),
@@ -748,87 +814,105 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             };
             return move_selection(state, delta);
         }
-        Action::Collapse | Action::Expand => match state.screen {
-            Screen::Outline => {
-                let draft = &state.data.draft;
-                if a == Action::Collapse {
-                    if draft.children(state.selected).next().is_some()
-                        && !state.collapsed.contains(&state.selected)
-                    {
-                        state.collapsed.insert(state.selected);
-                    } else if let Some(p) = draft.clauses[state.selected].parent {
-                        state.selected = p;
-                        state.collapsed.insert(p);
-                    }
-                } else {
-                    state.collapsed.remove(&state.selected);
-                }
-            }
-            Screen::Clause => {
-                return action(
-                    state,
-                    if a == Action::Collapse {
-                        Action::PrevAlternative
-                    } else {
-                        Action::NextAlternative
-                    },
-                );
-            }
-            Screen::History => {
-                return action(
-                    state,
-                    if a == Action::Collapse {
-                        Action::ReplayPrev
-                    } else {
-                        Action::ReplayNext
-                    },
-                );
-            }
-            _ => {}
-        },
-        Action::Open => {
-            if let Some(p) = state.prompt.take() {
-                run_prompt(state, p);
-                if state.screen == Screen::History {
-                    let rows = state.history_rows().len();
-                    state.history.selected = rows.saturating_sub(1);
-                    return clause_history_request(state);
-                }
-                return Vec::new();
-            }
-            match state.screen {
-                Screen::Outline => return go(state, Screen::Clause),
-                Screen::Annexes => {
-                    if let Some(i) = selected_annex_clause(state) {
-                        state.selected = i;
-                        return go(state, Screen::Clause);
-                    }
-                }
-                Screen::History => {
-                    let rows = state.history_rows();
-                    if let Some(&step) =
-                        rows.get(state.history.selected.min(rows.len().saturating_sub(1)))
-                    {
-                        // From a clause's versions back to the whole timeline, at that step.
-                        state.history.only_clause = false;
-                        return request_replay(state, step);
-                    }
-                }
-                Screen::Compare if state.compare.mode == CompareMode::Matrix => {
-                    state.compare.mode = CompareMode::Inline;
-                    if let Some(row) = state.compare.matrix.get(state.compare.row) {
-                        state.compare.right = Version::Position(row.delegation.clone());
-                        state.compare.left = Version::Draft;
-                        let effects = request_compare(state);
-                        state.compare.focus = state.selected_id();
-                        return effects;
-                    }
-                }
-                _ => {}
-            }
-        }
+        Action::Collapse | Action::Expand => return fold(state, a),
+        Action::Open => return open(state),
         Action::Search => state.prompt = Some(Prompt::Search(String::new())),
         Action::Goto => state.prompt = Some(Prompt::Goto(String::new())),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Collapse or Expand: folds the outline; on Clause and History, steps back and forth.
+fn fold(state: &mut State, a: Action) -> Vec<Effect> {
+    match state.screen {
+        Screen::Outline => {
+            let draft = &state.data.draft;
+            if a == Action::Collapse {
+                if draft.children(state.selected).next().is_some()
+                    && !state.collapsed.contains(&state.selected)
+                {
+                    state.collapsed.insert(state.selected);
+                } else if let Some(p) = draft.clauses[state.selected].parent {
+                    state.selected = p;
+                    state.collapsed.insert(p);
+                }
+            } else {
+                state.collapsed.remove(&state.selected);
+            }
+        }
+        Screen::Clause => {
+            return action(
+                state,
+                if a == Action::Collapse {
+                    Action::PrevAlternative
+                } else {
+                    Action::NextAlternative
+                },
+            );
+        }
+        Screen::History => {
+            return action(
+                state,
+                if a == Action::Collapse {
+                    Action::ReplayPrev
+                } else {
+                    Action::ReplayNext
+                },
+            );
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Open: runs the prompt, or opens what is selected (a clause, an annex's text, a step
+/// of the history, a delegation's row of the matrix).
+fn open(state: &mut State) -> Vec<Effect> {
+    if let Some(p) = state.prompt.take() {
+        run_prompt(state, p);
+        if state.screen == Screen::History {
+            let rows = state.history_rows().len();
+            state.history.selected = rows.saturating_sub(1);
+            return clause_history_request(state);
+        }
+        return Vec::new();
+    }
+    match state.screen {
+        Screen::Outline => return go(state, Screen::Clause),
+        Screen::Annexes => {
+            if let Some(i) = selected_annex_clause(state) {
+                state.selected = i;
+                return go(state, Screen::Clause);
+            }
+        }
+        Screen::History => {
+            let rows = state.history_rows();
+            if let Some(&step) = rows.get(state.history.selected.min(rows.len().saturating_sub(1)))
+            {
+                // From a clause's versions back to the whole timeline, at that step.
+                state.history.only_clause = false;
+                return request_replay(state, step);
+            }
+        }
+        Screen::Compare if state.compare.mode == CompareMode::Matrix => {
+            state.compare.mode = CompareMode::Inline;
+            if let Some(row) = state.compare.matrix.get(state.compare.row) {
+                state.compare.right = Version::Position(row.delegation.clone());
+                state.compare.left = Version::Draft;
+                let effects = request_compare(state);
+                state.compare.focus = state.selected_id();
+                return effects;
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The Clause screen: choice points, alternatives, and settling brackets and options.
+fn clause_action(state: &mut State, a: Action) -> Vec<Effect> {
+    match a {
         Action::CleanText => state.clause.clean = !state.clause.clean,
         Action::NextPoint | Action::PrevPoint => {
             let n = state.choice_points().len();
@@ -912,6 +996,14 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                 }];
             }
         }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The Amend screen: the inline or external editor and recording its text.
+fn amend_action(state: &mut State, a: Action) -> Vec<Effect> {
+    match a {
         Action::EditInline | Action::EditExternal => {
             let c = &state.data.draft.clauses[state.selected];
             let Some(id) = c.id.clone() else {
@@ -984,6 +1076,14 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                 };
             }
         }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The Compare screen: what is compared with what, and how it is shown.
+fn compare_action(state: &mut State, a: Action) -> Vec<Effect> {
+    match a {
         Action::CompareMode => {
             state.compare.mode = match state.compare.mode {
                 CompareMode::Inline => CompareMode::SideBySide,
@@ -1006,22 +1106,15 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             }
             return request_compare(state);
         }
-        Action::WhatIf => {
-            if let Some(t) = &state.data.tiers
-                && let Some(p) = t.parties.get(state.tiers.party)
-            {
-                let others: Vec<u8> = t
-                    .tiers
-                    .iter()
-                    .map(|x| x.tier)
-                    .filter(|x| *x != p.tier)
-                    .collect();
-                state.tiers.what_if = match state.tiers.what_if {
-                    None => others.first().copied(),
-                    Some(cur) => others.iter().copied().skip_while(|x| *x != cur).nth(1),
-                };
-            }
-        }
+        Action::CompareVersions => return compare_versions(state),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The History screen: replaying the amendments and a clause's versions.
+fn history_action(state: &mut State, a: Action) -> Vec<Effect> {
+    match a {
         Action::ReplayNext | Action::ReplayPrev => {
             let n = state.data.history.len();
             if n == 0 {
@@ -1054,8 +1147,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             state.history.selected = state.history_rows().len().saturating_sub(1);
             return clause_history_request(state);
         }
-        Action::CompareVersions => return compare_versions(state),
-        Action::Reload => return vec![Effect::Reload],
+        _ => {}
     }
     Vec::new()
 }
