@@ -3,6 +3,7 @@
 mod support;
 
 mod amend;
+mod architecture;
 mod bad_input;
 mod cli_document;
 mod compile;
