@@ -80,11 +80,10 @@ pub struct SyncArgs {
 }
 
 pub fn sync(repo: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
-    use crate::store::Store;
     use crate::sync::{self, Integration, SyncOptions};
 
     let root = negotiation_root(repo)?;
-    let store = Store::open(&root)?;
+    let store = super::open_record(&root)?;
     let options = SyncOptions {
         remote: args.remote.clone(),
         ..SyncOptions::default()

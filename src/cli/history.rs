@@ -80,7 +80,7 @@ pub struct StatsArgs {
 /// blame`'s 37.6 M instructions with index v3), so the operating system reclaims it.
 fn open(repo: Option<PathBuf>) -> anyhow::Result<(Store, &'static History)> {
     let root = negotiation_root(repo)?;
-    let store = Store::open(&root)?;
+    let store = super::open_record(&root)?;
     if store.is_shallow() {
         eprintln!(
             "note: this is a shallow clone, so amendments before the oldest commit here are missing from the history: run `git fetch --unshallow` for all of it"

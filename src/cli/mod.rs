@@ -153,6 +153,18 @@ pub fn out(text: &str) {
     let _ = writeln!(stdout, "{}", sanitize::inert(text));
 }
 
+/// Opens the git record around `path`, telling the user what opening it put right after
+/// an interrupted command (see `Store::recover`).
+pub fn open_record(
+    path: &std::path::Path,
+) -> Result<crate::store::Store, crate::store::StoreError> {
+    let store = crate::store::Store::open(path)?;
+    for notice in store.notices() {
+        eprintln!("{}", sanitize::inert(&format!("note: {notice}")));
+    }
+    Ok(store)
+}
+
 /// The negotiation folder for a command: `--repo`, else the current folder or above.
 pub fn negotiation_root(repo: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     let start = repo.unwrap_or_else(|| PathBuf::from("."));

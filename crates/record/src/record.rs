@@ -24,7 +24,7 @@ use treaty_text::position::{Position, delegation_hint};
 use treaty_text::roster::{CHAIR, ROSTER_FILE, Roster};
 use treaty_text::suggest::nearest;
 
-use crate::store::{FileChange, Oid, Signature, SnapshotError, Store, StoreError, SyncFailure};
+use crate::store::{FileChange, Oid, Signature, SnapshotError, Store, StoreError};
 
 /// What an amendment does to the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,7 +154,6 @@ pub struct Recorded {
     /// Changed files whose copy on disk holds the user's own uncommitted edits: kept as
     /// they were; the amendment is in the commit.
     pub kept_local_edits: Vec<String>,
-    pub sync_failures: Vec<SyncFailure>,
 }
 
 /// Why an amendment was not recorded. Each message says what to do.
@@ -182,6 +181,14 @@ pub enum RecordError {
     NoChange,
     #[error("there is no text yet to amend: the first amendment of a record brings whole files")]
     NoText,
+    #[error(
+        "{path} cannot be read ({why}), so the draft at {commit} is incomplete: repair that file first (`treaty check` says how); nothing was recorded"
+    )]
+    Unreadable {
+        path: String,
+        why: String,
+        commit: Oid,
+    },
 }
 
 impl RecordError {
@@ -195,6 +202,13 @@ impl RecordError {
 pub fn workspace_at(store: &Store, commit: Oid) -> Result<Workspace, RecordError> {
     let snapshot = |source| RecordError::Snapshot { commit, source };
     let draft = store.draft_at(commit).map_err(snapshot)?.draft;
+    if let Some((path, why)) = draft.unreadable.first() {
+        return Err(RecordError::Unreadable {
+            path: path.clone(),
+            why: why.clone(),
+            commit,
+        });
+    }
     let tiers = store.text_at(commit, TIERS_FILE).map_err(snapshot)?;
     let annexes = store.text_at(commit, ANNEXES_FILE).map_err(snapshot)?;
     Ok(Workspace {
@@ -434,7 +448,6 @@ pub fn record_on(
         parent,
         files: changes.into_iter().map(|c| c.path).collect(),
         kept_local_edits: outcome.kept_local_edits,
-        sync_failures: outcome.sync_failures,
     })
 }
 

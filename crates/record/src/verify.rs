@@ -35,8 +35,9 @@ use std::process::{Command, Stdio};
 
 use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree};
 
-use treaty_text::amendment::{TRAILER_CO_SIGNED_BY, TRAILER_PROPOSED_BY};
+use treaty_text::amendment::{TRAILER_CO_SIGNED_BY, TRAILER_KEYS, TRAILER_PROPOSED_BY};
 use treaty_text::roster::{ROSTER_FILE, Roster, same_email};
+use treaty_text::trailer;
 
 /// One commit that broke a rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -359,7 +360,7 @@ impl<'r> Checker<'r> {
         let mut owners: Vec<(String, String)> = Vec::new(); // (code, path)
         for path in &paths {
             if is_position_file(path) {
-                for code in self.position_codes(path, parent_tree.as_ref(), &tree) {
+                for code in self.position_codes(path, parent_tree.as_ref(), &tree, &roster) {
                     if !owners.contains(&(code.clone(), path.clone())) {
                         owners.push((code, path.clone()));
                     }
@@ -421,6 +422,12 @@ impl<'r> Checker<'r> {
 
         // Proposed-by and co-signatures.
         let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        for (line, text) in trailer::lines_like_trailers_outside_block(&message, TRAILER_KEYS) {
+            reasons.push(format!(
+                "line {line} of its message, `{}`, looks like an attribution but is not in the trailer block git reads: only trailers attribute an amendment",
+                text.trim()
+            ));
+        }
         let (proposers, cosigners) = trailers(&message);
         for (code, email) in &cosigners {
             if roster.member_of(code, email).is_none() {
@@ -479,14 +486,28 @@ impl<'r> Checker<'r> {
             .map(|c| c.id())
     }
 
-    /// The delegation codes a position file belongs to, before and after the commit.
+    /// The delegation codes a position file belongs to: the delegation its file name
+    /// names (`positions/eu.ron` is EU's), and the code its `code` field claims before and
+    /// after the commit (so a file can be taken over neither by renaming its code nor by
+    /// a second file claiming a code). The author must be a member of each.
     fn position_codes(
         &self,
         path: &str,
         before: Option<&Tree<'_>>,
         after: &Tree<'_>,
+        roster: &Roster,
     ) -> Vec<String> {
-        let mut codes = Vec::new();
+        let stem = Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let mut codes: Vec<String> = roster
+            .delegations
+            .iter()
+            .filter(|d| treaty_text::position::file_stem(&d.code) == stem)
+            .map(|d| d.code.clone())
+            .take(1)
+            .collect();
         for tree in [before, Some(after)].into_iter().flatten() {
             let Some(id) = blob_id(tree, path) else {
                 continue;

@@ -40,6 +40,23 @@ pub const TRAILER_STATUS: &str = "Status";
 /// Trailer by which a delegation co-signs an amendment another delegation's member authored.
 pub const TRAILER_CO_SIGNED_BY: &str = "Co-signed-by";
 
+/// Every trailer key the record reads: a line that looks like one of them anywhere but in
+/// the real trailer block is a forgery in waiting, which `treaty verify` refuses.
+pub const TRAILER_KEYS: &[&str] = &[
+    TRAILER_ID,
+    TRAILER_PROPOSED_BY,
+    TRAILER_CO_SIGNED_BY,
+    TRAILER_CLAUSE,
+    TRAILER_KIND,
+    TRAILER_ROUND,
+    TRAILER_STATUS,
+];
+
+/// Whether `line` reads like one of [`TRAILER_KEYS`] (`Proposed-by: …`, any case).
+pub fn looks_like_trailer(line: &str) -> bool {
+    !crate::trailer::lines_like_trailers_outside_block(line, TRAILER_KEYS).is_empty()
+}
+
 macro_rules! keyword_enum {
     (
         $(#[$meta:meta])*
@@ -468,10 +485,12 @@ fn fold_line(text: &str) -> String {
 }
 
 /// A subject starting with `---` would be read by git as the start of a patch, hiding
-/// the trailers; `- --` reads the same to a person and not to git.
+/// the trailers; `- --` reads the same to a person and not to git. A subject that reads
+/// like a trailer is quoted, so it never passes for an attribution.
 fn neutralise_divider(line: String) -> String {
     match line.strip_prefix('-') {
         Some(rest) if rest.starts_with("--") => format!("- {rest}"),
+        _ if looks_like_trailer(&line) => format!("> {line}"),
         _ => line,
     }
 }
@@ -504,6 +523,9 @@ fn sanitise_body(body: &str) -> String {
             let clean = clean.trim_end().to_string();
             if clean.starts_with("---") {
                 format!(" {clean}")
+            } else if looks_like_trailer(&clean) {
+                // Quoted, so that no line of the body passes for an attribution.
+                format!("> {clean}")
             } else {
                 clean
             }
