@@ -99,14 +99,14 @@ pub fn sync(repo: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
             files.len(),
             files.join(", ")
         )),
-        Integration::Merge {
-            commit,
+        Integration::Replayed {
+            commits,
             files,
             stacked,
         } => {
             out(&format!(
-                "merged your amendments with those from {remote} ({}), {} file(s) updated, and sent the result",
-                &commit.to_string()[..10],
+                "replayed your {} amendment(s) on top of those from {remote} ({} file(s) updated) and sent them",
+                commits.len(),
                 files.len()
             ));
             for s in stacked {
@@ -116,6 +116,18 @@ pub fn sync(repo: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
                 ));
             }
         }
+    }
+    if !report.rounds.is_empty() {
+        out(&format!(
+            "rounds from {remote}: {}",
+            report.rounds.join(", ")
+        ));
+    }
+    if report.attempts > 1 {
+        out(&format!(
+            "(the remote moved while syncing: it took {} attempts)",
+            report.attempts
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -251,6 +251,141 @@ pub fn verify(repo: &Repository, range: &Range) -> Result<Report, VerifyError> {
     Ok(report)
 }
 
+/// One reference a push updates, as a `pre-receive` hook reads it: `None` for the
+/// all-zero id (the reference is created, or deleted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefUpdate {
+    pub old: Option<Oid>,
+    pub new: Option<Oid>,
+    pub name: String,
+}
+
+impl RefUpdate {
+    /// The lines git gives a `pre-receive` hook: `<old> <new> <ref>`.
+    pub fn parse_all(input: &str) -> Result<Vec<RefUpdate>, VerifyError> {
+        let id = |s: &str| -> Result<Option<Oid>, VerifyError> {
+            let oid = Oid::from_str(s).map_err(|e| VerifyError::BadRange {
+                range: s.to_string(),
+                reason: e.message().to_string(),
+            })?;
+            Ok((!oid.is_zero()).then_some(oid))
+        };
+        input
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|line| {
+                let mut parts = line.split_whitespace();
+                let (Some(old), Some(new), Some(name)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(VerifyError::BadRange {
+                        range: line.to_string(),
+                        reason: "a hook line is `<old> <new> <ref>`".into(),
+                    });
+                };
+                Ok(RefUpdate {
+                    old: id(old)?,
+                    new: id(new)?,
+                    name: name.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// What a push would do that the shared record does not allow, per reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub reference: String,
+    pub reasons: Vec<String>,
+}
+
+impl Verifier {
+    /// Checks a push as the server's hook: branches only move forward and every new
+    /// commit keeps the roster's rules; round tags are never deleted or moved, and only a
+    /// chair or secretariat member creates one (an annotated tag they signed as tagger).
+    pub fn check_push(&self, updates: &[RefUpdate]) -> Result<Vec<Refusal>, VerifyError> {
+        let mut refusals = Vec::new();
+        for u in updates {
+            let mut reasons = Vec::new();
+            if let Some(round) = u.name.strip_prefix("refs/tags/round/") {
+                match (u.old, u.new) {
+                    (Some(_), None) => reasons.push(format!(
+                        "deletes the round tag round/{round}: rounds are part of the record and stay"
+                    )),
+                    (Some(old), Some(new)) if old != new => reasons.push(format!(
+                        "moves the round tag round/{round}: a round starts where it started; start a new round instead"
+                    )),
+                    (None, Some(new)) => reasons.extend(self.check_round_tag(round, new)?),
+                    _ => {}
+                }
+            } else if u.name.starts_with("refs/heads/") {
+                match (u.old, u.new) {
+                    (Some(_), None) => reasons.push(
+                        "deletes a branch of the record: its amendments would be lost".to_string(),
+                    ),
+                    (Some(old), Some(new))
+                        if old != new && !self.repo.graph_descendant_of(new, old)? =>
+                    {
+                        reasons.push(format!(
+                            "rewrites history: {} is not a descendant of {}, so amendments already in the record would be lost; sync (fetch and replay your own amendments on top) and push again",
+                            &new.to_string()[..10],
+                            &old.to_string()[..10]
+                        ));
+                    }
+                    _ => {}
+                }
+                if reasons.is_empty()
+                    && let Some(new) = u.new
+                {
+                    let spec = match u.old {
+                        Some(old) => format!("{old}..{new}"),
+                        None => new.to_string(),
+                    };
+                    let report = self.verify(Some(&spec), u.old.is_none())?;
+                    reasons.extend(report.violations.iter().map(ToString::to_string));
+                }
+            }
+            if !reasons.is_empty() {
+                refusals.push(Refusal {
+                    reference: u.name.clone(),
+                    reasons,
+                });
+            }
+        }
+        Ok(refusals)
+    }
+
+    /// A new round tag: annotated, on a commit, by a chair member of the roster there.
+    fn check_round_tag(&self, round: &str, target: Oid) -> Result<Vec<String>, VerifyError> {
+        let Ok(tag) = self.repo.find_tag(target) else {
+            return Ok(vec![format!(
+                "creates round/{round} as a lightweight tag: start rounds with `treaty round start`, which records who started them"
+            )]);
+        };
+        let Some(tagger) = tag.tagger() else {
+            return Ok(vec![format!("creates round/{round} with no tagger")]);
+        };
+        let email = tagger.email().unwrap_or_default().to_string();
+        let commit = tag.target()?.peel_to_commit()?;
+        let mut checker = Checker {
+            repo: &self.repo,
+            rosters: HashMap::new(),
+            signatures: HashMap::new(),
+            landed_by_chair: HashSet::new(),
+        };
+        let tree = commit.tree()?;
+        Ok(match checker.roster_at(Some(&tree))? {
+            RosterState::Read(roster) if roster.chair_member(&email).is_none() => vec![format!(
+                "creates round/{round}, but its tagger {email} is not a chair or secretariat member in the roster: only the chair starts rounds"
+            )],
+            RosterState::Broken(why) => vec![format!(
+                "creates round/{round}, but the roster there is unreadable: {why}"
+            )],
+            _ => Vec::new(),
+        })
+    }
+}
+
 /// The roster in force at a tree: absent, unreadable (with the reason) or read.
 #[derive(Clone)]
 enum RosterState {

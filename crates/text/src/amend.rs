@@ -183,6 +183,12 @@ pub enum AmendError {
     BadLabel { label: String },
     #[error("give the phrase to put in brackets (an empty phrase would insert `[]`)")]
     EmptyPhrase,
+    #[error(
+        "the text is larger than a clause can be ({} bytes or {} brackets at most): split it into several clauses",
+        bracket::MAX_CLAUSE_BYTES,
+        bracket::MAX_BRACKETS
+    )]
+    TooLarge,
     #[error("{clause} is the {kind}; it cannot be deleted")]
     Undeletable { clause: String, kind: &'static str },
 }
@@ -190,6 +196,11 @@ pub enum AmendError {
 /// Amendment text: words, tabs and line breaks, never structure (a heading, a clause id,
 /// an include line), which only the structural kinds (insert, move, delete) change.
 pub fn check_words(text: &str) -> Result<(), AmendError> {
+    if text.len() > bracket::MAX_CLAUSE_BYTES
+        || text.bytes().filter(|&b| b == b'[').count() > bracket::MAX_BRACKETS
+    {
+        return Err(AmendError::TooLarge);
+    }
     if let Some((at, c)) = text
         .chars()
         .enumerate()

@@ -85,6 +85,25 @@ fn injected_fault(path: &Path) -> bool {
     }
 }
 
+/// A place where a killed process could leave things half done. In debug builds,
+/// `TREATY_FAULT_ABORT=N` ends the process abruptly (no clean-up runs, as with SIGKILL) at
+/// the Nth such place it reaches: the test hook that kills a command at every write.
+pub fn fault_point() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    static REACHED: AtomicU64 = AtomicU64::new(0);
+    let Some(n) = std::env::var("TREATY_FAULT_ABORT")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return;
+    };
+    if REACHED.fetch_add(1, Ordering::SeqCst) + 1 == n {
+        std::process::abort();
+    }
+}
+
 fn write_or_fail(file: &mut std::fs::File, bytes: &[u8], fail_midway: bool) -> std::io::Result<()> {
     if fail_midway {
         file.write_all(&bytes[..bytes.len() / 2])?;
@@ -128,7 +147,10 @@ fn write_atomic_inner(
             Some(_) => {}
         }
         drop(file);
-        std::fs::rename(&tmp, path)
+        fault_point();
+        std::fs::rename(&tmp, path)?;
+        fault_point();
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

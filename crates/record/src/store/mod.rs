@@ -35,6 +35,7 @@ pub use git2::{Oid, Signature, Time};
 pub use log::{Log, LogEntry, LogFilter};
 pub use rounds::Round;
 pub use snapshot::{SnapshotError, TreeSource};
+pub(crate) use worktree::moves_between;
 
 /// Everything that can go wrong in the store, worded for the person at the keyboard.
 #[derive(Debug, thiserror::Error)]
@@ -319,6 +320,12 @@ impl Store {
     /// history index). Write through the store so that the compare-and-swap rules hold.
     pub(crate) fn repo(&self) -> &Repository {
         &self.repo
+    }
+
+    /// The store's lock, held until dropped (see `lock`): for writers outside this module
+    /// (sync) that move the branch with [`Store::switch`].
+    pub(crate) fn lock(&self) -> Result<lock::StoreLock, StoreError> {
+        lock::StoreLock::acquire(self.repo.path())
     }
 
     /// What opening the record put right after an interrupted command (see

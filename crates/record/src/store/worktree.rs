@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use git2::{ErrorCode, IndexEntry, IndexTime, ObjectType, Oid, Tree};
 
 use super::{Store, StoreError};
+use treaty_text::fsutil::fault_point;
 
 const MODE_FILE: i32 = 0o100644;
 const MODE_EXEC: i32 = 0o100755;
@@ -162,8 +163,10 @@ impl Store {
             .map_err(|e| failed(&path, e))?;
         let result = self
             .follow(moves, Direction::Forward)
-            .and_then(
-                |(followed, written)| match self.move_branch(old, new, log) {
+            .and_then(|(followed, written)| {
+                fault_point();
+                let moved = self.move_branch(old, new, log);
+                match moved {
                     Ok(()) => Ok(followed),
                     Err(e) => {
                         self.undo_files(moves, &written, Direction::Forward);
@@ -172,11 +175,40 @@ impl Store {
                         }
                         Err(e)
                     }
-                },
-            );
+                }
+            });
         // The journal goes last: after a kill it says what to finish or undo.
+        fault_point();
         let _ = fs::remove_file(&path);
         result
+    }
+
+    /// Which of `paths` hold, on disk, something other than their version in `tree`: the
+    /// user's uncommitted edits (or an untracked file where a new one would go).
+    pub(crate) fn edited_paths(
+        &self,
+        tree: &Tree<'_>,
+        paths: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let workdir = self.workdir().to_path_buf();
+        let mut edited = Vec::new();
+        for path in paths {
+            let disk = workdir.join(path);
+            let current = match fs::symlink_metadata(&disk) {
+                Ok(meta) if meta.is_file() => Some(fs::read(&disk).map_err(|e| failed(&disk, e))?),
+                Ok(_) => {
+                    edited.push(path.clone());
+                    continue;
+                }
+                Err(_) => None,
+            };
+            let Some(bytes) = current else { continue };
+            let id = Oid::hash_object(ObjectType::Blob, &bytes)?;
+            if entry_at(tree, path).map(|e| e.0) != Some(id) {
+                edited.push(path.clone());
+            }
+        }
+        Ok(edited)
     }
 
     /// Brings the files of `moves` on disk and in the index from one side to the other,
@@ -328,6 +360,7 @@ impl Store {
         if !dirty {
             return Ok(());
         }
+        fault_point();
         let started = Instant::now();
         loop {
             match index.write() {
