@@ -5,6 +5,7 @@ pub mod amend;
 pub mod annexes;
 pub mod clause;
 pub mod compare;
+pub mod dashboard;
 pub mod help;
 pub mod history;
 pub mod outline;

@@ -909,6 +909,23 @@ impl History {
         Ok(blame::blame(id, &steps))
     }
 
+    /// [`History::blame`] as the clause stood after record `upto`: later versions are
+    /// left out. `None` when the clause had no version by then or was deleted.
+    pub fn blame_upto(&self, id: &str, upto: usize) -> Result<Option<Blame>, HistoryError> {
+        let clause = self.known_clause(id)?;
+        let steps: Vec<(usize, Option<&ClauseVersion>)> = clause
+            .changes
+            .iter()
+            .zip(clause.versions)
+            .map(|(&(ri, _), v)| (ri as usize, v))
+            .filter(|&(ri, _)| ri <= upto)
+            .collect();
+        match steps.last() {
+            Some((_, Some(_))) => Ok(Some(blame::blame(id, &steps))),
+            _ => Ok(None),
+        }
+    }
+
     /// Steps through every commit, oldest first.
     pub fn replay(&self) -> Replay<'_> {
         self.replay_range(0, self.len)
