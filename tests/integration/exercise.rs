@@ -607,3 +607,87 @@ fn a_pushed_roster_cannot_vouch_for_the_commits_pushed_with_it() {
     assert!(err.contains("Forged: changes the official draft"), "{err}");
     assert!(err.contains("Trust me: changes the roster"), "{err}");
 }
+
+#[test]
+fn the_dashboard_refreshes_from_the_remote_in_the_background_worker() {
+    use std::sync::Arc;
+    use treaty_workbench::tui::action::Action;
+    use treaty_workbench::tui::app::{Msg, Screen, State};
+    use treaty_workbench::tui::{data::Data, jobs, keymap::Keymap, screens, theme::Styles};
+
+    let class = Class::new();
+    let moot = set_up(&class);
+    class.ok(&moot, &["exercise", "server", "init", "../shared.git"]);
+    // The chair, working from another clone, lands an amendment on the server.
+    let clone = class.run(
+        class.root.path(),
+        "git",
+        &["clone", "-q", "shared.git", "chair"],
+    );
+    assert!(clone.status.success(), "{}", stderr(&clone));
+    let chair = class.path("chair");
+    class.ok(
+        &chair,
+        &[
+            "amend",
+            "--clause",
+            "fund.2bis",
+            "--by",
+            "CHAIR",
+            "--kind",
+            "lift-brackets",
+        ],
+    );
+    let push = class.run(&chair, "git", &["push", "-q", "origin", "HEAD:main"]);
+    assert!(
+        push.status.success(),
+        "the hook admits the chair: {}",
+        stderr(&push)
+    );
+
+    let data = Arc::new(Data::load(&moot).expect("loads"));
+    let mut state = State::new(data, Styles::default(), Keymap::default());
+    state.size = (120, 40);
+    let mut ctx = jobs::Context::open(&moot);
+    ctx.settle(&mut state, [Msg::Action(Action::Dashboard)]);
+    assert_eq!(state.screen, Screen::Dashboard);
+    let Some(Ok(shown)) = &state.dashboard.shown else {
+        panic!("{:?}", state.dashboard.shown);
+    };
+    assert!(shown.arrived, "the fetch brought the chair's amendment");
+    assert_eq!(shown.progress.teams.len(), 6);
+    assert!(
+        shown
+            .progress
+            .contested
+            .iter()
+            .any(|c| c.clause == "fund.2bis"),
+        "{:?}",
+        shown.progress.contested
+    );
+    assert_eq!(
+        class.head(&moot),
+        class.head(&chair),
+        "the instructor's branch followed"
+    );
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| screens::draw(&state, f)).unwrap();
+    let screen = t.backend().to_string();
+    for needle in [
+        "8 Dashboard",
+        "refreshes every 30 s",
+        "Rights Coalition",
+        "Vulnerable States",
+        "bracket burn-down",
+    ] {
+        assert!(screen.contains(needle), "{needle}:\n{screen}");
+    }
+    // It asks again by itself once the interval has passed, not before.
+    ctx.settle(&mut state, [Msg::Tick(1_000)]);
+    assert_eq!(state.dashboard.asked_at, Some(1_000));
+    ctx.settle(&mut state, [Msg::Tick(20_000)]);
+    assert_eq!(state.dashboard.asked_at, Some(1_000));
+    ctx.settle(&mut state, [Msg::Tick(31_000)]);
+    assert_eq!(state.dashboard.asked_at, Some(31_000));
+    assert!(!state.dashboard.waiting);
+}

@@ -132,3 +132,8 @@ pub fn refresh(store: &Store, remote: &str) -> Result<bool, ExerciseError> {
     }
     Ok(true)
 }
+
+/// Whether the record has a remote called `name`.
+pub fn has_remote(store: &Store, name: &str) -> bool {
+    store.repo().find_remote(name).is_ok()
+}
