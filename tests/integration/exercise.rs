@@ -88,6 +88,22 @@ impl Class {
         stderr(&o)
     }
 
+    /// `moot` served as `shared.git` (with the hook), and a clone of it called `name`.
+    fn serve_and_clone(&self, moot: &Path, name: &str) -> PathBuf {
+        let out = self.ok(moot, &["exercise", "server", "init", "../shared.git"]);
+        assert!(
+            out.contains("pushed through the hook: refs/heads/main"),
+            "{out}"
+        );
+        let clone = self.run(
+            self.root.path(),
+            "git",
+            &["clone", "-q", "shared.git", name],
+        );
+        assert!(clone.status.success(), "{}", stderr(&clone));
+        self.path(name)
+    }
+
     fn head(&self, dir: &Path) -> String {
         stdout(&self.run(dir, "git", &["rev-parse", "HEAD"]))
             .trim()
@@ -218,19 +234,8 @@ fn an_exercise_is_set_up_pushed_through_the_hook_and_its_briefs_stay_confidentia
     assert!(stdout(&grep).is_empty(), "{}", stdout(&grep));
 
     // The shared repository: the hook checks the exercise as it is pushed in.
-    let out = class.ok(&moot, &["exercise", "server", "init", "../shared.git"]);
-    assert!(
-        out.contains("pushed through the hook: refs/heads/main"),
-        "{out}"
-    );
+    let student = class.serve_and_clone(&moot, "student");
     assert!(class.path("shared.git/hooks/pre-receive").is_file());
-    let clone = class.run(
-        class.root.path(),
-        "git",
-        &["clone", "-q", "shared.git", "student"],
-    );
-    assert!(clone.status.success(), "{}", stderr(&clone));
-    let student = class.path("student");
     assert!(
         class
             .ok(&student, &["verify"])
@@ -299,125 +304,99 @@ fn bad_exercise_input_is_refused_and_writes_nothing() {
     let class = Class::new();
     let moot = set_up(&class);
     let head = class.head(&moot);
-    let err = class.refused(
-        &moot,
-        &[
-            "exercise",
-            "brief",
-            "set",
-            "--team",
-            "Rights Coalitoin",
-            &sample("general.md"),
-        ],
-    );
-    assert!(
-        err.contains("unknown team \"Rights Coalitoin\": did you mean `Rights Coalition`?"),
-        "{err}"
-    );
-
     let objectives = class.path("bad.ron");
     std::fs::write(
         &objectives,
         "(version: 1, objectives: [(id: \"x\", description: \"x\", weight: 1, check: Contains(clause: \"observatroy.2.b\", phrase: \"annually\"))])",
     )
     .unwrap();
-    let err = class.refused(
-        &moot,
-        &[
-            "exercise",
-            "brief",
-            "set",
-            "--team",
-            "African Group",
-            &sample("african-group.md"),
-            "--objectives",
-            objectives.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        err.contains("names clause `observatroy.2.b`, which the draft does not have"),
-        "{err}"
-    );
-    assert!(err.contains("did you mean `observatory.2.b`?"), "{err}");
-
-    let err = class.refused(
-        &moot,
-        &[
-            "exercise",
-            "schedule",
-            "4",
-            "--opens",
-            "2026-03-02T16:00Z",
-            "--closes",
-            "2026-03-02T15:00Z",
-        ],
-    );
-    assert!(
-        err.contains("round 4 would close (2026-03-02T15:00:00+00:00) before it opens"),
-        "{err}"
-    );
-    let err = class.refused(
-        &moot,
-        &[
-            "exercise",
-            "schedule",
-            "4",
-            "--opens",
-            "2026-03-02T13:00Z",
-            "--closes",
-            "2026-03-02T15:00Z",
-        ],
-    );
-    assert!(err.contains("overlaps round 3"), "{err}");
-    let err = class.refused(
-        &moot,
-        &[
-            "exercise",
-            "schedule",
-            "4",
-            "--opens",
-            "2026-03-02 16:00",
-            "--closes",
-            "2026-03-02T17:00Z",
-        ],
-    );
-    assert!(err.contains("is not a time with its zone"), "{err}");
-
-    let err = class.refused(
-        &moot,
-        &[
-            "exercise",
-            "team",
-            "add",
-            "Extra",
-            "--plays",
-            "EUR",
-            "--member",
-            "x@uni.example",
-        ],
-    );
-    assert!(
-        err.contains("EU is already played") || err.contains("unknown delegation `EUR`"),
-        "{err}"
-    );
-    let err = class.refused(
-        &moot,
-        &[
-            "exercise",
-            "team",
-            "add",
-            "Extra",
-            "--plays",
-            "USA",
-            "--member",
-            "x@uni.example",
-        ],
-    );
-    assert!(
-        err.contains("USA is already played by team \"Innovation Alliance\""),
-        "{err}"
-    );
-
+    let (general, african) = (sample("general.md"), sample("african-group.md"));
+    let cases: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            vec!["brief", "set", "--team", "Rights Coalitoin", &general],
+            &["unknown team \"Rights Coalitoin\": did you mean `Rights Coalition`?"],
+        ),
+        (
+            vec![
+                "brief",
+                "set",
+                "--team",
+                "African Group",
+                &african,
+                "--objectives",
+                objectives.to_str().unwrap(),
+            ],
+            &[
+                "names clause `observatroy.2.b`, which the draft does not have",
+                "did you mean `observatory.2.b`?",
+            ],
+        ),
+        (
+            vec![
+                "schedule",
+                "4",
+                "--opens",
+                "2026-03-02T16:00Z",
+                "--closes",
+                "2026-03-02T15:00Z",
+            ],
+            &["round 4 would close (2026-03-02T15:00:00+00:00) before it opens"],
+        ),
+        (
+            vec![
+                "schedule",
+                "4",
+                "--opens",
+                "2026-03-02T13:00Z",
+                "--closes",
+                "2026-03-02T15:00Z",
+            ],
+            &["overlaps round 3"],
+        ),
+        (
+            vec![
+                "schedule",
+                "4",
+                "--opens",
+                "2026-03-02 16:00",
+                "--closes",
+                "2026-03-02T17:00Z",
+            ],
+            &["is not a time with its zone"],
+        ),
+        (
+            vec![
+                "team",
+                "add",
+                "Extra",
+                "--plays",
+                "EUR",
+                "--member",
+                "x@uni.example",
+            ],
+            &["unknown delegation `EUR` (did you mean `EU`?)"],
+        ),
+        (
+            vec![
+                "team",
+                "add",
+                "Extra",
+                "--plays",
+                "USA",
+                "--member",
+                "x@uni.example",
+            ],
+            &["USA is already played by team \"Innovation Alliance\""],
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["exercise"];
+        all.extend(args);
+        let err = class.refused(&moot, &all);
+        for e in expected {
+            assert!(err.contains(e), "{all:?}: {err}");
+        }
+    }
     let err = class.refused(
         class.root.path(),
         &["exercise", "init", "moot", "--from", "demo"],
@@ -548,14 +527,7 @@ fn the_debrief_scores_what_landed_and_renders_in_headless_chromium() {
 fn a_pushed_roster_cannot_vouch_for_the_commits_pushed_with_it() {
     let class = Class::new();
     let moot = set_up(&class);
-    class.ok(&moot, &["exercise", "server", "init", "../shared.git"]);
-    let clone = class.run(
-        class.root.path(),
-        "git",
-        &["clone", "-q", "shared.git", "student"],
-    );
-    assert!(clone.status.success(), "{}", stderr(&clone));
-    let student = class.path("student");
+    let student = class.serve_and_clone(&moot, "student");
     class.identity("Student", "innovation-alliance@uni.example");
     let git = |args: &[&str]| {
         let o = class.run(&student, "git", args);
@@ -617,15 +589,7 @@ fn the_dashboard_refreshes_from_the_remote_in_the_background_worker() {
 
     let class = Class::new();
     let moot = set_up(&class);
-    class.ok(&moot, &["exercise", "server", "init", "../shared.git"]);
-    // The chair, working from another clone, lands an amendment on the server.
-    let clone = class.run(
-        class.root.path(),
-        "git",
-        &["clone", "-q", "shared.git", "chair"],
-    );
-    assert!(clone.status.success(), "{}", stderr(&clone));
-    let chair = class.path("chair");
+    let chair = class.serve_and_clone(&moot, "chair");
     class.ok(
         &chair,
         &[

@@ -61,17 +61,7 @@ pub struct InitReport {
 /// instructor.
 pub fn init(opts: &InitOptions) -> Result<InitReport, ExerciseError> {
     let dir = &opts.dir;
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map_err(ExerciseError::io(dir))?
-            .next()
-            .is_some()
-    {
-        return Err(ExerciseError::Invalid(format!(
-            "{} is not empty: give a new folder for the exercise",
-            dir.display()
-        )));
-    }
+    super::ensure_empty(dir, "the exercise")?;
     let config = git2::Config::open_default()?;
     let (Ok(name), Ok(email)) = (
         config.get_string("user.name"),

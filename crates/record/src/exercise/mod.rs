@@ -73,6 +73,23 @@ impl ExerciseError {
     }
 }
 
+/// Refuses a folder that exists and holds anything: the exercise's commands create
+/// `what` in a new folder and never write over one.
+pub(crate) fn ensure_empty(dir: &Path, what: &str) -> Result<(), ExerciseError> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(ExerciseError::io(dir))?
+            .next()
+            .is_some()
+    {
+        return Err(ExerciseError::Invalid(format!(
+            "{} is not empty: give a new folder for {what}",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 /// An exercise as its record holds it at the tip of the branch.
 #[derive(Clone, Debug)]
 pub struct Current {

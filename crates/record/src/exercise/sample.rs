@@ -89,17 +89,7 @@ pub fn file(name: &str) -> Option<&'static str> {
 
 /// Writes the sample's files into `dir` (created; must be empty). Returns their names.
 pub fn write(dir: &Path) -> Result<Vec<String>, ExerciseError> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map_err(ExerciseError::io(dir))?
-            .next()
-            .is_some()
-    {
-        return Err(ExerciseError::Invalid(format!(
-            "{} is not empty: give a new folder for the sample exercise",
-            dir.display()
-        )));
-    }
+    super::ensure_empty(dir, "the sample exercise")?;
     std::fs::create_dir_all(dir).map_err(ExerciseError::io(dir))?;
     let mut names = Vec::new();
     for (name, text) in FILES {

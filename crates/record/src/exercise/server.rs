@@ -29,17 +29,7 @@ pub struct ServerReport {
 /// instructor's record if there is none. A refused push removes what was created.
 pub fn init(store: &Store, bare: &Path, exe: &Path) -> Result<ServerReport, ExerciseError> {
     super::current(store)?;
-    if bare.exists()
-        && std::fs::read_dir(bare)
-            .map_err(ExerciseError::io(bare))?
-            .next()
-            .is_some()
-    {
-        return Err(ExerciseError::Invalid(format!(
-            "{} is not empty: give a new folder for the shared repository",
-            bare.display()
-        )));
-    }
+    super::ensure_empty(bare, "the shared repository")?;
     let mut opts = RepositoryInitOptions::new();
     opts.bare(true).initial_head("main");
     let repo = Repository::init_opts(bare, &opts)?;
@@ -60,19 +50,13 @@ pub fn init(store: &Store, bare: &Path, exe: &Path) -> Result<ServerReport, Exer
         refspecs.push(format!("{tag}:{tag}"));
         pushed.push(tag);
     }
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(store.workdir())
-        .args(["push", "--quiet", "--"])
-        .arg(&bare)
-        .args(&refspecs)
-        .output()
-        .map_err(|e| ExerciseError::Invalid(format!("cannot run git: {e}")))?;
-    if !output.status.success() {
+    let mut args: Vec<std::ffi::OsString> = vec!["push".into(), "--quiet".into(), "--".into()];
+    args.push(bare.clone().into_os_string());
+    args.extend(refspecs.iter().map(Into::into));
+    if let Err(why) = git(store, &args) {
         let _ = std::fs::remove_dir_all(&bare);
         return Err(ExerciseError::Invalid(format!(
-            "the shared repository refused the exercise, so it was not created:\n{}",
-            String::from_utf8_lossy(&output.stderr).trim_end()
+            "the shared repository refused the exercise, so it was not created:\n{why}"
         )));
     }
     let added_origin = match store.repo().find_remote("origin") {
@@ -95,18 +79,8 @@ pub fn init(store: &Store, bare: &Path, exe: &Path) -> Result<ServerReport, Exer
 /// dashboard does every few seconds. Returns whether anything new arrived.
 pub fn refresh(store: &Store, remote: &str) -> Result<bool, ExerciseError> {
     let before = store.head()?;
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(store.workdir())
-        .args(["fetch", "--quiet", "--", remote])
-        .output()
-        .map_err(|e| ExerciseError::Invalid(format!("cannot run git: {e}")))?;
-    if !output.status.success() {
-        return Err(ExerciseError::Invalid(format!(
-            "cannot fetch from {remote}: {}",
-            String::from_utf8_lossy(&output.stderr).trim_end()
-        )));
-    }
+    git(store, &["fetch", "--quiet", "--", remote])
+        .map_err(|why| ExerciseError::Invalid(format!("cannot fetch from {remote}: {why}")))?;
     let branch = store.branch().trim_start_matches("refs/heads/");
     let Ok(theirs) = store
         .repo()
@@ -117,20 +91,30 @@ pub fn refresh(store: &Store, remote: &str) -> Result<bool, ExerciseError> {
     if theirs == before || !store.repo().graph_descendant_of(theirs, before)? {
         return Ok(false);
     }
+    git(
+        store,
+        &["merge", "--ff-only", "--quiet", &theirs.to_string()],
+    )
+    .map_err(|why| ExerciseError::Invalid(format!("cannot follow {remote}: {why}")))?;
+    Ok(true)
+}
+
+/// Runs the system `git` in the record (so SSH keys, agents and credential helpers
+/// work); its error output when it fails.
+fn git<S: AsRef<std::ffi::OsStr>>(store: &Store, args: &[S]) -> Result<(), String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(store.workdir())
-        .args(["merge", "--ff-only", "--quiet"])
-        .arg(theirs.to_string())
+        .args(args)
         .output()
-        .map_err(|e| ExerciseError::Invalid(format!("cannot run git: {e}")))?;
-    if !output.status.success() {
-        return Err(ExerciseError::Invalid(format!(
-            "cannot follow {remote}: {}",
-            String::from_utf8_lossy(&output.stderr).trim_end()
-        )));
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr)
+            .trim_end()
+            .to_string())
     }
-    Ok(true)
 }
 
 /// Whether the record has a remote called `name`.

@@ -141,15 +141,16 @@ pub struct Debrief {
 pub fn compare_outcomes(real_label: &str, real: &Draft, students: &Draft) -> Comparison {
     let diff = compare::compare(real, students, None);
     let mut clauses = Vec::new();
+    let same = |id: &str| {
+        let text = students
+            .clause(id)
+            .map(|x| x.text.clone())
+            .unwrap_or_default();
+        (1.0, vec![WordOp::Equal(text)])
+    };
     for c in &diff.clauses {
         let (similarity, words) = match &c.change {
-            ClauseChange::Unchanged => {
-                let text = students
-                    .clause(&c.id)
-                    .map(|x| x.text.clone())
-                    .unwrap_or_default();
-                (1.0, vec![WordOp::Equal(text)])
-            }
+            ClauseChange::Unchanged => same(&c.id),
             ClauseChange::Changed { words }
             | ClauseChange::Moved {
                 words: Some(words), ..
@@ -157,13 +158,7 @@ pub fn compare_outcomes(real_label: &str, real: &Draft, students: &Draft) -> Com
             | ClauseChange::Renumbered {
                 words: Some(words), ..
             } => (similarity(words), words.clone()),
-            ClauseChange::Moved { .. } | ClauseChange::Renumbered { .. } => {
-                let text = students
-                    .clause(&c.id)
-                    .map(|x| x.text.clone())
-                    .unwrap_or_default();
-                (1.0, vec![WordOp::Equal(text)])
-            }
+            ClauseChange::Moved { .. } | ClauseChange::Renumbered { .. } => same(&c.id),
             ClauseChange::Inserted { text } => (0.0, vec![WordOp::Insert(text.clone())]),
             ClauseChange::Deleted { text } => (0.0, vec![WordOp::Delete(text.clone())]),
         };

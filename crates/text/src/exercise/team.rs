@@ -401,53 +401,41 @@ mod tests {
         )
         .unwrap();
         let before = r.clone();
-        let cases: Vec<(Result<(), TeamError>, &str)> = vec![
+        let cases: [(&str, &str, Option<&str>, &str); 7] = [
             (
-                r.add_team(
-                    "aurora",
-                    &["USA".into()],
-                    vec![member("b@u.example")],
-                    vec![],
-                ),
+                "aurora",
+                "USA",
+                Some("b@u.example"),
                 "already a team called \"Aurora\"",
             ),
             (
-                r.add_team("B", &["EUU".into()], vec![member("b@u.example")], vec![]),
+                "B",
+                "EUU",
+                Some("b@u.example"),
                 "unknown delegation `EUU` (did you mean `EU`?)",
             ),
             (
-                r.add_team("B", &["EU".into()], vec![member("b@u.example")], vec![]),
+                "B",
+                "EU",
+                Some("b@u.example"),
                 "EU is already played by team \"Aurora\"",
             ),
             (
-                r.add_team(
-                    "B",
-                    &["USA".into()],
-                    vec![member("ana@uni.example")],
-                    vec![],
-                ),
+                "B",
+                "USA",
+                Some("ana@uni.example"),
                 "already in team \"Aurora\"",
             ),
-            (
-                r.add_team(
-                    "B",
-                    &["USA".into()],
-                    vec![member("prof@uni.example")],
-                    vec![],
-                ),
-                "an instructor",
-            ),
-            (
-                r.add_team("B", &["USA".into()], vec![member("not an email")], vec![]),
-                "not an e-mail address",
-            ),
-            (
-                r.add_team("B", &["USA".into()], vec![], vec![]),
-                "no negotiating member",
-            ),
+            ("B", "USA", Some("prof@uni.example"), "an instructor"),
+            ("B", "USA", Some("not an email"), "not an e-mail address"),
+            ("B", "USA", None, "no negotiating member"),
         ];
-        for (result, expected) in cases {
-            let err = result.unwrap_err().to_string();
+        for (name, plays, email, expected) in cases {
+            let members = email.map(member).into_iter().collect();
+            let err = r
+                .add_team(name, &[plays.to_string()], members, vec![])
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(expected), "{err} / {expected}");
         }
         assert_eq!(r, before);
