@@ -7,6 +7,7 @@ mod amend;
 mod check;
 mod compile;
 mod diff;
+mod exercise;
 mod export;
 mod history;
 mod import;
@@ -90,6 +91,8 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Read a compilation text's attributions back into each delegation's proposals.
     Decompile(compile::DecompileArgs),
+    /// Moot negotiations: set up an exercise, teams, briefs and rounds; status; debrief.
+    Exercise(exercise::ExerciseArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -143,6 +146,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Synth(a) => synth::synth(a),
         Command::Compile(a) => compile::compile(repo, a),
         Command::Decompile(a) => compile::decompile(repo, a),
+        Command::Exercise(a) => exercise::exercise(repo, a),
     }
 }
 

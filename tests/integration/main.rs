@@ -11,6 +11,7 @@ mod concurrency;
 mod demo;
 mod diff;
 mod drafts_roundtrip;
+mod exercise;
 mod export;
 mod fuzz_replay;
 mod history;

@@ -23,8 +23,11 @@
 //!
 //! The roster in force for a commit is the one in its first parent's tree: a commit cannot
 //! grant itself rights, and only the chair can change the roster. Commits whose parent has
-//! no roster, and the roster's `since` commit and its ancestors, predate the roster and are
-//! not checked. Files outside `drafts/` and `positions/` are not restricted.
+//! no roster predate the roster and are not checked; so do the `since` commit of the
+//! roster at the tip of the range and its ancestors, when the whole history is checked
+//! (a clone's `treaty verify`, or the first push to an empty server: see
+//! [`trusted_history`]). An exercise's files (`exercise/`) are landed by the chair, like
+//! the draft. Other files outside `drafts/` and `positions/` are not restricted.
 //!
 //! Everything is read from the object database, so this works on bare repositories.
 
@@ -215,11 +218,17 @@ pub fn verify(repo: &Repository, range: &Range) -> Result<Report, VerifyError> {
         walk.hide(*oid)?;
     }
     let commits: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+    let trusted = if range.exclude.is_empty() {
+        trusted_history(repo, &range.include)?
+    } else {
+        HashSet::new()
+    };
     let mut checker = Checker {
         repo,
         rosters: HashMap::new(),
         signatures: HashMap::new(),
         landed_by_chair: HashSet::new(),
+        trusted,
     };
     checker.find_chair_merges(&commits)?;
     let mut report = Report::default();
@@ -372,6 +381,7 @@ impl Verifier {
             rosters: HashMap::new(),
             signatures: HashMap::new(),
             landed_by_chair: HashSet::new(),
+            trusted: HashSet::new(),
         };
         let tree = commit.tree()?;
         Ok(match checker.roster_at(Some(&tree))? {
@@ -384,6 +394,47 @@ impl Verifier {
             _ => Vec::new(),
         })
     }
+}
+
+/// The commits that the roster at a tip of the range says predate it: its `since`
+/// commit (an ancestor of the tip) and everything before. A record forked from another
+/// (`treaty exercise init`) starts this way, its inherited history made under rules it
+/// no longer has.
+///
+/// Honoured only when the whole history is checked: where some of it was accepted
+/// before (a push onto a server's existing branches), a roster pushed with the new
+/// commits cannot vouch for them.
+fn trusted_history(repo: &Repository, tips: &[Oid]) -> Result<HashSet<Oid>, git2::Error> {
+    let mut trusted = HashSet::new();
+    for &tip in tips {
+        let tree = repo.find_commit(tip)?.tree()?;
+        let Some(blob) = blob_id(&tree, ROSTER_FILE) else {
+            continue;
+        };
+        let Ok(roster) =
+            Roster::from_bytes(repo.find_blob(blob)?.content(), Path::new(ROSTER_FILE))
+        else {
+            continue;
+        };
+        let Some(since) = roster
+            .since
+            .as_deref()
+            .and_then(|s| repo.revparse_single(s).ok())
+            .and_then(|o| o.peel_to_commit().ok())
+            .map(|c| c.id())
+        else {
+            continue;
+        };
+        if since != tip && !repo.graph_descendant_of(tip, since)? {
+            continue;
+        }
+        let mut walk = repo.revwalk()?;
+        walk.push(since)?;
+        for c in walk {
+            trusted.insert(c?);
+        }
+    }
+    Ok(trusted)
 }
 
 /// The roster in force at a tree: absent, unreadable (with the reason) or read.
@@ -402,6 +453,8 @@ struct Checker<'r> {
     signatures: HashMap<(Oid, String, Vec<String>), Result<(), String>>,
     /// Commits brought onto the line by a merge a chair member committed.
     landed_by_chair: HashSet<Oid>,
+    /// Commits the roster at the tip says predate it ([`trusted_history`]).
+    trusted: HashSet<Oid>,
 }
 
 impl<'r> Checker<'r> {
@@ -466,6 +519,9 @@ impl<'r> Checker<'r> {
 
     /// `None` when the commit predates the roster; otherwise every reason it breaks a rule.
     fn check(&mut self, commit: &Commit<'_>) -> Result<Option<Vec<String>>, git2::Error> {
+        if self.trusted.contains(&commit.id()) {
+            return Ok(None);
+        }
         let parent_tree = self.parent_tree(commit)?;
         let roster = match self.roster_at(parent_tree.as_ref())? {
             RosterState::Absent => return Ok(None),
@@ -529,11 +585,15 @@ impl<'r> Checker<'r> {
         // The official draft and the roster: landed by the chair.
         let chair_files: Vec<&String> = paths
             .iter()
-            .filter(|p| p.starts_with("drafts/") || p.as_str() == ROSTER_FILE)
+            .filter(|p| {
+                p.starts_with("drafts/") || p.starts_with("exercise/") || p.as_str() == ROSTER_FILE
+            })
             .collect();
         if !chair_files.is_empty() && !self.landed_by_chair.contains(&commit.id()) {
             let what = if chair_files.iter().all(|p| p.as_str() == ROSTER_FILE) {
                 "the roster".to_string()
+            } else if let Some(p) = chair_files.iter().find(|p| p.starts_with("exercise/")) {
+                format!("the exercise's files ({p})")
             } else {
                 format!("the official draft ({})", chair_files[0])
             };

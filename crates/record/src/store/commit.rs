@@ -99,9 +99,32 @@ impl Store {
         self.commit_signed_by(amendment, expected_parent, changes, author)
     }
 
+    /// Records a commit that is not an amendment of the text (an exercise's roster,
+    /// briefs or schedule) with `message`, on the same terms as [`Store::commit`]:
+    /// compare-and-swap on `expected_parent`, the work tree followed path by path.
+    pub fn commit_files(
+        &self,
+        message: &str,
+        expected_parent: Oid,
+        changes: &[FileChange],
+    ) -> Result<CommitOutcome, StoreError> {
+        let sig = self.identity()?;
+        self.commit_message_by(message, expected_parent, changes, &sig)
+    }
+
     fn commit_signed_by(
         &self,
         amendment: &Amendment,
+        expected_parent: Oid,
+        changes: &[FileChange],
+        sig: &Signature<'_>,
+    ) -> Result<CommitOutcome, StoreError> {
+        self.commit_message_by(&amendment.to_message(), expected_parent, changes, sig)
+    }
+
+    fn commit_message_by(
+        &self,
+        message: &str,
         expected_parent: Oid,
         changes: &[FileChange],
         sig: &Signature<'_>,
@@ -130,10 +153,9 @@ impl Store {
         let parent_tree = parent.tree()?;
         let tree_oid = build_tree(&self.repo, &parent_tree, changes)?;
         let tree = self.repo.find_tree(tree_oid)?;
-        let message = amendment.to_message();
         let oid = self
             .repo
-            .commit(None, sig, sig, &message, &tree, &[&parent])?;
+            .commit(None, sig, sig, message, &tree, &[&parent])?;
         let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
         let moves = moves_between(&parent_tree, &tree, &paths);
         let subject = message.lines().next().unwrap_or_default();
