@@ -71,6 +71,9 @@ pub struct NewAmendment {
     pub body: String,
     pub status: AmendmentStatus,
     pub id: AmendmentId,
+    /// Delegations that co-sign, with the member who does (see
+    /// [`Amendment::co_signers`]).
+    pub co_signers: Vec<(String, String)>,
 }
 
 /// Which id the amendment gets.
@@ -104,6 +107,7 @@ impl NewAmendment {
             body: String::new(),
             status: AmendmentStatus::default(),
             id: AmendmentId::Fresh,
+            co_signers: Vec::new(),
         }
     }
 
@@ -403,6 +407,7 @@ fn finish(
         .with_body(new.body.clone())
         .with_status(new.status);
     amendment.round = new.round.clone().or(current_round);
+    amendment.co_signers = new.co_signers.clone();
     match &new.id {
         AmendmentId::Fresh => {}
         AmendmentId::Given(id) => amendment.id = id.clone(),
@@ -430,16 +435,29 @@ pub fn record_as(
 }
 
 /// Records `new` on top of `parent`, which must still be the tip of the branch (the text
-/// the caller looked at): [`StoreError::Moved`] otherwise, and nothing is written.
+/// the caller looked at): [`StoreError::Moved`] otherwise, and nothing is written. `author`
+/// is author and committer both; `None`, the configured identity.
 pub fn record_on(
     store: &Store,
     new: &NewAmendment,
     parent: Oid,
     author: Option<&Signature<'_>>,
 ) -> Result<Recorded, RecordError> {
+    record_by(store, new, parent, author.map(|a| (a, a)))
+}
+
+/// [`record_on`] with an author (who proposed) and a committer (who landed) of their own.
+pub fn record_by(
+    store: &Store,
+    new: &NewAmendment,
+    parent: Oid,
+    signers: Option<(&Signature<'_>, &Signature<'_>)>,
+) -> Result<Recorded, RecordError> {
     let Prepared { amendment, changes } = prepare(store, new, parent)?;
-    let outcome = match author {
-        Some(sig) => store.commit_as(&amendment, parent, &changes, sig)?,
+    let outcome = match signers {
+        Some((author, committer)) => {
+            store.commit_by(&amendment, parent, &changes, author, committer)?
+        }
         None => store.commit(&amendment, parent, &changes)?,
     };
     Ok(Recorded {

@@ -260,6 +260,145 @@ pub fn verify(repo: &Repository, range: &Range) -> Result<Report, VerifyError> {
     Ok(report)
 }
 
+/// Where a commit of the record stands with the roster, as log, history, blame and the
+/// workbench mark it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provenance {
+    /// It keeps every rule, and it is signed with a key the roster lists for its author.
+    Signed,
+    /// It keeps every rule: its author is in the roster; it is not signed (or not with a
+    /// key the roster lists).
+    Roster,
+    /// It breaks a rule of the roster: a forged or misattributed change.
+    Unverified,
+    /// Made before the roster (or where there is none): nothing to check it against.
+    NoRoster,
+}
+
+impl Provenance {
+    /// How a listing marks it.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Provenance::Signed => "signed and verified",
+            Provenance::Roster => "author in the roster (not signed)",
+            Provenance::Unverified => "NOT VERIFIED: breaks the roster (see `treaty verify`)",
+            Provenance::NoRoster => "before the roster (not checked)",
+        }
+    }
+
+    fn letter(self) -> char {
+        match self {
+            Provenance::Signed => 'S',
+            Provenance::Roster => 'R',
+            Provenance::Unverified => 'U',
+            Provenance::NoRoster => 'N',
+        }
+    }
+
+    fn from_letter(c: char) -> Option<Provenance> {
+        Some(match c {
+            'S' => Provenance::Signed,
+            'R' => Provenance::Roster,
+            'U' => Provenance::Unverified,
+            'N' => Provenance::NoRoster,
+            _ => return None,
+        })
+    }
+}
+
+/// Where the verdicts are kept between runs: a commit's verdict never changes (it depends
+/// only on the commit and the roster at its parent), so each is worked out once.
+const PROVENANCE_CACHE: &str = "treaty/provenance-v1";
+
+impl Verifier {
+    /// The provenance of each of `commits` (all on the branch at HEAD), worked out as
+    /// `treaty verify` of the whole history would, and kept in `.git/treaty/` for the
+    /// next run.
+    pub fn provenance(&self, commits: &[Oid]) -> Result<HashMap<Oid, Provenance>, VerifyError> {
+        let cache_path = self.repo.path().join(PROVENANCE_CACHE);
+        let mut cache: HashMap<Oid, Provenance> = std::fs::read_to_string(&cache_path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let (oid, letter) = l.split_once(' ')?;
+                Some((
+                    Oid::from_str(oid).ok()?,
+                    Provenance::from_letter(letter.chars().next()?)?,
+                ))
+            })
+            .collect();
+        let head: Vec<Oid> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.target())
+            .into_iter()
+            .collect();
+        let trusted = trusted_history(&self.repo, &head)?;
+        let mut checker = Checker {
+            repo: &self.repo,
+            rosters: HashMap::new(),
+            signatures: HashMap::new(),
+            landed_by_chair: HashSet::new(),
+            trusted: HashSet::new(),
+        };
+        checker.find_chair_merges(commits)?;
+        let mut fresh = false;
+        let mut out = HashMap::new();
+        for &oid in commits {
+            if trusted.contains(&oid) {
+                out.insert(oid, Provenance::NoRoster);
+                continue;
+            }
+            if let Some(p) = cache.get(&oid) {
+                out.insert(oid, *p);
+                continue;
+            }
+            let commit = self.repo.find_commit(oid)?;
+            let verdict = match checker.check(&commit)? {
+                None => Provenance::NoRoster,
+                Some(reasons) if !reasons.is_empty() => Provenance::Unverified,
+                Some(_) => {
+                    let parent = checker.parent_tree(&commit)?;
+                    match checker.roster_at(parent.as_ref())? {
+                        RosterState::Read(roster) => {
+                            let author = commit.author();
+                            let email = author.email().unwrap_or_default().to_string();
+                            let members: Vec<treaty_text::roster::Member> = roster
+                                .delegations
+                                .iter()
+                                .flat_map(|d| d.members.iter())
+                                .chain(roster.chair.members.iter())
+                                .filter(|m| same_email(&m.email, &email))
+                                .cloned()
+                                .collect();
+                            if checker.signature(&commit, &email, &members).is_ok() {
+                                Provenance::Signed
+                            } else {
+                                Provenance::Roster
+                            }
+                        }
+                        _ => Provenance::Roster,
+                    }
+                }
+            };
+            cache.insert(oid, verdict);
+            out.insert(oid, verdict);
+            fresh = true;
+        }
+        if fresh {
+            let mut text = String::new();
+            for (oid, p) in &cache {
+                text.push_str(&format!("{oid} {}\n", p.letter()));
+            }
+            // A cache that cannot be written (a read-only record) is simply not kept.
+            let _ = treaty_text::fsutil::write_atomic(&cache_path, text.as_bytes());
+        }
+        Ok(out)
+    }
+}
+
 /// One reference a push updates, as a `pre-receive` hook reads it: `None` for the
 /// all-zero id (the reference is created, or deleted).
 #[derive(Clone, Debug, PartialEq, Eq)]
