@@ -11,6 +11,7 @@ mod exercise;
 mod export;
 mod history;
 mod import;
+mod position;
 mod read;
 mod synth;
 mod tui;
@@ -81,6 +82,8 @@ pub enum Command {
     Stats(history::StatsArgs),
     /// Check that every commit was made by someone the roster allows to make it.
     Verify(verify::VerifyArgs),
+    /// A delegation's position file: `treaty position new CODE` writes a commented template.
+    Position(position::PositionArgs),
     /// Install git hooks (`treaty hook install --server`).
     Hook(verify::HookArgs),
     /// Open the workbench TUI (also what `treaty` alone does inside a negotiation).
@@ -141,6 +144,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Replay(a) => history::replay(repo, a),
         Command::Stats(a) => history::stats(repo, a),
         Command::Verify(a) => verify::verify(repo, a),
+        Command::Position(a) => position::position(repo, a),
         Command::Hook(a) => verify::hook(repo, a),
         Command::Tui(a) => tui::tui(repo, a),
         Command::Synth(a) => synth::synth(a),

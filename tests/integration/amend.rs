@@ -812,3 +812,73 @@ fn demo_builds_a_deterministic_multi_round_history_that_checks_clean() {
     assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
     assert_eq!(git(&a, &["rev-parse", "HEAD"]), head_a);
 }
+
+/// treaty names the author and committer as git would: `GIT_AUTHOR_*` and
+/// `GIT_COMMITTER_*` first, then the configuration git reads, where `GIT_CONFIG_GLOBAL`
+/// replaces `~/.gitconfig` (libgit2 read `~/.gitconfig` regardless).
+#[test]
+fn the_identity_is_git_s_own_environment_and_configuration() {
+    let s = Sandbox::with_sample();
+    s.git(&["config", "--unset", "user.name"]);
+    s.git(&["config", "--unset", "user.email"]);
+    std::fs::write(
+        s.home().join(".gitconfig"),
+        "[user]\n\tname = Home Config\n\temail = home@config.invalid\n",
+    )
+    .unwrap();
+    let amend = |extra: &[(&str, &str)], text: &str| {
+        let mut cmd = s.treaty_cmd(
+            &s.repo(),
+            &[
+                "amend", "--kind", "replace", "--clause", "fund.1", "--by", "EU", "--text", text,
+            ],
+        );
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    // GIT_CONFIG_GLOBAL=/dev/null (as the sandbox sets it): git knows no one, nor does treaty.
+    let head = s.head();
+    let o = amend(&[], "Parties shall contribute.");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("git does not know who"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(s.head(), head);
+    // A global file named by GIT_CONFIG_GLOBAL is read.
+    let global = s.home().join("other.gitconfig");
+    std::fs::write(
+        &global,
+        "[user]\n\tname = Named File\n\temail = named@file.invalid\n",
+    )
+    .unwrap();
+    let o = amend(
+        &[("GIT_CONFIG_GLOBAL", global.to_str().unwrap())],
+        "Parties shall contribute.",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let who = s.git(&["log", "-1", "--format=%an <%ae>|%cn <%ce>"]);
+    assert_eq!(
+        who.trim(),
+        "Named File <named@file.invalid>|Named File <named@file.invalid>"
+    );
+    // The variables name each role, as for git commit.
+    let o = amend(
+        &[
+            ("GIT_AUTHOR_NAME", "Drafter"),
+            ("GIT_AUTHOR_EMAIL", "drafter@eu.invalid"),
+            ("GIT_COMMITTER_NAME", "Chair"),
+            ("GIT_COMMITTER_EMAIL", "chair@secretariat.invalid"),
+        ],
+        "Parties should contribute.",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let who = s.git(&["log", "-1", "--format=%an <%ae>|%cn <%ce>"]);
+    assert_eq!(
+        who.trim(),
+        "Drafter <drafter@eu.invalid>|Chair <chair@secretariat.invalid>"
+    );
+}

@@ -174,7 +174,8 @@ pub fn build_demo(
     let repo = Repository::init_opts(dir, &opts)?;
     // Without a git identity the user could not amend the demo; give the demo record one
     // of its own rather than send a first-time user off to `git config`.
-    let own_identity = repo.signature().is_err();
+    let own_identity =
+        crate::store::identity::resolve(&repo, crate::store::identity::Role::Committer).is_err();
     if own_identity {
         let mut config = repo.config()?.open_level(git2::ConfigLevel::Local)?;
         config.set_str("user.name", DEMO_USER.0)?;

@@ -27,7 +27,7 @@ use std::path::Path;
 use std::process::Command;
 
 use git2::build::TreeUpdateBuilder;
-use git2::{ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
+use git2::{ObjectType, Oid, Repository, Signature, Tree};
 
 use crate::store::{Store, StoreError};
 use treaty_text::amend::{Change, Workspace};
@@ -671,10 +671,7 @@ fn replay(
     let repo = store.repo();
     let committer = match &options.signature {
         Some(s) => s.clone(),
-        None => repo.signature().map_err(|e| match e.code() {
-            ErrorCode::NotFound => SyncError::Store(StoreError::NoIdentity),
-            _ => SyncError::Git(e),
-        })?,
+        None => store.committer()?,
     };
     // Our commits, oldest first, along the first-parent line.
     let mut ours = Vec::new();

@@ -296,9 +296,26 @@ impl Negotiation {
             if p.version != FORMAT_VERSION {
                 continue; // already reported when loading
             }
+            let mut stated: HashMap<&str, usize> = HashMap::new();
             for cs in &p.clauses {
                 if d.index_of(&cs.clause).is_none() {
                     diags.push(unknown_clause(file, &cs.clause));
+                }
+                let times = stated.entry(cs.clause.as_str()).or_default();
+                *times += 1;
+                if *times == 2 {
+                    let (line, col) = texts
+                        .get(file)
+                        .map_or((1, 1), |t| ronfile::find_nth_string(t, &cs.clause, 1));
+                    diags.push(
+                        Diagnostic::warning(
+                            file,
+                            line,
+                            col,
+                            format!("a second stance on `{}`: only the first counts", cs.clause),
+                        )
+                        .with_help("keep one stance per clause (add to its note instead)"),
+                    );
                 }
                 if let Stance::Replace(text) = &cs.stance {
                     for problem in crate::bracket::parse(text).problems {

@@ -52,6 +52,60 @@ pub fn tier_disputes<'a>(
         .collect()
 }
 
+/// A complete position file for a new delegation (`treaty position new`): every field
+/// present, each explained in a comment, the examples commented out so that the file loads
+/// as it is (a delegation with no stances yet).
+pub fn template(code: &str, name: &str, kind: DelegationKind) -> String {
+    let (kind, who) = match kind {
+        DelegationKind::State => ("State", "groups"),
+        DelegationKind::Group => ("Group", "members"),
+    };
+    let who_help = match who {
+        "members" => "// The Parties this group speaks for (Party codes from drafts/tiers.ron).",
+        _ => "// The groups this State also negotiates through (their codes).",
+    };
+    let version = crate::ronfile::FORMAT_VERSION;
+    format!(
+        r#"// The position of {name} ({code}): what the delegation wants done with the draft.
+// This file is {code}'s alone: only its members (positions/roster.ron) change it.
+// `treaty check` reads it; `treaty show CLAUSE --position {code}` and the workbench's
+// Compare screen show it against the draft.
+(
+    version: {version},
+    // The code used in attributions, `[text - {code}]`. It must match the file name.
+    code: "{code}",
+    name: "{name}",
+    // State (one Party) or Group (a negotiating group of Parties).
+    kind: {kind},
+    {who_help}
+    {who}: [],
+    // A stance on each existing clause the delegation has a view on, one per clause:
+    //   Keep (accepts it as drafted), Delete, Bracket (cannot accept it yet),
+    //   Replace("the wording it proposes instead; it may contain [brackets]").
+    clauses: [
+        // (clause: "scope.1", stance: Keep),
+        // (clause: "fund.3", stance: Replace("contributions from Parties [in a position to do so]."), note: "Why."),
+        // (clause: "reporting.3", stance: Delete, note: "Why."),
+    ],
+    // New clauses the delegation proposes, each after an existing clause.
+    inserts: [
+        // (after: "human-rights.4", label: Some("5"), text: "Each Party shall ...", note: "Why."),
+    ],
+    // Which tier the delegation thinks a Party belongs to (tiers from drafts/tiers.ron).
+    tiers: [
+        // (party: "BRA", tier: 2, reason: "Why."),
+    ],
+    // Its stance on each annex: Propose, Support, Oppose, or Amend("the wording it wants").
+    annexes: [
+        // (annex: "annex-biometric", stance: Support, note: "Why."),
+    ],
+    // Anything else the delegation wants on record.
+    notes: "",
+)
+"#
+    )
+}
+
 /// Whether a delegation speaks for one state or for a group of states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DelegationKind {
@@ -217,5 +271,28 @@ impl Position {
             }
         }
         (ws.draft, warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_loads_as_it_is_and_with_its_examples() {
+        for kind in [DelegationKind::State, DelegationKind::Group] {
+            let text = template("KEN", "Kenya", kind);
+            let p: Position = ron::from_str(&text).expect("the template loads");
+            assert_eq!(
+                (p.code.as_str(), p.name.as_str(), p.kind),
+                ("KEN", "Kenya", kind)
+            );
+            assert!(p.clauses.is_empty() && p.inserts.is_empty());
+            // Every example, uncommented, is a valid entry.
+            let examples = text.replace("        // (", "        (");
+            let p: Position = ron::from_str(&examples).expect("the examples load");
+            assert_eq!(p.clauses.len(), 3);
+            assert_eq!((p.inserts.len(), p.tiers.len(), p.annexes.len()), (1, 1, 1));
+        }
     }
 }

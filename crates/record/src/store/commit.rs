@@ -74,17 +74,17 @@ pub struct CommitOutcome {
 
 impl Store {
     /// Records `amendment` as a commit on top of `expected_parent`, which must still be the
-    /// tip of the branch, with the repository's configured identity as author and
-    /// committer (timed by the store's [`super::Clock`]).
+    /// tip of the branch, naming the author and committer as git would (`GIT_AUTHOR_*`,
+    /// `GIT_COMMITTER_*`, then the configuration; see `identity`), timed by the store's
+    /// [`super::Clock`].
     pub fn commit(
         &self,
         amendment: &Amendment,
         expected_parent: Oid,
         changes: &[FileChange],
     ) -> Result<CommitOutcome, StoreError> {
-        amendment.validate()?;
-        let sig = self.identity()?;
-        self.commit_signed_by(amendment, expected_parent, changes, &sig)
+        let (author, committer) = self.author_and_committer()?;
+        self.commit_by(amendment, expected_parent, changes, &author, &committer)
     }
 
     /// [`Store::commit`] with an explicit author and committer, e.g. for imported or
@@ -96,8 +96,7 @@ impl Store {
         changes: &[FileChange],
         author: &Signature<'_>,
     ) -> Result<CommitOutcome, StoreError> {
-        amendment.validate()?;
-        self.commit_signed_by(amendment, expected_parent, changes, author)
+        self.commit_by(amendment, expected_parent, changes, author, author)
     }
 
     /// [`Store::commit`] with an author (who proposed the amendment) and a committer (who
@@ -129,28 +128,8 @@ impl Store {
         expected_parent: Oid,
         changes: &[FileChange],
     ) -> Result<CommitOutcome, StoreError> {
-        let sig = self.identity()?;
-        self.commit_message_by(message, expected_parent, changes, &sig)
-    }
-
-    fn commit_signed_by(
-        &self,
-        amendment: &Amendment,
-        expected_parent: Oid,
-        changes: &[FileChange],
-        sig: &Signature<'_>,
-    ) -> Result<CommitOutcome, StoreError> {
-        self.commit_message_by(&amendment.to_message(), expected_parent, changes, sig)
-    }
-
-    fn commit_message_by(
-        &self,
-        message: &str,
-        expected_parent: Oid,
-        changes: &[FileChange],
-        sig: &Signature<'_>,
-    ) -> Result<CommitOutcome, StoreError> {
-        self.write_commit(message, expected_parent, changes, sig, sig)
+        let (author, committer) = self.author_and_committer()?;
+        self.write_commit(message, expected_parent, changes, &author, &committer)
     }
 
     fn write_commit(

@@ -17,6 +17,7 @@
 
 mod bulk;
 mod commit;
+pub(crate) mod identity;
 mod lock;
 mod log;
 mod rounds;
@@ -250,7 +251,7 @@ impl Store {
     /// The empty first commit a new record starts from (never from the index: whatever
     /// the user has staged stays staged).
     fn create_root_commit(&self) -> Result<(), StoreError> {
-        let sig = self.identity()?;
+        let sig = self.committer()?;
         let tree_oid = self.repo.treebuilder(None)?.write()?;
         let tree = self.repo.find_tree(tree_oid)?;
         let oid = self
@@ -399,20 +400,22 @@ impl Store {
         }
     }
 
-    /// The configured identity, stamped with the store's clock.
-    fn identity(&self) -> Result<Signature<'static>, StoreError> {
-        let sig = self.repo.signature().map_err(|e| match e.code() {
-            ErrorCode::NotFound => StoreError::NoIdentity,
-            _ => StoreError::Git(e),
-        })?;
-        match self.next_time() {
-            None => Ok(sig),
-            Some(time) => {
-                let name = String::from_utf8_lossy(sig.name_bytes()).into_owned();
-                let email = String::from_utf8_lossy(sig.email_bytes()).into_owned();
-                Ok(Signature::new(&name, &email, &time)?)
-            }
-        }
+    /// Who commits, as git decides it, stamped with the store's clock (see
+    /// [`identity::resolve`]).
+    pub(crate) fn committer(&self) -> Result<Signature<'static>, StoreError> {
+        let (name, email) = identity::resolve(&self.repo, identity::Role::Committer)?;
+        self.signature(&name, &email)
+    }
+
+    /// The author and the committer of a new commit, as git decides them, both stamped
+    /// with one reading of the store's clock.
+    pub(crate) fn author_and_committer(
+        &self,
+    ) -> Result<(Signature<'static>, Signature<'static>), StoreError> {
+        let (name, email) = identity::resolve(&self.repo, identity::Role::Author)?;
+        let committer = self.committer()?;
+        let author = Signature::new(&name, &email, &committer.when())?;
+        Ok((author, committer))
     }
 
     /// Paths under `folders` whose work-tree copy differs from the last commit (new,

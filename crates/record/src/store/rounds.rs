@@ -26,7 +26,7 @@ impl Store {
     /// Starts round `name` at the current tip of the branch: an annotated tag
     /// `round/<name>` by the configured identity, timed by the store's clock.
     pub fn start_round(&self, name: &str, message: &str) -> Result<Round, StoreError> {
-        let tagger = self.identity()?;
+        let tagger = self.committer()?;
         self.start_round_as(name, message, &tagger)
     }
 

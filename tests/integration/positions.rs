@@ -1,0 +1,78 @@
+//! A delegation's position file: started from the template, checked for doubled stances.
+
+use crate::support::*;
+
+#[test]
+fn position_new_writes_a_template_that_checks_clean_and_refuses_twice() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let o = treaty(root, &["position", "new", "KEN", "--name", "Kenya"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("wrote positions/ken.ron"),
+        "{}",
+        stdout(&o)
+    );
+    let text = std::fs::read_to_string(root.join("positions/ken.ron")).unwrap();
+    assert!(text.contains("code: \"KEN\"") && text.contains("name: \"Kenya\""));
+    let check = treaty(root, &["check"]);
+    assert!(
+        !stdout(&check).contains("ken.ron") && !stderr(&check).contains("ken.ron"),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+    // Twice, or a code that is not one: refused, the file as it was.
+    let o = treaty(root, &["position", "new", "KEN"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("positions/ken.ron already exists"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("positions/ken.ron")).unwrap(),
+        text
+    );
+    for bad in ["ke", "../EU", "K"] {
+        let o = treaty(root, &["position", "new", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&o).contains("is not a delegation code"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // A group has members instead of groups.
+    let o = treaty(root, &["position", "new", "AGN2", "--group"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let group = std::fs::read_to_string(root.join("positions/agn2.ron")).unwrap();
+    assert!(group.contains("kind: Group") && group.contains("members: []"));
+}
+
+#[test]
+fn two_stances_on_one_clause_are_a_warning_at_the_second() {
+    let dir = sample_copy();
+    let root = dir.path();
+    let path = root.join("positions/eu.ron");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doubled = text.replacen(
+        "        (clause: \"pp3\", stance: Keep),\n",
+        "        (clause: \"pp3\", stance: Keep),\n        (clause: \"pp3\", stance: Delete),\n",
+        1,
+    );
+    assert_ne!(doubled, text);
+    std::fs::write(&path, &doubled).unwrap();
+    let o = treaty(root, &["check"]);
+    let line = doubled
+        .lines()
+        .position(|l| l.contains("stance: Delete") && l.contains("pp3"))
+        .unwrap()
+        + 1;
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        all.contains(&format!("positions/eu.ron:{line}:"))
+            && all.contains("a second stance on `pp3`: only the first counts"),
+        "{all}"
+    );
+}
