@@ -21,6 +21,10 @@ use crate::store::{self, Store, StoreError};
 /// Exit code when the text moved on under an amendment: nothing was recorded, retry.
 pub const EXIT_RETRY: u8 = 3;
 
+/// Exit code when the clause changed since `--base`: nothing was recorded, and running the
+/// same command again would not help.
+pub const EXIT_CONFLICT: u8 = 4;
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The folder for the new negotiation (default: --repo, else the current folder). An
@@ -45,8 +49,14 @@ Kinds and the flags they need:
 Groups and options count from 1 here, in document order (outer brackets first); the
 library (amend::Change) counts from 0.
 
+--base COMMIT (a commit id, a tag, HEAD~1) names the text you started from: if the
+clause (or, for re-tier and annex, the file) reads differently now, nothing is recorded
+and the three versions are printed (base, now, yours). Without it, the current text is
+amended.
+
 Exit codes: 0 recorded; 2 refused (nothing changed); 3 the text moved on under you
-(another amendment landed first; nothing recorded): run the same command again.")]
+(another amendment landed first; nothing recorded): run the same command again; 4 the
+clause changed since --base (nothing recorded): read the new text and amend that.")]
 pub struct AmendArgs {
     /// The clause to amend (its stable id, e.g. observatory.2.b).
     #[arg(long, value_name = "ID")]
@@ -78,6 +88,10 @@ pub struct AmendArgs {
     /// The commit's subject line (default: generated from the change).
     #[arg(short = 'm', long = "message", value_name = "SUMMARY")]
     pub message: Option<String>,
+    /// The commit you read the text at: refused if the clause changed since (default: the
+    /// current text). --editor starts from the text at that commit.
+    #[arg(long, value_name = "COMMIT")]
+    pub base: Option<String>,
     /// insert, move: the clause to place it after.
     #[arg(long, value_name = "ID")]
     pub after: Option<String>,
@@ -206,12 +220,17 @@ fn explain_no_negotiation(start: &Path) -> Option<anyhow::Error> {
 pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(repo)?;
     let head = store.head()?;
-    // Before any editor opens: a mistyped delegation should not cost the wording.
+    // Before any editor opens: a mistyped delegation or base should not cost the wording.
     record::resolve_proposers(&record::delegations_at(&store, head)?, &args.by)?;
-    let change = build_change(&store, head, &args)?;
+    let base = match &args.base {
+        Some(spec) => Some(record::resolve_base(&store, spec)?),
+        None => None,
+    };
+    let change = build_change(&store, base.unwrap_or(head), &args)?;
     let mut new = NewAmendment::new(change, args.by.clone());
     new.round = args.round.clone();
     new.summary = args.message.clone();
+    new.base = base.map(record::Base::at);
     match record::record(&store, &new) {
         Ok(r) => {
             out(&format!(
@@ -249,8 +268,32 @@ pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode>
             );
             Ok(ExitCode::from(EXIT_RETRY))
         }
+        Err(RecordError::Conflict(c)) => {
+            let msg = RecordError::Conflict(c.clone()).to_string();
+            eprintln!(
+                "{}",
+                crate::sanitize::inert(&format!("error: {msg}\n{}", three_versions(&c)))
+            );
+            Ok(ExitCode::from(EXIT_CONFLICT))
+        }
         Err(e) => Err(explain(e)),
     }
+}
+
+/// The base, the text now and yours, with what changed since the base marked
+/// (`[-removed-]{+added+}`).
+fn three_versions(c: &record::Conflict) -> String {
+    let gone = "(not there)";
+    let base = c.base.as_deref().unwrap_or(gone);
+    let changed = |to: Option<&str>| match to {
+        Some(t) => crate::compare::render_words(&crate::compare::word_ops(base, t)),
+        None => "(deleted)".to_string(),
+    };
+    format!(
+        "  base:  {base}\n  now:   {}\n  yours: {}",
+        changed(c.theirs.as_deref()),
+        changed(c.yours.as_deref())
+    )
 }
 
 fn explain(e: RecordError) -> anyhow::Error {

@@ -456,7 +456,7 @@ fn refusals_change_nothing_and_say_what_to_do() {
     let s = Sandbox::with_sample();
     let head = s.head();
     let files = s.work_tree();
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &["--kind", "delete", "--clause", "capacity.9", "--by", "EU"],
             "unknown clause id `capacity.9`",
@@ -519,6 +519,19 @@ fn refusals_change_nothing_and_say_what_to_do() {
                 "CHAIR",
             ],
             "--group counts from 1",
+        ),
+        (
+            &[
+                "--kind",
+                "delete",
+                "--clause",
+                "capacity.1",
+                "--by",
+                "EU",
+                "--base",
+                "nope",
+            ],
+            "there is no commit `nope` in this record",
         ),
     ];
     for (args, message) in cases {
@@ -880,5 +893,64 @@ fn the_identity_is_git_s_own_environment_and_configuration() {
     assert_eq!(
         who.trim(),
         "Drafter <drafter@eu.invalid>|Chair <chair@secretariat.invalid>"
+    );
+}
+
+#[test]
+fn base_refuses_an_amendment_to_a_clause_changed_since_and_writes_nothing() {
+    let s = Sandbox::with_sample();
+    let base = s.head();
+    // Another delegate settles observatory.1 first.
+    ok(&s.treaty(&[
+        "amend",
+        "--kind",
+        "choose-option",
+        "--clause",
+        "observatory.1",
+        "--group",
+        "1",
+        "--option",
+        "2",
+        "--by",
+        "EU",
+    ]));
+    let theirs = s.head();
+    let before = s.work_tree();
+    let replace = |clause: &str, base: &str, text: &str| {
+        s.treaty(&[
+            "amend", "--kind", "replace", "--clause", clause, "--by", "USA", "--base", base,
+            "--text", text,
+        ])
+    };
+    let established = "An independent Global AI Observatory is hereby established.";
+    let out = replace("observatory.1", &base, established);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("observatory.1 was amended since you started (by EU): nothing was recorded"),
+        "{err}"
+    );
+    assert!(err.contains("  base:  An independent"), "{err}");
+    assert!(
+        err.contains(
+            "[-a subsidiary body of the Conference of the Parties][as -]an intergovernmental"
+        ),
+        "the change since the base is marked:\n{err}"
+    );
+    assert!(err.contains("  yours: "), "{err}");
+    assert_eq!(s.head(), theirs, "nothing recorded");
+    assert_eq!(s.work_tree(), before, "nothing written");
+
+    // Against the new text (a short id works too), and on another clause, it lands.
+    ok(&replace("observatory.1", &theirs[..10], established));
+    ok(&replace(
+        "capacity.1",
+        &base,
+        "Parties shall cooperate on capacity.",
+    ));
+    let text = s.read("drafts/articles/observatory.md");
+    assert!(
+        text.contains(&format!("1. {established} {{#observatory.1}}")),
+        "{text}"
     );
 }

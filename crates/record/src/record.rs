@@ -74,6 +74,51 @@ pub struct NewAmendment {
     /// Delegations that co-sign, with the member who does (see
     /// [`Amendment::co_signers`]).
     pub co_signers: Vec<(String, String)>,
+    /// What the amendment was made against: when set, [`prepare`] refuses it with a
+    /// [`RecordError::Conflict`] if the clause (or file) it edits reads differently now.
+    pub base: Option<Base>,
+}
+
+/// The text an amendment was made against: the commit the user read it at and, when the
+/// user read it elsewhere (the workbench reads the work tree), the clause's text as shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Base {
+    pub commit: Oid,
+    /// The edited clause's text as the user saw it; `None`: as it reads at `commit`.
+    pub text: Option<String>,
+}
+
+impl Base {
+    pub fn at(commit: Oid) -> Base {
+        Base { commit, text: None }
+    }
+
+    /// The clause read as `text` with the record at `commit`.
+    pub fn shown(commit: Oid, text: impl Into<String>) -> Base {
+        Base {
+            commit,
+            text: Some(text.into()),
+        }
+    }
+}
+
+/// An amendment made against a text that changed since: the three versions of what it
+/// edits. Nothing was recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The clause id (or, for tiers and annex proposals, the file) that changed.
+    pub clause: String,
+    /// What it read when the amendment was made (`None`: it was not there).
+    pub base: Option<String>,
+    /// What it reads now (`None`: deleted since).
+    pub theirs: Option<String>,
+    /// What the amendment would have made of the base (`None`: a deletion, or the change
+    /// does not apply there).
+    pub yours: Option<String>,
+    /// Who amended it since (the proposers of the amendments between the base and now).
+    pub theirs_by: Vec<String>,
+    /// The commit the record stands at now: amend again against this.
+    pub head: Oid,
 }
 
 /// Which id the amendment gets.
@@ -108,7 +153,14 @@ impl NewAmendment {
             status: AmendmentStatus::default(),
             id: AmendmentId::Fresh,
             co_signers: Vec::new(),
+            base: None,
         }
+    }
+
+    /// Made against `base`: refused if what it edits changed since.
+    pub fn with_base(mut self, base: Base) -> Self {
+        self.base = Some(base);
+        self
     }
 
     pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
@@ -173,6 +225,23 @@ pub enum RecordError {
     },
     #[error("{0}")]
     Amend(#[from] AmendError),
+    #[error(
+        "{} was amended since you started{}: nothing was recorded; amend the new text (base {}), or keep both wordings as bracketed alternatives",
+        .0.clause,
+        by_whom(&.0.theirs_by),
+        short(.0.head)
+    )]
+    Conflict(Box<Conflict>),
+    #[error(
+        "there is no commit `{spec}` in this record: give a commit id, a tag or HEAD (see `treaty log`)"
+    )]
+    UnknownBase { spec: String },
+    #[error(
+        "commit {} is not in the history of the text ({}): give a commit `treaty log` lists",
+        short(*.base),
+        short(*.head)
+    )]
+    BaseNotInHistory { base: Oid, head: Oid },
     #[error("unknown delegation `{code}`: {}", delegation_hint(.suggest.as_deref(), .known))]
     UnknownDelegation {
         code: String,
@@ -193,6 +262,18 @@ pub enum RecordError {
         why: String,
         commit: Oid,
     },
+}
+
+fn by_whom(by: &[String]) -> String {
+    if by.is_empty() {
+        String::new()
+    } else {
+        format!(" (by {})", by.join(", "))
+    }
+}
+
+fn short(oid: Oid) -> String {
+    oid.to_string().chars().take(10).collect()
 }
 
 impl RecordError {
@@ -382,7 +463,121 @@ pub fn prepare(store: &Store, new: &NewAmendment, parent: Oid) -> Result<Prepare
         commit: parent,
         workspace: None,
     };
+    if let Some(base) = &new.base {
+        check_base(store, &mut at, base, &new.edit)?;
+    }
     prepare_on(&mut at, &known, new, round)
+}
+
+/// The commit `spec` names (an id, a tag, `HEAD~2`), which must be in the history of the
+/// tip of the branch: the base an amendment is made against.
+pub fn resolve_base(store: &Store, spec: &str) -> Result<Oid, RecordError> {
+    let unknown = || RecordError::UnknownBase {
+        spec: spec.to_string(),
+    };
+    if spec.trim().is_empty() || spec.starts_with('-') {
+        return Err(unknown());
+    }
+    let commit = store
+        .repo()
+        .revparse_single(spec)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|_| unknown())?
+        .id();
+    let head = store.head()?;
+    let inside = commit == head
+        || store
+            .repo()
+            .graph_descendant_of(head, commit)
+            .unwrap_or(false);
+    if !inside {
+        return Err(RecordError::BaseNotInHistory { base: commit, head });
+    }
+    Ok(commit)
+}
+
+/// The compare-and-swap on the text: what `edit` edits must read at the parent as it read
+/// at the base ([`RecordError::Conflict`] otherwise).
+fn check_base(
+    store: &Store,
+    at: &mut AtCommit<'_>,
+    base: &Base,
+    edit: &Edit,
+) -> Result<(), RecordError> {
+    if base.commit == at.commit && base.text.is_none() {
+        return Ok(());
+    }
+    if base.commit != at.commit
+        && !store
+            .repo()
+            .graph_descendant_of(at.commit, base.commit)
+            .unwrap_or(false)
+    {
+        return Err(RecordError::BaseNotInHistory {
+            base: base.commit,
+            head: at.commit,
+        });
+    }
+    let mut was = AtCommit {
+        store,
+        commit: base.commit,
+        workspace: None,
+    };
+    let head = at.commit;
+    let conflict = |clause: &str, base_text, theirs, yours| {
+        RecordError::Conflict(Box::new(Conflict {
+            clause: clause.to_string(),
+            base: base_text,
+            theirs,
+            yours,
+            theirs_by: crate::sync::proposers(store.repo(), base.commit, head, clause)
+                .unwrap_or_default(),
+            head,
+        }))
+    };
+    let text = |b: Option<Vec<u8>>| b.map(|b| String::from_utf8_lossy(&b).into_owned());
+    match edit {
+        Edit::Change(change) => match change.base_of() {
+            None => Ok(()),
+            Some(amend::BaseOf::Clause(id)) => {
+                let clause_text = |ws: &Workspace| ws.draft.clause(id).map(|c| c.text.clone());
+                let theirs = clause_text(at.workspace()?);
+                let mut ws = was.workspace()?.clone();
+                let base_text = base.text.clone().or_else(|| clause_text(&ws));
+                if base_text == theirs {
+                    return Ok(());
+                }
+                if let Some(shown) = &base.text {
+                    let _ = ws.apply(&amend::Change::Replace {
+                        clause: id.to_string(),
+                        text: shown.clone(),
+                    });
+                }
+                let yours = ws.apply(change).ok().and_then(|_| clause_text(&ws));
+                Err(conflict(id, base_text, theirs, yours))
+            }
+            Some(amend::BaseOf::File(path)) => {
+                let theirs = text(at.file(path)?);
+                let base_text = text(was.file(path)?);
+                if base_text == theirs {
+                    return Ok(());
+                }
+                let mut ws = was.workspace()?.clone();
+                let yours = ws.apply(change).ok().and_then(|_| ws.file(path));
+                Err(conflict(path, base_text, theirs, yours))
+            }
+        },
+        Edit::Files { files, .. } => {
+            for (path, yours) in files {
+                let theirs = text(at.file(path)?);
+                let base_text = text(was.file(path)?);
+                if base_text != theirs {
+                    return Err(conflict(path, base_text, theirs, yours.clone()));
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The checks and the record every path shares: refuses an amendment that changes
@@ -624,5 +819,146 @@ mod tests {
         assert!(
             text.contains("1. Parties shall act.") && text.contains("Parties shall cooperate.")
         );
+    }
+
+    fn choose_first(by: &str) -> NewAmendment {
+        NewAmendment::new(
+            amend::Change::ChooseOption {
+                clause: "one.1".into(),
+                point: 0,
+                option: 0,
+            },
+            [by],
+        )
+    }
+
+    #[test]
+    fn an_amendment_made_against_an_older_text_of_its_clause_is_refused_with_three_versions() {
+        let t = repo();
+        let base = t.store.head().unwrap();
+        // Another delegate settles the brackets of one.1 first.
+        let theirs = record(&t.store, &choose_first("EU")).unwrap();
+        let mine = NewAmendment::new(
+            amend::Change::Replace {
+                clause: "one.1".into(),
+                text: "Parties [shall][should][may] act.".into(),
+            },
+            ["CHAIR"],
+        )
+        .with_base(Base::at(base));
+        let err = record(&t.store, &mine).unwrap_err();
+        let RecordError::Conflict(c) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(c.clause, "one.1");
+        assert_eq!(c.base.as_deref(), Some("Parties [shall][should] act."));
+        assert_eq!(c.theirs.as_deref(), Some("Parties shall act."));
+        assert_eq!(
+            c.yours.as_deref(),
+            Some("Parties [shall][should][may] act.")
+        );
+        assert_eq!(c.theirs_by, ["EU"]);
+        assert_eq!(c.head, theirs.oid);
+        assert!(
+            err.to_string()
+                .contains("one.1 was amended since you started (by EU)"),
+            "{err}"
+        );
+        assert!(
+            !err.is_retryable(),
+            "running it again would undo EU's amendment"
+        );
+        // Nothing was written: the other amendment stands.
+        assert_eq!(t.store.head().unwrap(), theirs.oid);
+        assert!(
+            t.read("drafts/articles/one.md")
+                .unwrap()
+                .contains("1. Parties shall act.")
+        );
+        // Made against the new text, it lands.
+        let again = record(&t.store, &mine.clone().with_base(Base::at(theirs.oid))).unwrap();
+        assert_eq!(again.parent, theirs.oid);
+    }
+
+    #[test]
+    fn other_clauses_may_change_since_the_base() {
+        let t = repo();
+        let base = t.store.head().unwrap();
+        record(&t.store, &choose_first("EU")).unwrap();
+        let r = record(
+            &t.store,
+            &NewAmendment::new(replace("Parties shall cooperate."), ["CHAIR"])
+                .with_base(Base::at(base)),
+        )
+        .unwrap();
+        let text = t.git(&["show", &format!("{}:drafts/articles/one.md", r.oid)]);
+        assert!(
+            text.contains("1. Parties shall act.") && text.contains("Parties shall cooperate.")
+        );
+    }
+
+    #[test]
+    fn the_text_as_shown_is_the_base_and_a_choice_is_checked_against_it() {
+        let t = repo();
+        let head = t.store.head().unwrap();
+        // Shown as it reads: recorded.
+        let shown = Base::shown(head, "Parties [shall][should] act.");
+        let r = record(&t.store, &choose_first("EU").with_base(shown.clone())).unwrap();
+        // Shown before that choice: refused, with what the choice would have made of it.
+        let err = record(
+            &t.store,
+            &NewAmendment::new(
+                amend::Change::ChooseOption {
+                    clause: "one.1".into(),
+                    point: 0,
+                    option: 1,
+                },
+                ["CHAIR"],
+            )
+            .with_base(shown),
+        )
+        .unwrap_err();
+        let RecordError::Conflict(c) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(c.theirs.as_deref(), Some("Parties shall act."));
+        assert_eq!(c.yours.as_deref(), Some("Parties should act."));
+        assert_eq!(t.store.head().unwrap(), r.oid);
+    }
+
+    #[test]
+    fn a_base_that_is_no_commit_of_the_history_is_refused() {
+        let t = repo();
+        let head = t.store.head().unwrap();
+        let err = resolve_base(&t.store, "no-such-commit").unwrap_err();
+        assert!(matches!(err, RecordError::UnknownBase { .. }), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("there is no commit `no-such-commit`"),
+            "{err}"
+        );
+        assert!(matches!(
+            resolve_base(&t.store, "--all").unwrap_err(),
+            RecordError::UnknownBase { .. }
+        ));
+        let stray = t.git(&["commit-tree", "HEAD^{tree}", "-m", "stray"]);
+        let stray = stray.trim();
+        let err = resolve_base(&t.store, stray).unwrap_err();
+        assert!(
+            matches!(err, RecordError::BaseNotInHistory { .. }),
+            "{err:?}"
+        );
+        let stray = Oid::from_str(stray).unwrap();
+        let err = record(
+            &t.store,
+            &NewAmendment::new(replace("x y"), ["EU"]).with_base(Base::at(stray)),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, RecordError::BaseNotInHistory { .. }),
+            "{err:?}"
+        );
+        assert_eq!(resolve_base(&t.store, "HEAD").unwrap(), head);
+        assert_eq!(t.store.head().unwrap(), head);
     }
 }

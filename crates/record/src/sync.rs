@@ -489,7 +489,7 @@ fn blob_text(repo: &Repository, oid: Option<(Oid, i32)>) -> Result<Option<String
 
 /// The delegations that proposed the amendments between `base` and `tip` touching `clause`
 /// (falling back to the commits' authors where an amendment names no proposer).
-fn proposers(
+pub(crate) fn proposers(
     repo: &Repository,
     base: Oid,
     tip: Oid,
@@ -893,26 +893,15 @@ fn stack_clashes(
     let mut stacked = Vec::new();
     for (clause, remote_text, local_text) in clashes {
         let remote_by = proposers(repo, base, theirs, &clause)?;
-        let attrib = |by: &[String]| {
-            if by.is_empty() {
-                String::new()
-            } else {
-                format!(" - {}", by.join(", "))
-            }
-        };
-        let text = format!(
-            "[{}{}][{}{}]",
-            remote_text.trim(),
-            attrib(&remote_by),
-            local_text.trim(),
-            attrib(local_by)
-        );
-        if !bracket::parse(&text).problems.is_empty() {
+        let Some(text) = bracket::stack_alternatives(&[
+            (remote_text.as_str(), &remote_by[..]),
+            (local_text.as_str(), local_by),
+        ]) else {
             return Err(SyncError::ClauseConflict {
                 clause,
                 what: "amended on both sides, and the two wordings cannot be stacked as bracketed alternatives (their brackets do not balance)".into(),
             });
-        }
+        };
         let edit = ws
             .apply(&Change::Replace {
                 clause: clause.clone(),

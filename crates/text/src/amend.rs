@@ -82,6 +82,24 @@ impl Change {
         }
     }
 
+    /// What the change is made against, for a compare-and-swap on the text: the clause
+    /// whose text it edits, or the file it edits (tiers, annex proposals). `None` for an
+    /// insertion, which edits no existing wording.
+    pub fn base_of(&self) -> Option<BaseOf<'_>> {
+        match self {
+            Change::Replace { clause, .. }
+            | Change::Delete { clause }
+            | Change::Bracket { clause, .. }
+            | Change::LiftBrackets { clause, .. }
+            | Change::ChooseOption { clause, .. }
+            | Change::Move { clause, .. }
+            | Change::Renumber { clause, .. } => Some(BaseOf::Clause(clause)),
+            Change::Insert { .. } => None,
+            Change::ReTier { .. } => Some(BaseOf::File(TIERS_FILE)),
+            Change::Annex { .. } => Some(BaseOf::File(ANNEXES_FILE)),
+        }
+    }
+
     /// A readable default subject line.
     pub fn describe(&self) -> String {
         match self {
@@ -113,6 +131,15 @@ impl Change {
             Change::Annex { annex, status } => format!("Annex {annex}: {}", status.as_str()),
         }
     }
+}
+
+/// What a change is made against (see [`Change::base_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseOf<'a> {
+    /// A clause id.
+    Clause(&'a str),
+    /// A file, relative to the negotiation folder.
+    File(&'a str),
 }
 
 /// Why a change cannot be applied. Each message says what to do.

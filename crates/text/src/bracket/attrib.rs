@@ -21,6 +21,25 @@
 
 use super::StatusMark;
 
+/// Two or more wordings of one clause side by side as bracketed alternatives, each
+/// attributed to the delegations that proposed it: `[remote text - EU][our text - USA]`
+/// (a wording with nobody named goes unattributed). `None` when the result would not
+/// parse as balanced brackets (a wording with unbalanced brackets of its own).
+pub fn stack_alternatives<S: AsRef<str>>(wordings: &[(&str, &[S])]) -> Option<String> {
+    let mut text = String::new();
+    for (wording, by) in wordings {
+        text.push('[');
+        text.push_str(wording.trim());
+        if !by.is_empty() {
+            let by: Vec<&str> = by.iter().map(AsRef::as_ref).collect();
+            text.push_str(" - ");
+            text.push_str(&by.join(", "));
+        }
+        text.push(']');
+    }
+    super::parse(&text).problems.is_empty().then_some(text)
+}
+
 /// What the end of one alternative says about who proposed what.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct Tail {
@@ -392,5 +411,43 @@ mod tests {
         assert_eq!(inline_slashes("1/2"), None);
         assert_eq!(inline_slashes("a//b"), None);
         assert_eq!(inline_slashes("plain"), None);
+    }
+}
+
+#[cfg(test)]
+mod stack_tests {
+    use super::stack_alternatives;
+
+    #[test]
+    fn wordings_stack_as_attributed_alternatives_and_parse_back() {
+        let eu = ["EU".to_string()];
+        let usa = ["USA".to_string(), "AGN".to_string()];
+        let text = stack_alternatives(&[
+            ("Parties shall act. ", &eu[..]),
+            ("Parties should act.", &usa[..]),
+        ])
+        .unwrap();
+        assert_eq!(
+            text,
+            "[Parties shall act. - EU][Parties should act. - USA, AGN]"
+        );
+        let tree = super::super::parse(&text);
+        let points = tree.choice_points(&text);
+        assert_eq!(points.len(), 1, "{points:?}");
+        assert_eq!(points[0].labels.len(), 2, "{points:?}");
+        let nobody: [&str; 0] = [];
+        assert_eq!(
+            stack_alternatives(&[("a", &nobody[..]), ("b", &nobody[..])]).as_deref(),
+            Some("[a][b]")
+        );
+    }
+
+    #[test]
+    fn a_wording_with_unbalanced_brackets_cannot_be_stacked() {
+        let nobody: [&str; 0] = [];
+        assert_eq!(
+            stack_alternatives(&[("one [two", &nobody[..]), ("three", &nobody[..])]),
+            None
+        );
     }
 }

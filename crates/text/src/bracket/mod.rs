@@ -48,6 +48,7 @@ mod tests;
 #[cfg(test)]
 mod oracle;
 
+pub use attrib::stack_alternatives;
 pub use clean::{Choice, CleanError};
 pub use refs::RefLabels;
 pub use resolve::PointError;
