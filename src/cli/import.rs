@@ -1,4 +1,4 @@
-//! `treaty import`: a real treaty (plain text, Markdown, Akoma Ntoso XML or DOCX) into the
+//! `treaty import`: a real treaty (plain text, Markdown, Akoma Ntoso XML, DOCX or PDF) into the
 //! draft format.
 
 use std::path::PathBuf;
@@ -12,11 +12,11 @@ use crate::import_history;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A plain-text (.txt), Markdown (.md), Akoma Ntoso (.xml) or Word (.docx) treaty, or a
-    /// draft folder.
+    /// A plain-text (.txt), Markdown (.md), Akoma Ntoso (.xml), Word (.docx) or PDF (.pdf)
+    /// treaty or negotiating text, or a draft folder.
     pub file: PathBuf,
     /// Read the file as this format instead of guessing from its name and content:
-    /// txt, md, akn or docx.
+    /// txt, md, akn, docx or pdf.
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<import::ImportFormat>,
     /// Where to write the negotiation folder (default: a folder named after the file).

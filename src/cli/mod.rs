@@ -47,7 +47,7 @@ pub enum Command {
     Show(read::ShowArgs),
     /// The treaty as it applies to one Party, and what changes if it moves tier.
     AppliesTo(read::AppliesArgs),
-    /// Convert a plain-text or Markdown treaty into the draft format.
+    /// Convert a treaty or negotiating text (text, Markdown, Akoma Ntoso, Word, PDF) into the draft format.
     Import(import::ImportArgs),
     /// Start a negotiation: drafts/, positions/, tiers and a first commit (a git repository
     /// is created, or the one there is used).

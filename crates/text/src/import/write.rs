@@ -523,8 +523,14 @@ enum Context {
     Body,
 }
 
+/// A leading backslash other than an escaped bracket's (`\[`, which the reader leaves).
+fn starts_with_backslash(t: &str) -> bool {
+    t.strip_prefix('\\')
+        .is_some_and(|rest| !rest.starts_with(['[', ']']))
+}
+
 fn needs_escape(t: &str, ctx: Context) -> bool {
-    t.starts_with('\\')
+    starts_with_backslash(t)
         || t.starts_with('#')
         || t.starts_with("- [")
         || crate::draft::block::definition(t).is_some()
@@ -538,7 +544,7 @@ fn needs_escape(t: &str, ctx: Context) -> bool {
 
 /// A heading inside an article or annex that the reader would take for structure.
 fn heading_needs_escape(t: &str, in_annex: bool) -> bool {
-    t.starts_with('\\')
+    starts_with_backslash(t)
         || t.starts_with('#')
         || t.eq_ignore_ascii_case("preamble")
         || t.eq_ignore_ascii_case("annexes")
@@ -599,7 +605,7 @@ fn escape_body(text: &str) -> String {
         let line = line.trim();
         if i > 0 {
             out.push('\n');
-            if line.starts_with(['\\', '#']) || line.starts_with("- [") {
+            if starts_with_backslash(line) || line.starts_with('#') || line.starts_with("- [") {
                 out.push('\\');
             }
         }
