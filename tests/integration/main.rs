@@ -18,6 +18,7 @@ mod hostile_text;
 mod import_cli;
 mod import_history;
 mod import_interchange;
+mod import_negotiating;
 mod repo_faults;
 mod sync;
 mod synth;

@@ -541,7 +541,25 @@ fn read_draft_file(treaty: &Path) -> Result<Imported, ImportError> {
             }
         }
     }
-    from_markdown(&out).map_err(in_file(treaty))
+    let mut doc = from_markdown(&out).map_err(in_file(treaty))?;
+    // Where the clauses came from, when the folder was imported from a published document.
+    let sources_path = base.join(crate::sources::SOURCES_FILE);
+    if let Ok(text) = std::fs::read_to_string(&sources_path) {
+        let sources = crate::sources::Sources::parse(&text).map_err(|e| ImportError::InFile {
+            path: sources_path.clone(),
+            source: Box::new(ImportError::Unrepresentable {
+                what: e.to_string(),
+                reason: "the sources file cannot be read",
+            }),
+        })?;
+        doc.source = Some((&sources.document).into());
+        for (slot, id) in &doc.ids {
+            if let Some(c) = sources.clauses.get(id) {
+                doc.sources.insert(slot.clone(), c.into());
+            }
+        }
+    }
+    Ok(doc)
 }
 
 #[cfg(test)]

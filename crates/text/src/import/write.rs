@@ -2,7 +2,8 @@
 //!
 //! Layout: `DIR/drafts/treaty.md` (title, preamble, division headings, include lines for
 //! articles, `## Annexes` and include lines for annexes), `DIR/drafts/articles/<id>.md`,
-//! `DIR/drafts/annexes/<id>.md`. Nothing else is written.
+//! `DIR/drafts/annexes/<id>.md`, and for a text read from a published document (PDF, Word)
+//! `DIR/drafts/sources.ron` ([`crate::sources`]). Nothing else is written.
 //!
 //! Ids (`{#…}` at the end of each block's first line):
 //!
@@ -47,6 +48,7 @@ use super::text::{
     pp_label, slug,
 };
 use super::{BodyItem, ImportError, ImportStats, Imported, ImportedBlock};
+use crate::sources::{SOURCES_FILE, Sources};
 
 /// Writes `doc` under `out_dir/drafts/`. Refuses if `out_dir/drafts` already exists.
 pub fn write_draft(doc: &Imported, out_dir: impl AsRef<Path>) -> Result<ImportStats, ImportError> {
@@ -144,6 +146,9 @@ pub struct RenderedClause {
 pub struct Rendered {
     pub files: Vec<(PathBuf, String)>,
     pub clauses: Vec<RenderedClause>,
+    /// Where each clause stands in the published document (also in `files`, as
+    /// `sources.ron`), when the text came from one.
+    pub sources: Option<crate::sources::Sources>,
 }
 
 /// [`render`] with ids taken from `plan` where it fixes one.
@@ -331,10 +336,27 @@ pub fn render_with(doc: &Imported, plan: &IdPlan) -> Result<Rendered, ImportErro
     }
 
     files.insert(0, (PathBuf::from("treaty.md"), join_blocks(&treaty)));
+    let sources = sources_of(doc, &ids.taken);
+    if let Some(s) = &sources {
+        files.push((PathBuf::from(SOURCES_FILE), s.to_ron()));
+    }
     Ok(Rendered {
         files,
         clauses: ids.taken,
+        sources,
     })
+}
+
+/// `sources.ron` for a text read from a published document: each clause's source by id.
+fn sources_of(doc: &Imported, clauses: &[RenderedClause]) -> Option<Sources> {
+    let document = doc.source.as_ref()?;
+    let mut s = Sources::new(document.into());
+    for c in clauses {
+        if let Some(r) = doc.sources.get(&c.slot) {
+            s.clauses.insert(c.id.clone(), r.into());
+        }
+    }
+    Some(s)
 }
 
 fn trimmed(title: &Option<String>) -> Option<String> {

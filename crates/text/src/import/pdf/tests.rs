@@ -377,6 +377,23 @@ fn geneva_writes_a_draft_that_checks() {
     let checked = crate::negotiation::Negotiation::load(dir.path()).unwrap();
     let errors: Vec<_> = checked.diagnostics.errors().collect();
     assert!(errors.is_empty(), "{errors:?}");
+    // The sources file names every clause with a place in the document, and reads back.
+    let sources = crate::sources::Sources::load(dir.path()).unwrap().unwrap();
+    assert_eq!(sources.document.running_heads, ["ADP 2-8 - agenda item 3"]);
+    assert_eq!(sources.document.pages, Some(86));
+    assert_eq!(
+        sources.cite("art-c.12-ter").as_deref(),
+        Some(
+            "ADP 2-8 - agenda item 3 (unfccc-adp-negotiating-text-2015-02-12.pdf), p. 8, para. 12 ter"
+        )
+    );
+    assert_eq!(
+        sources.clauses.len(),
+        doc.sources.len() - notes_with_sources(doc)
+    );
+    let back = read_path(dir.path()).unwrap();
+    assert_eq!(back.source, doc.source);
+    assert_eq!(back.sources.len(), sources.clauses.len());
 }
 
 /// A draft agreement typeset as the held-back Paris drafts are: centred headings in all
@@ -597,4 +614,14 @@ fn bad_pdfs_are_refused_saying_what_to_do() {
         e.starts_with(&path.display().to_string()) && e.contains("OCR"),
         "{e}"
     );
+}
+
+/// Notes have no clause id, so no entry in the sources file.
+fn notes_with_sources(doc: &Imported) -> usize {
+    blocks(doc)
+        .iter()
+        .filter(|(slot, b)| {
+            matches!(b, ImportedBlock::Note { .. }) && doc.sources.contains_key(slot)
+        })
+        .count()
 }
