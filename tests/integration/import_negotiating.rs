@@ -127,3 +127,36 @@ fn bad_pdfs_are_refused_and_nothing_is_written() {
         );
     }
 }
+
+/// The Art. 6.2 draft decision with the Parties' inputs: sections from Word's numbering,
+/// comments shown with the Parties they name.
+#[test]
+fn party_inputs_docx_shows_its_comments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = corpus("negotiating/cop29-art6.2-dd-2024-11-19-party-inputs.docx");
+    let o = treaty(
+        tmp.path(),
+        &["import", src.to_str().unwrap(), "--out", "art62"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("12 articles, 1 annex, "),
+        "{}",
+        stdout(&o)
+    );
+    let c = treaty(tmp.path(), &["check", "art62"]);
+    assert_eq!(c.status.code(), Some(0), "{}{}", stdout(&c), stderr(&c));
+    let o = treaty(
+        tmp.path(),
+        &["show", "art-i.1", "--source", "--repo", "art62"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = stdout(&o);
+    assert!(shown.contains("Source: SBSTA 61"), "{shown}");
+    assert!(shown.contains("(source: para. 1 (b))"), "{shown}");
+    assert!(
+        shown.contains("comment 11 (AOSIS; noted by Barbara Ratusznik, 2024-11-18T20:51:00Z): AOSIS: Delete “the achievement of an NDC or”"),
+        "{shown}"
+    );
+    assert!(shown.contains("reply to comment 15"), "{shown}");
+}

@@ -9,7 +9,8 @@
 //! * [`plain`]: the corpus `.txt` form (title line, `PREAMBLE`, `Article N - Title`).
 //! * [`markdown`]: Markdown legal texts (the EU AI Act form) and our own draft format.
 //! * [`akn`]: Akoma Ntoso XML (AKN 3.0, akn4eu and 2.0 documents).
-//! * [`docx`]: Word documents (`.docx`), with tracked changes accepted.
+//! * [`docx`]: Word documents (`.docx`): list numbering as Word generates it, footnotes,
+//!   comments with the Parties they name, tables, tracked changes accepted and kept.
 //! * [`pdf`]: PDF documents as published, read from the positions and fonts of their text.
 //! * [`write`]: the draft-format writer, with its escaping rules.
 

@@ -950,7 +950,7 @@ fn malformed_docx_gives_located_errors() {
                 "word/document.xml",
                 b"<w:document><w:body></w:body></w:document>",
             )]),
-            "the input is empty",
+            "its body holds no text",
         ),
         (zip_of(&[("word/document.xml", b"\xff\xfe<")]), "not UTF-8"),
     ];
