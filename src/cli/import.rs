@@ -136,6 +136,12 @@ pub fn parse_history_args(
 pub fn import_history(args: ImportHistoryArgs) -> anyhow::Result<ExitCode> {
     let (versions, dir) = parse_history_args(&args.drafts)?;
     let report = import_history::import_history(&versions, &dir)?;
+    for c in &report.cleaned {
+        out(&format!(
+            "removed {}: an unfinished import left by a process that stopped",
+            c.display()
+        ));
+    }
     out(&format!(
         "imported {} drafts into {}",
         report.versions.len(),
