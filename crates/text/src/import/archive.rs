@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::PathBuf;
 
-use super::align::{Alignment, Profile, align, longest_increasing};
+use super::align::{Alignment, Profile, Unit, align, align_units, longest_increasing};
 use super::write::{IdPlan, Rendered, Slot, render_with};
 use super::{BodyItem, ImportError, Imported, ImportedBlock};
 use crate::civil;
@@ -442,19 +442,43 @@ fn count(al: &Alignment, counts: &mut ClauseCounts) {
     counts.dropped += al.dropped.len() + al.merges.len();
 }
 
-/// The articles of `doc`: body indices, blocks and profiles.
-fn articles(doc: &Imported) -> (Vec<usize>, Vec<&[ImportedBlock]>, Vec<Profile>) {
+/// The articles of `doc`: body indices, blocks and units to align.
+fn articles(doc: &Imported) -> (Vec<usize>, Vec<&[ImportedBlock]>, Vec<Unit>) {
     let mut idx = Vec::new();
     let mut blocks = Vec::new();
-    let mut prof = Vec::new();
+    let mut units = Vec::new();
     for (i, item) in doc.body.iter().enumerate() {
         if let BodyItem::Article(a) = item {
             idx.push(i);
             blocks.push(a.blocks.as_slice());
-            prof.push(Profile::new(&article_text(a.title.as_deref(), &a.blocks)));
+            units.push(
+                Unit::new(&article_text(a.title.as_deref(), &a.blocks))
+                    .with_label(Some(&a.number))
+                    .with_title(a.title.as_deref()),
+            );
         }
     }
-    (idx, blocks, prof)
+    (idx, blocks, units)
+}
+
+/// A block as a unit to align: its text, label and kind.
+fn block_unit(b: &ImportedBlock) -> Unit {
+    match b {
+        ImportedBlock::Paragraph { label, text } => {
+            Unit::new(text).with_label(label.as_deref()).with_kind(0)
+        }
+        ImportedBlock::Point { label, text } => {
+            Unit::new(text).with_label(Some(label)).with_kind(1)
+        }
+        ImportedBlock::Heading(t) => Unit::new(t).with_kind(2),
+        ImportedBlock::Note { label, text } => Unit::new(text).with_label(Some(label)).with_kind(3),
+    }
+}
+
+/// How the clauses of `new` continue those of `old`: (new slot, old slot) for every
+/// matched clause, as [`plan`] aligns two successive drafts (what keeps a clause's id).
+pub fn links(old: &Imported, new: &Imported) -> Vec<(Slot, Slot)> {
+    align_versions(old, new).slots
 }
 
 fn align_versions(old: &Imported, new: &Imported) -> Aligned {
@@ -507,7 +531,7 @@ fn align_versions(old: &Imported, new: &Imported) -> Aligned {
     // Articles.
     let (old_art, old_art_blocks, old_art_p) = articles(old);
     let (new_art, new_art_blocks, new_art_p) = articles(new);
-    let art = align(&old_art_p, &new_art_p);
+    let art = align_units(&old_art_p, &new_art_p);
     slots.extend(
         art.matches
             .iter()
@@ -524,13 +548,17 @@ fn align_versions(old: &Imported, new: &Imported) -> Aligned {
     );
 
     // Annexes.
-    let annex_p = |doc: &Imported| -> Vec<Profile> {
+    let annex_p = |doc: &Imported| -> Vec<Unit> {
         doc.annexes
             .iter()
-            .map(|a| Profile::new(&article_text(a.title.as_deref(), &a.blocks)))
+            .map(|a| {
+                Unit::new(&article_text(a.title.as_deref(), &a.blocks))
+                    .with_label(Some(&a.label))
+                    .with_title(a.title.as_deref())
+            })
             .collect()
     };
-    let anx = align(&annex_p(old), &annex_p(new));
+    let anx = align_units(&annex_p(old), &annex_p(new));
     slots.extend(
         anx.matches
             .iter()
@@ -586,6 +614,38 @@ fn align_blocks(
         let (a, b) = (find(&mut parent, l.old), find(&mut parent, o + l.new));
         parent[a.max(b)] = a.min(b);
     }
+    // An old article linked to nothing, one of whose paragraphs stands almost word for
+    // word in a new article (a section dissolved into another), is aligned with it; and
+    // likewise a new article made of paragraphs from an old one.
+    let profiles = |blocks: &[&[ImportedBlock]]| -> Vec<Vec<Profile>> {
+        blocks
+            .iter()
+            .map(|bs| {
+                bs.iter()
+                    .filter(|b| !matches!(b, ImportedBlock::Note { .. }))
+                    .map(|b| Profile::new(block_text(b)))
+                    .filter(|p| p.shingle_count() >= 4)
+                    .collect()
+            })
+            .collect()
+    };
+    let (old_p, new_p) = (profiles(old), profiles(new));
+    let lone_old: Vec<usize> = al.dropped.clone();
+    let lone_new: Vec<usize> = al.new.clone();
+    let near =
+        |a: &[Profile], b: &[Profile]| a.iter().any(|x| b.iter().any(|y| x.jaccard(y) >= 0.6));
+    for &oa in &lone_old {
+        if let Some(na) = (0..new.len()).find(|&na| near(&old_p[oa], &new_p[na])) {
+            let (a, b) = (find(&mut parent, oa), find(&mut parent, o + na));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    for &na in &lone_new {
+        if let Some(oa) = (0..o).find(|&oa| near(&old_p[oa], &new_p[na])) {
+            let (a, b) = (find(&mut parent, oa), find(&mut parent, o + na));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
     let mut groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> =
         Default::default();
     for x in 0..o + new.len() {
@@ -597,26 +657,28 @@ fn align_blocks(
             g.1.push(x - o);
         }
     }
+    // Notes are not clauses: they have no id to keep.
+    let clause = |b: &ImportedBlock| !matches!(b, ImportedBlock::Note { .. });
     for (olds, news) in groups.values() {
         let old_blocks: Vec<(usize, usize)> = olds
             .iter()
             .flat_map(|&a| (0..old[a].len()).map(move |k| (a, k)))
+            .filter(|&(a, k)| clause(&old[a][k]))
             .collect();
         let new_blocks: Vec<(usize, usize)> = news
             .iter()
             .flat_map(|&a| (0..new[a].len()).map(move |k| (a, k)))
+            .filter(|&(a, k)| clause(&new[a][k]))
             .collect();
-        let bl = align(
-            &profiles(
-                old_blocks
-                    .iter()
-                    .map(|&(a, k)| block_text(&old[a][k]).to_string()),
-            ),
-            &profiles(
-                new_blocks
-                    .iter()
-                    .map(|&(a, k)| block_text(&new[a][k]).to_string()),
-            ),
+        let bl = align_units(
+            &old_blocks
+                .iter()
+                .map(|&(a, k)| block_unit(&old[a][k]))
+                .collect::<Vec<_>>(),
+            &new_blocks
+                .iter()
+                .map(|&(a, k)| block_unit(&new[a][k]))
+                .collect::<Vec<_>>(),
         );
         count(&bl, counts);
         for l in &bl.matches {

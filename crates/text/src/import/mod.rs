@@ -22,6 +22,8 @@ pub mod align;
 pub mod archive;
 pub mod docx;
 pub mod markdown;
+#[cfg(any(test, feature = "testing"))]
+pub mod measure;
 pub mod pdf;
 pub mod plain;
 mod text;
