@@ -160,3 +160,105 @@ fn party_inputs_docx_shows_its_comments() {
     );
     assert!(shown.contains("reply to comment 15"), "{shown}");
 }
+
+const ART62_FIRST: &str = "negotiating/cop29-art6.2-dd-2024-11-14-first-iteration.docx";
+const ART62_INPUTS: &str = "negotiating/cop29-art6.2-dd-2024-11-19-party-inputs.docx";
+
+fn art62_args<'a>(first: &'a str, inputs: &'a str) -> Vec<&'a str> {
+    vec![
+        "import-history",
+        "--label",
+        "First iteration",
+        first,
+        "--date",
+        "2024-11-14",
+        "--label",
+        "Party inputs",
+        inputs,
+        "--date",
+        "2024-11-19",
+    ]
+}
+
+/// `--dry-run` prints which provision continues which, with a confidence, and records
+/// nothing; `--align FILE` corrects it, and a name it cannot find is refused.
+#[test]
+fn art62_alignment_table_and_overrides() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (first, inputs) = (corpus(ART62_FIRST), corpus(ART62_INPUTS));
+    let (first, inputs) = (first.to_str().unwrap(), inputs.to_str().unwrap());
+    let mut args = art62_args(first, inputs);
+    args.extend(["--dir", "record", "--dry-run"]);
+    let o = treaty(tmp.path(), &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    let row = |old: &str, new: &str| {
+        table.lines().find_map(|l| {
+            let cols: Vec<&str> = l.split("  ").filter(|c| !c.trim().is_empty()).collect();
+            (cols.len() == 3 && cols[0].trim() == old && cols[1].trim() == new)
+                .then(|| cols[2].trim().to_string())
+        })
+    };
+    // Old section XI is the new X (renumbered after X was merged into IX); old XIII is gone.
+    let c = row("Article XI", "Article X").expect("XI → X in the table");
+    assert!(c.parse::<f64>().is_ok_and(|c| c > 0.0 && c < 1.0), "{c}");
+    assert_eq!(row("Article XIII", "—").as_deref(), Some("dropped"));
+    // Paragraph 18 of the new text continues 44 of the first (see art6.2-alignment.ron).
+    assert!(
+        row("Article III, 44", "Article III, 18").is_some(),
+        "{table}"
+    );
+    assert!(table.ends_with("nothing recorded (--dry-run)\n"), "{table}");
+    assert!(!tmp.path().join("record").exists());
+
+    // A person knows better: old X continues as X, old XI is not X.
+    std::fs::write(
+        tmp.path().join("align.ron"),
+        r#"(version: 1, steps: [(to: "Party inputs",
+            same: [("Article X", "Article X"), ("Article III, 44", "Article III, 17")],
+            different: [("Article XI", "Article X")])])"#,
+    )
+    .unwrap();
+    let mut args = art62_args(first, inputs);
+    args.extend(["--dry-run", "--align", "align.ron"]);
+    let o = treaty(tmp.path(), &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    let row = |old: &str, new: &str| {
+        table.lines().any(|l| {
+            let cols: Vec<&str> = l.split("  ").filter(|c| !c.trim().is_empty()).collect();
+            cols.len() == 3 && cols[0].trim() == old && cols[1].trim() == new
+        })
+    };
+    assert!(row("Article X", "Article X"), "{table}");
+    assert!(!row("Article XI", "Article X"), "{table}");
+    assert!(row("Article III, 44", "Article III, 17"), "{table}");
+
+    // Recorded with the override, the new X carries old X's id.
+    let mut args = art62_args(first, inputs);
+    args.extend(["--dir", "record", "--align", "align.ron"]);
+    let o = treaty(tmp.path(), &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Article X → Article X"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A name the draft does not have: refused, naming the file; nothing recorded.
+    std::fs::write(
+        tmp.path().join("bad.ron"),
+        r#"(version: 1, steps: [(to: "Party inputs", same: [("Article 99", "Article X")])])"#,
+    )
+    .unwrap();
+    let mut args = art62_args(first, inputs);
+    args.extend(["--dir", "record2", "--align", "bad.ron"]);
+    let o = treaty(tmp.path(), &args);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad.ron") && e.contains("has no Article 99"),
+        "{e}"
+    );
+    assert!(!tmp.path().join("record2").exists());
+}

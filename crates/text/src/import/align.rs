@@ -361,9 +361,31 @@ impl Order {
 /// 5. parts: a new text mostly found in one old text (split), an old text mostly found
 ///    in one new text (merge).
 pub fn align_units(old: &[Unit], new: &[Unit]) -> Alignment {
+    align_units_with(old, new, &Rules::default())
+}
+
+/// What a person knows better than the aligner (`treaty import-history --align FILE`):
+/// pairs (old, new) that are the same provision, and pairs that are not.
+#[derive(Clone, Debug, Default)]
+pub struct Rules {
+    pub same: Vec<(usize, usize)>,
+    pub different: std::collections::HashSet<(usize, usize)>,
+}
+
+/// [`align_units`], with `rules` applied first: their pairs are matched before anything
+/// else, and their forbidden pairs are never linked.
+pub fn align_units_with(old: &[Unit], new: &[Unit], rules: &Rules) -> Alignment {
     let mut old_taken: Vec<Option<(usize, f64)>> = vec![None; old.len()];
     let mut new_taken: Vec<Option<(usize, f64)>> = vec![None; new.len()];
     let mut order = Order::default();
+    let allowed = |o: usize, n: usize| !rules.different.contains(&(o, n));
+    for &(o, n) in &rules.same {
+        if o < old.len() && n < new.len() && old_taken[o].is_none() && new_taken[n].is_none() {
+            let s = old[o].profile.similarity(&new[n].profile);
+            old_taken[o] = Some((n, s));
+            new_taken[n] = Some((o, s));
+        }
+    }
     let distance = |o: usize, n: usize| -> f64 {
         let po = if old.len() > 1 {
             o as f64 / (old.len() - 1) as f64
@@ -391,7 +413,7 @@ pub fn align_units(old: &[Unit], new: &[Unit]) -> Alignment {
             let best = candidates
                 .iter()
                 .copied()
-                .filter(|&o| old_taken[o].is_none() && old[o].kind == u.kind)
+                .filter(|&o| old_taken[o].is_none() && old[o].kind == u.kind && allowed(o, n))
                 .min_by(|&a, &b| distance(a, n).total_cmp(&distance(b, n)).then(a.cmp(&b)));
             if let Some(o) = best {
                 old_taken[o] = Some((n, 1.0));
@@ -420,7 +442,7 @@ pub fn align_units(old: &[Unit], new: &[Unit]) -> Alignment {
             continue;
         }
         for (o, uo) in old.iter().enumerate() {
-            if old_taken[o].is_some() {
+            if old_taken[o].is_some() || !allowed(o, n) {
                 continue;
             }
             let t = title_similarity(&uo.title, &un.title);
@@ -488,6 +510,7 @@ pub fn align_units(old: &[Unit], new: &[Unit]) -> Alignment {
         }
         let found = (0..old.len()).find(|&o| {
             old_taken[o].is_none()
+                && allowed(o, n)
                 && old[o].kind == un.kind
                 && old[o].label == un.label
                 && order.fits(o, n)
@@ -508,7 +531,9 @@ pub fn align_units(old: &[Unit], new: &[Unit]) -> Alignment {
         if new_taken[n].is_some() || un.profile.shingles.len() < PART_MIN_SHINGLES {
             continue;
         }
-        if let Some((o, c)) = best_container(&un.profile, old.iter().map(|u| &u.profile)) {
+        if let Some((o, c)) = best_container(&un.profile, old.iter().map(|u| &u.profile))
+            && allowed(o, n)
+        {
             if old_taken[o].is_none() {
                 let s = old[o].profile.similarity(&un.profile);
                 old_taken[o] = Some((n, s));
@@ -527,7 +552,9 @@ pub fn align_units(old: &[Unit], new: &[Unit]) -> Alignment {
         if old_taken[o].is_some() || uo.profile.shingles.len() < PART_MIN_SHINGLES {
             continue;
         }
-        if let Some((n, c)) = best_container(&uo.profile, new.iter().map(|u| &u.profile)) {
+        if let Some((n, c)) = best_container(&uo.profile, new.iter().map(|u| &u.profile))
+            && allowed(o, n)
+        {
             if new_taken[n].is_none() {
                 let s = uo.profile.similarity(&new[n].profile);
                 old_taken[o] = Some((n, s));
