@@ -243,7 +243,9 @@ pub fn clause_history(repo: Option<PathBuf>, a: ClauseHistoryArgs) -> anyhow::Re
                                 p.label.as_deref().unwrap_or("unnumbered")
                             ));
                         }
-                        if p.parent != v.parent || p.file != v.file || p.position != v.position {
+                        // Its place in the file shifts when a clause above comes or
+                        // goes: only another parent or file is a move.
+                        if p.parent != v.parent || p.file != v.file {
                             text.push_str(&format!(
                                 "  moved: now under {} in drafts/{}\n",
                                 v.parent.as_deref().unwrap_or("the top"),
@@ -450,10 +452,7 @@ pub fn replay(repo: Option<PathBuf>, a: ReplayArgs) -> anyhow::Result<ExitCode> 
                             after.label.as_deref().unwrap_or("unnumbered")
                         ));
                     }
-                    if before.parent != after.parent
-                        || before.file != after.file
-                        || before.position != after.position
-                    {
+                    if c.moved {
                         what.push("moved".into());
                     }
                     text.push_str(&format!(

@@ -590,3 +590,52 @@ fn a_killed_import_leaves_nothing_half_made() {
         check(&dir);
     }
 }
+
+/// Replay lists a step's clauses in treaty order, and an article edited in place is not
+/// "moved" (its neighbours changing number does not move it).
+#[test]
+fn replay_in_treaty_order_and_edits_are_not_moves() {
+    let imp = import();
+    let store = Store::open(&imp.dir).unwrap();
+    let d3 = store.draft_at(imp.report.versions[2].commit).unwrap().draft;
+    let powers = article_id(&d3, FULL_POWERS);
+    let pacta = article_id(&d3, PACTA);
+    // A round's span runs from just after its tag to the next tag: the final draft.
+    let o = treaty(
+        &imp.dir,
+        &["replay", "--from", "chair-s-text", "--to", "chair-s-text"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let changed: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("  ~ ")).collect();
+    assert!(!changed.is_empty(), "{out}");
+    assert!(
+        changed.iter().all(|l| !l.contains("moved")),
+        "edited in place, not moved:\n{out}"
+    );
+    let at = |prefix: &str| {
+        out.find(&format!("  ~ {prefix}"))
+            .unwrap_or_else(|| panic!("{prefix} in\n{out}"))
+    };
+    // Full powers (Article 7) comes before "Pacta sunt servanda" (Article 27), though
+    // its id sorts after.
+    let (p7, p27) = (
+        d3.clauses
+            .iter()
+            .find(|c| {
+                c.id.as_deref()
+                    .is_some_and(|i| i.starts_with(&format!("{powers}.")))
+            })
+            .and_then(|c| c.id.clone())
+            .unwrap_or(powers.clone()),
+        d3.clauses
+            .iter()
+            .find(|c| {
+                c.id.as_deref()
+                    .is_some_and(|i| i.starts_with(&format!("{pacta}.")))
+            })
+            .and_then(|c| c.id.clone())
+            .unwrap_or(pacta.clone()),
+    );
+    assert!(at(&p7) < at(&p27), "treaty order:\n{out}");
+}
