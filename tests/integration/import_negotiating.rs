@@ -262,3 +262,89 @@ fn art62_alignment_table_and_overrides() {
     );
     assert!(!tmp.path().join("record2").exists());
 }
+
+/// The Art. 6.2 pair recorded as a two-draft history, in a temporary folder.
+fn art62_record() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (first, inputs) = (corpus(ART62_FIRST), corpus(ART62_INPUTS));
+    let mut args = art62_args(first.to_str().unwrap(), inputs.to_str().unwrap());
+    args.extend(["--dir", "record"]);
+    let o = treaty(tmp.path(), &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = tmp.path().join("record");
+    (tmp, dir)
+}
+
+/// `treaty history ARTICLE`: every version of the whole article with its paragraphs,
+/// word changes, renumbering and what was dropped, under each draft's round.
+#[test]
+fn art62_history_of_a_whole_article() {
+    let (_tmp, dir) = art62_record();
+    let o = treaty(&dir, &["history", "Article X"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let h = stdout(&o);
+    assert!(
+        h.starts_with("History of Article X (Special circumstances of the least developed countries and small island developing States) {#art-xi}: 2 version(s), the whole article"),
+        "{h}"
+    );
+    assert!(
+        h.contains("round first-iteration") && h.contains("round party-inputs"),
+        "{h}"
+    );
+    // First version in full: paragraphs 131–135 of the first iteration.
+    for p in [
+        "131 [Reiterates",
+        "132 Decides",
+        "133 Recalls",
+        "134 Resolves",
+        "135 [Notwithstanding",
+    ] {
+        assert!(h.contains(&format!("    {p}")), "{p}: {h}");
+    }
+    // Second: renumbered, reworded word by word, and what was dropped.
+    assert!(h.contains("Article X (Special circumstances of the least developed countries and small island developing States) (was Article XI)"), "{h}");
+    assert!(h.contains("    ~ 56 (was 133) Recalls decision 2/CMA.3, annex, paragraph 5, which states that the special circumstances of {+the +}least developed"), "{h}");
+    assert!(h.contains("[-requested-]{+requests+}"), "{h}");
+    assert!(h.contains("    - 132 Decides to consider"), "{h}");
+    // The id works as well as the number.
+    assert_eq!(stdout(&treaty(&dir, &["history", "art-xi"])), h);
+}
+
+/// `treaty trace`: a paragraph renumbered from 44 to 18, and a section from XI to X,
+/// traced back to the first draft with number and similarity.
+#[test]
+fn art62_trace_back_to_the_first_draft() {
+    let (_tmp, dir) = art62_record();
+    let o = treaty(&dir, &["trace", "art-iii.44"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    let lines: Vec<&str> = t.lines().map(str::trim).collect();
+    let at = |s: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(s))
+            .unwrap_or_else(|| panic!("{s:?} in\n{t}"))
+    };
+    assert!(at("Party inputs (round party-inputs, 2024-11-19") < at("Article III, 18  para. 18"));
+    assert!(at("Article III, 18") < at("← continues {#art-iii.44}, similarity 0.9"));
+    assert!(at("← continues") < at("First iteration (round first-iteration, 2024-11-14"));
+    assert!(at("First iteration") < at("Article III, 44  para. 44"));
+    assert_eq!(lines.last(), Some(&"in the first draft"));
+
+    let t = stdout(&treaty(&dir, &["trace", "Article X"]));
+    assert!(
+        t.contains("Article X  {#art-xi}") && t.contains("Article XI  {#art-xi}"),
+        "{t}"
+    );
+    let sim: f64 = t
+        .split("similarity ")
+        .nth(1)
+        .and_then(|s| s.lines().next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!(sim > 0.3 && sim < 1.0, "{t}");
+
+    // A text that is not a record of rounds: said plainly.
+    let o = treaty(&dir, &["trace", "no-such-clause"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -11,6 +11,7 @@
 
 mod blame;
 mod build;
+mod reading;
 mod store_file;
 
 use std::collections::{HashMap, HashSet};
@@ -20,6 +21,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 pub use blame::{Blame, BlameGroup, BlameWord, DeletedWord};
+pub use reading::{ArticleVersion, RoundState};
 
 use crate::store::{LogFilter, Oid, Store, StoreError};
 use treaty_text::amendment::Amendment;

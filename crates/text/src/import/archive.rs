@@ -547,7 +547,10 @@ fn plan_with(
                 )
             }
         };
-        let rendered = render_with(&doc, &plan).map_err(import_err)?;
+        let mut rendered = render_with(&doc, &plan).map_err(import_err)?;
+        if let (Some(prev), Some(al)) = (out.last(), aligned.as_ref()) {
+            record_predecessors(&mut rendered, &prev.rendered, &al.from);
+        }
         let report = version_report(
             label,
             &round,
@@ -582,6 +585,43 @@ fn plan_with(
     Ok(out)
 }
 
+/// Writes into the new version's `sources.ron` (when it has one) which clauses of the
+/// version before each clause continues: what `treaty trace` follows.
+fn record_predecessors(rendered: &mut Rendered, prev: &Rendered, from: &[Continued]) {
+    let Some(sources) = rendered.sources.as_mut() else {
+        return;
+    };
+    let old_ids = ids_by_slot(prev);
+    let new_ids: HashMap<Slot, String> = rendered
+        .clauses
+        .iter()
+        .map(|c| (c.slot.clone(), c.id.clone()))
+        .collect();
+    for (new_slot, old_slot, how, similarity) in from {
+        let (Some(new_id), Some(old_id)) = (new_ids.get(new_slot), old_ids.get(old_slot)) else {
+            continue;
+        };
+        sources
+            .clauses
+            .entry(new_id.clone())
+            .or_default()
+            .from
+            .push(crate::sources::Predecessor {
+                id: (*old_id).to_string(),
+                how: (*how).to_string(),
+                similarity: (similarity * 1000.0).round() / 1000.0,
+            });
+    }
+    let text = sources.to_ron();
+    if let Some(f) = rendered
+        .files
+        .iter_mut()
+        .find(|(p, _)| p.as_os_str() == crate::sources::SOURCES_FILE)
+    {
+        f.1 = text;
+    }
+}
+
 fn ids_by_slot(r: &Rendered) -> HashMap<&Slot, &str> {
     r.clauses.iter().map(|c| (&c.slot, c.id.as_str())).collect()
 }
@@ -598,6 +638,30 @@ struct Aligned {
     inner: ClauseCounts,
     /// Every clause link below article level, for the alignment table.
     rows: Vec<Row>,
+    /// How each new clause continues old ones: (new slot, old slot, how, similarity),
+    /// for `from` in `sources.ron`.
+    from: Vec<Continued>,
+}
+
+type Continued = (Slot, Slot, &'static str, f64);
+
+/// The links of `al` as [`Continued`]: matches, splits and merges.
+fn continued(
+    al: &Alignment,
+    new_slot: impl Fn(usize) -> Slot,
+    old_slot: impl Fn(usize) -> Slot,
+) -> impl Iterator<Item = Continued> {
+    let kinds = [
+        (&al.matches, "matched"),
+        (&al.splits, "split"),
+        (&al.merges, "merged"),
+    ];
+    kinds
+        .into_iter()
+        .flat_map(|(links, how)| links.iter().map(move |l| (l, how)))
+        .map(|(l, how)| (new_slot(l.new), old_slot(l.old), how, l.confidence))
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// One line of the alignment table: which provision continues which, and how sure.
@@ -827,6 +891,7 @@ fn align_versions(
         &profiles(new.preamble.iter().map(|p| p.text.clone())),
     );
     count(&pp, &mut inner);
+    let mut from: Vec<Continued> = continued(&pp, Slot::Preamble, Slot::Preamble).collect();
     slots.extend(
         pp.matches
             .iter()
@@ -851,6 +916,11 @@ fn align_versions(
     let (new_div, new_div_p) = divisions(new);
     let div = align(&old_div_p, &new_div_p);
     count(&div, &mut inner);
+    from.extend(continued(
+        &div,
+        |n| Slot::Division(new_div[n]),
+        |o| Slot::Division(old_div[o]),
+    ));
     slots.extend(div.matches.iter().map(|l| {
         (
             Slot::Division(new_div[l.new]),
@@ -863,6 +933,11 @@ fn align_versions(
     let (new_art, new_art_blocks, new_art_p) = articles(new);
     let rules = step_rules(old, new, &old_art, &new_art, overrides, label)?;
     let art = align_units_with(&old_art_p, &new_art_p, &rules.articles);
+    from.extend(continued(
+        &art,
+        |n| Slot::Article(new_art[n]),
+        |o| Slot::Article(old_art[o]),
+    ));
     slots.extend(
         art.matches
             .iter()
@@ -878,7 +953,7 @@ fn align_versions(
             article_name(new, new_art[a])
         }),
         &rules.article_blocks,
-        &mut slots,
+        (&mut slots, &mut from),
         &mut inner,
         &mut rows,
     );
@@ -895,6 +970,7 @@ fn align_versions(
             .collect()
     };
     let anx = align_units_with(&annex_p(old), &annex_p(new), &rules.annexes);
+    from.extend(continued(&anx, Slot::Annex, Slot::Annex));
     slots.extend(
         anx.matches
             .iter()
@@ -911,7 +987,7 @@ fn align_versions(
         Slot::AnnexBlock,
         (&|a| annex_name(old, a), &|a| annex_name(new, a)),
         &rules.annex_blocks,
-        &mut slots,
+        (&mut slots, &mut from),
         &mut inner,
         &mut rows,
     );
@@ -924,6 +1000,7 @@ fn align_versions(
         annexes: anx,
         inner,
         rows,
+        from,
     })
 }
 
@@ -960,7 +1037,7 @@ fn align_blocks(
     new_slot: impl Fn(usize, usize) -> Slot,
     (old_name, new_name): (&dyn Fn(usize) -> String, &dyn Fn(usize) -> String),
     rules: &[BlockRule],
-    slots: &mut Vec<(Slot, Slot)>,
+    (slots, from): (&mut Vec<(Slot, Slot)>, &mut Vec<Continued>),
     counts: &mut ClauseCounts,
     rows: &mut Vec<Row>,
 ) {
@@ -1067,6 +1144,17 @@ fn align_blocks(
             &group_rules,
         );
         count(&bl, counts);
+        from.extend(continued(
+            &bl,
+            |n| {
+                let (na, nk) = new_blocks[n];
+                new_slot(na, nk)
+            },
+            |o| {
+                let (oa, ok) = old_blocks[o];
+                old_slot(oa, ok)
+            },
+        ));
         let old_named = |i: usize| {
             let (a, k) = old_blocks[i];
             block_name(&old_name(a), old[a], k)
