@@ -348,3 +348,64 @@ fn art62_trace_back_to_the_first_draft() {
     let o = treaty(&dir, &["trace", "no-such-clause"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `treaty export --format synopsis-html --rounds A,B`: each section of the Art. 6.2 pair
+/// side by side, words changed marked, self-contained.
+#[test]
+fn art62_synoptic_table() {
+    let (tmp, dir) = art62_record();
+    let out = tmp.path().join("synopsis.html");
+    let o = treaty(
+        &dir,
+        &[
+            "export",
+            "--format",
+            "synopsis-html",
+            "--rounds",
+            "first-iteration,party-inputs",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("wrote the synoptic table of first-iteration, party-inputs"));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !html.contains("<script") && !html.contains("<link"),
+        "self-contained"
+    );
+    assert!(html.contains(
+        "<th>First iteration (round first-iteration)</th><th>Party inputs (round party-inputs)</th>"
+    ));
+    // 14 sections, 2 annexes and the preamble of the first iteration: one row each
+    // (the second's 12 sections and annex continue 13 of them).
+    assert_eq!(html.matches("<tr id=").count(), 17);
+    // Section XI, renumbered X: its row shows both, with the words changed.
+    let row = &html[html.find("<tr id=\"art-xi\">").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("Article <del>XI</del><ins>X</ins>"), "{row}");
+    assert!(row.contains("the secretariat to design"), "{row}");
+    assert!(
+        row.contains("[-requested-]") || row.contains("<del>requested</del><ins>requests</ins>"),
+        "{row}"
+    );
+    assert!(row.contains("56 (was 133)"), "{row}");
+    // Section XIII was dropped: its second cell says so.
+    let row = &html[html.find("<tr id=\"art-xiii\">").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("not in this draft"), "{row}");
+
+    // Without two rounds there is nothing to set side by side.
+    let o = treaty(
+        &dir,
+        &[
+            "export",
+            "--format",
+            "synopsis-html",
+            "--rounds",
+            "party-inputs",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("two rounds or more"), "{}", stderr(&o));
+}

@@ -32,6 +32,7 @@ pub mod docx;
 pub mod html;
 pub mod md;
 pub mod style;
+pub mod synopsis;
 
 use std::collections::HashMap;
 use std::str::FromStr;
