@@ -409,3 +409,82 @@ fn art62_synoptic_table() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("two rounds or more"), "{}", stderr(&o));
 }
+
+/// A Word file whose body holds no text.
+fn empty_docx() -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(b"<w:document xmlns:w=\"w\"><w:body><w:p/><w:sectPr/></w:body></w:document>")
+        .unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+/// Bad input, as `treaty import` and as one draft of `treaty import-history`: an
+/// encrypted PDF, a scanned PDF with no text layer, a truncated PDF, a Word file with no
+/// body. Each is refused with the file named and what to do; nothing is recorded.
+#[test]
+fn bad_drafts_are_refused_and_nothing_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let geneva = std::fs::read(corpus(GENEVA)).unwrap();
+    std::fs::write(tmp.path().join("cut.pdf"), &geneva[..geneva.len() / 3]).unwrap();
+    std::fs::copy(
+        repo_root().join("tests/integration/fixtures/import/encrypted.pdf"),
+        tmp.path().join("locked.pdf"),
+    )
+    .unwrap();
+    let page = || treaty_workbench::import::pdf::testing::Page {
+        runs: vec![],
+        image: true,
+    };
+    std::fs::write(
+        tmp.path().join("scan.pdf"),
+        treaty_workbench::import::pdf::testing::write(&[page(), page(), page()]),
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("empty.docx"), empty_docx()).unwrap();
+    let first = corpus(ART62_FIRST);
+    for (file, expect) in [
+        ("cut.pdf", "download it again"),
+        ("locked.pdf", "qpdf --decrypt"),
+        ("scan.pdf", "run OCR on it first"),
+        ("empty.docx", "check that you gave the right file"),
+    ] {
+        let before = snapshot(tmp.path());
+        let o = treaty(tmp.path(), &["import", file, "--out", "out"]);
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        let msg = stderr(&o);
+        assert!(msg.starts_with(&format!("error: {file}: ")), "{msg}");
+        assert!(msg.contains(expect), "{msg}");
+        // The second of two drafts: the history is refused whole.
+        let o = treaty(
+            tmp.path(),
+            &[
+                "import-history",
+                "--label",
+                "First iteration",
+                first.to_str().unwrap(),
+                "--label",
+                "Next",
+                file,
+                "--dir",
+                "record",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        let msg = stderr(&o);
+        assert!(
+            msg.contains(&format!("draft \"Next\": {file}: ")) && msg.contains(expect),
+            "{msg}"
+        );
+        assert_eq!(
+            snapshot(tmp.path()),
+            before,
+            "{file}: nothing may be written"
+        );
+    }
+}
