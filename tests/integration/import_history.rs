@@ -619,23 +619,16 @@ fn replay_in_treaty_order_and_edits_are_not_moves() {
     };
     // Full powers (Article 7) comes before "Pacta sunt servanda" (Article 27), though
     // its id sorts after.
-    let (p7, p27) = (
+    // The first paragraph of each (the article itself when it has none).
+    let first_of = |article: &str| {
         d3.clauses
             .iter()
-            .find(|c| {
-                c.id.as_deref()
-                    .is_some_and(|i| i.starts_with(&format!("{powers}.")))
+            .find_map(|c| {
+                c.id.clone()
+                    .filter(|i| i.starts_with(&format!("{article}.")))
             })
-            .and_then(|c| c.id.clone())
-            .unwrap_or(powers.clone()),
-        d3.clauses
-            .iter()
-            .find(|c| {
-                c.id.as_deref()
-                    .is_some_and(|i| i.starts_with(&format!("{pacta}.")))
-            })
-            .and_then(|c| c.id.clone())
-            .unwrap_or(pacta.clone()),
-    );
+            .unwrap_or(article.to_string())
+    };
+    let (p7, p27) = (first_of(&powers), first_of(&pacta));
     assert!(at(&p7) < at(&p27), "treaty order:\n{out}");
 }

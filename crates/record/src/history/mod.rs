@@ -1000,19 +1000,13 @@ impl History {
             .collect();
         points.sort_by_key(|(_, at)| *at);
         let mut out = Vec::new();
-        let mut replay = self.replay();
-        let mut done = 0;
-        for (name, at) in points {
-            while done <= at {
-                replay.next();
-                done += 1;
-            }
+        let mut replay = self.walk_to(&points, |name, at, state| {
             out.push(RoundStats {
-                round: name,
+                round: name.to_string(),
                 oid: self.record(at).oid.clone(),
-                counts: replay.state().bracket_counts(),
+                counts: state.bracket_counts(),
             });
-        }
+        });
         for _ in replay.by_ref() {}
         if let Some(last) = self.records().last() {
             out.push(RoundStats {

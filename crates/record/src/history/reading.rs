@@ -27,6 +27,25 @@ fn belongs(v: &ClauseVersion, id: &str) -> bool {
 }
 
 impl History {
+    /// Replays from the start, handing `each` the text as it stood after each record of
+    /// `points` (name, record index; in record order); returns the replay there, to go on.
+    pub(super) fn walk_to(
+        &self,
+        points: &[(String, usize)],
+        mut each: impl FnMut(&str, usize, &TextState),
+    ) -> super::Replay<'_> {
+        let mut walk = self.replay();
+        let mut done = 0;
+        for (name, at) in points {
+            while done <= *at {
+                walk.next();
+                done += 1;
+            }
+            each(name, *at, walk.state());
+        }
+        walk
+    }
+
     /// Every version of clause `id` together with everything it holds (an article's
     /// paragraphs and points): one per record that changed any of them, oldest first.
     pub fn article_versions(&self, id: &str) -> Result<Vec<ArticleVersion<'_>>, HistoryError> {
@@ -97,20 +116,14 @@ impl History {
         let order: Vec<String> = wanted.iter().map(|w| w.0.clone()).collect();
         wanted.sort_by_key(|w| w.1);
         let mut out: Vec<RoundState<'_>> = Vec::new();
-        let mut walk = self.replay();
-        let mut done = 0;
-        for (name, at) in wanted {
-            while done <= at {
-                walk.next();
-                done += 1;
-            }
+        self.walk_to(&wanted, |name, at, state| {
             out.push(RoundState {
-                round: name,
+                round: name.to_string(),
                 index: at,
                 record: self.record(at),
-                state: walk.state().clone(),
+                state: state.clone(),
             });
-        }
+        });
         if names.is_some() {
             out.sort_by_key(|r| order.iter().position(|n| *n == r.round));
         }

@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use super::akn::words_xml;
 use super::html::escape;
-use crate::compare::{WordOp, word_ops};
+use crate::compare::word_ops;
 
 /// One clause of an article as a draft had it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,22 +57,6 @@ fn row_order(columns: &[SynopsisColumn]) -> Vec<&str> {
     order
 }
 
-fn words_html(ops: &[WordOp]) -> String {
-    let mut s = String::new();
-    for op in ops {
-        match op {
-            WordOp::Equal(t) => s.push_str(&escape(t)),
-            WordOp::Insert(t) => {
-                let _ = write!(s, "<ins>{}</ins>", escape(t));
-            }
-            WordOp::Delete(t) => {
-                let _ = write!(s, "<del>{}</del>", escape(t));
-            }
-        }
-    }
-    s
-}
-
 fn clause_html(label: Option<&str>, body: &str, class: &str) -> String {
     let label = label
         .map(|l| format!("<span class=\"label\">{}</span> ", escape(l)))
@@ -89,7 +74,7 @@ fn cell(now: Option<&SynopsisArticle>, before: Option<&SynopsisArticle>, first: 
     };
     let mut s = String::from("<td>\n");
     let heading = match before {
-        Some(b) if b.heading != now.heading => words_html(&word_ops(&b.heading, &now.heading)),
+        Some(b) if b.heading != now.heading => words_xml(&word_ops(&b.heading, &now.heading)),
         _ => escape(&now.heading),
     };
     let _ = writeln!(s, "<p class=\"heading\">{heading}</p>");
@@ -106,7 +91,7 @@ fn cell(now: Option<&SynopsisArticle>, before: Option<&SynopsisArticle>, first: 
                 };
                 s.push_str(&clause_html(
                     label_html.as_deref(),
-                    &words_html(&word_ops(&o.text, &c.text)),
+                    &words_xml(&word_ops(&o.text, &c.text)),
                     "changed",
                 ));
             }
