@@ -14,8 +14,8 @@ pub use treaty_text::{
 };
 
 pub use treaty_record::{
-    compilation, demo, history, hook, import_history, record, start, store, sync, synth, verify,
-    versions,
+    compilation, demo, exercise, history, hook, import_history, record, start, store, sync, synth,
+    verify, versions,
 };
 
 /// Throwaway repositories and the fixed workbench record, for tests and benches.

@@ -171,7 +171,7 @@ fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
         Ok(root) => root,
         Err(e) => return Err(explain_no_negotiation(&start).unwrap_or(e)),
     };
-    let store = Store::open(&root)?;
+    let store = super::open_record(&root)?;
     let top = std::fs::canonicalize(store.workdir()).unwrap_or(store.workdir().to_path_buf());
     if top != root {
         bail!(
@@ -233,20 +233,6 @@ pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode>
                 out(&format!(
                     "note: {path} holds your own uncommitted edits, so it was left as it is; the amendment is in the commit (`git diff {path}` shows the difference)"
                 ));
-            }
-            for f in &r.sync_failures {
-                if Path::new(&f.path).is_absolute() {
-                    // The index: its reason says what to run.
-                    out(&format!(
-                        "warning: the amendment is recorded, but {} could not be updated: {}",
-                        f.path, f.reason
-                    ));
-                } else {
-                    out(&format!(
-                        "warning: the amendment is recorded, but {} could not be updated on disk: {}; the file still holds the previous text: run `git checkout -- {}` to bring it up to date",
-                        f.path, f.reason, f.path
-                    ));
-                }
             }
             Ok(ExitCode::SUCCESS)
         }

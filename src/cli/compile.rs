@@ -53,7 +53,7 @@ pub struct DecompileArgs {
 pub fn compile(repo: Option<PathBuf>, args: CompileArgs) -> anyhow::Result<ExitCode> {
     let root = negotiation_root(repo)?;
     // Committing needs the record; a dry run also works on a plain folder.
-    let store = match Store::open(&root) {
+    let store = match super::open_record(&root) {
         Ok(s) => Some(s),
         Err(e) if args.dry_run => {
             let _ = e;
@@ -155,12 +155,6 @@ fn record(
             out(&format!("  proposed by {}, committed by {by}", chair.code));
             if let Some(r) = &recorded.amendment.round {
                 out(&format!("  round: {r}"));
-            }
-            for f in &recorded.sync_failures {
-                out(&format!(
-                    "warning: the compilation is recorded, but {} could not be updated on disk: {}",
-                    f.path, f.reason
-                ));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -31,6 +31,27 @@ pub struct DiffArgs {
     /// Also list the clauses that did not change.
     #[arg(long)]
     pub all: bool,
+    /// How changes are written: `inline` (`[-left out-]{+inserted+}` in the new text),
+    /// `instructions` (`after “…”, leave out “…” and insert “…”`) or `lines` (old and new).
+    #[arg(long, value_enum, default_value_t = DiffStyle::Inline)]
+    pub style: DiffStyle,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffStyle {
+    Inline,
+    Instructions,
+    Lines,
+}
+
+impl From<DiffStyle> for compare::Rendering {
+    fn from(style: DiffStyle) -> Self {
+        match style {
+            DiffStyle::Inline => compare::Rendering::Inline,
+            DiffStyle::Instructions => compare::Rendering::Instructions,
+            DiffStyle::Lines => compare::Rendering::Lines,
+        }
+    }
 }
 
 pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
@@ -64,7 +85,7 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
             if result.is_empty() && !args.all {
                 out("no clause differs");
             } else {
-                let text = compare::render_text(&result, args.all);
+                let text = compare::render_text(&result, args.all, args.style.into());
                 out(text.trim_end());
             }
         }
@@ -80,11 +101,10 @@ pub struct SyncArgs {
 }
 
 pub fn sync(repo: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
-    use crate::store::Store;
     use crate::sync::{self, Integration, SyncOptions};
 
     let root = negotiation_root(repo)?;
-    let store = Store::open(&root)?;
+    let store = super::open_record(&root)?;
     let options = SyncOptions {
         remote: args.remote.clone(),
         ..SyncOptions::default()
@@ -100,14 +120,14 @@ pub fn sync(repo: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
             files.len(),
             files.join(", ")
         )),
-        Integration::Merge {
-            commit,
+        Integration::Replayed {
+            commits,
             files,
             stacked,
         } => {
             out(&format!(
-                "merged your amendments with those from {remote} ({}), {} file(s) updated, and sent the result",
-                &commit.to_string()[..10],
+                "replayed your {} amendment(s) on top of those from {remote} ({} file(s) updated) and sent them",
+                commits.len(),
                 files.len()
             ));
             for s in stacked {
@@ -117,6 +137,18 @@ pub fn sync(repo: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
                 ));
             }
         }
+    }
+    if !report.rounds.is_empty() {
+        out(&format!(
+            "rounds from {remote}: {}",
+            report.rounds.join(", ")
+        ));
+    }
+    if report.attempts > 1 {
+        out(&format!(
+            "(the remote moved while syncing: it took {} attempts)",
+            report.attempts
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

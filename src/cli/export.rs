@@ -217,10 +217,15 @@ pub fn export(repo: Option<PathBuf>, args: ExportArgs) -> anyhow::Result<ExitCod
             stdout.write_all(&bytes)?;
         }
         None => {
-            let text = String::from_utf8_lossy(&bytes);
-            let _ = std::io::stdout()
-                .lock()
-                .write_all(crate::sanitize::inert(&text).as_bytes());
+            // Byte-exact into a pipe or a file, so that `treaty import` reads back the same
+            // text; control characters are made inert only on a terminal.
+            let mut stdout = std::io::stdout().lock();
+            if stdout.is_terminal() {
+                let text = String::from_utf8_lossy(&bytes);
+                stdout.write_all(crate::sanitize::inert(&text).as_bytes())?;
+            } else {
+                stdout.write_all(&bytes)?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@ mod amend;
 mod check;
 mod compile;
 mod diff;
+mod exercise;
 mod export;
 mod history;
 mod import;
@@ -93,6 +94,8 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Read a compilation text's attributions back into each delegation's proposals.
     Decompile(compile::DecompileArgs),
+    /// Moot negotiations: set up an exercise, teams, briefs and rounds; status; debrief.
+    Exercise(exercise::ExerciseArgs),
 }
 
 /// Runs the command line and turns errors into a message and exit code 2.
@@ -147,6 +150,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Synth(a) => synth::synth(a),
         Command::Compile(a) => compile::compile(repo, a),
         Command::Decompile(a) => compile::decompile(repo, a),
+        Command::Exercise(a) => exercise::exercise(repo, a),
     }
 }
 
@@ -155,6 +159,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 pub fn out(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{}", sanitize::inert(text));
+}
+
+/// Opens the git record around `path`, telling the user what opening it put right after
+/// an interrupted command (see `Store::recover`).
+pub fn open_record(
+    path: &std::path::Path,
+) -> Result<crate::store::Store, crate::store::StoreError> {
+    let store = crate::store::Store::open(path)?;
+    for notice in store.notices() {
+        eprintln!("{}", sanitize::inert(&format!("note: {notice}")));
+    }
+    Ok(store)
 }
 
 /// The negotiation folder for a command: `--repo`, else the current folder or above.

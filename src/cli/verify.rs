@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::out;
 use crate::hook;
-use crate::verify::Verifier;
+use crate::verify::{RefUpdate, Verifier};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -29,6 +29,10 @@ pub struct HookArgs {
 pub enum HookCommand {
     /// Install a hook into the repository given by --repo (default: here).
     Install(InstallArgs),
+    /// What the installed hook runs: reads git's `<old> <new> <ref>` lines on standard
+    /// input and refuses the push if one breaks a rule.
+    #[command(hide = true)]
+    PreReceive,
 }
 
 #[derive(Debug, Args)]
@@ -79,12 +83,42 @@ pub fn verify(repo: Option<PathBuf>, args: VerifyArgs) -> anyhow::Result<ExitCod
     }
 }
 
+/// The server's check of one push: every refused reference with its reasons on standard
+/// error (git shows them to the pusher as `remote:` lines), exit 1 to refuse.
+fn pre_receive(repo: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let input = std::io::read_to_string(std::io::stdin())?;
+    let updates = RefUpdate::parse_all(&input)?;
+    let verifier = Verifier::open(repo.as_deref())?;
+    let refusals = verifier.check_push(&updates)?;
+    for r in &refusals {
+        for reason in &r.reasons {
+            eprintln!("{}", crate::sanitize::inert(reason));
+        }
+        eprintln!(
+            "{}",
+            crate::sanitize::inert(&format!(
+                "treaty: refusing the push to {}: {} reason(s) above",
+                r.reference,
+                r.reasons.len()
+            ))
+        );
+    }
+    Ok(if refusals.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
 pub fn hook(repo: Option<PathBuf>, args: HookArgs) -> anyhow::Result<ExitCode> {
-    let HookCommand::Install(install) = args.command;
+    let install = match args.command {
+        HookCommand::Install(install) => install,
+        HookCommand::PreReceive => return pre_receive(repo),
+    };
     debug_assert!(install.server);
     let verifier = Verifier::open(repo.as_deref())?;
     let exe = std::env::current_exe().context("cannot find the path of this treaty program")?;

@@ -46,6 +46,7 @@ actions! {
     Annexes => "annexes", "Screen 5: annex proposals";
     History => "history", "Screen 6: amendment history and replay";
     Amend => "amend", "Screen 7: amend the selected clause";
+    Dashboard => "dashboard", "Screen 8: the instructor's dashboard of a moot exercise (refreshes from the remote by itself)";
     NextScreen => "next_screen", "Go to the next screen";
     PrevScreen => "prev_screen", "Go to the previous screen";
     Search => "search", "Search clause text (Enter jumps to the next match)";

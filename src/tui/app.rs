@@ -26,10 +26,11 @@ pub enum Screen {
     Annexes,
     History,
     Amend,
+    Dashboard,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Outline,
         Screen::Clause,
         Screen::Compare,
@@ -37,6 +38,7 @@ impl Screen {
         Screen::Annexes,
         Screen::History,
         Screen::Amend,
+        Screen::Dashboard,
     ];
 
     pub fn title(self) -> &'static str {
@@ -48,6 +50,7 @@ impl Screen {
             Screen::Annexes => "Annexes",
             Screen::History => "History",
             Screen::Amend => "Amend",
+            Screen::Dashboard => "Dashboard",
         }
     }
 }
@@ -233,6 +236,7 @@ pub struct State {
     pub size: (u16, u16),
     /// Keys that need what is still loading, in the order pressed: they run when it lands.
     pub deferred: Vec<Msg>,
+    pub dashboard: super::screens::dashboard::DashboardView,
 }
 
 impl State {
@@ -285,6 +289,7 @@ impl State {
             proposers: vec!["CHAIR".into()],
             size: (80, 24),
             deferred: Vec::new(),
+            dashboard: Default::default(),
         }
     }
 
@@ -494,6 +499,7 @@ fn must_wait(state: &State, msg: &Msg) -> bool {
                             | Action::Annexes
                             | Action::History
                             | Action::Amend
+                            | Action::Dashboard
                             | Action::NextScreen
                             | Action::PrevScreen
                             | Action::Reload
@@ -638,6 +644,7 @@ pub fn on_enter(state: &mut State) -> Vec<Effect> {
             }
             out
         }
+        Screen::Dashboard => super::screens::dashboard::refresh(state, None),
         _ => Vec::new(),
     }
 }
@@ -765,6 +772,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
         | Action::Annexes
         | Action::History
         | Action::Amend
+        | Action::Dashboard
         | Action::NextScreen
         | Action::PrevScreen
         | Action::Up
@@ -792,6 +800,7 @@ fn navigate(state: &mut State, a: Action) -> Vec<Effect> {
         Action::Annexes => return go(state, Screen::Annexes),
         Action::History => return go(state, Screen::History),
         Action::Amend => return go(state, Screen::Amend),
+        Action::Dashboard => return go(state, Screen::Dashboard),
         Action::NextScreen | Action::PrevScreen => {
             let d = if a == Action::NextScreen { 1 } else { -1 };
             let s = cycle(&Screen::ALL, &state.screen, d);
@@ -1260,6 +1269,9 @@ fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
             state.history.selected = step_index(state.history.selected, delta, n);
             state.history.pane_scroll = 0;
         }
+        Screen::Dashboard => {
+            scroll_by(&mut state.dashboard.scroll, delta.clamp(-2000, 2000) as i32)
+        }
     }
     Vec::new()
 }
@@ -1405,6 +1417,7 @@ fn job_done(state: &mut State, resp: Response) {
             }
         }
         Response::Burndown(b) => state.history.burndown = Some(b),
+        Response::Dashboard(d) => super::screens::dashboard::landed(state, d),
         Response::Matrix { clause, rows } => {
             if state.selected_id().as_deref() == Some(clause.as_str()) {
                 state.compare.row = state.compare.row.min(rows.len().saturating_sub(1));
@@ -1426,6 +1439,9 @@ fn job_done(state: &mut State, resp: Response) {
 }
 
 fn tick(state: &mut State, now: u64) -> Vec<Effect> {
+    if state.screen == Screen::Dashboard && state.data.complete {
+        return super::screens::dashboard::tick(state, now);
+    }
     if !state.history.playing {
         return Vec::new();
     }

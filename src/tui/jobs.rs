@@ -48,6 +48,11 @@ pub enum Request {
     Matrix {
         clause: String,
     },
+    /// The exercise's progress for the dashboard, after fetching from `origin` when
+    /// `fetch` (and following it when the branch has nothing of its own).
+    Dashboard {
+        fetch: bool,
+    },
 }
 
 impl Request {
@@ -59,6 +64,7 @@ impl Request {
             Request::ClauseHistory { .. } => 3,
             Request::Matrix { .. } => 4,
             Request::LoadAll => 5,
+            Request::Dashboard { .. } => 6,
         }
     }
 }
@@ -148,6 +154,17 @@ pub enum Response {
         clause: String,
         rows: Vec<MatrixRow>,
     },
+    Dashboard(Result<Dashboard, String>),
+}
+
+/// What the dashboard shows, and whether new commits came in from the remote.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dashboard {
+    pub progress: treaty_text::exercise::debrief::Progress,
+    /// The fetch brought new commits (the text on screen is older: Reload reads it).
+    pub arrived: bool,
+    /// Why the fetch failed, if it did (the progress is then the local record's).
+    pub fetch_error: Option<String>,
 }
 
 /// What the worker keeps between requests: the git record and its history index, each
@@ -242,6 +259,7 @@ impl Context {
                     .and_then(|h| replay(data, h, *step, clause.as_deref())),
             },
             Request::Burndown => Response::Burndown(self.burndown()),
+            Request::Dashboard { fetch } => Response::Dashboard(self.dashboard(*fetch)),
             Request::Matrix { clause } => Response::Matrix {
                 clause: clause.clone(),
                 rows: compare::matrix(data, clause),
@@ -286,6 +304,52 @@ impl Context {
         let draft = Arc::new(draft);
         self.resolved.insert(source.clone(), draft.clone());
         Ok(draft)
+    }
+
+    /// The exercise's progress, fetched from `origin` first when asked and it exists.
+    fn dashboard(&mut self, fetch: bool) -> Result<Dashboard, String> {
+        use crate::exercise::{self, keys, progress, server};
+        let store = self.store.as_ref().map_err(Clone::clone)?;
+        let (mut arrived, mut fetch_error) = (false, None);
+        if fetch && server::has_remote(store, "origin") {
+            match server::refresh(store, "origin") {
+                Ok(moved) => arrived = moved,
+                Err(e) => fetch_error = Some(e.to_string()),
+            }
+        }
+        if arrived {
+            // The index was opened for the old tip.
+            self.history = None;
+            self.resolved.clear();
+        }
+        let store = self.store.as_ref().map_err(Clone::clone)?;
+        let cur = exercise::current(store).map_err(|e| e.to_string())?;
+        let at = store.head().map_err(|e| e.to_string())?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let identity = keys::default_identity().filter(|p| p.is_file());
+        self.history()?;
+        let (Ok(store), Some(Ok(history))) = (&self.store, &self.history) else {
+            return Err("no amendment history".into());
+        };
+        let (progress, _) = progress::progress(
+            store,
+            history,
+            &cur,
+            &progress::Ask {
+                at,
+                now: Some(now),
+                words: false,
+                identity: identity.as_deref(),
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Dashboard {
+            progress,
+            arrived,
+            fetch_error,
+        })
     }
 
     /// Forgets the resolved sources (the next compare resolves them again).

@@ -352,7 +352,7 @@ const CASES: &[Case] = &[
         setup: |r| edit(r, "positions/usa.ron", "code: \"USA\"", "code: \"EU\""),
         args: &["check"],
         code: 1,
-        expect: "positions/usa.ron:3:5: error: delegation `EU` already has a position in positions/eu.ron",
+        expect: "positions/usa.ron:3:5: error: this file claims to be the position of `EU`, whose position is positions/eu.ron",
     },
     Case {
         name: "options with no paragraph above (warning only)",

@@ -444,7 +444,7 @@ fn hostile_text_cannot_break_the_markup_of_any_format() {
 // ---------------------------------------------------------------------------------------
 // Real renderers
 
-fn ci() -> bool {
+pub(crate) fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
@@ -456,7 +456,7 @@ fn find_tool(names: &[&str]) -> Option<PathBuf> {
 }
 
 /// The tool, or `None` after a `skipped:` line (a failure under CI).
-fn require(names: &[&str], package: &str) -> Option<PathBuf> {
+pub(crate) fn require(names: &[&str], package: &str) -> Option<PathBuf> {
     match find_tool(names) {
         Some(p) => Some(p),
         None if ci() => panic!("{} is missing: `apt-get install {package}`", names[0]),
@@ -514,7 +514,12 @@ fn run_bounded(mut cmd: Command, limit: Duration) -> std::process::Output {
     }
 }
 
-fn chromium(exe: &Path, profile: &Path, args: &[&str], page: &Path) -> std::process::Output {
+pub(crate) fn chromium(
+    exe: &Path,
+    profile: &Path,
+    args: &[&str],
+    page: &Path,
+) -> std::process::Output {
     let mut cmd = Command::new(exe);
     cmd.args([
         "--headless",

@@ -51,31 +51,16 @@ pub fn install_server_hook(git_dir: &Path, exe: &Path, force: bool) -> Result<Pa
     Ok(path)
 }
 
-/// The hook: for each updated ref, verify the pushed commits; any failure refuses the
-/// whole push (git then moves no ref).
+/// The hook hands every ref update to `treaty hook pre-receive`, which refuses the whole
+/// push (git then moves no ref) when one breaks a rule (`Verifier::check_push`).
 fn pre_receive_script(exe: &Path) -> String {
     let quoted = format!("'{}'", exe.display().to_string().replace('\'', r"'\''"));
     format!(
         r#"#!/bin/sh
 {HOOK_MARK}
-# Refuses pushed commits that break the roster (positions/roster.ron): see `treaty verify --help`.
-TREATY={quoted}
-status=0
-while read -r old new ref; do
-    case "$new" in
-        *[!0]*) ;;
-        *) continue ;; # a deleted ref brings no commits
-    esac
-    case "$old" in
-        *[!0]*) set -- "$old..$new" ;;
-        *) set -- --new-only "$new" ;;
-    esac
-    if ! "$TREATY" verify --repo "$GIT_DIR" "$@" >&2; then
-        echo "treaty: refusing the push to $ref: the commits above break the roster" >&2
-        status=1
-    fi
-done
-exit $status
+# Refuses pushes that rewrite the record or break the roster (positions/roster.ron):
+# see `treaty verify --help`.
+exec {quoted} hook pre-receive --repo "$GIT_DIR"
 "#
     )
 }

@@ -12,6 +12,7 @@
 
 pub mod compilation;
 pub mod demo;
+pub mod exercise;
 pub mod history;
 pub mod hook;
 pub mod import_history;

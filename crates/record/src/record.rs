@@ -24,7 +24,7 @@ use treaty_text::position::{Position, delegation_hint};
 use treaty_text::roster::{CHAIR, ROSTER_FILE, Roster};
 use treaty_text::suggest::nearest;
 
-use crate::store::{FileChange, Oid, Signature, SnapshotError, Store, StoreError, SyncFailure};
+use crate::store::{FileChange, Oid, Signature, SnapshotError, Store, StoreError};
 
 /// What an amendment does to the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +71,9 @@ pub struct NewAmendment {
     pub body: String,
     pub status: AmendmentStatus,
     pub id: AmendmentId,
+    /// Delegations that co-sign, with the member who does (see
+    /// [`Amendment::co_signers`]).
+    pub co_signers: Vec<(String, String)>,
 }
 
 /// Which id the amendment gets.
@@ -104,6 +107,7 @@ impl NewAmendment {
             body: String::new(),
             status: AmendmentStatus::default(),
             id: AmendmentId::Fresh,
+            co_signers: Vec::new(),
         }
     }
 
@@ -154,7 +158,6 @@ pub struct Recorded {
     /// Changed files whose copy on disk holds the user's own uncommitted edits: kept as
     /// they were; the amendment is in the commit.
     pub kept_local_edits: Vec<String>,
-    pub sync_failures: Vec<SyncFailure>,
 }
 
 /// Why an amendment was not recorded. Each message says what to do.
@@ -182,6 +185,14 @@ pub enum RecordError {
     NoChange,
     #[error("there is no text yet to amend: the first amendment of a record brings whole files")]
     NoText,
+    #[error(
+        "{path} cannot be read ({why}), so the draft at {commit} is incomplete: repair that file first (`treaty check` says how); nothing was recorded"
+    )]
+    Unreadable {
+        path: String,
+        why: String,
+        commit: Oid,
+    },
 }
 
 impl RecordError {
@@ -195,6 +206,13 @@ impl RecordError {
 pub fn workspace_at(store: &Store, commit: Oid) -> Result<Workspace, RecordError> {
     let snapshot = |source| RecordError::Snapshot { commit, source };
     let draft = store.draft_at(commit).map_err(snapshot)?.draft;
+    if let Some((path, why)) = draft.unreadable.first() {
+        return Err(RecordError::Unreadable {
+            path: path.clone(),
+            why: why.clone(),
+            commit,
+        });
+    }
     let tiers = store.text_at(commit, TIERS_FILE).map_err(snapshot)?;
     let annexes = store.text_at(commit, ANNEXES_FILE).map_err(snapshot)?;
     Ok(Workspace {
@@ -389,6 +407,7 @@ fn finish(
         .with_body(new.body.clone())
         .with_status(new.status);
     amendment.round = new.round.clone().or(current_round);
+    amendment.co_signers = new.co_signers.clone();
     match &new.id {
         AmendmentId::Fresh => {}
         AmendmentId::Given(id) => amendment.id = id.clone(),
@@ -416,16 +435,29 @@ pub fn record_as(
 }
 
 /// Records `new` on top of `parent`, which must still be the tip of the branch (the text
-/// the caller looked at): [`StoreError::Moved`] otherwise, and nothing is written.
+/// the caller looked at): [`StoreError::Moved`] otherwise, and nothing is written. `author`
+/// is author and committer both; `None`, the configured identity.
 pub fn record_on(
     store: &Store,
     new: &NewAmendment,
     parent: Oid,
     author: Option<&Signature<'_>>,
 ) -> Result<Recorded, RecordError> {
+    record_by(store, new, parent, author.map(|a| (a, a)))
+}
+
+/// [`record_on`] with an author (who proposed) and a committer (who landed) of their own.
+pub fn record_by(
+    store: &Store,
+    new: &NewAmendment,
+    parent: Oid,
+    signers: Option<(&Signature<'_>, &Signature<'_>)>,
+) -> Result<Recorded, RecordError> {
     let Prepared { amendment, changes } = prepare(store, new, parent)?;
-    let outcome = match author {
-        Some(sig) => store.commit_as(&amendment, parent, &changes, sig)?,
+    let outcome = match signers {
+        Some((author, committer)) => {
+            store.commit_by(&amendment, parent, &changes, author, committer)?
+        }
         None => store.commit(&amendment, parent, &changes)?,
     };
     Ok(Recorded {
@@ -434,7 +466,6 @@ pub fn record_on(
         parent,
         files: changes.into_iter().map(|c| c.path).collect(),
         kept_local_edits: outcome.kept_local_edits,
-        sync_failures: outcome.sync_failures,
     })
 }
 

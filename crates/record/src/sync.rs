@@ -1,31 +1,40 @@
-//! Sync between delegations: fetch, integrate, push.
+//! Sync between delegations: fetch, replay our own amendments on top, push.
 //!
-//! Fetch and push run the system `git`, so the user's SSH keys, agents and credential
-//! helpers work as they do for any git command. Integration happens here, with libgit2:
+//! Fetch and push run the system `git` (every value the user gives is passed after `--`,
+//! and a remote that looks like an option is refused), so the user's SSH keys, agents and
+//! credential helpers work as they do for any git command. Integration happens here:
 //!
-//! - only the remote moved: a fast-forward that updates the changed files on disk, and
-//!   refuses (changing nothing) if one of them holds uncommitted edits;
-//! - both moved: a merge commit whose tree is merged clause by clause. A clause amended
-//!   on one side takes that side's text; a clause amended differently on both sides
-//!   becomes stacked bracketed alternatives attributed to the delegations that proposed
-//!   each wording: `[remote text - EU][local text - USA]`.
+//! - only the remote moved: a fast-forward, the work tree following;
+//! - both moved: **our own commits are replayed on top of the remote's**, one by one, each
+//!   keeping its message (and so its amendment id), author and files — never a merge
+//!   commit, which would touch the other delegations' files and which a server's hook
+//!   refuses. A draft clause that the remote amended meanwhile becomes stacked bracketed
+//!   alternatives attributed to the delegations that proposed each wording:
+//!   `[remote text - EU][our text - USA]`. Any other file changed on both sides is refused
+//!   with what to do.
+//! - then our commits are pushed; if the remote moved again in between, the whole round
+//!   starts over, a bounded number of times; if the server refuses them, its reasons are
+//!   printed and nothing is retried.
 //!
-//! Nothing here ever writes conflict markers, leaves a half-merged work tree, or puts the
-//! repository into a merge state: whatever cannot be merged clause by clause is refused
-//! before anything is written.
+//! Round tags are fetched into a private namespace and compared: a tag the remote moved
+//! is reported as such (the shared history was rewritten), never silently taken or
+//! overwritten. The branch moves with the work tree following, journalled like every
+//! write of the store, so a killed sync leaves the old state or the new. Whatever cannot
+//! be replayed clause by clause is refused before anything is written.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::Command;
 
-use git2::build::{CheckoutBuilder, TreeUpdateBuilder};
-use git2::{CheckoutNotificationType, ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
+use git2::build::TreeUpdateBuilder;
+use git2::{ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
 
 use crate::store::{Store, StoreError};
 use treaty_text::amend::{Change, Workspace};
-use treaty_text::amendment::{Amendment, AmendmentKind, AmendmentStatus};
+use treaty_text::amendment::Amendment;
 use treaty_text::bracket;
 use treaty_text::draft::{Draft, DraftFile, FRONT_FILE};
+use treaty_text::fsutil::fault_point;
 
 /// Why a sync stopped. Whenever one of these is returned, the local record and the work
 /// tree are as they were (except for objects fetched from the remote).
@@ -40,14 +49,22 @@ pub enum SyncError {
     #[error("`git {command}` failed: {stderr}")]
     Command { command: String, stderr: String },
     #[error(
+        "`{0}` is not a remote: give a remote's name (such as origin), a path or a URL; it may not start with `-`"
+    )]
+    BadRemote(String),
+    #[error(
         "the other delegations' amendments would overwrite your uncommitted edits in {}: record them as an amendment, or save them elsewhere and restore the files (`git restore <file>`), then run `treaty sync` again; nothing was changed",
         .paths.join(", ")
     )]
     LocalEdits { paths: Vec<String> },
     #[error(
-        "{path} was changed on both sides and is not a draft file that can be merged clause by clause: record the other side's change again on top of yours after syncing (keep a copy of your version, run `git reset --keep {remote_ref}` or ask the other delegation), then run `treaty sync` again; nothing was changed"
+        "{path} was changed both here (by {commit}) and on the remote, and is not a draft file that can be merged clause by clause: keep a copy of your version, take the remote's (`git reset --keep {remote_ref}`), record your change again on top of it, then run `treaty sync` again; nothing was changed"
     )]
-    FileConflict { path: String, remote_ref: String },
+    FileConflict {
+        path: String,
+        commit: String,
+        remote_ref: String,
+    },
     #[error(
         "{path}: {what} on both sides (inserted, deleted or moved clauses differ): the text cannot be merged clause by clause; record one side's structural change after syncing the other, then run `treaty sync` again; nothing was changed"
     )]
@@ -57,25 +74,36 @@ pub enum SyncError {
     )]
     ClauseConflict { clause: String, what: String },
     #[error(
-        "the remote moved again while syncing (the push was refused): your record now holds both sides; run `treaty sync` again"
+        "the round tag round/{name} differs here ({here}) and on the remote ({there}): someone moved it, so the shared record's history was rewritten; ask the chair which stands (the server should refuse moving a round tag); nothing was changed"
     )]
-    PushRejected { stderr: String },
+    RoundMoved {
+        name: String,
+        here: String,
+        there: String,
+    },
     #[error(
-        "the branch moved while syncing (another amendment was recorded): run `treaty sync` again"
+        "the remote refused your amendments ({refs}):\n{}\nnothing was lost: your amendments are still here; fix what the remote says, then run `treaty sync` again",
+        .reasons.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n")
     )]
-    Moved,
+    Refused { refs: String, reasons: Vec<String> },
+    #[error(
+        "the remote moved on every one of {0} attempts (other delegations are pushing right now): your amendments are safe here; run `treaty sync` again in a moment"
+    )]
+    KeptMoving(usize),
 }
 
 /// How the system git is run: the default is `git` with the user's own environment.
 pub type GitCommand = Box<dyn Fn(&Path) -> Command>;
 
 pub struct SyncOptions {
-    /// The remote's name or URL (default `origin`).
+    /// The remote's name, path or URL (default `origin`).
     pub remote: String,
     /// Builds the `git` command for the work tree (tests pass a hermetic one).
     pub git: GitCommand,
-    /// Author and committer of a merge commit (default: the repository's identity).
+    /// Committer of the replayed commits (default: the repository's identity).
     pub signature: Option<Signature<'static>>,
+    /// How many times to fetch, replay and push when the remote keeps moving.
+    pub attempts: usize,
 }
 
 impl Default for SyncOptions {
@@ -88,6 +116,7 @@ impl Default for SyncOptions {
                 cmd
             }),
             signature: None,
+            attempts: 8,
         }
     }
 }
@@ -117,9 +146,11 @@ pub enum Integration {
         to: Oid,
         files: Vec<String>,
     },
-    /// Both moved: a merge commit.
-    Merge {
-        commit: Oid,
+    /// Both moved: our commits replayed on top of the remote's.
+    Replayed {
+        /// The replayed commits, oldest first (ours that the remote already held are
+        /// dropped).
+        commits: Vec<Oid>,
         files: Vec<String>,
         stacked: Vec<Stacked>,
     },
@@ -131,10 +162,41 @@ pub struct SyncReport {
     /// Whether anything was sent to the remote.
     pub pushed: bool,
     pub head: Oid,
+    /// Round tags taken from the remote.
+    pub rounds: Vec<String>,
+    /// How many rounds of fetch, replay and push it took.
+    pub attempts: usize,
 }
 
-/// Fetches from the remote, integrates, and pushes.
+/// Fetches from the remote, integrates, and pushes, starting over (a bounded number of
+/// times) when the remote moved while we were at it.
 pub fn sync(store: &Store, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let remote = options.remote.as_str();
+    if remote.is_empty() || remote.starts_with('-') || remote.chars().any(|c| c.is_control()) {
+        return Err(SyncError::BadRemote(remote.to_string()));
+    }
+    let attempts = options.attempts.max(1);
+    for attempt in 1..=attempts {
+        match sync_once(store, options) {
+            Ok(Some(mut report)) => {
+                report.attempts = attempt;
+                return Ok(report);
+            }
+            Ok(None) => {
+                // Someone pushed first: a short pause that differs per process, so that
+                // clones racing each other fall out of step.
+                let ms = 20 * attempt as u64 + u64::from(std::process::id() % 37);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(SyncError::KeptMoving(attempts))
+}
+
+/// One round of fetch, integrate and push; `None` when the push found the remote moved.
+fn sync_once(store: &Store, options: &SyncOptions) -> Result<Option<SyncReport>, SyncError> {
+    let repo = store.repo();
     let workdir = store.workdir().to_path_buf();
     let branch = store.branch().to_string();
     let short = branch
@@ -142,70 +204,208 @@ pub fn sync(store: &Store, options: &SyncOptions) -> Result<SyncReport, SyncErro
         .unwrap_or(&branch)
         .to_string();
     let remote = options.remote.as_str();
-    let tracking = format!("refs/remotes/{remote}/{short}");
+    // A configured remote keeps git's usual tracking ref; a path or URL gets a private one.
+    let tracking = if repo.find_remote(remote).is_ok() {
+        format!("refs/remotes/{remote}/{short}")
+    } else {
+        format!("refs/treaty/sync/{short}")
+    };
+    let remote_rounds = "refs/treaty/sync-rounds";
 
     let listed = run_git(
         options,
         &workdir,
-        &["ls-remote", "--heads", remote, &branch],
+        &["ls-remote", "--heads", "--", remote, &branch],
     )?;
     let remote_has_branch = !listed.trim().is_empty();
-    let mut fetch = vec!["fetch", "--quiet", "--no-tags", remote];
     let branch_spec = format!("+{branch}:{tracking}");
+    let rounds_spec = format!("+refs/tags/round/*:{remote_rounds}/*");
+    // Stale private refs would make a round deleted on the remote look present.
+    for r in repo
+        .references_glob(&format!("{remote_rounds}/*"))?
+        .flatten()
+    {
+        if let Ok(name) = r.name() {
+            let _ = repo.find_reference(name).and_then(|mut r| r.delete());
+        }
+    }
+    let mut fetch = vec!["fetch", "--quiet", "--no-tags", "--", remote];
     if remote_has_branch {
         fetch.push(&branch_spec);
     }
-    fetch.push("refs/tags/round/*:refs/tags/round/*");
+    fetch.push(&rounds_spec);
     run_git(options, &workdir, &fetch)?;
+    fault_point();
+    let taken_rounds = take_rounds(repo, remote_rounds)?;
 
     let local = store.head()?;
     let integration = if !remote_has_branch {
         Integration::RemoteEmpty
     } else {
-        let theirs = store.repo().refname_to_id(&tracking)?;
+        let theirs = repo.refname_to_id(&tracking)?;
         if theirs == local {
             Integration::UpToDate
         } else {
-            let base = store.repo().merge_base(local, theirs)?;
+            let base = repo.merge_base(local, theirs)?;
             if base == theirs {
                 Integration::LocalAhead
             } else if base == local {
-                fast_forward(store, local, theirs)?
+                let files = move_to(store, local, theirs, "treaty sync: fast-forward")?;
+                Integration::FastForward {
+                    from: local,
+                    to: theirs,
+                    files,
+                }
             } else {
-                merge(store, options, base, local, theirs, &tracking)?
+                replay(store, options, base, local, theirs, &tracking)?
             }
         }
     };
     let head = store.head()?;
-    let pushed = !matches!(
+    let send_branch = !matches!(
         integration,
         Integration::UpToDate | Integration::FastForward { .. }
     );
-    let push_branch = format!("{branch}:{branch}");
-    let mut push = vec!["push", "--quiet", remote];
-    if pushed {
-        push.push(&push_branch);
+    // Round tags we hold and the remote lacks (only the chair makes rounds; the server
+    // checks who may).
+    let mut refspecs: Vec<String> = Vec::new();
+    if send_branch {
+        refspecs.push(format!("{branch}:{branch}"));
     }
-    push.push("refs/tags/round/*:refs/tags/round/*");
-    match run_git(options, &workdir, &push) {
-        Ok(_) => {}
-        Err(SyncError::Command { stderr, .. })
-            if stderr.contains("rejected") || stderr.contains("fetch first") =>
+    for r in repo.references_glob("refs/tags/round/*")?.flatten() {
+        let Ok(name) = r.name().map(str::to_string) else {
+            continue;
+        };
+        let round = &name["refs/tags/round/".len()..];
+        if repo
+            .find_reference(&format!("{remote_rounds}/{round}"))
+            .is_err()
         {
-            return Err(SyncError::PushRejected { stderr });
+            refspecs.push(format!("{name}:{name}"));
         }
-        Err(e) => return Err(e),
     }
-    if pushed {
-        // Keep the tracking ref honest without another fetch.
-        let _ = store
-            .repo()
-            .reference(&tracking, head, true, "treaty sync: pushed");
+    let mut pushed = false;
+    if !refspecs.is_empty() {
+        let mut push = vec!["push", "--porcelain", "--", remote];
+        push.extend(refspecs.iter().map(String::as_str));
+        match push_outcome(options, &workdir, &push)? {
+            Pushed::Done => pushed = send_branch,
+            Pushed::RemoteMoved => return Ok(None),
+        }
+        fault_point();
+        if send_branch {
+            // Keep the tracking ref honest without another fetch.
+            let _ = repo.reference(&tracking, head, true, "treaty sync: pushed");
+        }
     }
-    Ok(SyncReport {
+    Ok(Some(SyncReport {
         integration,
         pushed,
         head,
+        rounds: taken_rounds,
+        attempts: 0,
+    }))
+}
+
+/// Takes the remote's round tags (fetched under `namespace`) that we lack; refuses when
+/// one we hold points elsewhere on the remote.
+fn take_rounds(repo: &Repository, namespace: &str) -> Result<Vec<String>, SyncError> {
+    let mut taken = Vec::new();
+    let mut moved = None;
+    for r in repo.references_glob(&format!("{namespace}/*"))?.flatten() {
+        let (Ok(name), Some(there)) = (r.name().map(str::to_string), r.target()) else {
+            continue;
+        };
+        let round = name[namespace.len() + 1..].to_string();
+        let local = format!("refs/tags/round/{round}");
+        match repo.find_reference(&local).ok().and_then(|l| l.target()) {
+            Some(here) if here == there => {}
+            Some(here) => {
+                moved.get_or_insert((round, here, there));
+            }
+            None => taken.push((local, there, round)),
+        }
+    }
+    if let Some((name, here, there)) = moved {
+        return Err(SyncError::RoundMoved {
+            name,
+            here: short(here),
+            there: short(there),
+        });
+    }
+    let mut names = Vec::new();
+    for (local, there, round) in taken {
+        repo.reference(&local, there, false, "treaty sync: round from the remote")?;
+        names.push(round);
+    }
+    Ok(names)
+}
+
+fn short(oid: Oid) -> String {
+    oid.to_string()[..10].to_string()
+}
+
+enum Pushed {
+    Done,
+    /// The remote's branch moved since we fetched: start over.
+    RemoteMoved,
+}
+
+/// Runs `git push --porcelain` and reads what happened to each ref.
+fn push_outcome(options: &SyncOptions, dir: &Path, args: &[&str]) -> Result<Pushed, SyncError> {
+    let out = (options.git)(dir)
+        .args(args)
+        .output()
+        .map_err(|e| SyncError::NoGit(e.to_string()))?;
+    if out.status.success() {
+        return Ok(Pushed::Done);
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Porcelain: `!\t<src>:<dst>\t[rejected] (fetch first)` for a ref the remote moved,
+    // `[remote rejected] (pre-receive hook declined)` for one the server refused.
+    let rejected: Vec<&str> = stdout.lines().filter(|l| l.starts_with('!')).collect();
+    let remote_moved = !rejected.is_empty()
+        && rejected.iter().all(|l| {
+            l.contains("[rejected]")
+                && (l.contains("fetch first") || l.contains("non-fast-forward"))
+        });
+    if remote_moved {
+        return Ok(Pushed::RemoteMoved);
+    }
+    let refs = rejected
+        .iter()
+        .filter_map(|l| l.split('\t').nth(1))
+        .filter_map(|r| r.split(':').nth(1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut reasons: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("remote:"))
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if reasons.is_empty() {
+        reasons = rejected
+            .iter()
+            .map(|l| l.to_string())
+            .chain(stderr.lines().map(str::to_string))
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+    }
+    if rejected.is_empty() && refs.is_empty() && reasons.is_empty() {
+        return Err(SyncError::Command {
+            command: args.join(" "),
+            stderr: stderr.trim().to_string(),
+        });
+    }
+    Err(SyncError::Refused {
+        refs: if refs.is_empty() {
+            "the push".into()
+        } else {
+            refs
+        },
+        reasons,
     })
 }
 
@@ -221,6 +421,32 @@ fn run_git(options: &SyncOptions, dir: &Path, args: &[&str]) -> Result<String, S
         });
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Moves the branch from `local` to `new`, the files following (journalled, under the
+/// store's lock). Refuses, changing nothing, when a file that would change holds
+/// uncommitted edits. Returns the files that changed.
+fn move_to(store: &Store, local: Oid, new: Oid, log: &str) -> Result<Vec<String>, SyncError> {
+    let repo = store.repo();
+    let _lock = store.lock()?;
+    let actual = store.head()?;
+    if actual != local {
+        return Err(StoreError::Moved {
+            expected: local,
+            actual,
+        }
+        .into());
+    }
+    let old_tree = repo.find_commit(local)?.tree()?;
+    let new_tree = repo.find_commit(new)?.tree()?;
+    let files = changed_paths(repo, &old_tree, &new_tree)?;
+    let edited = store.edited_paths(&old_tree, &files)?;
+    if !edited.is_empty() {
+        return Err(SyncError::LocalEdits { paths: edited });
+    }
+    let moves = crate::store::moves_between(&old_tree, &new_tree, &files);
+    store.switch(local, new, &moves, log)?;
+    Ok(files)
 }
 
 /// Paths that differ between two trees.
@@ -241,81 +467,6 @@ fn changed_paths(
         }
     }
     Ok(paths)
-}
-
-/// Brings the work tree from HEAD's tree (the baseline libgit2 compares the files on disk
-/// with) to `new` for the files that differ. libgit2 works out every action before it
-/// writes anything, so if one of those files holds uncommitted edits (or an untracked
-/// file is in the way) it refuses with nothing written.
-fn update_work_tree(repo: &Repository, new: &Tree<'_>) -> Result<(), SyncError> {
-    let mut conflicts: Vec<String> = Vec::new();
-    let result = {
-        let mut checkout = CheckoutBuilder::new();
-        checkout
-            .safe()
-            .notify_on(CheckoutNotificationType::CONFLICT)
-            .notify(|_, path, _, _, _| {
-                if let Some(p) = path.and_then(|p| p.to_str()) {
-                    conflicts.push(p.to_string());
-                }
-                true
-            });
-        repo.checkout_tree(new.as_object(), Some(&mut checkout))
-    };
-    match result {
-        Ok(()) if conflicts.is_empty() => Ok(()),
-        Ok(()) => Err(SyncError::LocalEdits { paths: conflicts }),
-        Err(e) if e.code() == ErrorCode::Conflict => {
-            if conflicts.is_empty() {
-                conflicts.push(e.message().to_string());
-            }
-            conflicts.sort();
-            conflicts.dedup();
-            Err(SyncError::LocalEdits { paths: conflicts })
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Puts `paths` back as they are in `tree` (after the branch failed to move).
-fn restore(repo: &Repository, tree: &Tree<'_>, paths: &[String]) {
-    let mut back = CheckoutBuilder::new();
-    back.force();
-    for p in paths {
-        back.path(p);
-    }
-    let _ = repo.checkout_tree(tree.as_object(), Some(&mut back));
-}
-
-fn move_branch(store: &Store, from: Oid, to: Oid, log: &str) -> Result<(), SyncError> {
-    match store
-        .repo()
-        .reference_matching(store.branch(), to, true, from, log)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked) => {
-            Err(SyncError::Moved)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn fast_forward(store: &Store, local: Oid, theirs: Oid) -> Result<Integration, SyncError> {
-    let repo = store.repo();
-    let old = repo.find_commit(local)?.tree()?;
-    let new = repo.find_commit(theirs)?.tree()?;
-    let files = changed_paths(repo, &old, &new)?;
-    update_work_tree(repo, &new)?;
-    if let Err(e) = move_branch(store, local, theirs, "treaty sync: fast-forward") {
-        // Put the files back as they were: the branch did not move.
-        restore(repo, &old, &files);
-        return Err(e);
-    }
-    Ok(Integration::FastForward {
-        from: local,
-        to: theirs,
-        files,
-    })
 }
 
 /// The blob at `path` in `tree` (None when absent).
@@ -508,7 +659,8 @@ fn draft_texts(repo: &Repository, tree: &Tree<'_>) -> Result<BTreeMap<String, St
     Ok(out)
 }
 
-fn merge(
+/// Replays our commits since `base` on top of `theirs` and moves the branch there.
+fn replay(
     store: &Store,
     options: &SyncOptions,
     base: Oid,
@@ -517,233 +669,274 @@ fn merge(
     tracking: &str,
 ) -> Result<Integration, SyncError> {
     let repo = store.repo();
-    let tb = repo.find_commit(base)?.tree()?;
-    let to = repo.find_commit(local)?.tree()?;
-    let tt = repo.find_commit(theirs)?.tree()?;
-    let ours_changed: BTreeSet<String> = changed_paths(repo, &tb, &to)?.into_iter().collect();
-    let theirs_changed: BTreeSet<String> = changed_paths(repo, &tb, &tt)?.into_iter().collect();
-
-    // New content per path on top of our tree: Some(bytes) to write, None to delete.
-    let mut updates: BTreeMap<String, Option<(Vec<u8>, i32)>> = BTreeMap::new();
-    let mut all_clashes: Vec<(String, String, String)> = Vec::new();
-    for path in &theirs_changed {
-        let (eb, eo, et) = (entry(&tb, path), entry(&to, path), entry(&tt, path));
-        if !ours_changed.contains(path) || eo.map(|e| e.0) == et.map(|e| e.0) {
-            if eo.map(|e| e.0) != et.map(|e| e.0) {
-                let value = match et {
-                    Some((oid, mode)) => Some((repo.find_blob(oid)?.content().to_vec(), mode)),
-                    None => None,
-                };
-                updates.insert(path.clone(), value);
-            }
-            continue;
-        }
-        let mergeable = path.starts_with("drafts/") && path.ends_with(".md");
-        let (Some(b), Some(o), Some(t)) = (
-            blob_text(repo, eb)?,
-            blob_text(repo, eo)?,
-            blob_text(repo, et)?,
-        ) else {
-            return Err(SyncError::FileConflict {
-                path: path.clone(),
-                remote_ref: tracking.to_string(),
-            });
-        };
-        if !mergeable {
-            return Err(SyncError::FileConflict {
-                path: path.clone(),
-                remote_ref: tracking.to_string(),
-            });
-        }
-        let (text, clashes) = merge_draft_file(path, &b, &o, &t)?;
-        all_clashes.extend(clashes);
-        let mode = eo.map(|e| e.1).unwrap_or(0o100644);
-        updates.insert(path.clone(), Some((text.into_bytes(), mode)));
-    }
-
-    let mut stacked = Vec::new();
-    if !all_clashes.is_empty() {
-        // Load the merged draft, then stack each clashing clause through the amendment
-        // engine so the file is rewritten exactly as a Replace would.
-        let mut texts = draft_texts(repo, &to)?;
-        for (path, value) in &updates {
-            if let Some(rel) = path.strip_prefix("drafts/") {
-                match value {
-                    Some((bytes, _)) => {
-                        texts.insert(rel.to_string(), String::from_utf8_lossy(bytes).into_owned());
-                    }
-                    None => {
-                        texts.remove(rel);
-                    }
-                }
-            }
-        }
-        let front = texts.get(FRONT_FILE).cloned().unwrap_or_default();
-        let files: Vec<(&str, &str)> = texts
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let draft = Draft::from_texts(&front, &files).draft;
-        let mut ws = Workspace {
-            draft,
-            tiers: None,
-            annexes: None,
-        };
-        for (clause, remote_text, local_text) in all_clashes {
-            let remote_by = proposers(repo, base, theirs, &clause)?;
-            let local_by = proposers(repo, base, local, &clause)?;
-            let attrib = |by: &[String]| {
-                if by.is_empty() {
-                    String::new()
-                } else {
-                    format!(" - {}", by.join(", "))
-                }
-            };
-            let text = format!(
-                "[{}{}][{}{}]",
-                remote_text.trim(),
-                attrib(&remote_by),
-                local_text.trim(),
-                attrib(&local_by)
-            );
-            let tree = bracket::parse(&text);
-            if !tree.problems.is_empty() {
-                return Err(SyncError::ClauseConflict {
-                    clause,
-                    what: "amended on both sides, and the two wordings cannot be stacked as bracketed alternatives (their brackets do not balance)".into(),
-                });
-            }
-            let edit = ws
-                .apply(&Change::Replace {
-                    clause: clause.clone(),
-                    text: text.clone(),
-                })
-                .map_err(|e| SyncError::ClauseConflict {
-                    clause: clause.clone(),
-                    what: format!("amended on both sides and could not be stacked: {e}"),
-                })?;
-            for (path, value) in edit.files {
-                let full = if path.starts_with("drafts/") {
-                    path.clone()
-                } else {
-                    format!("drafts/{path}")
-                };
-                let mode = entry(&to, &full).map(|e| e.1).unwrap_or(0o100644);
-                updates.insert(full, value.map(|t| (t.into_bytes(), mode)));
-            }
-            stacked.push(Stacked {
-                clause,
-                remote_by,
-                local_by,
-                text,
-            });
-        }
-    }
-
-    let mut builder = TreeUpdateBuilder::new();
-    for (path, value) in &updates {
-        match value {
-            Some((bytes, mode)) => {
-                let oid = repo.blob(bytes)?;
-                let mode = if *mode == 0o100755 {
-                    git2::FileMode::BlobExecutable
-                } else {
-                    git2::FileMode::Blob
-                };
-                builder.upsert(path, oid, mode);
-            }
-            None => {
-                builder.remove(path);
-            }
-        }
-    }
-    let merged_oid = builder.create_updated(repo, &to)?;
-    let merged = repo.find_tree(merged_oid)?;
-
-    let mut all_by: Vec<String> = Vec::new();
-    for s in &stacked {
-        for p in s.remote_by.iter().chain(&s.local_by) {
-            if !all_by.contains(p) {
-                all_by.push(p.clone());
-            }
-        }
-    }
-    let remote = options.remote.as_str();
-    let summary = if stacked.is_empty() {
-        format!("Sync with {remote}: integrate the other delegations' amendments")
-    } else {
-        format!(
-            "Sync with {remote}: stack concurrent amendments to {} as alternatives",
-            stacked
-                .iter()
-                .map(|s| s.clause.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let mut body = String::new();
-    for s in &stacked {
-        body.push_str(&format!(
-            "{} was amended on both sides ({} here, {} on {remote}): both wordings stand as bracketed alternatives.\n",
-            s.clause,
-            or_unknown(&s.local_by),
-            or_unknown(&s.remote_by),
-        ));
-    }
-    let mut amendment = Amendment::new(
-        AmendmentKind::Replace,
-        all_by,
-        stacked.iter().map(|s| s.clause.clone()),
-    )
-    .with_status(AmendmentStatus::Proposed)
-    .with_summary(summary)
-    .with_body(body);
-    if let Some(round) = store.current_round()? {
-        amendment = amendment.with_round(round);
-    }
-    let amendment = amendment.sanitized();
-    amendment
-        .validate()
-        .map_err(|e| SyncError::Store(StoreError::InvalidAmendment(e)))?;
-    let sig = match &options.signature {
+    let committer = match &options.signature {
         Some(s) => s.clone(),
         None => repo.signature().map_err(|e| match e.code() {
             ErrorCode::NotFound => SyncError::Store(StoreError::NoIdentity),
             _ => SyncError::Git(e),
         })?,
     };
-    // The work tree follows first: if it cannot (uncommitted edits in the way), nothing
-    // has been written and no commit made.
-    let files = changed_paths(repo, &to, &merged)?;
-    update_work_tree(repo, &merged)?;
-    let ours_commit = repo.find_commit(local)?;
-    let theirs_commit = repo.find_commit(theirs)?;
-    let committed = repo
-        .commit(
-            None,
-            &sig,
-            &sig,
-            &amendment.to_message(),
-            &merged,
-            &[&ours_commit, &theirs_commit],
-        )
-        .map_err(SyncError::from)
-        .and_then(|commit| {
-            move_branch(store, local, commit, "treaty sync: merge")?;
-            Ok(commit)
-        });
-    let commit = match committed {
-        Ok(commit) => commit,
-        Err(e) => {
-            restore(repo, &to, &files);
-            return Err(e);
+    // Our commits, oldest first, along the first-parent line.
+    let mut ours = Vec::new();
+    let mut at = repo.find_commit(local)?;
+    while at.id() != base {
+        let parent = at.parent(0)?;
+        ours.push(at.id());
+        if repo.graph_descendant_of(base, parent.id())? {
+            break;
         }
-    };
-    Ok(Integration::Merge {
-        commit,
+        at = parent;
+    }
+    ours.reverse();
+
+    let objects = |e: git2::Error| SyncError::Store(store.object_write_failed(e));
+    let mut tip = theirs;
+    let mut commits = Vec::new();
+    let mut all_stacked = Vec::new();
+    for oid in ours {
+        let commit = repo.find_commit(oid)?;
+        let parent_tree = commit.parent(0)?.tree()?;
+        let own_tree = commit.tree()?;
+        let tip_tree = repo.find_commit(tip)?.tree()?;
+        let (updates, stacked) = replay_changes(
+            repo,
+            base,
+            theirs,
+            &commit,
+            &parent_tree,
+            &own_tree,
+            &tip_tree,
+            tracking,
+        )?;
+        let mut builder = TreeUpdateBuilder::new();
+        for (path, value) in &updates {
+            match value {
+                Some((bytes, mode)) => {
+                    let blob = repo.blob(bytes).map_err(objects)?;
+                    let mode = if *mode == 0o100755 {
+                        git2::FileMode::BlobExecutable
+                    } else {
+                        git2::FileMode::Blob
+                    };
+                    builder.upsert(path, blob, mode);
+                }
+                None => {
+                    builder.remove(path);
+                }
+            }
+        }
+        let tree_oid = builder.create_updated(repo, &tip_tree).map_err(objects)?;
+        if tree_oid == tip_tree.id() {
+            // The remote already holds this change: nothing to replay.
+            continue;
+        }
+        let tree = repo.find_tree(tree_oid)?;
+        let message = replayed_message(&commit, &stacked);
+        let parent = repo.find_commit(tip)?;
+        tip = repo
+            .commit(
+                None,
+                &commit.author(),
+                &committer,
+                &message,
+                &tree,
+                &[&parent],
+            )
+            .map_err(objects)?;
+        commits.push(tip);
+        all_stacked.extend(stacked);
+    }
+    let files = move_to(
+        store,
+        local,
+        tip,
+        "treaty sync: replay on top of the remote",
+    )?;
+    Ok(Integration::Replayed {
+        commits,
         files,
-        stacked,
+        stacked: all_stacked,
     })
+}
+
+/// A replayed commit's message: as it was, and when clauses were stacked, a line saying
+/// so in its amendment's body (the amendment id stays).
+fn replayed_message(commit: &git2::Commit<'_>, stacked: &[Stacked]) -> String {
+    let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+    if stacked.is_empty() {
+        return message;
+    }
+    let Some(mut amendment) = Amendment::parse(&message) else {
+        return message;
+    };
+    for s in stacked {
+        if !amendment.body.is_empty() {
+            amendment.body.push('\n');
+        }
+        amendment.body.push_str(&format!(
+            "On sync, {} had been amended meanwhile ({}): both wordings stand as bracketed alternatives.",
+            s.clause,
+            or_unknown(&s.remote_by)
+        ));
+    }
+    amendment.to_message()
+}
+
+/// The files one of our commits changes, brought onto the tip: taken as they are where
+/// the tip still holds what the commit started from, merged clause by clause in a draft
+/// file the remote changed too, refused for any other file changed on both sides.
+#[allow(clippy::too_many_arguments)]
+fn replay_changes(
+    repo: &Repository,
+    base: Oid,
+    theirs: Oid,
+    commit: &git2::Commit<'_>,
+    parent_tree: &Tree<'_>,
+    own_tree: &Tree<'_>,
+    tip_tree: &Tree<'_>,
+    tracking: &str,
+) -> Result<(Updates, Vec<Stacked>), SyncError> {
+    let mut updates: Updates = BTreeMap::new();
+    let mut clashes: Vec<(String, String, String)> = Vec::new();
+    for path in changed_paths(repo, parent_tree, own_tree)? {
+        let (ep, eo, et) = (
+            entry(parent_tree, &path),
+            entry(own_tree, &path),
+            entry(tip_tree, &path),
+        );
+        let id = |e: Option<(Oid, i32)>| e.map(|e| e.0);
+        if id(et) == id(ep) {
+            let value = match eo {
+                Some((oid, mode)) => Some((repo.find_blob(oid)?.content().to_vec(), mode)),
+                None => None,
+            };
+            updates.insert(path, value);
+            continue;
+        }
+        if id(et) == id(eo) {
+            continue;
+        }
+        let conflict = || SyncError::FileConflict {
+            path: path.clone(),
+            commit: short(commit.id()),
+            remote_ref: tracking.to_string(),
+        };
+        if !(path.starts_with("drafts/") && path.ends_with(".md")) {
+            return Err(conflict());
+        }
+        let (Some(b), Some(o), Some(t)) = (
+            blob_text(repo, ep)?,
+            blob_text(repo, eo)?,
+            blob_text(repo, et)?,
+        ) else {
+            return Err(conflict());
+        };
+        let (text, file_clashes) = merge_draft_file(&path, &b, &o, &t)?;
+        clashes.extend(file_clashes);
+        let mode = eo.map(|e| e.1).unwrap_or(0o100644);
+        updates.insert(path, Some((text.into_bytes(), mode)));
+    }
+    if clashes.is_empty() {
+        return Ok((updates, Vec::new()));
+    }
+    let local_by = Amendment::parse(&String::from_utf8_lossy(commit.message_bytes()))
+        .map(|a| a.proposers)
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| vec![commit.author().name().unwrap_or_default().to_string()]);
+    let stacked = stack_clashes(
+        repo,
+        base,
+        theirs,
+        tip_tree,
+        &mut updates,
+        clashes,
+        &local_by,
+    )?;
+    Ok((updates, stacked))
+}
+
+/// New content per path: `Some((bytes, mode))` to write, `None` to delete.
+type Updates = BTreeMap<String, Option<(Vec<u8>, i32)>>;
+
+/// Rewrites each clause amended on both sides as stacked, attributed alternatives, through
+/// the amendment engine (so the file is written exactly as a Replace would write it).
+fn stack_clashes(
+    repo: &Repository,
+    base: Oid,
+    theirs: Oid,
+    tip_tree: &Tree<'_>,
+    updates: &mut Updates,
+    clashes: Vec<(String, String, String)>,
+    local_by: &[String],
+) -> Result<Vec<Stacked>, SyncError> {
+    let mut texts = draft_texts(repo, tip_tree)?;
+    for (path, value) in updates.iter() {
+        if let Some(rel) = path.strip_prefix("drafts/") {
+            match value {
+                Some((bytes, _)) => {
+                    texts.insert(rel.to_string(), String::from_utf8_lossy(bytes).into_owned());
+                }
+                None => {
+                    texts.remove(rel);
+                }
+            }
+        }
+    }
+    let front = texts.get(FRONT_FILE).cloned().unwrap_or_default();
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let draft = Draft::from_texts(&front, &files).draft;
+    let mut ws = Workspace {
+        draft,
+        tiers: None,
+        annexes: None,
+    };
+    let mut stacked = Vec::new();
+    for (clause, remote_text, local_text) in clashes {
+        let remote_by = proposers(repo, base, theirs, &clause)?;
+        let attrib = |by: &[String]| {
+            if by.is_empty() {
+                String::new()
+            } else {
+                format!(" - {}", by.join(", "))
+            }
+        };
+        let text = format!(
+            "[{}{}][{}{}]",
+            remote_text.trim(),
+            attrib(&remote_by),
+            local_text.trim(),
+            attrib(local_by)
+        );
+        if !bracket::parse(&text).problems.is_empty() {
+            return Err(SyncError::ClauseConflict {
+                clause,
+                what: "amended on both sides, and the two wordings cannot be stacked as bracketed alternatives (their brackets do not balance)".into(),
+            });
+        }
+        let edit = ws
+            .apply(&Change::Replace {
+                clause: clause.clone(),
+                text: text.clone(),
+            })
+            .map_err(|e| SyncError::ClauseConflict {
+                clause: clause.clone(),
+                what: format!("amended on both sides and could not be stacked: {e}"),
+            })?;
+        for (path, value) in edit.files {
+            let mode = entry(tip_tree, &path).map(|e| e.1).unwrap_or(0o100644);
+            updates.insert(path, value.map(|t| (t.into_bytes(), mode)));
+        }
+        stacked.push(Stacked {
+            clause,
+            remote_by,
+            local_by: local_by.to_vec(),
+            text,
+        });
+    }
+    Ok(stacked)
 }
 
 fn or_unknown(by: &[String]) -> String {

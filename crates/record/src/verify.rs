@@ -23,8 +23,11 @@
 //!
 //! The roster in force for a commit is the one in its first parent's tree: a commit cannot
 //! grant itself rights, and only the chair can change the roster. Commits whose parent has
-//! no roster, and the roster's `since` commit and its ancestors, predate the roster and are
-//! not checked. Files outside `drafts/` and `positions/` are not restricted.
+//! no roster predate the roster and are not checked; so do the `since` commit of the
+//! roster at the tip of the range and its ancestors, when the whole history is checked
+//! (a clone's `treaty verify`, or the first push to an empty server: see
+//! [`trusted_history`]). An exercise's files (`exercise/`) are landed by the chair, like
+//! the draft. Other files outside `drafts/` and `positions/` are not restricted.
 //!
 //! Everything is read from the object database, so this works on bare repositories.
 
@@ -35,8 +38,9 @@ use std::process::{Command, Stdio};
 
 use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree};
 
-use treaty_text::amendment::{TRAILER_CO_SIGNED_BY, TRAILER_PROPOSED_BY};
+use treaty_text::amendment::{TRAILER_CO_SIGNED_BY, TRAILER_KEYS, TRAILER_PROPOSED_BY};
 use treaty_text::roster::{ROSTER_FILE, Roster, same_email};
+use treaty_text::trailer;
 
 /// One commit that broke a rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -214,11 +218,17 @@ pub fn verify(repo: &Repository, range: &Range) -> Result<Report, VerifyError> {
         walk.hide(*oid)?;
     }
     let commits: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+    let trusted = if range.exclude.is_empty() {
+        trusted_history(repo, &range.include)?
+    } else {
+        HashSet::new()
+    };
     let mut checker = Checker {
         repo,
         rosters: HashMap::new(),
         signatures: HashMap::new(),
         landed_by_chair: HashSet::new(),
+        trusted,
     };
     checker.find_chair_merges(&commits)?;
     let mut report = Report::default();
@@ -250,6 +260,322 @@ pub fn verify(repo: &Repository, range: &Range) -> Result<Report, VerifyError> {
     Ok(report)
 }
 
+/// Where a commit of the record stands with the roster, as log, history, blame and the
+/// workbench mark it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provenance {
+    /// It keeps every rule, and it is signed with a key the roster lists for its author.
+    Signed,
+    /// It keeps every rule: its author is in the roster; it is not signed (or not with a
+    /// key the roster lists).
+    Roster,
+    /// It breaks a rule of the roster: a forged or misattributed change.
+    Unverified,
+    /// Made before the roster (or where there is none): nothing to check it against.
+    NoRoster,
+}
+
+impl Provenance {
+    /// How a listing marks it.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Provenance::Signed => "signed and verified",
+            Provenance::Roster => "author in the roster (not signed)",
+            Provenance::Unverified => "NOT VERIFIED: breaks the roster (see `treaty verify`)",
+            Provenance::NoRoster => "before the roster (not checked)",
+        }
+    }
+
+    fn letter(self) -> char {
+        match self {
+            Provenance::Signed => 'S',
+            Provenance::Roster => 'R',
+            Provenance::Unverified => 'U',
+            Provenance::NoRoster => 'N',
+        }
+    }
+
+    fn from_letter(c: char) -> Option<Provenance> {
+        Some(match c {
+            'S' => Provenance::Signed,
+            'R' => Provenance::Roster,
+            'U' => Provenance::Unverified,
+            'N' => Provenance::NoRoster,
+            _ => return None,
+        })
+    }
+}
+
+/// Where the verdicts are kept between runs: a commit's verdict never changes (it depends
+/// only on the commit and the roster at its parent), so each is worked out once.
+const PROVENANCE_CACHE: &str = "treaty/provenance-v1";
+
+impl Verifier {
+    /// The provenance of each of `commits` (all on the branch at HEAD), worked out as
+    /// `treaty verify` of the whole history would, and kept in `.git/treaty/` for the
+    /// next run.
+    pub fn provenance(&self, commits: &[Oid]) -> Result<HashMap<Oid, Provenance>, VerifyError> {
+        let cache_path = self.repo.path().join(PROVENANCE_CACHE);
+        let mut cache: HashMap<Oid, Provenance> = std::fs::read_to_string(&cache_path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let (oid, letter) = l.split_once(' ')?;
+                Some((
+                    Oid::from_str(oid).ok()?,
+                    Provenance::from_letter(letter.chars().next()?)?,
+                ))
+            })
+            .collect();
+        let head: Vec<Oid> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.target())
+            .into_iter()
+            .collect();
+        let trusted = trusted_history(&self.repo, &head)?;
+        let mut checker = Checker {
+            repo: &self.repo,
+            rosters: HashMap::new(),
+            signatures: HashMap::new(),
+            landed_by_chair: HashSet::new(),
+            trusted: HashSet::new(),
+        };
+        checker.find_chair_merges(commits)?;
+        let mut fresh = false;
+        let mut out = HashMap::new();
+        for &oid in commits {
+            if trusted.contains(&oid) {
+                out.insert(oid, Provenance::NoRoster);
+                continue;
+            }
+            if let Some(p) = cache.get(&oid) {
+                out.insert(oid, *p);
+                continue;
+            }
+            let commit = self.repo.find_commit(oid)?;
+            let verdict = match checker.check(&commit)? {
+                None => Provenance::NoRoster,
+                Some(reasons) if !reasons.is_empty() => Provenance::Unverified,
+                Some(_) => {
+                    let parent = checker.parent_tree(&commit)?;
+                    match checker.roster_at(parent.as_ref())? {
+                        RosterState::Read(roster) => {
+                            let author = commit.author();
+                            let email = author.email().unwrap_or_default().to_string();
+                            let members: Vec<treaty_text::roster::Member> = roster
+                                .delegations
+                                .iter()
+                                .flat_map(|d| d.members.iter())
+                                .chain(roster.chair.members.iter())
+                                .filter(|m| same_email(&m.email, &email))
+                                .cloned()
+                                .collect();
+                            if checker.signature(&commit, &email, &members).is_ok() {
+                                Provenance::Signed
+                            } else {
+                                Provenance::Roster
+                            }
+                        }
+                        _ => Provenance::Roster,
+                    }
+                }
+            };
+            cache.insert(oid, verdict);
+            out.insert(oid, verdict);
+            fresh = true;
+        }
+        if fresh {
+            let mut text = String::new();
+            for (oid, p) in &cache {
+                text.push_str(&format!("{oid} {}\n", p.letter()));
+            }
+            // A cache that cannot be written (a read-only record) is simply not kept.
+            let _ = treaty_text::fsutil::write_atomic(&cache_path, text.as_bytes());
+        }
+        Ok(out)
+    }
+}
+
+/// One reference a push updates, as a `pre-receive` hook reads it: `None` for the
+/// all-zero id (the reference is created, or deleted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefUpdate {
+    pub old: Option<Oid>,
+    pub new: Option<Oid>,
+    pub name: String,
+}
+
+impl RefUpdate {
+    /// The lines git gives a `pre-receive` hook: `<old> <new> <ref>`.
+    pub fn parse_all(input: &str) -> Result<Vec<RefUpdate>, VerifyError> {
+        let id = |s: &str| -> Result<Option<Oid>, VerifyError> {
+            let oid = Oid::from_str(s).map_err(|e| VerifyError::BadRange {
+                range: s.to_string(),
+                reason: e.message().to_string(),
+            })?;
+            Ok((!oid.is_zero()).then_some(oid))
+        };
+        input
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|line| {
+                let mut parts = line.split_whitespace();
+                let (Some(old), Some(new), Some(name)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(VerifyError::BadRange {
+                        range: line.to_string(),
+                        reason: "a hook line is `<old> <new> <ref>`".into(),
+                    });
+                };
+                Ok(RefUpdate {
+                    old: id(old)?,
+                    new: id(new)?,
+                    name: name.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// What a push would do that the shared record does not allow, per reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub reference: String,
+    pub reasons: Vec<String>,
+}
+
+impl Verifier {
+    /// Checks a push as the server's hook: branches only move forward and every new
+    /// commit keeps the roster's rules; round tags are never deleted or moved, and only a
+    /// chair or secretariat member creates one (an annotated tag they signed as tagger).
+    pub fn check_push(&self, updates: &[RefUpdate]) -> Result<Vec<Refusal>, VerifyError> {
+        let mut refusals = Vec::new();
+        for u in updates {
+            let mut reasons = Vec::new();
+            if let Some(round) = u.name.strip_prefix("refs/tags/round/") {
+                match (u.old, u.new) {
+                    (Some(_), None) => reasons.push(format!(
+                        "deletes the round tag round/{round}: rounds are part of the record and stay"
+                    )),
+                    (Some(old), Some(new)) if old != new => reasons.push(format!(
+                        "moves the round tag round/{round}: a round starts where it started; start a new round instead"
+                    )),
+                    (None, Some(new)) => reasons.extend(self.check_round_tag(round, new)?),
+                    _ => {}
+                }
+            } else if u.name.starts_with("refs/heads/") {
+                match (u.old, u.new) {
+                    (Some(_), None) => reasons.push(
+                        "deletes a branch of the record: its amendments would be lost".to_string(),
+                    ),
+                    (Some(old), Some(new))
+                        if old != new && !self.repo.graph_descendant_of(new, old)? =>
+                    {
+                        reasons.push(format!(
+                            "rewrites history: {} is not a descendant of {}, so amendments already in the record would be lost; sync (fetch and replay your own amendments on top) and push again",
+                            &new.to_string()[..10],
+                            &old.to_string()[..10]
+                        ));
+                    }
+                    _ => {}
+                }
+                if reasons.is_empty()
+                    && let Some(new) = u.new
+                {
+                    let spec = match u.old {
+                        Some(old) => format!("{old}..{new}"),
+                        None => new.to_string(),
+                    };
+                    let report = self.verify(Some(&spec), u.old.is_none())?;
+                    reasons.extend(report.violations.iter().map(ToString::to_string));
+                }
+            }
+            if !reasons.is_empty() {
+                refusals.push(Refusal {
+                    reference: u.name.clone(),
+                    reasons,
+                });
+            }
+        }
+        Ok(refusals)
+    }
+
+    /// A new round tag: annotated, on a commit, by a chair member of the roster there.
+    fn check_round_tag(&self, round: &str, target: Oid) -> Result<Vec<String>, VerifyError> {
+        let Ok(tag) = self.repo.find_tag(target) else {
+            return Ok(vec![format!(
+                "creates round/{round} as a lightweight tag: start rounds with `treaty round start`, which records who started them"
+            )]);
+        };
+        let Some(tagger) = tag.tagger() else {
+            return Ok(vec![format!("creates round/{round} with no tagger")]);
+        };
+        let email = tagger.email().unwrap_or_default().to_string();
+        let commit = tag.target()?.peel_to_commit()?;
+        let mut checker = Checker {
+            repo: &self.repo,
+            rosters: HashMap::new(),
+            signatures: HashMap::new(),
+            landed_by_chair: HashSet::new(),
+            trusted: HashSet::new(),
+        };
+        let tree = commit.tree()?;
+        Ok(match checker.roster_at(Some(&tree))? {
+            RosterState::Read(roster) if roster.chair_member(&email).is_none() => vec![format!(
+                "creates round/{round}, but its tagger {email} is not a chair or secretariat member in the roster: only the chair starts rounds"
+            )],
+            RosterState::Broken(why) => vec![format!(
+                "creates round/{round}, but the roster there is unreadable: {why}"
+            )],
+            _ => Vec::new(),
+        })
+    }
+}
+
+/// The commits that the roster at a tip of the range says predate it: its `since`
+/// commit (an ancestor of the tip) and everything before. A record forked from another
+/// (`treaty exercise init`) starts this way, its inherited history made under rules it
+/// no longer has.
+///
+/// Honoured only when the whole history is checked: where some of it was accepted
+/// before (a push onto a server's existing branches), a roster pushed with the new
+/// commits cannot vouch for them.
+fn trusted_history(repo: &Repository, tips: &[Oid]) -> Result<HashSet<Oid>, git2::Error> {
+    let mut trusted = HashSet::new();
+    for &tip in tips {
+        let tree = repo.find_commit(tip)?.tree()?;
+        let Some(blob) = blob_id(&tree, ROSTER_FILE) else {
+            continue;
+        };
+        let Ok(roster) =
+            Roster::from_bytes(repo.find_blob(blob)?.content(), Path::new(ROSTER_FILE))
+        else {
+            continue;
+        };
+        let Some(since) = roster
+            .since
+            .as_deref()
+            .and_then(|s| repo.revparse_single(s).ok())
+            .and_then(|o| o.peel_to_commit().ok())
+            .map(|c| c.id())
+        else {
+            continue;
+        };
+        if since != tip && !repo.graph_descendant_of(tip, since)? {
+            continue;
+        }
+        let mut walk = repo.revwalk()?;
+        walk.push(since)?;
+        for c in walk {
+            trusted.insert(c?);
+        }
+    }
+    Ok(trusted)
+}
+
 /// The roster in force at a tree: absent, unreadable (with the reason) or read.
 #[derive(Clone)]
 enum RosterState {
@@ -266,6 +592,8 @@ struct Checker<'r> {
     signatures: HashMap<(Oid, String, Vec<String>), Result<(), String>>,
     /// Commits brought onto the line by a merge a chair member committed.
     landed_by_chair: HashSet<Oid>,
+    /// Commits the roster at the tip says predate it ([`trusted_history`]).
+    trusted: HashSet<Oid>,
 }
 
 impl<'r> Checker<'r> {
@@ -330,6 +658,9 @@ impl<'r> Checker<'r> {
 
     /// `None` when the commit predates the roster; otherwise every reason it breaks a rule.
     fn check(&mut self, commit: &Commit<'_>) -> Result<Option<Vec<String>>, git2::Error> {
+        if self.trusted.contains(&commit.id()) {
+            return Ok(None);
+        }
         let parent_tree = self.parent_tree(commit)?;
         let roster = match self.roster_at(parent_tree.as_ref())? {
             RosterState::Absent => return Ok(None),
@@ -359,7 +690,7 @@ impl<'r> Checker<'r> {
         let mut owners: Vec<(String, String)> = Vec::new(); // (code, path)
         for path in &paths {
             if is_position_file(path) {
-                for code in self.position_codes(path, parent_tree.as_ref(), &tree) {
+                for code in self.position_codes(path, parent_tree.as_ref(), &tree, &roster) {
                     if !owners.contains(&(code.clone(), path.clone())) {
                         owners.push((code, path.clone()));
                     }
@@ -393,11 +724,15 @@ impl<'r> Checker<'r> {
         // The official draft and the roster: landed by the chair.
         let chair_files: Vec<&String> = paths
             .iter()
-            .filter(|p| p.starts_with("drafts/") || p.as_str() == ROSTER_FILE)
+            .filter(|p| {
+                p.starts_with("drafts/") || p.starts_with("exercise/") || p.as_str() == ROSTER_FILE
+            })
             .collect();
         if !chair_files.is_empty() && !self.landed_by_chair.contains(&commit.id()) {
             let what = if chair_files.iter().all(|p| p.as_str() == ROSTER_FILE) {
                 "the roster".to_string()
+            } else if let Some(p) = chair_files.iter().find(|p| p.starts_with("exercise/")) {
+                format!("the exercise's files ({p})")
             } else {
                 format!("the official draft ({})", chair_files[0])
             };
@@ -421,6 +756,12 @@ impl<'r> Checker<'r> {
 
         // Proposed-by and co-signatures.
         let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        for (line, text) in trailer::lines_like_trailers_outside_block(&message, TRAILER_KEYS) {
+            reasons.push(format!(
+                "line {line} of its message, `{}`, looks like an attribution but is not in the trailer block git reads: only trailers attribute an amendment",
+                text.trim()
+            ));
+        }
         let (proposers, cosigners) = trailers(&message);
         for (code, email) in &cosigners {
             if roster.member_of(code, email).is_none() {
@@ -479,14 +820,28 @@ impl<'r> Checker<'r> {
             .map(|c| c.id())
     }
 
-    /// The delegation codes a position file belongs to, before and after the commit.
+    /// The delegation codes a position file belongs to: the delegation its file name
+    /// names (`positions/eu.ron` is EU's), and the code its `code` field claims before and
+    /// after the commit (so a file can be taken over neither by renaming its code nor by
+    /// a second file claiming a code). The author must be a member of each.
     fn position_codes(
         &self,
         path: &str,
         before: Option<&Tree<'_>>,
         after: &Tree<'_>,
+        roster: &Roster,
     ) -> Vec<String> {
-        let mut codes = Vec::new();
+        let stem = Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let mut codes: Vec<String> = roster
+            .delegations
+            .iter()
+            .filter(|d| treaty_text::position::file_stem(&d.code) == stem)
+            .map(|d| d.code.clone())
+            .take(1)
+            .collect();
         for tree in [before, Some(after)].into_iter().flatten() {
             let Some(id) = blob_id(tree, path) else {
                 continue;

@@ -165,6 +165,123 @@ pub enum AmendError {
     BadFile(&'static str),
     #[error("the text is empty: give the clause some words, or delete it")]
     EmptyText,
+    #[error(
+        "the text holds a control character ({code}) at character {at}: amendment text is words, tabs and line breaks only; remove it"
+    )]
+    ControlCharacter { code: String, at: usize },
+    #[error(
+        "the text holds {what} at line {line}: amendment text is words only; headings, clause ids and included files change the treaty's structure, which an insert, move or delete does"
+    )]
+    StructureInText { what: &'static str, line: usize },
+    #[error(
+        "this would change the treaty's structure ({detail}): amendment text is words only; to add, remove or move a clause, insert, delete or move it"
+    )]
+    StructureChanged { detail: String },
+    #[error(
+        "`{label}` is not a clause number: give a number such as `10`, `2 bis`, `(c)` or `(iv)`"
+    )]
+    BadLabel { label: String },
+    #[error("give the phrase to put in brackets (an empty phrase would insert `[]`)")]
+    EmptyPhrase,
+    #[error(
+        "the text is larger than a clause can be ({} bytes or {} brackets at most): split it into several clauses",
+        bracket::MAX_CLAUSE_BYTES,
+        bracket::MAX_BRACKETS
+    )]
+    TooLarge,
+    #[error("{clause} is the {kind}; it cannot be deleted")]
+    Undeletable { clause: String, kind: &'static str },
+}
+
+/// Amendment text: words, tabs and line breaks, never structure (a heading, a clause id,
+/// an include line), which only the structural kinds (insert, move, delete) change.
+pub fn check_words(text: &str) -> Result<(), AmendError> {
+    if text.len() > bracket::MAX_CLAUSE_BYTES
+        || text.bytes().filter(|&b| b == b'[').count() > bracket::MAX_BRACKETS
+    {
+        return Err(AmendError::TooLarge);
+    }
+    if let Some((at, c)) = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && *c != '\n' && *c != '\t')
+    {
+        return Err(AmendError::ControlCharacter {
+            code: format!("U+{:04X}", c as u32),
+            at: at + 1,
+        });
+    }
+    for (k, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        let what = if t.starts_with('#') {
+            "a heading (`#`)"
+        } else if t.contains("{#") {
+            "a clause id (`{#…}`)"
+        } else if block::include_line(t).is_some() {
+            "an include line"
+        } else {
+            continue;
+        };
+        return Err(AmendError::StructureInText { what, line: k + 1 });
+    }
+    Ok(())
+}
+
+/// A clause number as it is written on its own: `10`, `2 bis`, `(c)`, `(iv)`, `PP3`,
+/// `Article 4 ter`; one line, no brackets of the notation, no structure.
+fn check_label(label: &str) -> Result<(), AmendError> {
+    let bad = || AmendError::BadLabel {
+        label: label.to_string(),
+    };
+    let t = label.trim();
+    if t.is_empty()
+        || t.chars().count() > 40
+        || t.contains(['\n', '[', ']', '{', '}', '#'])
+        || t.chars().any(char::is_control)
+        || !t.chars().any(|c| c.is_alphanumeric())
+    {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// One clause of the tree's shape: its id, kind and its parent's id.
+type Shape = (Option<String>, ClauseKind, Option<String>);
+
+/// The shape of the clause tree: each clause's id, kind and parent's id, in order.
+fn owned_structure(draft: &Draft) -> Vec<Shape> {
+    draft
+        .clauses
+        .iter()
+        .map(|c| {
+            let parent = c.parent.and_then(|p| draft.clauses[p].id.clone());
+            (c.id.clone(), c.kind, parent)
+        })
+        .collect()
+}
+
+/// The first clause where two shapes part, in words.
+fn structure_difference(before: &[Shape], after: &[Shape]) -> String {
+    let name = |s: &Shape| {
+        format!(
+            "{} {}",
+            s.1.as_str(),
+            s.0.as_deref()
+                .map_or("(no id)".to_string(), |i| format!("`{i}`"))
+        )
+    };
+    for (a, b) in before.iter().zip(after) {
+        if a != b {
+            return format!("{} would become {}", name(a), name(b));
+        }
+    }
+    match after.len().cmp(&before.len()) {
+        std::cmp::Ordering::Greater => format!("a new {} would appear", name(&after[before.len()])),
+        _ => match before.get(after.len()) {
+            Some(gone) => format!("{} would disappear", name(gone)),
+            None => "the clause tree would change".to_string(),
+        },
+    }
 }
 
 /// The files of a negotiation that amendments edit, held in memory.
@@ -210,6 +327,35 @@ impl Workspace {
 
     /// Applies `change`, updating the workspace and returning the files that changed.
     pub fn apply(&mut self, change: &Change) -> Result<Applied, AmendError> {
+        match change {
+            Change::Replace { text, .. } => check_words(text)?,
+            Change::Insert { text, label, .. } => {
+                check_words(text)?;
+                if let Some(label) = label {
+                    check_label(label)?;
+                }
+            }
+            Change::Renumber { label, .. } => check_label(label)?,
+            Change::Bracket {
+                phrase: Some(phrase),
+                ..
+            } => {
+                if phrase.is_empty() {
+                    return Err(AmendError::EmptyPhrase);
+                }
+                check_words(phrase)?;
+            }
+            _ => {}
+        }
+        // Changes of wording must leave the clause tree as it was.
+        let wording = matches!(
+            change,
+            Change::Replace { .. }
+                | Change::Bracket { .. }
+                | Change::LiftBrackets { .. }
+                | Change::Renumber { .. }
+        );
+        let shape_before: Option<Vec<Shape>> = wording.then(|| owned_structure(&self.draft));
         let before = self.touched_files(change);
         let retired_before = self.draft.retired.len(); // deletions only ever add ids
         let mut edit = Applied::default();
@@ -226,6 +372,13 @@ impl Workspace {
             }
             Change::Delete { clause } => {
                 let i = self.index(clause)?;
+                let kind = self.draft.clauses[i].kind;
+                if matches!(kind, ClauseKind::Title | ClauseKind::Preamble) {
+                    return Err(AmendError::Undeletable {
+                        clause: clause.clone(),
+                        kind: kind.as_str(),
+                    });
+                }
                 edit.clauses = self.delete(i);
             }
             Change::Insert {
@@ -332,6 +485,13 @@ impl Workspace {
                     edit.files.insert(ANNEXES_FILE.into(), Some(new));
                 }
                 edit.clauses.push(annex.clone());
+            }
+        }
+        if let Some(shape) = shape_before {
+            let now = owned_structure(&self.draft);
+            if now != shape {
+                let detail = structure_difference(&shape, &now);
+                return Err(AmendError::StructureChanged { detail });
             }
         }
         // Which of the draft files the change touched differ now, or went.

@@ -40,6 +40,23 @@ pub const TRAILER_STATUS: &str = "Status";
 /// Trailer by which a delegation co-signs an amendment another delegation's member authored.
 pub const TRAILER_CO_SIGNED_BY: &str = "Co-signed-by";
 
+/// Every trailer key the record reads: a line that looks like one of them anywhere but in
+/// the real trailer block is a forgery in waiting, which `treaty verify` refuses.
+pub const TRAILER_KEYS: &[&str] = &[
+    TRAILER_ID,
+    TRAILER_PROPOSED_BY,
+    TRAILER_CO_SIGNED_BY,
+    TRAILER_CLAUSE,
+    TRAILER_KIND,
+    TRAILER_ROUND,
+    TRAILER_STATUS,
+];
+
+/// Whether `line` reads like one of [`TRAILER_KEYS`] (`Proposed-by: …`, any case).
+pub fn looks_like_trailer(line: &str) -> bool {
+    !crate::trailer::lines_like_trailers_outside_block(line, TRAILER_KEYS).is_empty()
+}
+
 macro_rules! keyword_enum {
     (
         $(#[$meta:meta])*
@@ -152,6 +169,10 @@ pub struct Amendment {
     pub id: String,
     /// Delegation codes, e.g. `["EU", "AU"]`.
     pub proposers: Vec<String>,
+    /// Proposers other than the author's delegation that co-sign, each with the e-mail
+    /// address of the member who does (`Co-signed-by: AU <head@au.example>`): what lets
+    /// `treaty verify` accept a `Proposed-by` naming a delegation the author is not in.
+    pub co_signers: Vec<(String, String)>,
     /// Stable clause ids, e.g. `["observatory.2.b"]`.
     pub clauses: Vec<String>,
     pub kind: AmendmentKind,
@@ -200,6 +221,7 @@ impl Amendment {
         let mut amendment = Amendment {
             id: String::new(),
             proposers: proposers.into_iter().map(Into::into).collect(),
+            co_signers: Vec::new(),
             clauses: clauses.into_iter().map(Into::into).collect(),
             kind,
             round: None,
@@ -242,6 +264,12 @@ impl Amendment {
 
     pub fn with_id(mut self, id: impl Into<String>) -> Self {
         self.id = id.into();
+        self
+    }
+
+    /// Adds `code` as a co-signing delegation, by its member at `email`.
+    pub fn with_co_signer(mut self, code: impl Into<String>, email: impl Into<String>) -> Self {
+        self.co_signers.push((code.into(), email.into()));
         self
     }
 
@@ -313,6 +341,17 @@ impl Amendment {
         Amendment {
             id: fold_line(&self.id),
             proposers: list_items(&self.proposers, true),
+            co_signers: self
+                .co_signers
+                .iter()
+                .map(|(code, email)| {
+                    (
+                        fold_line(code).replace(',', " "),
+                        fold_line(email).replace(['<', '>'], ""),
+                    )
+                })
+                .filter(|(code, email)| !code.is_empty() && !email.is_empty())
+                .collect(),
             clauses: list_items(&self.clauses, false),
             kind: self.kind,
             round: self
@@ -374,6 +413,9 @@ impl Amendment {
         trailer(TRAILER_ID, &a.id);
         if !a.proposers.is_empty() {
             trailer(TRAILER_PROPOSED_BY, &a.proposers.join(", "));
+        }
+        for (code, email) in &a.co_signers {
+            trailer(TRAILER_CO_SIGNED_BY, &format!("{code} <{email}>"));
         }
         for clause in &a.clauses {
             trailer(TRAILER_CLAUSE, clause);
@@ -438,9 +480,19 @@ impl Amendment {
             .replace("\r\n", "\n")
             .trim_matches('\n')
             .to_string();
+        let co_signers = all(TRAILER_CO_SIGNED_BY)
+            .filter_map(|v| {
+                let (code, rest) = v.split_once('<')?;
+                let email = rest.strip_suffix('>')?.trim();
+                let code = code.trim();
+                (!code.is_empty() && !email.is_empty())
+                    .then(|| (code.to_string(), email.to_string()))
+            })
+            .collect();
         Some(Amendment {
             id,
             proposers,
+            co_signers,
             clauses,
             kind,
             round,
@@ -468,10 +520,12 @@ fn fold_line(text: &str) -> String {
 }
 
 /// A subject starting with `---` would be read by git as the start of a patch, hiding
-/// the trailers; `- --` reads the same to a person and not to git.
+/// the trailers; `- --` reads the same to a person and not to git. A subject that reads
+/// like a trailer is quoted, so it never passes for an attribution.
 fn neutralise_divider(line: String) -> String {
     match line.strip_prefix('-') {
         Some(rest) if rest.starts_with("--") => format!("- {rest}"),
+        _ if looks_like_trailer(&line) => format!("> {line}"),
         _ => line,
     }
 }
@@ -504,6 +558,9 @@ fn sanitise_body(body: &str) -> String {
             let clean = clean.trim_end().to_string();
             if clean.starts_with("---") {
                 format!(" {clean}")
+            } else if looks_like_trailer(&clean) {
+                // Quoted, so that no line of the body passes for an attribution.
+                format!("> {clean}")
             } else {
                 clean
             }
@@ -666,6 +723,23 @@ mod tests {
         let back = Amendment::parse(&msg).unwrap();
         assert_eq!(back, a);
         assert_eq!(git_trailers(&msg), expected_trailers(&a));
+    }
+
+    #[test]
+    fn co_signers_are_trailers_git_reads() {
+        let a = Amendment::new(AmendmentKind::Replace, ["EU", "AU"], ["x.1"])
+            .with_co_signer("AU", "head@au.example")
+            .with_derived_id("co");
+        let msg = a.to_message();
+        assert!(
+            msg.contains("\nProposed-by: EU, AU\nCo-signed-by: AU <head@au.example>\n"),
+            "{msg}"
+        );
+        assert_eq!(Amendment::parse(&msg), Some(a.sanitized()));
+        assert!(git_trailers(&msg).contains(&(
+            TRAILER_CO_SIGNED_BY.to_string(),
+            "AU <head@au.example>".to_string()
+        )));
     }
 
     #[test]

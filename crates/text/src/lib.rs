@@ -20,6 +20,7 @@ pub mod compare;
 pub mod compile;
 pub mod diag;
 pub mod draft;
+pub mod exercise;
 pub mod export;
 pub mod fsutil;
 pub mod import;

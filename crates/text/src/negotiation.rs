@@ -105,26 +105,63 @@ impl Negotiation {
             .collect();
         paths.sort();
         for path in paths {
-            let display = Path::new(POSITIONS_DIR).join(path.file_name().unwrap_or_default());
-            if let Ok(t) = std::fs::read_to_string(&path) {
-                texts.insert(display.clone(), t);
-            }
-            match Position::load(&path, &display) {
+            let name = path.file_name().unwrap_or_default();
+            let display = Path::new(POSITIONS_DIR).join(name);
+            let bytes = match crate::fsutil::read_inside(&dir, Path::new(name)) {
+                Ok(bytes) => bytes,
+                Err(crate::fsutil::InsideError::Outside(to)) => {
+                    diags.push(
+                        Diagnostic::error(
+                            &display,
+                            1,
+                            1,
+                            format!(
+                                "a symbolic link that leads outside positions/ (to {})",
+                                to.display()
+                            ),
+                        )
+                        .with_help("replace the link with the position file itself"),
+                    );
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            texts.insert(
+                display.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            );
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match ronfile::parse_bytes::<Position>(&bytes, &display) {
                 Ok(p) => {
-                    if let Some(prev) = self.position_files.get(&p.code) {
+                    // A file may only speak for the delegation its name gives: a second
+                    // file cannot take over another delegation's position.
+                    let own = crate::position::file_stem(&p.code);
+                    if own != stem.to_ascii_lowercase() {
                         let (line, col) = texts
                             .get(&display)
                             .map_or((1, 1), |t| ronfile::find_field(t, "code"));
-                        diags.push(Diagnostic::error(
-                            &display,
-                            line,
-                            col,
-                            format!(
-                                "delegation `{}` already has a position in {}",
-                                p.code,
-                                prev.display()
-                            ),
-                        ));
+                        let genuine = Path::new(POSITIONS_DIR).join(format!("{own}.ron"));
+                        diags.push(
+                            Diagnostic::error(
+                                &display,
+                                line,
+                                col,
+                                format!(
+                                    "this file claims to be the position of `{}`, whose position is {}",
+                                    p.code,
+                                    genuine.display()
+                                ),
+                            )
+                            .with_help(format!(
+                                "a position file is named after its delegation's code: rename this file, or correct its `code`; {} stays the position of {}",
+                                genuine.display(),
+                                p.code
+                            )),
+                        );
+                        self.unreadable_positions.push(stem.to_uppercase());
                         continue;
                     }
                     self.position_files.insert(p.code.clone(), display);
@@ -132,9 +169,7 @@ impl Negotiation {
                 }
                 Err(e) => {
                     diags.push(e.into_diagnostic());
-                    if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-                        self.unreadable_positions.push(stem.to_uppercase());
-                    }
+                    self.unreadable_positions.push(stem.to_uppercase());
                 }
             }
         }
@@ -144,8 +179,24 @@ impl Negotiation {
     /// delegations that have a position file.
     fn check_roster(&self, diags: &mut Diagnostics) {
         let display = Path::new(crate::roster::ROSTER_FILE);
-        let Ok(bytes) = std::fs::read(self.root.join(display)) else {
-            return;
+        let bytes = match crate::fsutil::read_inside(&self.root, display) {
+            Ok(bytes) => bytes,
+            Err(crate::fsutil::InsideError::Outside(to)) => {
+                diags.push(
+                    Diagnostic::error(
+                        display,
+                        1,
+                        1,
+                        format!(
+                            "a symbolic link that leads outside the negotiation (to {})",
+                            to.display()
+                        ),
+                    )
+                    .with_help("replace the link with the roster itself"),
+                );
+                return;
+            }
+            Err(_) => return,
         };
         match crate::roster::Roster::from_bytes(&bytes, display) {
             Ok(roster) => {
@@ -435,12 +486,19 @@ impl Negotiation {
         }
     }
 
-    /// An error for an unknown clause id, suggesting the nearest one.
+    /// An error for an unknown clause id, suggesting the nearest one, and saying which
+    /// files could not be read (their clauses are missing, not gone).
     pub fn unknown_clause(&self, id: &str) -> String {
-        match self.draft.suggest(id) {
+        let mut message = match self.draft.suggest(id) {
             Some(s) => format!("unknown clause id `{id}`{}", suggest::did_you_mean(Some(s))),
             None => format!("unknown clause id `{id}`"),
+        };
+        for (path, why) in &self.draft.unreadable {
+            message.push_str(&format!(
+                "; note: {path} cannot be read ({why}), so its clauses are missing: run `treaty check`"
+            ));
         }
+        message
     }
 }
 
@@ -450,14 +508,34 @@ fn load_optional<T: serde::de::DeserializeOwned>(
     diags: &mut Diagnostics,
     texts: &mut HashMap<PathBuf, String>,
 ) -> Option<T> {
-    let path = root.join(rel);
-    if !path.exists() {
-        return None;
-    }
-    if let Ok(t) = std::fs::read_to_string(&path) {
-        texts.insert(PathBuf::from(rel), t);
-    }
-    match ronfile::load(&path, Path::new(rel)) {
+    let bytes = match crate::fsutil::read_inside(root, Path::new(rel)) {
+        Ok(bytes) => bytes,
+        Err(crate::fsutil::InsideError::Missing) => return None,
+        Err(crate::fsutil::InsideError::Outside(to)) => {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    1,
+                    1,
+                    format!(
+                        "a symbolic link that leads outside the negotiation (to {})",
+                        to.display()
+                    ),
+                )
+                .with_help("replace the link with the file itself"),
+            );
+            return None;
+        }
+        Err(crate::fsutil::InsideError::Io(e)) => {
+            diags.push(Diagnostic::error(rel, 1, 1, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    texts.insert(
+        PathBuf::from(rel),
+        String::from_utf8_lossy(&bytes).into_owned(),
+    );
+    match ronfile::parse_bytes(&bytes, Path::new(rel)) {
         Ok(v) => Some(v),
         Err(e) => {
             diags.push(e.into_diagnostic());

@@ -9,6 +9,21 @@ use crate::amend::{Change, Workspace};
 use crate::draft::Draft;
 use crate::ronfile::{self, RonError};
 
+/// The file name (without `.ron`) of delegation `code`'s position: the code in lower case,
+/// every character but a letter or digit a `-` (`EU` → `eu`, `G77/China` → `g77-china`).
+/// A position file's name is its identity: it may only claim the code its name gives.
+pub fn file_stem(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// What to say after "unknown delegation `X`": the nearest code, or the codes there are.
 pub fn delegation_hint(suggestion: Option<&str>, known: &[String]) -> String {
     match suggestion {

@@ -82,6 +82,15 @@ pub struct Roster {
     /// checked.
     #[serde(default)]
     pub since: Option<String>,
+    /// Moot negotiations (`treaty exercise`): who runs the exercise and reads every brief.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instructors: Vec<Member>,
+    /// People who follow the exercise and act for no one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observers: Vec<Member>,
+    /// Student teams, each playing a delegation or a bloc ([`crate::exercise::team`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<crate::exercise::Team>,
 }
 
 impl Roster {
@@ -193,6 +202,7 @@ impl Roster {
             display,
             &mut diags,
         );
+        diags.extend(self.check_exercise(text, display));
         diags
     }
 

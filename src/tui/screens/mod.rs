@@ -5,6 +5,7 @@ pub mod amend;
 pub mod annexes;
 pub mod clause;
 pub mod compare;
+pub mod dashboard;
 pub mod help;
 pub mod history;
 pub mod outline;
@@ -159,6 +160,7 @@ pub fn draw(state: &State, f: &mut Frame) {
         Screen::Annexes => annexes::render(state, f, l.body),
         Screen::History => history::render(state, f, l.body),
         Screen::Amend => amend::render(state, f, l.body),
+        Screen::Dashboard => dashboard::render(state, f, l.body),
     }
     if state.help {
         help::render(state, f, l.body);
@@ -260,6 +262,7 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
             &[Action::Commit, Action::SwitchField, Action::Back]
         }
         Screen::Amend => &[Action::EditInline, Action::EditExternal],
+        Screen::Dashboard => &[Action::Up, Action::Down, Action::Reload],
     };
     let mut spans = Vec::new();
     for a in actions.iter().chain([Action::Help, Action::Quit].iter()) {

@@ -54,6 +54,11 @@ pub struct Blame {
 /// The clause's tokens as byte ranges: the workspace's one tokeniser
 /// ([`treaty_text::compare::tokens`]), so blame attributes the same words a diff shows.
 pub(super) fn tokens(text: &str) -> Vec<(usize, usize)> {
+    // A clause over the size a clause can be is one token: blamed whole, at the cost of
+    // its size, never of its word count (see `bracket::MAX_CLAUSE_BYTES`).
+    if text.len() > bracket::MAX_CLAUSE_BYTES {
+        return vec![(0, text.len())];
+    }
     token_spans(text).collect()
 }
 

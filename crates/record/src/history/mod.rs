@@ -901,14 +901,34 @@ impl History {
     /// Each word and bracket group of clause `id` attributed to the amendment that
     /// introduced it, and the words deleted along the way.
     pub fn blame(&self, id: &str) -> Result<Blame, HistoryError> {
+        Ok(blame::blame(id, &self.blame_steps(id, usize::MAX)?))
+    }
+
+    /// Clause `id`'s versions up to record `upto`: (record, version; `None` where that
+    /// record deleted it).
+    fn blame_steps(
+        &self,
+        id: &str,
+        upto: usize,
+    ) -> Result<Vec<(usize, Option<&ClauseVersion>)>, HistoryError> {
         let clause = self.known_clause(id)?;
-        let steps: Vec<(usize, Option<&ClauseVersion>)> = clause
+        Ok(clause
             .changes
             .iter()
             .zip(clause.versions)
             .map(|(&(ri, _), v)| (ri as usize, v))
-            .collect();
-        Ok(blame::blame(id, &steps))
+            .filter(|&(ri, _)| ri <= upto)
+            .collect())
+    }
+
+    /// [`History::blame`] as the clause stood after record `upto`: later versions are
+    /// left out. `None` when the clause had no version by then or was deleted.
+    pub fn blame_upto(&self, id: &str, upto: usize) -> Result<Option<Blame>, HistoryError> {
+        let steps = self.blame_steps(id, upto)?;
+        match steps.last() {
+            Some((_, Some(_))) => Ok(Some(blame::blame(id, &steps))),
+            _ => Ok(None),
+        }
     }
 
     /// Steps through every commit, oldest first.

@@ -6,8 +6,8 @@
 //! blobs of the changed files, rebuilds only the changed folders from the previous tree,
 //! and writes each commit object on top of the previous one without touching a ref. Round
 //! tags are remembered and written at the end. Finishing the batch moves the branch once
-//! (compare-and-swap against the tip the batch started from), creates the tags and checks
-//! the final text out into the work tree.
+//! (compare-and-swap against the tip the batch started from) with the work tree following,
+//! journalled like every switch of the branch (see `worktree`), and creates the tags.
 //!
 //! New objects go to an in-memory object store and are written out as one pack every few
 //! thousand commits: a loose file per object (five or so per commit) would cost more than
@@ -16,12 +16,13 @@
 //! Until the batch finishes nothing visible changes: the new objects are unreachable and
 //! git collects them eventually.
 
-use git2::build::CheckoutBuilder;
 use std::io::Write;
 
 use git2::{Buf, ErrorCode, Mempack, ObjectType, Oid, Repository, Signature};
 
 use super::commit::{build_tree, check_changes};
+use super::lock::StoreLock;
+use super::worktree::moves_between;
 use super::{FileChange, Round, Store, StoreError};
 use treaty_text::amendment::Amendment;
 use treaty_text::amendment::validate_round_name;
@@ -57,6 +58,8 @@ pub struct BulkOutcome {
     pub commits: usize,
     /// The round tags created, in the order they were started.
     pub rounds: Vec<Round>,
+    /// Changed files the user had edited on disk: left as they are.
+    pub kept_local_edits: Vec<String>,
 }
 
 /// Commits held in memory before they are written out as a pack.
@@ -210,6 +213,7 @@ impl<'s> Bulk<'s> {
         let store = self.store;
         let repo = store.repo();
         repo.odb()?.refresh()?;
+        let _lock = StoreLock::acquire(repo.path())?;
         store.ensure_on_branch()?;
         let actual = store.head()?;
         if actual != self.start {
@@ -219,7 +223,7 @@ impl<'s> Bulk<'s> {
             });
         }
         // Tags first would point outside the branch if the move then failed; check the
-        // names are still free, then write the work tree, then move the branch.
+        // names are still free, then move the branch with the work tree following.
         for tag in &self.tags {
             if let Ok(existing) = repo.find_reference(&format!("refs/tags/round/{}", tag.name)) {
                 return Err(StoreError::RoundExists {
@@ -228,18 +232,30 @@ impl<'s> Bulk<'s> {
                 });
             }
         }
+        let mut kept_local_edits = Vec::new();
         if self.tip != self.start {
-            // HEAD still names the old tip, so a safe checkout compares the work tree with
-            // the old text: untouched files follow, edited ones stop the checkout.
-            let tree = repo.find_object(self.tree, Some(ObjectType::Tree))?;
-            let mut checkout = CheckoutBuilder::new();
-            checkout.safe().recreate_missing(true);
-            repo.checkout_tree(&tree, Some(&mut checkout))?;
-            store.move_branch(
-                self.start,
-                self.tip,
-                &format!("treaty: record {} amendments", self.commits),
-            )?;
+            let old = repo.find_commit(self.start)?.tree()?;
+            let new = repo.find_tree(self.tree)?;
+            let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+            let mut paths: Vec<String> = Vec::new();
+            for delta in diff.deltas() {
+                for file in [delta.old_file(), delta.new_file()] {
+                    if let Some(p) = file.path().and_then(|p| p.to_str())
+                        && !paths.iter().any(|q| q == p)
+                    {
+                        paths.push(p.to_string());
+                    }
+                }
+            }
+            let moves = moves_between(&old, &new, &paths);
+            kept_local_edits = store
+                .switch(
+                    self.start,
+                    self.tip,
+                    &moves,
+                    &format!("treaty: record {} amendments", self.commits),
+                )?
+                .kept_local_edits;
         }
         let mut rounds = Vec::with_capacity(self.tags.len());
         for tag in self.tags {
@@ -271,6 +287,7 @@ impl<'s> Bulk<'s> {
             head: self.tip,
             commits: self.commits,
             rounds,
+            kept_local_edits,
         })
     }
 }

@@ -3,15 +3,18 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use git2::{ErrorCode, IndexEntry, IndexTime, ObjectType, Oid, Repository, Signature, Tree};
+use git2::{ErrorCode, Oid, Repository, Signature, Tree};
 
+use super::lock::StoreLock;
+use super::worktree::moves_between;
 use super::{Store, StoreError};
 use treaty_text::amendment::Amendment;
+use treaty_text::fsutil::fault_point;
 
 const MODE_FILE: i32 = 0o100644;
 const MODE_EXEC: i32 = 0o100755;
@@ -23,7 +26,7 @@ const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// [`LOCK_TIMEOUT`], or in debug builds `TREATY_LOCK_TIMEOUT_MS` (so tests of a held lock
 /// need not wait ten seconds).
-fn lock_timeout() -> Duration {
+pub(crate) fn lock_timeout() -> Duration {
     #[cfg(debug_assertions)]
     if let Some(ms) = std::env::var("TREATY_LOCK_TIMEOUT_MS")
         .ok()
@@ -59,23 +62,14 @@ impl FileChange {
     }
 }
 
-/// What happened when an amendment was recorded. The commit has landed whenever this is
-/// returned; the lists say where the work tree could not simply follow.
+/// What happened when an amendment was recorded: it has landed, and the work tree and
+/// index hold it, but for files the user had edited.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitOutcome {
     pub oid: Oid,
     /// Changed paths whose file on disk held the user's own uncommitted edits: they were
     /// left as they are (the recorded text is in the commit).
     pub kept_local_edits: Vec<String>,
-    /// Paths (or the index) that could not be brought up to date.
-    pub sync_failures: Vec<SyncFailure>,
-}
-
-/// A file (or the index) the store could not update after the commit landed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyncFailure {
-    pub path: String,
-    pub reason: String,
 }
 
 impl Store {
@@ -106,12 +100,66 @@ impl Store {
         self.commit_signed_by(amendment, expected_parent, changes, author)
     }
 
+    /// [`Store::commit`] with an author (who proposed the amendment) and a committer (who
+    /// landed it) of their own.
+    pub fn commit_by(
+        &self,
+        amendment: &Amendment,
+        expected_parent: Oid,
+        changes: &[FileChange],
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+    ) -> Result<CommitOutcome, StoreError> {
+        amendment.validate()?;
+        self.write_commit(
+            &amendment.to_message(),
+            expected_parent,
+            changes,
+            author,
+            committer,
+        )
+    }
+
+    /// Records a commit that is not an amendment of the text (an exercise's roster,
+    /// briefs or schedule) with `message`, on the same terms as [`Store::commit`]:
+    /// compare-and-swap on `expected_parent`, the work tree followed path by path.
+    pub fn commit_files(
+        &self,
+        message: &str,
+        expected_parent: Oid,
+        changes: &[FileChange],
+    ) -> Result<CommitOutcome, StoreError> {
+        let sig = self.identity()?;
+        self.commit_message_by(message, expected_parent, changes, &sig)
+    }
+
     fn commit_signed_by(
         &self,
         amendment: &Amendment,
         expected_parent: Oid,
         changes: &[FileChange],
         sig: &Signature<'_>,
+    ) -> Result<CommitOutcome, StoreError> {
+        self.commit_message_by(&amendment.to_message(), expected_parent, changes, sig)
+    }
+
+    fn commit_message_by(
+        &self,
+        message: &str,
+        expected_parent: Oid,
+        changes: &[FileChange],
+        sig: &Signature<'_>,
+    ) -> Result<CommitOutcome, StoreError> {
+        self.write_commit(message, expected_parent, changes, sig, sig)
+    }
+
+    fn write_commit(
+        &self,
+        message: &str,
+        expected_parent: Oid,
+        changes: &[FileChange],
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
     ) -> Result<CommitOutcome, StoreError> {
         check_changes(changes)?;
         self.ensure_on_branch()?;
@@ -130,28 +178,45 @@ impl Store {
             });
         }
         // Both checks come before a single object is written: a held index lock or a
-        // read-only folder refuses the amendment whole instead of leaving the commit
-        // recorded but the files on disk behind it.
+        // read-only folder refuses the amendment whole.
         self.wait_for_index_lock()?;
         check_writable(self.workdir(), changes)?;
         let parent = self.find_commit(expected_parent)?;
         let parent_tree = parent.tree()?;
-        let tree_oid = build_tree(&self.repo, &parent_tree, changes)?;
+        let objects = |e: git2::Error| self.object_write_failed(e);
+        let tree_oid = build_tree(&self.repo, &parent_tree, changes).map_err(|e| match e {
+            StoreError::Git(e) => objects(e),
+            other => other,
+        })?;
         let tree = self.repo.find_tree(tree_oid)?;
-        let message = amendment.to_message();
         let oid = self
             .repo
-            .commit(None, sig, sig, &message, &tree, &[&parent])?;
-        // Other writers (system git) do not take our lock: the compare-and-swap is what
-        // guarantees that nothing is overwritten.
+            .commit(None, author, committer, message, &tree, &[&parent])
+            .map_err(objects)?;
+        fault_point();
+        let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+        let moves = moves_between(&parent_tree, &tree, &paths);
         let subject = message.lines().next().unwrap_or_default();
-        self.move_branch(expected_parent, oid, &format!("treaty: {subject}"))?;
-        let (kept_local_edits, sync_failures) = self.follow_on_disk(&parent_tree, changes);
+        // Files, index and branch move together or not at all (see `worktree`). Other
+        // writers (system git) do not take our lock: the compare-and-swap on the branch
+        // is what guarantees that nothing is overwritten.
+        let followed = self.switch(expected_parent, oid, &moves, &format!("treaty: {subject}"))?;
         Ok(CommitOutcome {
             oid,
-            kept_local_edits,
-            sync_failures,
+            kept_local_edits: followed.kept_local_edits,
         })
+    }
+
+    /// A failed object write as the operating system's error on the object database
+    /// (a full disk says "No space left on device" and names the folder).
+    pub(crate) fn object_write_failed(&self, e: git2::Error) -> StoreError {
+        if e.class() != git2::ErrorClass::Os {
+            return e.into();
+        }
+        StoreError::Io {
+            path: self.repo.path().join("objects"),
+            source: io::Error::other(e.message().to_string()),
+        }
     }
 
     /// Waits for a git process holding the index lock (`git add`, `git commit`...) to
@@ -192,163 +257,6 @@ impl Store {
                 }
                 Err(e) => return Err(e.into()),
             }
-        }
-    }
-
-    /// Brings the changed paths on disk and in the index up to date, where they still
-    /// hold the parent's version. Never fails: the commit has already landed.
-    fn follow_on_disk(
-        &self,
-        parent_tree: &Tree<'_>,
-        changes: &[FileChange],
-    ) -> (Vec<String>, Vec<SyncFailure>) {
-        let workdir = self.workdir().to_path_buf();
-        let mut kept = Vec::new();
-        let mut failures = Vec::new();
-        let mut index_updates: Vec<(&FileChange, Option<Oid>, i32, bool)> = Vec::new();
-
-        for change in changes {
-            let (parent_blob, parent_mode) = match parent_tree.get_path(Path::new(&change.path)) {
-                Ok(e) if e.kind() == Some(ObjectType::Blob) => (Some(e.id()), e.filemode()),
-                _ => (None, MODE_FILE),
-            };
-            let mode = if parent_mode == MODE_EXEC {
-                MODE_EXEC
-            } else {
-                MODE_FILE
-            };
-            let disk = workdir.join(&change.path);
-            let on_disk_is_new = match sync_file(&workdir, &disk, parent_blob, change, mode) {
-                Ok(Synced::Updated) | Ok(Synced::AlreadyNew) => true,
-                Ok(Synced::KeptLocal) => {
-                    kept.push(change.path.clone());
-                    false
-                }
-                Err(e) => {
-                    failures.push(SyncFailure {
-                        path: change.path.clone(),
-                        reason: e.to_string(),
-                    });
-                    false
-                }
-            };
-            index_updates.push((change, parent_blob, mode, on_disk_is_new));
-        }
-
-        if let Err(e) = self.update_index(&workdir, &index_updates) {
-            failures.push(SyncFailure {
-                path: self.repo.path().join("index").display().to_string(),
-                reason: format!(
-                    "{e}; the commit is recorded, run `git reset -- <paths>` to refresh the index"
-                ),
-            });
-        }
-        (kept, failures)
-    }
-
-    fn update_index(
-        &self,
-        workdir: &Path,
-        updates: &[(&FileChange, Option<Oid>, i32, bool)],
-    ) -> Result<(), git2::Error> {
-        let mut index = self.repo.index()?;
-        index.read(true)?;
-        let mut dirty = false;
-        for &(change, parent_blob, mode, on_disk_is_new) in updates {
-            let path = Path::new(&change.path);
-            let conflicted = (1..=3).any(|stage| index.get_path(path, stage).is_some());
-            let current = index.get_path(path, 0).map(|e| e.id);
-            if conflicted || current != parent_blob {
-                // Staged by the user (or unmerged): theirs to keep.
-                continue;
-            }
-            match &change.content {
-                None => {
-                    if current.is_some() {
-                        index.remove_path(path)?;
-                        dirty = true;
-                    }
-                }
-                Some(bytes) => {
-                    let id = Oid::hash_object(ObjectType::Blob, bytes)?;
-                    let mut entry = stat_entry(
-                        on_disk_is_new
-                            .then(|| workdir.join(&change.path))
-                            .as_deref(),
-                    );
-                    entry.mode = mode as u32;
-                    entry.file_size = bytes.len() as u32;
-                    entry.id = id;
-                    entry.path = change.path.as_bytes().to_vec();
-                    index.add(&entry)?;
-                    dirty = true;
-                }
-            }
-        }
-        if !dirty {
-            return Ok(());
-        }
-        let started = Instant::now();
-        loop {
-            match index.write() {
-                Err(e) if e.code() == ErrorCode::Locked && started.elapsed() < lock_timeout() => {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                other => return other,
-            }
-        }
-    }
-}
-
-enum Synced {
-    Updated,
-    AlreadyNew,
-    KeptLocal,
-}
-
-/// Writes (or deletes) one file if it still holds the parent's version or is missing.
-fn sync_file(
-    workdir: &Path,
-    disk: &Path,
-    parent_blob: Option<Oid>,
-    change: &FileChange,
-    mode: i32,
-) -> io::Result<Synced> {
-    let current = match fs::symlink_metadata(disk) {
-        Ok(meta) if meta.is_file() => Some(fs::read(disk)?),
-        Ok(_) => return Ok(Synced::KeptLocal), // a folder or a link where the file goes
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        // A file where a parent folder should be.
-        Err(e) if e.kind() == io::ErrorKind::NotADirectory => return Ok(Synced::KeptLocal),
-        Err(e) => return Err(e),
-    };
-    if let Some(bytes) = &current {
-        if change.content.as_deref() == Some(bytes.as_slice()) {
-            return Ok(Synced::AlreadyNew);
-        }
-        let hash = Oid::hash_object(ObjectType::Blob, bytes).map_err(io::Error::other)?;
-        if Some(hash) != parent_blob {
-            return Ok(Synced::KeptLocal);
-        }
-    }
-    match &change.content {
-        Some(bytes) => {
-            treaty_text::fsutil::write_atomic_with(
-                disk,
-                bytes,
-                treaty_text::fsutil::WriteOptions {
-                    executable: Some(mode == MODE_EXEC),
-                    durable: false,
-                },
-            )?;
-            Ok(Synced::Updated)
-        }
-        None => {
-            if current.is_some() {
-                fs::remove_file(disk)?;
-                remove_empty_parents(workdir, disk);
-            }
-            Ok(Synced::AlreadyNew)
         }
     }
 }
@@ -397,50 +305,6 @@ fn check_writable(workdir: &Path, changes: &[FileChange]) -> Result<(), StoreErr
         }
     }
     Ok(())
-}
-
-/// Git does not keep empty folders; neither do we after deleting the last file in one.
-fn remove_empty_parents(workdir: &Path, file: &Path) {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d == workdir || !d.starts_with(workdir) || fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
-}
-
-/// An index entry carrying the file's stat data when we know the file on disk is the
-/// new version (so `git status` need not rehash it); zeros otherwise, which makes git
-/// compare contents.
-fn stat_entry(path: Option<&Path>) -> IndexEntry {
-    let mut entry = IndexEntry {
-        ctime: IndexTime::new(0, 0),
-        mtime: IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0,
-        uid: 0,
-        gid: 0,
-        file_size: 0,
-        id: Oid::ZERO_SHA1,
-        flags: 0,
-        flags_extended: 0,
-        path: Vec::new(),
-    };
-    #[cfg(unix)]
-    if let Some(meta) = path.and_then(|p| fs::metadata(p).ok()) {
-        use std::os::unix::fs::MetadataExt;
-        entry.ctime = IndexTime::new(meta.ctime() as i32, meta.ctime_nsec() as u32);
-        entry.mtime = IndexTime::new(meta.mtime() as i32, meta.mtime_nsec() as u32);
-        entry.dev = meta.dev() as u32;
-        entry.ino = meta.ino() as u32;
-        entry.uid = meta.uid();
-        entry.gid = meta.gid();
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    entry
 }
 
 /// Paths must be plain relative paths inside the work tree, each changed once.
@@ -598,53 +462,5 @@ fn write_dir(
         Ok(None)
     } else {
         Ok(Some(builder.write()?))
-    }
-}
-
-/// Serialises "move the branch, then update the work tree" between stores sharing a
-/// repository. Created with `create_new`, removed on drop.
-struct StoreLock {
-    path: PathBuf,
-}
-
-impl StoreLock {
-    fn acquire(git_dir: &Path) -> Result<StoreLock, StoreError> {
-        let path = git_dir.join("treaty-store.lock");
-        let started = Instant::now();
-        let mut delay = Duration::from_micros(200);
-        loop {
-            match fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    let _ = writeln!(file, "{}", std::process::id());
-                    return Ok(StoreLock { path });
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    if started.elapsed() > lock_timeout() {
-                        return Err(StoreError::Locked { path });
-                    }
-                    std::thread::sleep(delay);
-                    delay = (delay * 2).min(Duration::from_millis(20));
-                }
-                Err(source)
-                    if matches!(
-                        source.kind(),
-                        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
-                    ) =>
-                {
-                    return Err(StoreError::ReadOnly { path, source });
-                }
-                Err(source) => return Err(StoreError::Io { path, source }),
-            }
-        }
-    }
-}
-
-impl Drop for StoreLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
     }
 }

@@ -17,9 +17,11 @@
 
 mod bulk;
 mod commit;
+mod lock;
 mod log;
 mod rounds;
 mod snapshot;
+mod worktree;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -28,11 +30,12 @@ use git2::{ErrorCode, ObjectType, Repository, RepositoryInitOptions, RepositoryS
 use treaty_text::amendment::InvalidAmendment;
 
 pub use bulk::{Bulk, BulkOutcome};
-pub use commit::{CommitOutcome, FileChange, SyncFailure};
+pub use commit::{CommitOutcome, FileChange};
 pub use git2::{Oid, Signature, Time};
 pub use log::{Log, LogEntry, LogFilter};
 pub use rounds::Round;
 pub use snapshot::{SnapshotError, TreeSource};
+pub(crate) use worktree::moves_between;
 
 /// Everything that can go wrong in the store, worded for the person at the keyboard.
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +146,9 @@ pub struct Store {
     /// Full ref name of the branch HEAD pointed to when the store was opened.
     branch: String,
     clock: Cell<Clock>,
+    /// What opening the record put right (an interrupted command finished or undone,
+    /// stale temporary files removed), for the user to read.
+    notices: Vec<String>,
 }
 
 impl std::fmt::Debug for Store {
@@ -206,6 +212,7 @@ impl Store {
                 repo,
                 branch,
                 clock: Cell::new(clock),
+                notices: Vec::new(),
             };
             store.create_root_commit()?;
             clock = store.clock.get();
@@ -299,17 +306,32 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         }
-        Ok(Store {
+        let mut store = Store {
             repo,
             branch,
             clock: Cell::new(Clock::System),
-        })
+            notices: Vec::new(),
+        };
+        store.notices = store.recover();
+        Ok(store)
     }
 
     /// The libgit2 handle, for read-only plumbing inside this crate (tree diffs for the
     /// history index). Write through the store so that the compare-and-swap rules hold.
     pub(crate) fn repo(&self) -> &Repository {
         &self.repo
+    }
+
+    /// The store's lock, held until dropped (see `lock`): for writers outside this module
+    /// (sync) that move the branch with [`Store::switch`].
+    pub(crate) fn lock(&self) -> Result<lock::StoreLock, StoreError> {
+        lock::StoreLock::acquire(self.repo.path())
+    }
+
+    /// What opening the record put right after an interrupted command (see
+    /// [`Store::recover`]): worth telling the user once.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     /// The full name of the branch amendments go to, e.g. `refs/heads/main`.

@@ -69,6 +69,10 @@ impl<'r> TreeSource<'r> {
         if entry.kind() != Some(ObjectType::Blob) {
             return Err(ReadError::Missing);
         }
+        // A link's blob is the path it points to; never read it as the file's text.
+        if entry.filemode() == 0o120000 {
+            return Err(ReadError::Link);
+        }
         let blob = self
             .repo
             .find_blob(entry.id())

@@ -179,7 +179,7 @@ fn commit_records_trailers_that_git_reads_back() {
             "### Article 9 bis. Global AI Observatory {#observatory}\n",
         )],
     );
-    assert!(out.kept_local_edits.is_empty() && out.sync_failures.is_empty());
+    assert!(out.kept_local_edits.is_empty());
     assert_eq!(t.store.head().unwrap(), out.oid);
 
     let commit = t.store.repo().find_commit(out.oid).unwrap();
@@ -510,7 +510,6 @@ fn edits_to_the_same_file_are_kept_and_reported() {
         out.kept_local_edits,
         ["drafts/articles/a.md", "drafts/articles/b.md"]
     );
-    assert!(out.sync_failures.is_empty());
     assert_eq!(t.read("drafts/articles/a.md").unwrap(), "a-mine\n");
     assert_eq!(t.read("drafts/articles/b.md").unwrap(), "b-mine\n");
     // a's index entry matched the parent, so it follows the commit (the user's edit shows
@@ -906,7 +905,6 @@ fn concurrent_stores_never_lose_an_amendment() {
                         match store.commit(&a, head, &changes) {
                             Ok(out) => {
                                 assert!(out.kept_local_edits.is_empty(), "{out:?}");
-                                assert!(out.sync_failures.is_empty(), "{out:?}");
                                 break;
                             }
                             Err(e) if e.is_retryable() => {

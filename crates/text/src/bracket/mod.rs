@@ -58,6 +58,15 @@ pub use tree::{ChoiceKind, ChoicePoint};
 /// recursion of every walk over the tree. Real texts rarely go past five.
 pub const MAX_DEPTH: usize = 64;
 
+/// A clause longer than this is read as plain text and reported: no real clause comes
+/// near it (the longest paragraph of the EU AI Act is under 8 KiB), and it keeps what any
+/// one clause costs in memory and time within a small multiple of its size.
+pub const MAX_CLAUSE_BYTES: usize = 1 << 20;
+
+/// A clause with more opening brackets than this is read as plain text and reported: a
+/// heavily bracketed compilation paragraph holds a few hundred.
+pub const MAX_BRACKETS: usize = 20_000;
+
 /// A byte range `start..end` in the parsed text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct Span {
@@ -221,6 +230,8 @@ pub enum ProblemKind {
     UnclosedBracket,
     StrayBracket,
     TooDeep,
+    /// Over [`MAX_CLAUSE_BYTES`] or [`MAX_BRACKETS`]: the whole clause is read as text.
+    TooLarge,
 }
 
 impl Problem {
@@ -230,6 +241,10 @@ impl Problem {
             ProblemKind::StrayBracket => "stray `]` with no opening bracket".to_owned(),
             ProblemKind::TooDeep => format!(
                 "brackets nested more than {MAX_DEPTH} deep; the deeper ones are read as plain text"
+            ),
+            ProblemKind::TooLarge => format!(
+                "the clause is larger than a clause can be ({} bytes or {MAX_BRACKETS} brackets at most): it is read as plain text; split it into several clauses",
+                MAX_CLAUSE_BYTES
             ),
         };
         Self {
@@ -248,6 +263,20 @@ pub fn parse(text: &str) -> Tree {
 
 /// Parses one clause, treating `[x]` as a Markdown reference when `refs` defines `x`.
 pub fn parse_with(text: &str, refs: &RefLabels) -> Tree {
+    if text.len() > MAX_CLAUSE_BYTES
+        || memchr::memchr_iter(b'[', text.as_bytes())
+            .nth(MAX_BRACKETS)
+            .is_some()
+    {
+        return Tree {
+            nodes: if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![Node::Text(Span::new(0, text.len()))]
+            },
+            problems: vec![Problem::new(0, ProblemKind::TooLarge)],
+        };
+    }
     let scanned = scan::scan(text);
     build::build(text, refs, scanned)
 }

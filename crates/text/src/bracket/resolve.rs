@@ -54,29 +54,44 @@ impl Tree {
         }
     }
 
-    /// The text with every single-alternative group lifted, outer groups first, until
-    /// none is left. Groups with alternatives, options and placeholders stay.
+    /// The text with every single-alternative group lifted, until none is left. Groups with
+    /// alternatives, options and placeholders stay. Each pass lifts every single group the
+    /// tree holds at once (their brackets and attributions never overlap), so the work is
+    /// linear in the text for each [`super::MAX_DEPTH`] levels of nesting.
     pub fn lift_all_single(&self, text: &str) -> String {
         let mut current = text.to_string();
         let mut tree = self.clone();
         loop {
-            let mut target = None;
-            let mut n = 0;
+            // What each single group drops: its opening bracket up to its wording, and
+            // from the end of its wording (attribution included) to its closing bracket.
+            let mut drop: Vec<Span> = Vec::new();
             tree.for_each_point(|p| {
-                if target.is_none()
-                    && let Point::Group(g) = p
+                if let Point::Group(g) = p
                     && g.alternatives.len() == 1
                     && !g.alternatives[0].deletion
                 {
-                    target = Some(n);
+                    let body = g.alternatives[0].body;
+                    drop.push(Span::new(g.span.start, body.start));
+                    drop.push(Span::new(body.end, g.span.end));
                 }
-                n += 1;
             });
-            let Some(k) = target else { return current };
-            match tree.resolve(&current, k, 0) {
-                Ok(next) => current = next,
-                Err(_) => return current,
+            if drop.is_empty() {
+                return current;
             }
+            drop.sort_by_key(|s| s.start);
+            let mut next = String::with_capacity(current.len());
+            let mut at = 0;
+            for span in drop {
+                if span.start >= at {
+                    next.push_str(&current[at..span.start]);
+                    at = span.end;
+                }
+            }
+            next.push_str(&current[at..]);
+            if next == current {
+                return current;
+            }
+            current = next;
             tree = super::parse(&current);
         }
     }

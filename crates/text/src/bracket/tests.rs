@@ -234,9 +234,11 @@ fn unbalanced_brackets_are_problems_not_panics() {
 
 #[test]
 fn huge_unbalanced_input_is_linear() {
-    let opens = "[".repeat(100_000);
+    // Just under the bracket limit, nesting past MAX_DEPTH is read as text.
+    let n = MAX_BRACKETS - 10;
+    let opens = "[".repeat(n);
     let tree = parse(&opens);
-    // Past MAX_DEPTH one problem says so, rather than a hundred thousand.
+    // Past MAX_DEPTH one problem says so, rather than thousands.
     assert_eq!(tree.problems.len(), MAX_DEPTH + 1);
     assert_eq!(tree.print(&opens), opens);
 
@@ -245,15 +247,39 @@ fn huge_unbalanced_input_is_linear() {
     assert_eq!(tree.problems.len(), 100_000);
     assert_eq!(tree.print(&closes), closes);
 
-    let deep = format!("{}x{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!("{}x{}", "[".repeat(n), "]".repeat(n));
     let tree = parse(&deep);
     assert_eq!(tree.stats().groups, MAX_DEPTH);
     assert_eq!(tree.problems[0].kind, ProblemKind::TooDeep);
     assert_eq!(tree.print(&deep), deep);
     assert!(tree.clean(&deep, &Choice::First).is_ok());
+    // Lifting every level is a pass per MAX_DEPTH levels, not one per level.
+    let lifted = tree.lift_all_single(&deep);
+    assert_eq!(lifted, "x");
 
-    let many = "[a - US][b]/[c; G77 delete] / ".repeat(20_000);
+    let many = "[a - US][b]/[c; G77 delete] / ".repeat(5_000);
     assert_eq!(parse(&many).print(&many), many);
+}
+
+#[test]
+fn clauses_over_the_limits_are_read_as_text_and_reported() {
+    for text in [
+        "[a]".repeat(MAX_BRACKETS + 1),
+        "word ".repeat(MAX_CLAUSE_BYTES / 5 + 1),
+        format!("{}x{}", "[".repeat(100_000), "]".repeat(100_000)),
+    ] {
+        let tree = parse(&text);
+        assert_eq!(tree.nodes.len(), 1, "one text node");
+        assert_eq!(tree.problems.len(), 1);
+        assert_eq!(tree.problems[0].kind, ProblemKind::TooLarge);
+        assert!(
+            tree.problems[0]
+                .message
+                .contains("split it into several clauses")
+        );
+        assert_eq!(tree.print(&text), text);
+        assert_eq!(tree.lift_all_single(&text), text);
+    }
 }
 
 #[test]

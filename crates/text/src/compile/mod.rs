@@ -863,17 +863,7 @@ impl Compilation {
 
 /// Where [`Proposals`] for `code` are written by `treaty decompile --dir`.
 pub fn proposals_path(dir: &Path, code: &str) -> PathBuf {
-    let name: String = code
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    dir.join(format!("{name}.ron"))
+    dir.join(format!("{}.ron", crate::position::file_stem(code)))
 }
 
 impl Proposals {

@@ -10,7 +10,7 @@ pub mod block;
 pub mod ids;
 pub mod source;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -157,6 +157,9 @@ pub struct Draft {
     by_id: HashMap<String, usize>,
     /// Ids retired by deletions (`drafts/retired-ids`).
     pub retired: BTreeSet<String>,
+    /// Files `treaty.md` includes that could not be read (path under `drafts/`, why): their
+    /// clauses are missing from this draft.
+    pub unreadable: Vec<(String, String)>,
 }
 
 /// A draft and what was found wrong with it. Problems never stop loading: the draft holds
@@ -209,6 +212,7 @@ impl Draft {
         let mut files = vec![front];
         // Read every included file, in order.
         let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut unreadable = Vec::new();
         let includes: Vec<(String, usize, usize)> = files[0]
             .blocks
             .iter()
@@ -233,12 +237,17 @@ impl Draft {
             seen.insert(target.clone(), (line, col));
             match source.read(&target) {
                 Ok(text) => files.push(DraftFile::parse(target, &text)),
-                Err(e) => diags.push(match e.location() {
-                    Some((l, c)) => e.diagnostic(&format!("drafts/{target}"), l, c),
-                    None => e
-                        .diagnostic(&format!("drafts/{FRONT_FILE}"), line, col)
-                        .with_context(&target),
-                }),
+                Err(e) => {
+                    diags.push(match e.location() {
+                        Some((l, c)) => e.diagnostic(&format!("drafts/{target}"), l, c),
+                        None => e
+                            .diagnostic(&format!("drafts/{FRONT_FILE}"), line, col)
+                            .with_context(&target),
+                    });
+                    if e != ReadError::Missing {
+                        unreadable.push((format!("drafts/{target}"), e.to_string()));
+                    }
+                }
             }
         }
         let retired = match source.read(RETIRED_FILE) {
@@ -253,6 +262,7 @@ impl Draft {
         let mut draft = Draft {
             files,
             retired,
+            unreadable,
             ..Draft::default()
         };
         draft.rebuild(&mut diags);
@@ -310,7 +320,52 @@ impl Draft {
             );
         }
         let mut headed = vec![false; self.files.len()];
+        let article_files: HashSet<usize> = self
+            .clauses
+            .iter()
+            .filter(|c| c.kind == ClauseKind::Article)
+            .map(|c| c.file)
+            .collect();
         for c in &self.clauses {
+            if c.file == 0 {
+                continue;
+            }
+            // treaty.md gives the order of articles and annexes and of the divisions they
+            // sit in, one included file per article or annex: a second article heading,
+            // or a Part heading, inside a file is structure treaty.md does not describe.
+            let extra = match c.kind {
+                ClauseKind::Article | ClauseKind::Annex if headed[c.file] => {
+                    Some("a second article or annex heading")
+                }
+                // Annexes may have sections of their own; an article may not.
+                ClauseKind::Division if article_files.contains(&c.file) => {
+                    Some("a division heading")
+                }
+                _ => None,
+            };
+            if let Some(what) = extra {
+                let heading = format!(
+                    "{}{}",
+                    c.label.as_deref().unwrap_or(""),
+                    c.title
+                        .as_deref()
+                        .map(|t| format!(". {t}"))
+                        .unwrap_or_default()
+                );
+                diags.push(
+                    Diagnostic::error(
+                        self.display_path(c.file),
+                        c.line,
+                        1,
+                        format!(
+                            "{what} (`{heading}`) in a file that drafts/{FRONT_FILE} includes for one article or annex: the structure differs from {FRONT_FILE}'s order"
+                        ),
+                    )
+                    .with_help(format!(
+                        "move it into a file of its own and include that file from drafts/{FRONT_FILE} (divisions belong in {FRONT_FILE})"
+                    )),
+                );
+            }
             if matches!(c.kind, ClauseKind::Article | ClauseKind::Annex) {
                 headed[c.file] = true;
             }

@@ -12,6 +12,8 @@ pub enum ReadError {
     Missing,
     #[error("path leaves the drafts folder")]
     Outside,
+    #[error("a symbolic link, which drafts in the record may not hold")]
+    Link,
     #[error("not valid UTF-8")]
     NotUtf8 { line: usize, col: usize },
     #[error("binary file (contains NUL bytes)")]
@@ -39,9 +41,10 @@ impl ReadError {
             ReadError::Outside => {
                 "drafts may only include files inside drafts/ (no `..`, no links out)"
             }
+            ReadError::Link => "replace the link with the file itself",
             ReadError::NotUtf8 { .. } => "save the file as UTF-8",
             ReadError::Binary { .. } => {
-                "drafts are Markdown text; move the binary file out of drafts/"
+                "drafts are Markdown text: remove the NUL bytes, or restore the file from an earlier commit (`git restore --source=HEAD~1 <file>`) and commit the repair"
             }
             ReadError::Io(_) => "check the file's permissions",
         };
@@ -104,22 +107,13 @@ impl Source for DirSource {
         if !is_contained(rel) {
             return Err(ReadError::Outside);
         }
-        let path = self.root.join(rel);
-        // A link may point anywhere; only follow it if it lands inside drafts/.
-        if let Ok(meta) = std::fs::symlink_metadata(&path)
-            && meta.file_type().is_symlink()
-        {
-            let target = std::fs::canonicalize(&path).map_err(|_| ReadError::Missing)?;
-            let root =
-                std::fs::canonicalize(&self.root).map_err(|e| ReadError::Io(e.to_string()))?;
-            if !target.starts_with(root) {
-                return Err(ReadError::Outside);
-            }
-        }
-        match std::fs::read(&path) {
+        // Links are followed, in the file name and every folder above it, only as long as
+        // they stay inside drafts/.
+        match crate::fsutil::read_inside(&self.root, Path::new(rel)) {
             Ok(bytes) => decode(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ReadError::Missing),
-            Err(e) => Err(ReadError::Io(e.to_string())),
+            Err(crate::fsutil::InsideError::Missing) => Err(ReadError::Missing),
+            Err(crate::fsutil::InsideError::Outside(_)) => Err(ReadError::Outside),
+            Err(crate::fsutil::InsideError::Io(e)) => Err(ReadError::Io(e.to_string())),
         }
     }
 }
