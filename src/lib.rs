@@ -9,7 +9,8 @@
 
 pub use treaty_text::{
     amend, amendment, analysis, annex, bracket, civil, compare, compile, diag, draft, export,
-    fsutil, import, negotiation, position, ronfile, roster, sanitize, suggest, theme, tiers,
+    fsutil, import, negotiation, position, ronfile, roster, sanitize, sources, suggest, theme,
+    tiers,
 };
 
 pub use treaty_record::{

@@ -38,8 +38,12 @@ pub struct LogArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "An article or annex shows every version of the whole of it, paragraphs and points included.\nExamples:\n  treaty history art-5.2\n  treaty history \"Article 5\""
+)]
 pub struct ClauseHistoryArgs {
-    /// The clause's stable id.
+    /// The clause's stable id, or an article's or annex's number as it reads now
+    /// (`Article 5`, `Annex I`).
     pub clause: String,
     /// Machine-readable output.
     #[arg(long)]
@@ -268,8 +272,294 @@ pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A clause id, or an article's or annex's number as the text reads now.
+fn resolve_clause(history: &History, name: &str) -> anyhow::Result<String> {
+    if history.current(name).is_some() || history.clause_versions(name).is_ok() {
+        return Ok(name.to_string());
+    }
+    let mut walk = history.replay();
+    for _ in walk.by_ref() {}
+    let wanted = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let found = walk
+        .state()
+        .ordered()
+        .into_iter()
+        .filter(|v| {
+            v.label
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case(&wanted))
+        })
+        .min_by_key(|v| !matches!(v.kind.as_str(), "article" | "annex"))
+        .map(|v| v.id.clone());
+    match found {
+        Some(id) => Ok(id),
+        // The history's own error, with its suggestion.
+        None => Err(history
+            .clause_versions(name)
+            .map(|_| ())
+            .unwrap_err()
+            .into()),
+    }
+}
+
+/// Whether `id` holds other clauses (an article, an annex, a division).
+fn is_container(history: &History, id: &str) -> bool {
+    history
+        .clause_versions(id)
+        .ok()
+        .and_then(|v| {
+            v.iter()
+                .rev()
+                .find_map(|e| e.version.map(|v| v.kind.clone()))
+        })
+        .is_some_and(|k| matches!(k.as_str(), "article" | "annex" | "division"))
+}
+
+/// `Article 5 (Pacta sunt servanda)`.
+fn heading(v: &crate::history::ClauseVersion) -> String {
+    let label = v.label.as_deref().unwrap_or("unnumbered");
+    match &v.title {
+        Some(t) => format!("{label} ({t})"),
+        None => label.to_string(),
+    }
+}
+
+/// `treaty history ARTICLE`: every version of the whole article, each paragraph with the
+/// words changed since the version before.
+fn article_history(store: &Store, history: &History, id: &str) -> anyhow::Result<String> {
+    let versions = history.article_versions(id)?;
+    let marks = marks(store, versions.iter().map(|v| v.record.oid.as_str()));
+    let name = versions
+        .iter()
+        .rev()
+        .find_map(|v| v.clauses.first())
+        .map(heading)
+        .unwrap_or_else(|| id.to_string());
+    let mut text = format!(
+        "History of {name} {{#{id}}}: {} version(s), the whole {}\n",
+        versions.len(),
+        if name.starts_with("Annex") {
+            "annex"
+        } else {
+            "article"
+        }
+    );
+    let mut previous: Vec<crate::history::ClauseVersion> = Vec::new();
+    for v in &versions {
+        text.push_str(&format!(
+            "\n{}\n  {}\n",
+            who(&v.record.info(), &marks),
+            v.record.summary
+        ));
+        if v.clauses.is_empty() {
+            text.push_str("  deleted\n");
+        }
+        for c in &v.clauses {
+            let indent = if c.id == id { "  " } else { "    " };
+            let before = previous.iter().find(|p| p.id == c.id);
+            let label = c.label.as_deref().unwrap_or("");
+            let was = match before {
+                Some(b) if b.label != c.label => {
+                    format!(" (was {})", b.label.as_deref().unwrap_or("unnumbered"))
+                }
+                _ => String::new(),
+            };
+            if c.id == id {
+                text.push_str(&format!("{indent}{}{was}\n", heading(c)));
+                continue;
+            }
+            let (mark, words) = match before {
+                None if !previous.is_empty() => ("+ ", c.words().to_string()),
+                Some(b) if b.words() != c.words() => (
+                    "~ ",
+                    compare::render_words(&compare::word_ops(b.words(), c.words())),
+                ),
+                _ => ("", c.words().to_string()),
+            };
+            text.push_str(&format!("{indent}{mark}{label}{was} {words}\n"));
+        }
+        for p in &previous {
+            if p.id != id && !v.clauses.iter().any(|c| c.id == p.id) {
+                text.push_str(&format!(
+                    "    - {} {}\n",
+                    p.label.as_deref().unwrap_or(""),
+                    p.words()
+                ));
+            }
+        }
+        previous = v.clauses.clone();
+    }
+    Ok(text)
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Follows the provision from tagged round to tagged round (one per draft in a record made by\n`treaty import-history`), through renumbering, moves, splits and merges.\nExamples:\n  treaty trace art-iv.18\n  treaty trace \"Article 5\""
+)]
+pub struct TraceArgs {
+    /// The clause's stable id, or an article's or annex's number as it reads now.
+    pub clause: String,
+}
+
+/// `Party inputs` from `Party inputs: the official draft`.
+fn draft_label(summary: &str) -> &str {
+    summary
+        .strip_suffix(": the official draft")
+        .unwrap_or(summary)
+}
+
+/// `Article IV, 18`: a clause's number with its article's.
+fn number(state: &crate::history::TextState, v: &crate::history::ClauseVersion) -> String {
+    let own = v.label.clone().unwrap_or_else(|| "unnumbered".into());
+    match v.article.as_deref().filter(|a| *a != v.id) {
+        Some(a) => match state.clause(a).and_then(|a| a.label.as_deref()) {
+            Some(al) => format!("{al}, {own}"),
+            None => own,
+        },
+        None => own,
+    }
+}
+
+pub fn trace(repo: Option<PathBuf>, a: TraceArgs) -> anyhow::Result<ExitCode> {
+    use crate::import::align::Profile;
+    use crate::sources::{SOURCES_FILE, Sources};
+    let (store, history) = open(repo)?;
+    let id = resolve_clause(history, &a.clause)?;
+    let rounds = history.round_states(&store, None)?;
+    if rounds.is_empty() {
+        bail!(
+            "the record has no tagged rounds: trace follows a provision from draft to draft, one round each, as `treaty import-history` records them"
+        );
+    }
+    let sources: Vec<Option<Sources>> = rounds
+        .iter()
+        .map(|r| {
+            let oid = r.record.oid.parse().ok()?;
+            let bytes = store
+                .read_file_at(oid, &format!("drafts/{SOURCES_FILE}"))
+                .ok()??;
+            Sources::parse(&String::from_utf8(bytes).ok()?).ok()
+        })
+        .collect();
+    let Some(mut k) = (0..rounds.len())
+        .rev()
+        .find(|&k| rounds[k].state.clause(&id).is_some())
+    else {
+        bail!("{id} is in the draft of no tagged round");
+    };
+    let mut cur = id.clone();
+    let mut text = format!(
+        "Trace of {id} back to the first draft
+"
+    );
+    loop {
+        let r = &rounds[k];
+        let Some(v) = r.state.clause(&cur) else {
+            text.push_str(&format!(
+                "  ({cur} is not in round {})
+",
+                r.round
+            ));
+            break;
+        };
+        let src = sources[k].as_ref().and_then(|s| s.clauses.get(&cur));
+        // An article's number is already said: only its pages.
+        let place = src
+            .and_then(|c| {
+                if matches!(v.kind.as_str(), "article" | "annex") {
+                    crate::sources::ClauseSource {
+                        pages: c.pages,
+                        ..Default::default()
+                    }
+                    .place()
+                } else {
+                    c.place()
+                }
+            })
+            .map(|p| format!("  {p}"))
+            .unwrap_or_default();
+        let mut words: String = v.words().chars().take(70).collect();
+        if v.words().chars().count() > 70 {
+            words.push('…');
+        }
+        text.push_str(&format!(
+            "
+{} (round {}, {})
+  {}{place}  {{#{cur}}}
+  {words}
+",
+            draft_label(&r.record.summary),
+            r.round,
+            crate::civil::format_with_offset(r.record.time, r.record.offset_minutes),
+            number(&r.state, v),
+        ));
+        if k == 0 {
+            text.push_str(
+                "  in the first draft
+",
+            );
+            break;
+        }
+        let prev = &rounds[k - 1];
+        let mut from: Vec<(String, String, f64)> = src
+            .map(|c| {
+                c.from
+                    .iter()
+                    .map(|p| (p.id.clone(), p.how.clone(), p.similarity))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if from.is_empty()
+            && let Some(pv) = prev.state.clause(&cur)
+        {
+            let s = Profile::new(pv.words()).similarity(&Profile::new(v.words()));
+            from.push((cur.clone(), "matched".into(), s));
+        }
+        from.sort_by_key(|f| f.1 != "matched");
+        let Some((pid, how, sim)) = from.first().cloned() else {
+            text.push_str(&format!(
+                "  new in {}: no provision of {} continues into it
+",
+                draft_label(&r.record.summary),
+                draft_label(&prev.record.summary)
+            ));
+            break;
+        };
+        let how = match how.as_str() {
+            "split" => "split off",
+            "merged" => "merged from",
+            _ => "continues",
+        };
+        text.push_str(&format!(
+            "  ← {how} {{#{pid}}}, similarity {sim:.2}
+"
+        ));
+        for (other, how, sim) in &from[1..] {
+            let how = if how == "split" {
+                "split off"
+            } else {
+                "merged from"
+            };
+            text.push_str(&format!(
+                "    also {how} {{#{other}}}, {sim:.2}
+"
+            ));
+        }
+        cur = pid;
+        k -= 1;
+    }
+    out(text.trim_end());
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn clause_history(repo: Option<PathBuf>, a: ClauseHistoryArgs) -> anyhow::Result<ExitCode> {
     let (store, history) = open(repo)?;
+    let id = resolve_clause(history, &a.clause)?;
+    let a = ClauseHistoryArgs { clause: id, ..a };
+    if !a.json && is_container(history, &a.clause) {
+        out(article_history(&store, history, &a.clause)?.trim_end());
+        return Ok(ExitCode::SUCCESS);
+    }
     if a.json {
         let events = history.clause_history(&a.clause)?;
         out(&serde_json::to_string_pretty(&events)?);
@@ -295,7 +585,9 @@ pub fn clause_history(repo: Option<PathBuf>, a: ClauseHistoryArgs) -> anyhow::Re
                                 p.label.as_deref().unwrap_or("unnumbered")
                             ));
                         }
-                        if p.parent != v.parent || p.file != v.file || p.position != v.position {
+                        // Its place in the file shifts when a clause above comes or
+                        // goes: only another parent or file is a move.
+                        if p.parent != v.parent || p.file != v.file {
                             text.push_str(&format!(
                                 "  moved: now under {} in drafts/{}\n",
                                 v.parent.as_deref().unwrap_or("the top"),
@@ -514,10 +806,7 @@ pub fn replay(repo: Option<PathBuf>, a: ReplayArgs) -> anyhow::Result<ExitCode> 
                             after.label.as_deref().unwrap_or("unnumbered")
                         ));
                     }
-                    if before.parent != after.parent
-                        || before.file != after.file
-                        || before.position != after.position
-                    {
+                    if c.moved {
                         what.push("moved".into());
                     }
                     text.push_str(&format!(

@@ -1,4 +1,4 @@
-//! `treaty import`: a real treaty (plain text, Markdown, Akoma Ntoso XML or DOCX) into the
+//! `treaty import`: a real treaty (plain text, Markdown, Akoma Ntoso XML, DOCX or PDF) into the
 //! draft format.
 
 use std::path::PathBuf;
@@ -12,11 +12,11 @@ use crate::import_history;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A plain-text (.txt), Markdown (.md), Akoma Ntoso (.xml) or Word (.docx) treaty, or a
-    /// draft folder.
+    /// A plain-text (.txt), Markdown (.md), Akoma Ntoso (.xml), Word (.docx) or PDF (.pdf)
+    /// treaty or negotiating text, or a draft folder.
     pub file: PathBuf,
     /// Read the file as this format instead of guessing from its name and content:
-    /// txt, md, akn or docx.
+    /// txt, md, akn, docx or pdf.
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<import::ImportFormat>,
     /// Where to write the negotiation folder (default: a folder named after the file).
@@ -53,13 +53,15 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
 /// it (clap's derived arguments do not keep that order).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  treaty import-history --label \"Zero draft\" zero.txt --date 2023-05-01 \\\n                        --label \"Chair's text\" chair.md --date 2023-11-20 --dir history"
+    after_help = "Example:\n  treaty import-history --label \"Zero draft\" zero.txt --date 2023-05-01 \\\n                        --label \"Chair's text\" chair.md --date 2023-11-20 --dir history\n\n--dry-run prints which provision continues which, with a confidence, and records nothing.\n--align FILE corrects the alignment where you know better (RON):\n  (version: 1, steps: [(to: \"Chair's text\", same: [(\"Article 7\", \"Article 5\")],\n                        different: [(\"Article 3, 2\", \"Article 3, 2\")])])"
 )]
 pub struct ImportHistoryArgs {
     /// The drafts, oldest first, each as `--label LABEL FILE [--date YYYY-MM-DD]`, and
-    /// `--dir DIR`: a new or empty folder for the record.
+    /// `--dir DIR`: a new or empty folder for the record (not needed with `--dry-run`).
+    /// `--dry-run`: print the alignment table and record nothing. `--align FILE`: pairs
+    /// that continue one another, or do not, as a person reads them.
     #[arg(
-        value_name = "--label LABEL FILE [--date DATE] ... --dir DIR",
+        value_name = "--label LABEL FILE [--date DATE] ... --dir DIR [--dry-run] [--align FILE]",
         num_args = 1..,
         required = true,
         allow_hyphen_values = true,
@@ -68,12 +70,22 @@ pub struct ImportHistoryArgs {
     pub drafts: Vec<String>,
 }
 
-/// Reads `--label L FILE [--date D]` groups and `--dir D` in any order.
-pub fn parse_history_args(
-    words: &[String],
-) -> anyhow::Result<(Vec<import::archive::DraftVersion>, PathBuf)> {
+/// What `treaty import-history` was asked to do.
+pub struct HistoryRequest {
+    pub versions: Vec<import::archive::DraftVersion>,
+    /// `None` only with `dry_run`.
+    pub dir: Option<PathBuf>,
+    pub dry_run: bool,
+    pub align: Option<PathBuf>,
+}
+
+/// Reads `--label L FILE [--date D]` groups, `--dir D`, `--dry-run` and `--align FILE` in
+/// any order.
+pub fn parse_history_args(words: &[String]) -> anyhow::Result<HistoryRequest> {
     let mut versions: Vec<import::archive::DraftVersion> = Vec::new();
     let mut dir = None;
+    let mut dry_run = false;
+    let mut align = None;
     let mut it = words.iter();
     let value = |it: &mut std::slice::Iter<'_, String>, what: &str| -> anyhow::Result<String> {
         match it.next() {
@@ -119,23 +131,72 @@ pub fn parse_history_args(
                 };
                 dir = Some(PathBuf::from(d));
             }
+            "--dry-run" if inline.is_none() => dry_run = true,
+            "--align" => {
+                let f = match inline {
+                    Some(v) => v,
+                    None => value(&mut it, "--align needs a file: --align alignment.ron")?,
+                };
+                align = Some(PathBuf::from(f));
+            }
             other => anyhow::bail!(
                 "unexpected `{other}`: give each draft as --label LABEL FILE [--date YYYY-MM-DD], and --dir DIR"
             ),
         }
     }
-    let Some(dir) = dir else {
+    if dir.is_none() && !dry_run {
         anyhow::bail!("give the folder for the new record with --dir DIR");
-    };
+    }
     if versions.is_empty() {
         anyhow::bail!("give at least one draft: --label LABEL FILE");
     }
-    Ok((versions, dir))
+    Ok(HistoryRequest {
+        versions,
+        dir,
+        dry_run,
+        align,
+    })
 }
 
 pub fn import_history(args: ImportHistoryArgs) -> anyhow::Result<ExitCode> {
-    let (versions, dir) = parse_history_args(&args.drafts)?;
-    let report = import_history::import_history(&versions, &dir)?;
+    let req = parse_history_args(&args.drafts)?;
+    let overrides = match &req.align {
+        Some(f) => import::archive::Overrides::load(f)?,
+        None => Default::default(),
+    };
+    let planned = import::archive::plan_overridden(&req.versions, &overrides)?;
+    let dir = match req.dir {
+        Some(dir) if !req.dry_run => dir,
+        _ => {
+            let mut text = String::new();
+            for (i, p) in planned.iter().enumerate() {
+                if i == 0 {
+                    text.push_str(&format!(
+                        "{}: {} articles, {} annexes, {} clauses (the first draft)\n",
+                        p.label, p.report.articles, p.report.annexes, p.report.clauses
+                    ));
+                    continue;
+                }
+                text.push_str(&format!(
+                    "\n{} → {}\n{}",
+                    planned[i - 1].label,
+                    p.label,
+                    p.report.table()
+                ));
+                text.push_str(&format!("{}\n", p.report.details()));
+            }
+            text.push_str("\nnothing recorded (--dry-run)");
+            out(&text);
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let report = import_history::import_planned(&planned, &dir)?;
+    for c in &report.cleaned {
+        out(&format!(
+            "removed {}: an unfinished import left by a process that stopped",
+            c.display()
+        ));
+    }
     out(&format!(
         "imported {} drafts into {}",
         report.versions.len(),

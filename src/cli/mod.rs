@@ -49,7 +49,7 @@ pub enum Command {
     Show(read::ShowArgs),
     /// The treaty as it applies to one Party, and what changes if it moves tier.
     AppliesTo(read::AppliesArgs),
-    /// Convert a plain-text or Markdown treaty into the draft format.
+    /// Convert a treaty or negotiating text (text, Markdown, Akoma Ntoso, Word, PDF) into the draft format.
     Import(import::ImportArgs),
     /// Start a negotiation: drafts/, positions/, tiers and a first commit (a git repository
     /// is created, or the one there is used).
@@ -72,8 +72,11 @@ pub enum Command {
     Sync(diff::SyncArgs),
     /// The amendments, newest first, filtered by clause, delegation, round or kind.
     Log(history::LogArgs),
-    /// Every version of one clause, followed through renumbering and moves.
+    /// Every version of one clause, followed through renumbering and moves (of an
+    /// article: the whole article).
     History(history::ClauseHistoryArgs),
+    /// A provision's predecessors back to the first draft: number, page, similarity.
+    Trace(history::TraceArgs),
     /// Each word and bracket group of a clause with the amendment that introduced it.
     Blame(history::BlameArgs),
     /// Step through the amendments, printing what each changed.
@@ -140,6 +143,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sync(a) => diff::sync(repo, a),
         Command::Log(a) => history::log(repo, a),
         Command::History(a) => history::clause_history(repo, a),
+        Command::Trace(a) => history::trace(repo, a),
         Command::Blame(a) => history::blame(repo, a),
         Command::Replay(a) => history::replay(repo, a),
         Command::Stats(a) => history::stats(repo, a),

@@ -12,6 +12,7 @@ use crate::bracket::{self, Choice};
 use crate::draft::{ClauseKind, Draft};
 use crate::negotiation::{Negotiation, TIERS_FILE};
 use crate::position::{Stance, tier_disputes};
+use crate::sources::Sources;
 use crate::suggest;
 
 #[derive(Debug, Args)]
@@ -37,6 +38,10 @@ pub struct ShowArgs {
     /// With --clean: take the alternatives this delegation (or its groups) proposed.
     #[arg(long, value_name = "DELEGATION", requires = "clean")]
     pub choose: Option<String>,
+    /// Also show where each clause stands in the published document it was imported from
+    /// (document, pages, paragraph as printed) and the comments anchored in it.
+    #[arg(long)]
+    pub source: bool,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +149,19 @@ pub fn show(repo: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
         header.push_str(" — clean text");
     }
     out(&header);
+    let sources = if args.source {
+        let root = &n.root;
+        let s = Sources::load(root)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "this negotiation was not imported from a published document: there is no drafts/{}",
+                crate::sources::SOURCES_FILE
+            )
+        })?;
+        out(&format!("Source: {}", s.document_name()));
+        Some(s)
+    } else {
+        None
+    };
     out("");
     for j in d.subtree(i) {
         let c = &d.clauses[j];
@@ -171,6 +189,9 @@ pub fn show(repo: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("in {id}"))?;
         }
         out(&clause_line(d, j, &text));
+        if let Some(s) = &sources {
+            source_lines(s, id);
+        }
         if let Some(p) = position {
             for ins in p.inserts.iter().filter(|x| x.after == id) {
                 let label = ins
@@ -186,6 +207,42 @@ pub fn show(repo: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A clause's place in its document and the comments anchored in it, under the clause.
+fn source_lines(s: &Sources, id: &str) {
+    let Some(c) = s.clauses.get(id) else {
+        out("      (source: not in the document)");
+        return;
+    };
+    if let Some(place) = c.place() {
+        out(&format!("      (source: {place})"));
+    }
+    for com in &c.comments {
+        let parties = if com.parties.is_empty() {
+            "no Party named".to_string()
+        } else {
+            com.parties.join(", ")
+        };
+        let reply = com
+            .reply_to
+            .as_deref()
+            .map(|r| format!(", reply to comment {r}"))
+            .unwrap_or_default();
+        out(&format!(
+            "      comment {} ({parties}; noted by {}, {}{reply}): {}",
+            com.id,
+            com.author,
+            com.date,
+            com.text.replace('\n', " / ")
+        ));
+    }
+    for f in &c.from {
+        out(&format!(
+            "      (continues {} of the draft before: {}, {:.2})",
+            f.id, f.how, f.similarity
+        ));
+    }
 }
 
 pub fn applies_to(repo: Option<PathBuf>, args: AppliesArgs) -> anyhow::Result<ExitCode> {

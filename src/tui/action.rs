@@ -31,8 +31,8 @@ actions! {
     Help => "help", "Show or hide this help";
     Up => "up", "Move the selection up";
     Down => "down", "Move the selection down";
-    PageUp => "page_up", "Move up one page";
-    PageDown => "page_down", "Move down one page";
+    PageUp => "page_up", "Move up one page (History: scroll the replay up)";
+    PageDown => "page_down", "Move down one page (History: scroll the replay down)";
     Top => "top", "Go to the first item";
     Bottom => "bottom", "Go to the last item";
     Collapse => "collapse", "Outline: fold the selected part or article; side by side: scroll left pane";

@@ -813,6 +813,16 @@ fn navigate(state: &mut State, a: Action) -> Vec<Effect> {
         | Action::Top
         | Action::Bottom => {
             let page = state.size.1.saturating_sub(6).max(1) as isize;
+            // On History the page keys scroll the replay (or clause) pane: a step may
+            // change more clauses than fit; the arrows still move through the amendments.
+            if state.screen == Screen::History
+                && matches!(a, Action::PageUp | Action::PageDown)
+                && (state.history.frame.is_some() || state.history.clause.is_some())
+            {
+                let lines = if a == Action::PageUp { -page } else { page };
+                scroll_by(&mut state.history.pane_scroll, lines as i32);
+                return Vec::new();
+            }
             let delta = match a {
                 Action::Up => -1,
                 Action::Down => 1,

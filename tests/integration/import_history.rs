@@ -453,3 +453,182 @@ fn cli_prints_the_alignment_and_refuses_a_used_folder() {
     assert!(stderr(&o).contains("missing.txt"), "{}", stderr(&o));
     assert!(!tmp.path().join("other").exists());
 }
+
+/// Issue 15, item 10: a kill at any point of `treaty import-history` leaves the folder
+/// absent or complete, never half made, and the next import cleans up after it.
+#[test]
+fn a_killed_import_leaves_nothing_half_made() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let udhr = std::fs::read_to_string(corpus("treaties/udhr.txt")).unwrap();
+    let mut v = parse_plain(&udhr);
+    std::fs::write(tmp.path().join("v1.txt"), v.render()).unwrap();
+    v.articles.swap(0, 1);
+    std::fs::write(tmp.path().join("v2.txt"), v.render()).unwrap();
+    v.articles[3].1.push_str("This applies everywhere.\n");
+    std::fs::write(tmp.path().join("v3.txt"), v.render()).unwrap();
+    let args = |dir: &str| -> Vec<String> {
+        [
+            "import-history",
+            "--label",
+            "One",
+            "v1.txt",
+            "--label",
+            "Two",
+            "v2.txt",
+            "--label",
+            "Three",
+            "v3.txt",
+            "--dir",
+            dir,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let spawn = |dir: &str, pause: Option<usize>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_treaty"));
+        c.args(args(dir))
+            .current_dir(tmp.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(p) = pause {
+            c.env("TREATY_IMPORT_PAUSE", p.to_string());
+        }
+        c.spawn().unwrap()
+    };
+    // The folder is absent (or empty), or a complete record that git finds sound.
+    let check = |dir: &str| -> bool {
+        let path = tmp.path().join(dir);
+        let complete = path.join(".git").is_dir();
+        if complete {
+            let store = Store::open(&path).unwrap();
+            let rounds: Vec<String> = store
+                .rounds()
+                .unwrap()
+                .into_iter()
+                .map(|r| r.name)
+                .collect();
+            assert_eq!(rounds, ["one", "two", "three"], "{dir}");
+            let fsck = Command::new("git")
+                .args(["fsck", "--full", "--strict"])
+                .current_dir(&path)
+                .output()
+                .unwrap();
+            assert!(
+                fsck.status.success(),
+                "{dir}: {}",
+                String::from_utf8_lossy(&fsck.stderr)
+            );
+        } else {
+            assert!(
+                !path.exists() || std::fs::read_dir(&path).unwrap().next().is_none(),
+                "{dir}: half made"
+            );
+        }
+        complete
+    };
+    let leftovers = |dir: &str| -> Vec<String> {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&format!(".{dir}.treaty-import-")))
+            .collect()
+    };
+
+    // Killed at each step: claimed, after each of the 3 drafts, before and after the rename.
+    for step in 1..=6 {
+        let dir = format!("rec{step}");
+        if step == 3 {
+            // An empty folder given as the target stays empty when the import is killed.
+            std::fs::create_dir(tmp.path().join(&dir)).unwrap();
+        }
+        let mut child = spawn(&dir, Some(step));
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), format!("treaty: paused at import step {step}"));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let complete = check(&dir);
+        assert_eq!(complete, step == 6, "step {step}");
+        if !complete {
+            assert!(
+                !leftovers(&dir).is_empty(),
+                "step {step}: the unfinished import is kept aside"
+            );
+            // The next import cleans up after the dead one and succeeds.
+            let o = treaty(
+                tmp.path(),
+                &args(&dir).iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+            assert!(o.status.success(), "step {step}: {}", stderr(&o));
+            assert!(
+                stdout(&o).contains("an unfinished import left by a process that stopped"),
+                "step {step}"
+            );
+            assert!(check(&dir), "step {step}");
+        }
+        assert!(
+            leftovers(&dir).is_empty(),
+            "step {step}: {:?}",
+            leftovers(&dir)
+        );
+    }
+    // Killed at moments the process does not choose.
+    for (k, ms) in [30u64, 120, 300].into_iter().enumerate() {
+        let dir = format!("timed{k}");
+        let mut child = spawn(&dir, None);
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        check(&dir);
+    }
+}
+
+/// Replay lists a step's clauses in treaty order, and an article edited in place is not
+/// "moved" (its neighbours changing number does not move it).
+#[test]
+fn replay_in_treaty_order_and_edits_are_not_moves() {
+    let imp = import();
+    let store = Store::open(&imp.dir).unwrap();
+    let d3 = store.draft_at(imp.report.versions[2].commit).unwrap().draft;
+    let powers = article_id(&d3, FULL_POWERS);
+    let pacta = article_id(&d3, PACTA);
+    // A round's span runs from just after its tag to the next tag: the final draft.
+    let o = treaty(
+        &imp.dir,
+        &["replay", "--from", "chair-s-text", "--to", "chair-s-text"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let changed: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("  ~ ")).collect();
+    assert!(!changed.is_empty(), "{out}");
+    assert!(
+        changed.iter().all(|l| !l.contains("moved")),
+        "edited in place, not moved:\n{out}"
+    );
+    let at = |prefix: &str| {
+        out.find(&format!("  ~ {prefix}"))
+            .unwrap_or_else(|| panic!("{prefix} in\n{out}"))
+    };
+    // Full powers (Article 7) comes before "Pacta sunt servanda" (Article 27), though
+    // its id sorts after.
+    // The first paragraph of each (the article itself when it has none).
+    let first_of = |article: &str| {
+        d3.clauses
+            .iter()
+            .find_map(|c| {
+                c.id.clone()
+                    .filter(|i| i.starts_with(&format!("{article}.")))
+            })
+            .unwrap_or(article.to_string())
+    };
+    let (p7, p27) = (first_of(&powers), first_of(&pacta));
+    assert!(at(&p7) < at(&p27), "treaty order:\n{out}");
+}

@@ -156,7 +156,17 @@ fn format_flag_overrides_the_guess() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("use txt, md, akn or docx"),
+        stderr(&o).contains("resolution.txt: this is not a PDF file"),
+        "{}",
+        stderr(&o)
+    );
+    let o = treaty(
+        tmp.path(),
+        &["import", "resolution.txt", "--format", "rtf", "--out", "d"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("use txt, md, akn, docx or pdf"),
         "{}",
         stderr(&o)
     );

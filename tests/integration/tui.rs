@@ -603,6 +603,13 @@ fn mouse_selects_in_every_list_and_the_wheel_scrolls_the_pane_under_it() {
         [wheel(70, 5, 3), wheel(70, 5, 3), wheel(70, 5, -2)],
     );
     assert_eq!(s.history.pane_scroll, 4);
+    // The page keys scroll the replay pane too; the selection stays.
+    let selected = s.history.selected;
+    drive(&f, &mut s, [act(Action::PageDown)]);
+    assert_eq!(s.history.pane_scroll, 4 + 24);
+    drive(&f, &mut s, [act(Action::PageUp), act(Action::PageUp)]);
+    assert_eq!(s.history.pane_scroll, 0);
+    assert_eq!(s.history.selected, selected);
     drive(&f, &mut s, [wheel(10, 5, -3)]);
     assert_eq!(
         s.history.selected, 0,

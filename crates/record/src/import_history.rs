@@ -3,7 +3,8 @@
 //! new record, one amendment by the Chair per version, each tagged `round/<label>`.
 //!
 //! Each version goes through the one record path ([`crate::record`]) with the files it
-//! changes; a failure removes what was written, so the folder is left as it was found.
+//! changes. The record is built beside the target folder and renamed into place at the
+//! end: a failure, or a kill, leaves the folder as it was found.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -62,6 +63,9 @@ pub struct ImportedVersion {
 pub struct ImportReport {
     pub dir: PathBuf,
     pub versions: Vec<ImportedVersion>,
+    /// Unfinished imports into the same folder, left by processes that died, removed
+    /// before this one began.
+    pub cleaned: Vec<PathBuf>,
 }
 
 impl fmt::Display for ImportedVersion {
@@ -74,12 +78,26 @@ impl fmt::Display for ImportedVersion {
 
 /// Imports `versions` (oldest first) into a new record at `dir`, one commit per version,
 /// tagged `round/<label>`.
+///
+/// The record is built in a temporary folder beside `dir` (`.<name>.treaty-import-…`,
+/// held by a lock on its `.lock` file) and renamed into place once every version is
+/// recorded, so a process killed at any point leaves `dir` as it was (absent or empty)
+/// or complete, never half made. An unfinished import left by a process that died is
+/// removed by the next import into the same folder ([`ImportReport::cleaned`]).
 pub fn import_history(
     versions: &[DraftVersion],
     dir: impl AsRef<Path>,
 ) -> Result<ImportReport, ImportHistoryError> {
-    let dir = dir.as_ref();
     let planned = archive::plan(versions)?;
+    import_planned(&planned, dir.as_ref())
+}
+
+/// [`import_history`] of versions already read and aligned.
+pub fn import_planned(planned: &[Planned], dir: &Path) -> Result<ImportReport, ImportHistoryError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ImportHistoryError::Io { path, source }
+    };
     let existed = match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
@@ -95,36 +113,152 @@ pub fn import_history(
                 path: dir.to_path_buf(),
             });
         }
-        Err(source) => {
-            return Err(ImportHistoryError::Io {
-                path: dir.to_path_buf(),
-                source,
-            });
-        }
+        Err(source) => return Err(io(dir)(source)),
     };
-    match write(&planned, dir) {
-        Ok(versions) => Ok(ImportReport {
-            dir: dir.to_path_buf(),
-            versions,
-        }),
-        Err(e) => {
-            // Leave the folder as we found it: absent, or empty.
-            if existed {
-                if let Ok(entries) = std::fs::read_dir(dir) {
-                    for entry in entries.flatten() {
-                        let p = entry.path();
-                        let _ = if p.is_dir() {
-                            std::fs::remove_dir_all(&p)
-                        } else {
-                            std::fs::remove_file(&p)
-                        };
-                    }
-                }
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| ImportHistoryError::NotEmpty {
+            path: dir.to_path_buf(),
+        })?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let cleaned = sweep_stale(&parent, &name);
+    let (tmp, lock_path, lock) = claim(&parent, &name)?;
+    pause(1);
+    let mut lock = Some(lock);
+    let result = write(planned, &tmp).and_then(|versions| {
+        // The lock goes first: a kill from here leaves a folder without a lock, which the
+        // next import removes, or the finished record, with nothing beside it.
+        drop(lock.take());
+        let _ = std::fs::remove_file(&lock_path);
+        pause(planned.len() + 2);
+        // Into place: over the empty folder there was, or where there was none.
+        let moved = std::fs::rename(&tmp, dir).or_else(|e| {
+            if existed && dir.is_dir() {
+                std::fs::remove_dir(dir).and_then(|()| std::fs::rename(&tmp, dir))
             } else {
-                let _ = std::fs::remove_dir_all(dir);
+                Err(e)
             }
-            Err(e)
+        });
+        moved.map_err(io(dir))?;
+        sync_dir(&parent);
+        pause(planned.len() + 3);
+        Ok(versions)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    drop(lock);
+    let _ = std::fs::remove_file(&lock_path);
+    Ok(ImportReport {
+        dir: dir.to_path_buf(),
+        versions: result?,
+        cleaned,
+    })
+}
+
+/// The prefix of the temporary folders of imports into `name`.
+fn temp_prefix(name: &str) -> String {
+    format!(".{name}.treaty-import-")
+}
+
+/// A temporary folder beside the target, and the lock that says a live process owns it.
+fn claim(
+    parent: &Path,
+    name: &str,
+) -> Result<(PathBuf, PathBuf, std::fs::File), ImportHistoryError> {
+    let prefix = temp_prefix(name);
+    for n in 0..1000u32 {
+        let tmp = parent.join(format!("{prefix}{}-{n}", std::process::id()));
+        let lock_path = parent.join(format!("{prefix}{}-{n}.lock", std::process::id()));
+        let Ok(lock) = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock_path)
+        else {
+            continue;
+        };
+        if lock.try_lock().is_err() || std::fs::create_dir(&tmp).is_err() {
+            let _ = std::fs::remove_file(&lock_path);
+            continue;
         }
+        return Ok((tmp, lock_path, lock));
+    }
+    Err(ImportHistoryError::Io {
+        path: parent.to_path_buf(),
+        source: std::io::Error::other("no free name for a temporary folder"),
+    })
+}
+
+/// Removes the temporary folders (and locks) of imports into `name` whose process died:
+/// their lock can be taken. Returns what was removed.
+fn sweep_stale(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let prefix = temp_prefix(name);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    names.sort();
+    for n in names {
+        let Some(stem) = n.strip_suffix(".lock") else {
+            continue;
+        };
+        let lock_path = parent.join(&n);
+        let Ok(lock) = std::fs::OpenOptions::new().write(true).open(&lock_path) else {
+            continue;
+        };
+        if lock.try_lock().is_err() {
+            // A live import holds it.
+            continue;
+        }
+        let tmp = parent.join(stem);
+        if tmp.exists() && std::fs::remove_dir_all(&tmp).is_ok() {
+            removed.push(tmp);
+        }
+        drop(lock);
+        let _ = std::fs::remove_file(&lock_path);
+    }
+    // A folder whose lock is gone (killed between creating them) is stale too.
+    if let Ok(entries) = std::fs::read_dir(parent) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(&prefix)
+                && !n.ends_with(".lock")
+                && !parent.join(format!("{n}.lock")).exists()
+                && std::fs::remove_dir_all(e.path()).is_ok()
+            {
+                removed.push(e.path());
+            }
+        }
+    }
+    removed
+}
+
+/// Makes a rename in `dir` durable (where the system allows it).
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+/// Debug builds: `TREATY_IMPORT_PAUSE=N` stops at step N (1: the temporary folder
+/// claimed; 2…V+1: after each version; V+2: before the rename; V+3: after it) for a
+/// minute, so that a test can kill the process exactly there.
+fn pause(step: usize) {
+    if cfg!(debug_assertions)
+        && std::env::var("TREATY_IMPORT_PAUSE").is_ok_and(|v| v.parse() == Ok(step))
+    {
+        eprintln!("treaty: paused at import step {step}");
+        std::thread::sleep(std::time::Duration::from_secs(60));
     }
 }
 
@@ -185,6 +319,7 @@ fn write(planned: &[Planned], dir: &Path) -> Result<Vec<ImportedVersion>, Import
             commit: recorded.oid,
         });
         previous = files;
+        pause(out.len() + 1);
     }
     Ok(out)
 }

@@ -53,6 +53,9 @@ pub struct Resolved {
     pub name: String,
     /// Things skipped on the way (a position naming a clause that no longer exists).
     pub warnings: Vec<String>,
+    /// Where its clauses stand in the published document it was imported from
+    /// (`drafts/sources.ron` of that version), if it was.
+    pub sources: Option<treaty_text::sources::Sources>,
 }
 
 /// Where versions come from: the negotiation on disk and, when there is one, its record.
@@ -146,6 +149,7 @@ impl Sources {
                 draft: self.negotiation.draft.clone(),
                 name: "the current draft".into(),
                 warnings: Vec::new(),
+                sources: self.current_sources(),
             });
         }
         if self.store.is_ok()
@@ -222,11 +226,29 @@ impl Sources {
             spec: name.clone(),
             message: e.to_string(),
         })?;
+        // A sources file that cannot be read only costs the citations, not the text.
+        let sources = store
+            .read_file_at(
+                oid,
+                &format!("drafts/{}", treaty_text::sources::SOURCES_FILE),
+            )
+            .ok()
+            .flatten()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|t| treaty_text::sources::Sources::parse(&t).ok());
         Ok(Resolved {
             draft: loaded.draft,
             name,
             warnings: Vec::new(),
+            sources,
         })
+    }
+
+    /// `drafts/sources.ron` on disk, if there is one that reads.
+    fn current_sources(&self) -> Option<treaty_text::sources::Sources> {
+        treaty_text::sources::Sources::load(&self.negotiation.root)
+            .ok()
+            .flatten()
     }
 
     fn resolve_position(&self, code: &str) -> Option<Resolved> {
@@ -236,6 +258,7 @@ impl Sources {
             draft,
             name: format!("the position of {}", position.code),
             warnings,
+            sources: self.current_sources(),
         })
     }
 }
@@ -259,6 +282,7 @@ pub struct Selection {
 pub fn select(sources: &Sources, selection: &Selection) -> Result<Document, VersionError> {
     let at = selection.at.as_deref().unwrap_or("current");
     let resolved = sources.resolve(at)?;
+    let cited = resolved.sources;
     let mut warnings = resolved.warnings;
     let (draft, version, author) = match &selection.position {
         None => {
@@ -301,5 +325,8 @@ pub fn select(sources: &Sources, selection: &Selection) -> Result<Document, Vers
     };
     doc.author = author;
     doc.warnings = warnings;
+    if let Some(s) = &cited {
+        doc.cite_sources(s);
+    }
     Ok(doc)
 }

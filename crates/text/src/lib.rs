@@ -29,6 +29,7 @@ pub mod position;
 pub mod ronfile;
 pub mod roster;
 pub mod sanitize;
+pub mod sources;
 pub mod suggest;
 pub mod theme;
 pub mod tiers;

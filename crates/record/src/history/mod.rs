@@ -11,15 +11,17 @@
 
 mod blame;
 mod build;
+mod reading;
 mod store_file;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 pub use blame::{Blame, BlameGroup, BlameWord, DeletedWord};
+pub use reading::{ArticleVersion, RoundState};
 
 use crate::store::{LogFilter, Oid, Store, StoreError};
 use treaty_text::amendment::Amendment;
@@ -1018,19 +1020,13 @@ impl History {
             .collect();
         points.sort_by_key(|(_, at)| *at);
         let mut out = Vec::new();
-        let mut replay = self.replay();
-        let mut done = 0;
-        for (name, at) in points {
-            while done <= at {
-                replay.next();
-                done += 1;
-            }
+        let mut replay = self.walk_to(&points, |name, at, state| {
             out.push(RoundStats {
-                round: name,
+                round: name.to_string(),
                 oid: self.record(at).oid.clone(),
-                counts: replay.state().bracket_counts(),
+                counts: state.bracket_counts(),
             });
-        }
+        });
         for _ in replay.by_ref() {}
         if let Some(last) = self.records().last() {
             out.push(RoundStats {
@@ -1089,6 +1085,41 @@ pub struct StepChange<'h> {
     pub before: Option<ClauseVersion>,
     /// `None`: the clause was deleted.
     pub after: Option<&'h ClauseVersion>,
+    /// It changed place: another parent or file, or its order among the clauses of its
+    /// file that stayed (a clause whose neighbours were inserted or deleted has not moved).
+    pub moved: bool,
+}
+
+/// The clauses of `record`'s files that changed their order among the clauses that
+/// stayed: those off a longest run kept in order.
+fn reordered<'r>(state: &TextState, record: &'r Record) -> HashSet<&'r str> {
+    let mut out = HashSet::new();
+    for (file, ids) in &record.files {
+        let (Some(after), Some(before)) = (ids, state.files.get(file)) else {
+            continue;
+        };
+        let was: HashMap<&str, usize> = before
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let kept: Vec<&'r str> = after
+            .iter()
+            .map(String::as_str)
+            .filter(|id| was.contains_key(id))
+            .collect();
+        let seq: Vec<usize> = kept.iter().map(|id| was[id]).collect();
+        let in_order: HashSet<usize> = treaty_text::import::align::longest_increasing(&seq)
+            .into_iter()
+            .collect();
+        out.extend(
+            kept.iter()
+                .enumerate()
+                .filter(|(k, _)| !in_order.contains(k))
+                .map(|(_, id)| *id),
+        );
+    }
+    out
 }
 
 impl Replay<'_> {
@@ -1107,15 +1138,44 @@ impl<'h> Iterator for Replay<'h> {
         }
         let index = self.next;
         let record = self.history.record(index);
-        let changes = record
+        let reordered = reordered(&self.state, record);
+        let mut changes: Vec<StepChange<'h>> = record
             .changes
             .iter()
-            .map(|c| StepChange {
-                id: c.id.as_str(),
-                before: self.state.clauses.get(&c.id).cloned(),
-                after: c.after.as_ref(),
+            .map(|c| {
+                let before = self.state.clauses.get(&c.id).cloned();
+                let moved = match (&before, c.after.as_ref()) {
+                    (Some(b), Some(a)) => {
+                        b.parent != a.parent
+                            || b.file != a.file
+                            || reordered.contains(c.id.as_str())
+                    }
+                    _ => false,
+                };
+                StepChange {
+                    id: c.id.as_str(),
+                    before,
+                    after: c.after.as_ref(),
+                    moved,
+                }
             })
             .collect();
+        // In treaty order: by the file's place in treaty.md, then the clause's place in
+        // its file (a deleted clause where it stood).
+        if changes.len() > 1 {
+            let layout = record.layout.as_ref().unwrap_or(&self.state.layout);
+            let file_rank = |file: &str| {
+                layout
+                    .iter()
+                    .position(|l| matches!(l, LayoutItem::Include(f) if f == file))
+                    .unwrap_or(usize::MAX)
+            };
+            changes.sort_by_cached_key(|c| {
+                let v = c.after.or(c.before.as_ref());
+                v.map(|v| (file_rank(&v.file), v.position))
+                    .unwrap_or((usize::MAX, u32::MAX))
+            });
+        }
         self.state.apply(record);
         self.next += 1;
         Some(Step {

@@ -88,7 +88,8 @@ fn tree(items: &[Item]) -> (Vec<usize>, Vec<Vec<usize>>) {
     (roots, children)
 }
 
-fn words_xml(words: &[WordOp]) -> String {
+/// Words of a comparison as XML/HTML: `<del>` and `<ins>` around what changed.
+pub(super) fn words_xml(words: &[WordOp]) -> String {
     let mut s = String::new();
     for w in words {
         match w {

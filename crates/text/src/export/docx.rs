@@ -331,6 +331,14 @@ impl Body<'_> {
         if let Some(note) = note {
             self.run(&note, Some("TreatyNote"), false, Revision::None);
         }
+        if let Some(src) = &item.source {
+            self.run(
+                &format!(" ({src})"),
+                Some("TreatyNote"),
+                false,
+                Revision::None,
+            );
+        }
         if let Some(n) = bookmark {
             let _ = write!(self.xml, "<w:bookmarkEnd w:id=\"{n}\"/>");
         }

@@ -71,6 +71,7 @@ fn stylesheet(theme: &Theme) -> String {
          .deleted{opacity:0.9}\n\
          .opt-line{display:block}\n\
          p.note{font-size:0.85em;color:#333;margin:0.6em 0 0.6em 2em}\n\
+         .source{font-size:0.75em;color:#666;margin-left:0.5em;white-space:nowrap}\n\
          @media print{body{max-width:none;margin:0;font-size:11pt}a.anchor{display:none}\
          h2,h3,h4{break-after:avoid;page-break-after:avoid}p{orphans:3;widows:3}\
          *{-webkit-print-color-adjust:exact;print-color-adjust:exact}\
@@ -161,6 +162,14 @@ fn anchor(item: &Item) -> (String, String) {
     }
 }
 
+/// The clause's place in the document it was imported from, small, after it.
+fn source(item: &Item) -> String {
+    item.source
+        .as_deref()
+        .map(|s| format!("<span class=\"source\">({})</span>", escape(s)))
+        .unwrap_or_default()
+}
+
 fn note(item: &Item) -> String {
     match &item.mark {
         Mark::Moved { from } => format!(
@@ -217,9 +226,10 @@ fn heading_html(item: &Item) -> String {
         _ => "",
     };
     format!(
-        "<{tag}{id}{class}>{}{}{link}</{tag}>\n",
+        "<{tag}{id}{class}>{}{}{}{link}</{tag}>\n",
         wrap(whole, text),
-        note(item)
+        note(item),
+        source(item)
     )
 }
 
@@ -263,10 +273,11 @@ fn clause_html(item: &Item) -> String {
         " "
     };
     format!(
-        "<p class=\"{}\"{id}>{number}{sep}{}{}{link}</p>\n",
+        "<p class=\"{}\"{id}>{number}{sep}{}{}{}{link}</p>\n",
         classes.join(" "),
         runs_html(&runs),
-        note(item)
+        note(item),
+        source(item)
     )
 }
 
@@ -294,6 +305,9 @@ pub fn render(doc: &Document, theme: &Theme) -> String {
         );
     } else {
         out.push('.');
+    }
+    if let Some(src) = &doc.source {
+        let _ = write!(out, "<br>Imported from {}.", escape(src));
     }
     out.push_str("</p>\n<main>\n");
     let notes = doc.notes_after();

@@ -17,6 +17,9 @@
 //!   numbers, and tracked changes (`w:ins`/`w:del`) for a comparison.
 //! * [`akn`]: Akoma Ntoso 3.0 XML, with `eId`s derived from clause ids.
 //!
+//! A text imported from a published document ([`crate::sources`]) carries each clause's
+//! place in it (`p. 8, para. 12 ter`): HTML and DOCX print it after the clause, small.
+//!
 //! Footnotes and link references (`[^1]: Chair's note…`) are [`Note`]s, not clauses: each
 //! writer puts them after the last clause of the article or annex they belong to (HTML and
 //! AKN `<p class="note">`, DOCX style `Treaty note`), and `treaty import` reads them back.
@@ -29,6 +32,7 @@ pub mod docx;
 pub mod html;
 pub mod md;
 pub mod style;
+pub mod synopsis;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -141,6 +145,9 @@ pub struct Item {
     pub text_words: Option<Vec<WordOp>>,
     /// Word operations from the earlier heading title, when it changed.
     pub title_words: Option<Vec<WordOp>>,
+    /// Where it stands in the published document the text was imported from
+    /// (`p. 8, para. 12 ter`), when there is one ([`Document::cite_sources`]).
+    pub source: Option<String>,
 }
 
 impl Item {
@@ -157,6 +164,7 @@ impl Item {
             mark,
             text_words: None,
             title_words: None,
+            source: None,
         }
     }
 
@@ -256,6 +264,9 @@ pub struct Document {
     pub notes: Vec<Note>,
     /// Things skipped while applying a position.
     pub warnings: Vec<String>,
+    /// The published document the text was imported from, as cited
+    /// (`ADP 2-8 - agenda item 3 (text.pdf)`).
+    pub source: Option<String>,
 }
 
 impl Document {
@@ -274,6 +285,7 @@ impl Document {
             draft,
             items,
             warnings: Vec::new(),
+            source: None,
         }
     }
 
@@ -334,6 +346,23 @@ impl Document {
             draft,
             items,
             warnings: Vec::new(),
+            source: None,
+        }
+    }
+
+    /// Cites the published document each clause was imported from (`drafts/sources.ron`),
+    /// so that writers can print it beside the clause.
+    pub fn cite_sources(&mut self, sources: &crate::sources::Sources) {
+        self.source = Some(sources.document_name());
+        for item in &mut self.items {
+            if item.mark == Mark::Deleted {
+                continue;
+            }
+            item.source = item
+                .id
+                .as_deref()
+                .and_then(|id| sources.clauses.get(id))
+                .and_then(crate::sources::ClauseSource::place);
         }
     }
 

@@ -22,8 +22,6 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 /// Pairs whose shingle sets overlap less than this are never compared further.
 const PREFILTER: f64 = 0.15;
-/// The least similarity for a one-to-one match.
-const MATCH_THRESHOLD: f64 = 0.5;
 /// The least share of a text's shingles found in another for a split or merge link.
 const PART_THRESHOLD: f64 = 0.6;
 /// Texts shorter than this (in shingles) are never taken for a split-off or merged part:
@@ -31,13 +29,63 @@ const PART_THRESHOLD: f64 = 0.6;
 const PART_MIN_SHINGLES: usize = 4;
 
 /// A text reduced for comparison.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Profile {
     /// White space collapsed: equal `norm` means unchanged.
     norm: String,
     tokens: Vec<u64>,
     /// Sorted, without duplicates.
     shingles: Vec<u64>,
+    /// What the text cites (`18(a)`, `2/CMA.3`, `paragraph 11`, `annex II`): sorted,
+    /// without duplicates. Two texts that differ only in what they cite are different
+    /// provisions (one request for each paragraph of a decision, say).
+    citations: Vec<u64>,
+}
+
+/// Words that name what follows them as a place in a text.
+const CITING: &[&str] = &[
+    "paragraph",
+    "paragraphs",
+    "para",
+    "paras",
+    "article",
+    "articles",
+    "chapter",
+    "annex",
+    "decision",
+    "section",
+];
+
+fn citations(norm: &str) -> Vec<u64> {
+    let words: Vec<&str> = norm
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '[' | ']' | '“' | '”' | '"'))
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let digit = w.bytes().any(|b| b.is_ascii_digit());
+        let inner = w.trim_end_matches('.').contains(['(', '/', '.']);
+        if digit && inner {
+            out.push(hash(&w.trim_end_matches('.').to_lowercase()));
+        }
+        if CITING.contains(&w.to_lowercase().as_str())
+            && let Some(next) = words.get(i + 1)
+            && next
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        {
+            out.push(hash(&(
+                w.to_lowercase(),
+                next.trim_end_matches('.').to_lowercase(),
+            )));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 fn hash<T: Hash + ?Sized>(t: &T) -> u64 {
@@ -79,10 +127,16 @@ impl Profile {
         shingles.sort_unstable();
         shingles.dedup();
         Profile {
+            citations: citations(&norm),
             norm,
             tokens,
             shingles,
         }
+    }
+
+    /// How many distinct word pairs the text has.
+    pub fn shingle_count(&self) -> usize {
+        self.shingles.len()
     }
 
     /// Whether the two texts are the same up to white space.
@@ -110,23 +164,41 @@ impl Profile {
         (2.0 * equal as f64 / total as f64).min(0.999)
     }
 
-    fn common(&self, other: &Profile) -> usize {
-        let (mut i, mut j, mut n) = (0, 0, 0);
-        let (a, b) = (&self.shingles, &other.shingles);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    n += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
+    /// [`Profile::similarity`], lowered when the two texts cite different places: by up to
+    /// a third when they cite nothing in common.
+    pub fn cited_similarity(&self, other: &Profile) -> f64 {
+        let s = self.similarity(other);
+        if s >= 1.0 || (self.citations.is_empty() && other.citations.is_empty()) {
+            return s;
         }
-        n
+        let common = sorted_common(&self.citations, &other.citations);
+        let union = self.citations.len() + other.citations.len() - common;
+        s * (0.7 + 0.3 * common as f64 / union as f64)
     }
 
+    fn common(&self, other: &Profile) -> usize {
+        sorted_common(&self.shingles, &other.shingles)
+    }
+}
+
+/// How many values two sorted lists without duplicates share.
+fn sorted_common(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+impl Profile {
     /// Shared shingles over all shingles of the two texts.
     pub fn jaccard(&self, other: &Profile) -> f64 {
         let union = self.shingles.len() + other.shingles.len();
@@ -178,11 +250,142 @@ impl Alignment {
     }
 }
 
-/// Aligns `new` to `old`: identical texts first (nearest position on ties), then the most
-/// similar pairs greedily, then split and merged parts by containment.
+/// What is known of a text besides its words: its label (`12`, `(a)`, `Article 4 bis`),
+/// its title (an article's), and its kind (paragraph, point, heading…: texts of different
+/// kinds are matched only when nearly the same).
+#[derive(Clone, Debug, Default)]
+pub struct Unit {
+    pub profile: Profile,
+    pub label: Option<String>,
+    /// Title words, normalised (lower case, brackets and punctuation dropped).
+    pub title: Vec<String>,
+    pub kind: u8,
+}
+
+impl Unit {
+    pub fn new(text: &str) -> Unit {
+        Unit {
+            profile: Profile::new(text),
+            ..Unit::default()
+        }
+    }
+
+    pub fn with_label(mut self, label: Option<&str>) -> Unit {
+        self.label = label.map(str::to_string);
+        self
+    }
+
+    pub fn with_title(mut self, title: Option<&str>) -> Unit {
+        self.title = title.map(title_words).unwrap_or_default();
+        self
+    }
+
+    pub fn with_kind(mut self, kind: u8) -> Unit {
+        self.kind = kind;
+        self
+    }
+}
+
+/// A title's words for comparison: `[[Adaptation and loss and damage]` →
+/// `adaptation`, `and`, `loss`, `and`, `damage`.
+fn title_words(t: &str) -> Vec<String> {
+    t.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// How alike two titles are: the share of words they have in common (0 when either has
+/// none).
+fn title_similarity(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    let common = a.iter().filter(|w| b.contains(w)).count();
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+/// Aligns `new` to `old` by content alone (see [`align_units`]).
 pub fn align(old: &[Profile], new: &[Profile]) -> Alignment {
+    let wrap = |ps: &[Profile]| -> Vec<Unit> {
+        ps.iter()
+            .map(|p| Unit {
+                profile: p.clone(),
+                ..Unit::default()
+            })
+            .collect()
+    };
+    align_units(&wrap(old), &wrap(new))
+}
+
+/// Similarity above which a pair may cross the order of the others (a move).
+const MOVE_THRESHOLD: f64 = 0.7;
+/// Similarity above which a pair is an anchor: certain, and fixing the order around it.
+const ANCHOR_THRESHOLD: f64 = 0.8;
+/// The least similarity for a match that keeps the order of the anchors around it.
+const ORDERED_THRESHOLD: f64 = 0.35;
+
+/// Pairs accepted so far that keep their order, by old index: a new pair must not cross
+/// them unless it is a move.
+#[derive(Default)]
+struct Order(std::collections::BTreeMap<usize, usize>);
+
+impl Order {
+    /// How many ordered pairs a pair (o, n) would cross.
+    fn crossings(&self, o: usize, n: usize) -> usize {
+        self.0.range(..o).filter(|(_, bn)| **bn > n).count()
+            + self.0.range(o + 1..).filter(|(_, an)| **an < n).count()
+    }
+
+    fn fits(&self, o: usize, n: usize) -> bool {
+        let before = self.0.range(..o).next_back().is_none_or(|(_, &bn)| bn < n);
+        let after = self.0.range(o + 1..).next().is_none_or(|(_, &an)| an > n);
+        before && after
+    }
+}
+
+/// Aligns `new` to `old`:
+///
+/// 1. identical texts (nearest position on ties);
+/// 2. anchors: pairs whose texts are nearly the same, or whose titles are the same and
+///    texts alike, best first;
+/// 3. the rest, best first, as long as each keeps the order of the pairs already made
+///    (a pair that crosses them, a move, needs a similarity of 0.7); a title in common
+///    or the same label counts in a pair's favour, and a pair of texts that share a title
+///    is accepted on less alike wording;
+/// 4. a text left over with the same label as a leftover text between the same
+///    neighbours, somewhat alike: the same provision, much rewritten;
+/// 5. parts: a new text mostly found in one old text (split), an old text mostly found
+///    in one new text (merge).
+pub fn align_units(old: &[Unit], new: &[Unit]) -> Alignment {
+    align_units_with(old, new, &Rules::default())
+}
+
+/// What a person knows better than the aligner (`treaty import-history --align FILE`):
+/// pairs (old, new) that are the same provision, and pairs that are not.
+#[derive(Clone, Debug, Default)]
+pub struct Rules {
+    pub same: Vec<(usize, usize)>,
+    pub different: std::collections::HashSet<(usize, usize)>,
+}
+
+/// [`align_units`], with `rules` applied first: their pairs are matched before anything
+/// else, and their forbidden pairs are never linked.
+pub fn align_units_with(old: &[Unit], new: &[Unit], rules: &Rules) -> Alignment {
     let mut old_taken: Vec<Option<(usize, f64)>> = vec![None; old.len()];
     let mut new_taken: Vec<Option<(usize, f64)>> = vec![None; new.len()];
+    let mut order = Order::default();
+    let allowed = |o: usize, n: usize| !rules.different.contains(&(o, n));
+    for &(o, n) in &rules.same {
+        if o < old.len() && n < new.len() && old_taken[o].is_none() && new_taken[n].is_none() {
+            let s = old[o].profile.similarity(&new[n].profile);
+            old_taken[o] = Some((n, s));
+            new_taken[n] = Some((o, s));
+        }
+    }
     let distance = |o: usize, n: usize| -> f64 {
         let po = if old.len() > 1 {
             o as f64 / (old.len() - 1) as f64
@@ -199,15 +402,18 @@ pub fn align(old: &[Profile], new: &[Profile]) -> Alignment {
 
     // 1. Unchanged texts.
     let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (o, p) in old.iter().enumerate() {
-        by_text.entry(p.norm.as_str()).or_default().push(o);
+    for (o, u) in old.iter().enumerate() {
+        by_text.entry(u.profile.norm.as_str()).or_default().push(o);
     }
-    for (n, p) in new.iter().enumerate() {
-        if let Some(candidates) = by_text.get(p.norm.as_str()) {
+    for (n, u) in new.iter().enumerate() {
+        if u.profile.norm.is_empty() {
+            continue;
+        }
+        if let Some(candidates) = by_text.get(u.profile.norm.as_str()) {
             let best = candidates
                 .iter()
                 .copied()
-                .filter(|&o| old_taken[o].is_none())
+                .filter(|&o| old_taken[o].is_none() && old[o].kind == u.kind && allowed(o, n))
                 .min_by(|&a, &b| distance(a, n).total_cmp(&distance(b, n)).then(a.cmp(&b)));
             if let Some(o) = best {
                 old_taken[o] = Some((n, 1.0));
@@ -215,46 +421,121 @@ pub fn align(old: &[Profile], new: &[Profile]) -> Alignment {
             }
         }
     }
+    // The identical pairs that keep their order fix it.
+    {
+        let mut pairs: Vec<(usize, usize)> = new_taken
+            .iter()
+            .enumerate()
+            .filter_map(|(n, t)| t.map(|(o, _)| (o, n)))
+            .collect();
+        pairs.sort_unstable();
+        let news: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+        for k in longest_increasing(&news) {
+            order.0.insert(pairs[k].0, pairs[k].1);
+        }
+    }
 
-    // 2. Best pairs first.
-    let mut pairs: Vec<(f64, f64, usize, usize)> = Vec::new();
-    for (n, pn) in new.iter().enumerate() {
+    // Candidate pairs: (rank, similarity, distance, old, new).
+    let mut pairs: Vec<(f64, f64, f64, usize, usize)> = Vec::new();
+    for (n, un) in new.iter().enumerate() {
         if new_taken[n].is_some() {
             continue;
         }
-        for (o, po) in old.iter().enumerate() {
-            if old_taken[o].is_some() || po.jaccard(pn) < PREFILTER {
+        for (o, uo) in old.iter().enumerate() {
+            if old_taken[o].is_some() || !allowed(o, n) {
                 continue;
             }
-            let s = po.similarity(pn);
-            if s >= MATCH_THRESHOLD {
-                pairs.push((s, distance(o, n), o, n));
+            let t = title_similarity(&uo.title, &un.title);
+            if uo.profile.jaccard(&un.profile) < PREFILTER && t < 0.5 {
+                continue;
+            }
+            let s = uo.profile.cited_similarity(&un.profile);
+            let same_label = uo.label.is_some() && uo.label == un.label;
+            let same_kind = uo.kind == un.kind;
+            if !same_kind && s < MOVE_THRESHOLD {
+                continue;
+            }
+            let rank = s + 0.3 * t + if same_label { 0.05 } else { 0.0 };
+            let floor = if t >= 0.99 {
+                0.1
+            } else if t >= 0.5 {
+                0.25
+            } else {
+                ORDERED_THRESHOLD
+            };
+            if s >= floor {
+                pairs.push((rank, s, distance(o, n), o, n));
             }
         }
     }
     pairs.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
-            .then(a.1.total_cmp(&b.1))
-            .then(a.2.cmp(&b.2))
+            .then(a.2.total_cmp(&b.2))
             .then(a.3.cmp(&b.3))
+            .then(a.4.cmp(&b.4))
     });
-    for (s, _, o, n) in pairs {
-        if old_taken[o].is_none() && new_taken[n].is_none() {
+
+    // 2. Anchors.
+    for &(rank, s, _, o, n) in &pairs {
+        let anchor = s >= ANCHOR_THRESHOLD || (rank - s >= 0.29 && s >= 0.5);
+        if anchor && old_taken[o].is_none() && new_taken[n].is_none() {
             old_taken[o] = Some((n, s));
             new_taken[n] = Some((o, s));
+            if order.fits(o, n) {
+                order.0.insert(o, n);
+            }
+        }
+    }
+    // 3. The rest, in order (or strongly alike).
+    for &(rank, s, _, o, n) in &pairs {
+        if old_taken[o].is_some() || new_taken[n].is_some() {
+            continue;
+        }
+        let fits = order.fits(o, n);
+        let titled = rank - s >= 0.29;
+        // A provision swapped with a neighbour or two: a short move needs less.
+        let near = s >= 0.5 && order.crossings(o, n) <= 2;
+        if fits || s >= MOVE_THRESHOLD || (titled && s >= 0.5) || near {
+            old_taken[o] = Some((n, s));
+            new_taken[n] = Some((o, s));
+            if fits {
+                order.0.insert(o, n);
+            }
+        }
+    }
+    // 4. Same label between the same neighbours, rewritten.
+    for (n, un) in new.iter().enumerate() {
+        if new_taken[n].is_some() || un.label.is_none() {
+            continue;
+        }
+        let found = (0..old.len()).find(|&o| {
+            old_taken[o].is_none()
+                && allowed(o, n)
+                && old[o].kind == un.kind
+                && old[o].label == un.label
+                && order.fits(o, n)
+                && old[o].profile.jaccard(&un.profile) >= 0.1
+        });
+        if let Some(o) = found {
+            let s = old[o].profile.similarity(&un.profile);
+            old_taken[o] = Some((n, s));
+            new_taken[n] = Some((o, s));
+            order.0.insert(o, n);
         }
     }
 
-    // 3. Parts: a new text mostly found in one old text, an old text mostly found in one
+    // 5. Parts: a new text mostly found in one old text, an old text mostly found in one
     // new text.
     let mut splits = Vec::new();
-    for (n, pn) in new.iter().enumerate() {
-        if new_taken[n].is_some() || pn.shingles.len() < PART_MIN_SHINGLES {
+    for (n, un) in new.iter().enumerate() {
+        if new_taken[n].is_some() || un.profile.shingles.len() < PART_MIN_SHINGLES {
             continue;
         }
-        if let Some((o, c)) = best_container(pn, old) {
+        if let Some((o, c)) = best_container(&un.profile, old.iter().map(|u| &u.profile))
+            && allowed(o, n)
+        {
             if old_taken[o].is_none() {
-                let s = old[o].similarity(pn);
+                let s = old[o].profile.similarity(&un.profile);
                 old_taken[o] = Some((n, s));
                 new_taken[n] = Some((o, s));
             } else {
@@ -267,13 +548,15 @@ pub fn align(old: &[Profile], new: &[Profile]) -> Alignment {
         }
     }
     let mut merges = Vec::new();
-    for (o, po) in old.iter().enumerate() {
-        if old_taken[o].is_some() || po.shingles.len() < PART_MIN_SHINGLES {
+    for (o, uo) in old.iter().enumerate() {
+        if old_taken[o].is_some() || uo.profile.shingles.len() < PART_MIN_SHINGLES {
             continue;
         }
-        if let Some((n, c)) = best_container(po, new) {
+        if let Some((n, c)) = best_container(&uo.profile, new.iter().map(|u| &u.profile))
+            && allowed(o, n)
+        {
             if new_taken[n].is_none() {
-                let s = po.similarity(&new[n]);
+                let s = uo.profile.similarity(&new[n].profile);
                 old_taken[o] = Some((n, s));
                 new_taken[n] = Some((o, s));
             } else {
@@ -313,9 +596,11 @@ pub fn align(old: &[Profile], new: &[Profile]) -> Alignment {
 
 /// The text in `among` that holds the largest share of `part`'s shingles, if that share
 /// reaches the threshold.
-fn best_container(part: &Profile, among: &[Profile]) -> Option<(usize, f64)> {
+fn best_container<'p>(
+    part: &Profile,
+    among: impl Iterator<Item = &'p Profile>,
+) -> Option<(usize, f64)> {
     among
-        .iter()
         .enumerate()
         .map(|(i, w)| (i, part.containment(w)))
         .filter(|(_, c)| *c >= PART_THRESHOLD)

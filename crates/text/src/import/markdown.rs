@@ -343,12 +343,16 @@ impl State {
 
 /// Drops the one backslash [`super::write`] puts before an unlabelled block.
 fn unescape_start(s: &str) -> &str {
-    s.strip_prefix('\\').unwrap_or(s)
+    match s.strip_prefix('\\') {
+        // `\[`, `\]`: an escaped bracket, not the writer's structure escape.
+        Some(rest) if !rest.starts_with(['[', ']']) => rest,
+        _ => s,
+    }
 }
 
 /// Continuation lines starting with `\` had one added by the writer.
 fn unescape_line_start(s: &str) -> &str {
-    s.strip_prefix('\\').unwrap_or(s)
+    unescape_start(s)
 }
 
 /// `{\#` → `{#`, `{\\#` → `{\#`: removes the backslash the writer added.

@@ -9,7 +9,9 @@
 //! * [`plain`]: the corpus `.txt` form (title line, `PREAMBLE`, `Article N - Title`).
 //! * [`markdown`]: Markdown legal texts (the EU AI Act form) and our own draft format.
 //! * [`akn`]: Akoma Ntoso XML (AKN 3.0, akn4eu and 2.0 documents).
-//! * [`docx`]: Word documents (`.docx`), with tracked changes accepted.
+//! * [`docx`]: Word documents (`.docx`): list numbering as Word generates it, footnotes,
+//!   comments with the Parties they name, tables, tracked changes accepted and kept.
+//! * [`pdf`]: PDF documents as published, read from the positions and fonts of their text.
 //! * [`write`]: the draft-format writer, with its escaping rules.
 
 use std::fmt;
@@ -20,6 +22,9 @@ pub mod align;
 pub mod archive;
 pub mod docx;
 pub mod markdown;
+#[cfg(any(test, feature = "testing"))]
+pub mod measure;
+pub mod pdf;
 pub mod plain;
 mod text;
 pub mod write;
@@ -27,6 +32,7 @@ pub mod write;
 pub use akn::from_akn;
 pub use docx::from_docx;
 pub use markdown::from_markdown;
+pub use pdf::from_pdf;
 pub use plain::from_plain_text;
 pub use write::write_draft;
 
@@ -45,6 +51,55 @@ pub struct Imported {
     /// [`write_draft`] keeps each one that is valid and unique, so exporting to Markdown and
     /// importing again gives the same ids.
     pub ids: std::collections::BTreeMap<write::Slot, String>,
+    /// The published document it was read from (PDF and Word imports).
+    pub source: Option<SourceDocument>,
+    /// Where each clause stands in that document: its pages and its label as printed.
+    pub sources: std::collections::BTreeMap<write::Slot, SourceRef>,
+}
+
+/// A published document as a whole: what an archivist cites besides page and paragraph.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceDocument {
+    /// The file's name (`unfccc-adp-negotiating-text-2015-02-12.pdf`).
+    pub file: String,
+    /// `pdf` or `docx`.
+    pub format: String,
+    /// Pages (PDF only).
+    pub pages: Option<u32>,
+    /// Running heads and feet taken out of the text, most frequent first (the document
+    /// symbol usually stands there: `ADP 2-8 - agenda item 3`).
+    pub running_heads: Vec<String>,
+    /// The page counter's form, taken out of the text: `N`, `N of 86`, `- N -`, `Page N`.
+    pub page_counter: Option<String>,
+    /// Lines before the first heading that are not the text: masthead, symbol, date,
+    /// status ("Advance unedited version").
+    pub front_matter: Vec<String>,
+}
+
+/// Where one clause stands in its published document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceRef {
+    /// First and last page it is printed on (PDF only).
+    pub pages: Option<(u32, u32)>,
+    /// Its label as printed: `12 ter`, `16 quarter`, `23.1`, `a`, `A`, `Article 3 bis`.
+    pub label: Option<String>,
+    /// Comments anchored in it (Word), oldest first.
+    pub comments: Vec<SourceComment>,
+}
+
+/// A Word comment anchored in a clause: who noted it, and the Parties its text names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceComment {
+    pub author: String,
+    /// As Word records it (`2024-11-18T20:52:00Z`).
+    pub date: String,
+    /// Delegations and groups named in the text (`US`, `EU`, `LMDC`), in order of mention.
+    pub parties: Vec<String>,
+    pub text: String,
+    /// The comment it replies to (its Word id), if any.
+    pub reply_to: Option<String>,
+    /// Its Word id.
+    pub id: String,
 }
 
 /// One preamble paragraph, with its optional `PP1` label (without the dot).
@@ -220,7 +275,7 @@ pub enum ImportError {
         line: usize,
         reason: String,
     },
-    #[error("{}: not a file or directory this importer can read (expected .txt, .md, .xml (Akoma Ntoso), .docx, or a folder with drafts/treaty.md)", path.display())]
+    #[error("{}: not a file or directory this importer can read (expected .txt, .md, .xml (Akoma Ntoso), .docx, .pdf, or a folder with drafts/treaty.md)", path.display())]
     Unsupported { path: PathBuf },
     /// Malformed or refused XML, with its place (`part` = the file inside a DOCX archive).
     #[error("{}line {line}, column {column}: {message}", part.as_ref().map(|p| format!("{p} ")).unwrap_or_default())]
@@ -240,6 +295,8 @@ pub enum ImportError {
     AmendmentDocument,
     #[error("not a usable Word document: {reason}")]
     Docx { reason: String },
+    #[error("{0}")]
+    Pdf(pdf::PdfError),
 }
 
 /// An input format, when the file name and content should not decide (`--format`).
@@ -249,6 +306,7 @@ pub enum ImportFormat {
     Markdown,
     Akn,
     Docx,
+    Pdf,
 }
 
 impl std::str::FromStr for ImportFormat {
@@ -259,8 +317,9 @@ impl std::str::FromStr for ImportFormat {
             "md" | "markdown" => Ok(ImportFormat::Markdown),
             "akn" | "xml" | "akoma-ntoso" => Ok(ImportFormat::Akn),
             "docx" | "word" => Ok(ImportFormat::Docx),
+            "pdf" => Ok(ImportFormat::Pdf),
             other => Err(format!(
-                "unknown format `{other}`: use txt, md, akn or docx"
+                "unknown format `{other}`: use txt, md, akn, docx or pdf"
             )),
         }
     }
@@ -353,6 +412,8 @@ pub fn read_path_as(
     let bytes = read_file(path)?;
     let parse = || -> Result<Imported, ImportError> {
         let format = format.or(match ext.as_str() {
+            "pdf" => Some(ImportFormat::Pdf),
+            _ if bytes.starts_with(b"%PDF-") => Some(ImportFormat::Pdf),
             "docx" => Some(ImportFormat::Docx),
             _ if is_zip(&bytes) => Some(ImportFormat::Docx),
             "xml" | "akn" => Some(ImportFormat::Akn),
@@ -361,12 +422,15 @@ pub fn read_path_as(
         if format == Some(ImportFormat::Docx) {
             return from_docx(&bytes);
         }
+        if format == Some(ImportFormat::Pdf) {
+            return from_pdf(&bytes);
+        }
         let text = decode(&bytes)?;
         match format {
             Some(ImportFormat::Akn) => from_akn(text),
             Some(ImportFormat::Plain) => from_plain_text(text),
             Some(ImportFormat::Markdown) => from_markdown(text),
-            Some(ImportFormat::Docx) | None => match ext.as_str() {
+            Some(ImportFormat::Docx | ImportFormat::Pdf) | None => match ext.as_str() {
                 "txt" | "text" => from_plain_text(text),
                 "md" | "markdown" => from_markdown(text),
                 _ if akn::looks_like_akn(text) => from_akn(text),
@@ -376,6 +440,9 @@ pub fn read_path_as(
         }
     };
     let mut doc = parse().map_err(in_file(path))?;
+    if let Some(src) = &mut doc.source {
+        src.file = name.clone();
+    }
     escape_stray_brackets(&mut doc);
     Ok(doc)
 }
@@ -477,7 +544,25 @@ fn read_draft_file(treaty: &Path) -> Result<Imported, ImportError> {
             }
         }
     }
-    from_markdown(&out).map_err(in_file(treaty))
+    let mut doc = from_markdown(&out).map_err(in_file(treaty))?;
+    // Where the clauses came from, when the folder was imported from a published document.
+    let sources_path = base.join(crate::sources::SOURCES_FILE);
+    if let Ok(text) = std::fs::read_to_string(&sources_path) {
+        let sources = crate::sources::Sources::parse(&text).map_err(|e| ImportError::InFile {
+            path: sources_path.clone(),
+            source: Box::new(ImportError::Unrepresentable {
+                what: e.to_string(),
+                reason: "the sources file cannot be read",
+            }),
+        })?;
+        doc.source = Some((&sources.document).into());
+        for (slot, id) in &doc.ids {
+            if let Some(c) = sources.clauses.get(id) {
+                doc.sources.insert(slot.clone(), c.into());
+            }
+        }
+    }
+    Ok(doc)
 }
 
 #[cfg(test)]

@@ -385,6 +385,7 @@ fn awkward_text_is_escaped_and_read_back() {
         }],
         warnings: vec![],
         ids: Default::default(),
+        ..Imported::default()
     };
     let dir = tempfile::tempdir().unwrap();
     write_draft(&doc, dir.path()).unwrap();
@@ -829,7 +830,8 @@ fn format_is_sniffed_and_can_be_forced() {
         Err(ImportError::InFile { .. })
     ));
     assert_eq!("docx".parse::<ImportFormat>(), Ok(ImportFormat::Docx));
-    assert!("pdf".parse::<ImportFormat>().is_err());
+    assert_eq!("pdf".parse::<ImportFormat>(), Ok(ImportFormat::Pdf));
+    assert!("rtf".parse::<ImportFormat>().is_err());
 }
 
 #[test]
@@ -948,7 +950,7 @@ fn malformed_docx_gives_located_errors() {
                 "word/document.xml",
                 b"<w:document><w:body></w:body></w:document>",
             )]),
-            "the input is empty",
+            "its body holds no text",
         ),
         (zip_of(&[("word/document.xml", b"\xff\xfe<")]), "not UTF-8"),
     ];

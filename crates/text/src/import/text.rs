@@ -219,7 +219,18 @@ fn strip_word<'a>(line: &'a str, word: &str) -> Option<&'a str> {
 pub(crate) fn article_heading(text: &str) -> Option<(String, Option<String>)> {
     let rest = strip_word(text, "article")?;
     if !rest.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
+        // A section of a negotiating text imported as an article: `Article A`,
+        // `Article XIV` (a letter or a roman numeral, then a full stop or the end).
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '.')
+            .unwrap_or(rest.len());
+        let label = &rest[..end];
+        let letter = label.len() == 1 && label.bytes().all(|b| b.is_ascii_uppercase());
+        let roman = !label.is_empty() && label.bytes().all(|b| b"IVXLCDM".contains(&b));
+        let after = rest[end..].trim_start();
+        if !(letter || roman) || !(after.is_empty() || rest[end..].starts_with('.')) {
+            return None;
+        }
     }
     let (number, title) = split_number_title(rest);
     Some((number.to_string(), title.map(str::to_string)))

@@ -2,7 +2,8 @@
 //!
 //! Layout: `DIR/drafts/treaty.md` (title, preamble, division headings, include lines for
 //! articles, `## Annexes` and include lines for annexes), `DIR/drafts/articles/<id>.md`,
-//! `DIR/drafts/annexes/<id>.md`. Nothing else is written.
+//! `DIR/drafts/annexes/<id>.md`, and for a text read from a published document (PDF, Word)
+//! `DIR/drafts/sources.ron` ([`crate::sources`]). Nothing else is written.
 //!
 //! Ids (`{#…}` at the end of each block's first line):
 //!
@@ -47,6 +48,7 @@ use super::text::{
     pp_label, slug,
 };
 use super::{BodyItem, ImportError, ImportStats, Imported, ImportedBlock};
+use crate::sources::{SOURCES_FILE, Sources};
 
 /// Writes `doc` under `out_dir/drafts/`. Refuses if `out_dir/drafts` already exists.
 pub fn write_draft(doc: &Imported, out_dir: impl AsRef<Path>) -> Result<ImportStats, ImportError> {
@@ -144,6 +146,9 @@ pub struct RenderedClause {
 pub struct Rendered {
     pub files: Vec<(PathBuf, String)>,
     pub clauses: Vec<RenderedClause>,
+    /// Where each clause stands in the published document (also in `files`, as
+    /// `sources.ron`), when the text came from one.
+    pub sources: Option<crate::sources::Sources>,
 }
 
 /// [`render`] with ids taken from `plan` where it fixes one.
@@ -331,10 +336,27 @@ pub fn render_with(doc: &Imported, plan: &IdPlan) -> Result<Rendered, ImportErro
     }
 
     files.insert(0, (PathBuf::from("treaty.md"), join_blocks(&treaty)));
+    let sources = sources_of(doc, &ids.taken);
+    if let Some(s) = &sources {
+        files.push((PathBuf::from(SOURCES_FILE), s.to_ron()));
+    }
     Ok(Rendered {
         files,
         clauses: ids.taken,
+        sources,
     })
+}
+
+/// `sources.ron` for a text read from a published document: each clause's source by id.
+fn sources_of(doc: &Imported, clauses: &[RenderedClause]) -> Option<Sources> {
+    let document = doc.source.as_ref()?;
+    let mut s = Sources::new(document.into());
+    for c in clauses {
+        if let Some(r) = doc.sources.get(&c.slot) {
+            s.clauses.insert(c.id.clone(), r.into());
+        }
+    }
+    Some(s)
 }
 
 fn trimmed(title: &Option<String>) -> Option<String> {
@@ -523,8 +545,14 @@ enum Context {
     Body,
 }
 
+/// A leading backslash other than an escaped bracket's (`\[`, which the reader leaves).
+fn starts_with_backslash(t: &str) -> bool {
+    t.strip_prefix('\\')
+        .is_some_and(|rest| !rest.starts_with(['[', ']']))
+}
+
 fn needs_escape(t: &str, ctx: Context) -> bool {
-    t.starts_with('\\')
+    starts_with_backslash(t)
         || t.starts_with('#')
         || t.starts_with("- [")
         || crate::draft::block::definition(t).is_some()
@@ -538,7 +566,7 @@ fn needs_escape(t: &str, ctx: Context) -> bool {
 
 /// A heading inside an article or annex that the reader would take for structure.
 fn heading_needs_escape(t: &str, in_annex: bool) -> bool {
-    t.starts_with('\\')
+    starts_with_backslash(t)
         || t.starts_with('#')
         || t.eq_ignore_ascii_case("preamble")
         || t.eq_ignore_ascii_case("annexes")
@@ -599,7 +627,7 @@ fn escape_body(text: &str) -> String {
         let line = line.trim();
         if i > 0 {
             out.push('\n');
-            if line.starts_with(['\\', '#']) || line.starts_with("- [") {
+            if starts_with_backslash(line) || line.starts_with('#') || line.starts_with("- [") {
                 out.push('\\');
             }
         }
