@@ -71,6 +71,8 @@ pub struct NewAmendment {
     pub body: String,
     pub status: AmendmentStatus,
     pub id: AmendmentId,
+    /// The proposals it lands (`Lands:` trailers; see [`crate::proposals`]).
+    pub lands: Vec<String>,
 }
 
 /// Which id the amendment gets.
@@ -104,6 +106,7 @@ impl NewAmendment {
             body: String::new(),
             status: AmendmentStatus::default(),
             id: AmendmentId::Fresh,
+            lands: Vec::new(),
         }
     }
 
@@ -140,6 +143,18 @@ pub struct Prepared {
     pub amendment: Amendment,
     /// Only the files that differ from the parent.
     pub changes: Vec<FileChange>,
+    /// The proposals it lands.
+    pub lands: Vec<String>,
+}
+
+impl Prepared {
+    /// The `Lands:` trailers that follow the amendment's own.
+    pub fn trailers(&self) -> Vec<(&str, &str)> {
+        self.lands
+            .iter()
+            .map(|id| (treaty_text::amendment::TRAILER_LANDS, id.as_str()))
+            .collect()
+    }
 }
 
 /// An amendment that has landed.
@@ -236,7 +251,7 @@ pub fn delegations_at(store: &Store, commit: Oid) -> Result<BTreeSet<String>, Re
             if let Ok(r) = treaty_text::ronfile::parse_bytes::<Roster>(&bytes, &display) {
                 codes.insert(r.chair.code);
             }
-        } else if let Ok(p) = treaty_text::ronfile::parse_bytes::<Position>(&bytes, &display) {
+        } else if let Ok(p) = Position::from_bytes(&bytes, &display) {
             codes.insert(p.code);
         }
     }
@@ -408,7 +423,11 @@ fn finish(
         AmendmentId::Given(id) => amendment.id = id.clone(),
         AmendmentId::Derived(seed) => amendment.id = amendment.derived_id(seed),
     }
-    Ok(Prepared { amendment, changes })
+    Ok(Prepared {
+        amendment,
+        changes,
+        lands: new.lands.clone(),
+    })
 }
 
 /// Applies `new` to the text at the tip of the branch and records it, once, with the
@@ -437,16 +456,19 @@ pub fn record_on(
     parent: Oid,
     author: Option<&Signature<'_>>,
 ) -> Result<Recorded, RecordError> {
-    let Prepared { amendment, changes } = prepare(store, new, parent)?;
-    let outcome = match author {
-        Some(sig) => store.commit_as(&amendment, parent, &changes, sig)?,
-        None => store.commit(&amendment, parent, &changes)?,
-    };
+    let prepared = prepare(store, new, parent)?;
+    let outcome = store.commit_citing(
+        &prepared.amendment,
+        &prepared.trailers(),
+        parent,
+        &prepared.changes,
+        author,
+    )?;
     Ok(Recorded {
-        amendment: amendment.sanitized(),
+        amendment: prepared.amendment.sanitized(),
         oid: outcome.oid,
         parent,
-        files: changes.into_iter().map(|c| c.path).collect(),
+        files: prepared.changes.into_iter().map(|c| c.path).collect(),
         kept_local_edits: outcome.kept_local_edits,
     })
 }
@@ -575,6 +597,7 @@ mod tests {
         let Prepared {
             amendment: a,
             changes,
+            ..
         } = prepare(
             &t.store,
             &NewAmendment::new(replace("Parties shall cooperate."), ["EU"]),

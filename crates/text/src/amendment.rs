@@ -39,6 +39,12 @@ pub const TRAILER_ROUND: &str = "Round";
 pub const TRAILER_STATUS: &str = "Status";
 /// Trailer by which a delegation co-signs an amendment another delegation's member authored.
 pub const TRAILER_CO_SIGNED_BY: &str = "Co-signed-by";
+/// Trailer by which the chair's amendment cites the proposal it lands
+/// ([`crate::proposal`]): the chair may then name the proposing delegations in
+/// `Proposed-by`.
+pub const TRAILER_LANDS: &str = "Lands";
+/// Trailer of the chair's commit that declines a proposal.
+pub const TRAILER_DECLINES: &str = "Declines";
 
 /// Every trailer key the record reads: a line that looks like one of them anywhere but in
 /// the real trailer block is a forgery in waiting, which `treaty verify` refuses.
@@ -50,6 +56,8 @@ pub const TRAILER_KEYS: &[&str] = &[
     TRAILER_KIND,
     TRAILER_ROUND,
     TRAILER_STATUS,
+    TRAILER_LANDS,
+    TRAILER_DECLINES,
 ];
 
 /// Whether `line` reads like one of [`TRAILER_KEYS`] (`Proposed-by: …`, any case).
@@ -375,6 +383,13 @@ impl Amendment {
     /// The full commit message: subject, blank line, body (if any) and a blank line, then
     /// the trailer block. Always ends with a newline.
     pub fn to_message(&self) -> String {
+        self.to_message_with(&[])
+    }
+
+    /// [`Amendment::to_message`] with more trailers at the end of the block (`Lands: pr-…`),
+    /// each value folded onto one line. [`Amendment::parse`] reads the amendment back as
+    /// without them.
+    pub fn to_message_with(&self, extra: &[(&str, &str)]) -> String {
         let a = self.sanitized();
         let mut msg = a.summary.clone();
         msg.push_str("\n\n");
@@ -400,6 +415,9 @@ impl Amendment {
             trailer(TRAILER_ROUND, round);
         }
         trailer(TRAILER_STATUS, a.status.as_str());
+        for (key, value) in extra {
+            trailer(key, &fold_line(value));
+        }
         msg
     }
 
@@ -466,6 +484,23 @@ impl Amendment {
             body,
         })
     }
+}
+
+/// A commit message that is not an amendment (a proposal declined, a vote): `subject`,
+/// `body` and `trailers`, folded and quoted as an amendment's are, so no line of the
+/// subject or body passes for a trailer.
+pub fn plain_message(subject: &str, body: &str, trailers: &[(&str, &str)]) -> String {
+    let mut msg = neutralise_divider(fold_line(subject));
+    msg.push_str("\n\n");
+    let body = sanitise_body(body);
+    if !body.is_empty() {
+        msg.push_str(&body);
+        msg.push_str("\n\n");
+    }
+    for (key, value) in trailers {
+        msg.push_str(&format!("{key}: {}\n", fold_line(value)));
+    }
+    msg
 }
 
 fn is_id_char(c: char) -> bool {
@@ -716,6 +751,22 @@ mod tests {
         let mut msg = sample().to_message();
         msg.push_str("Signed-off-by: A <a@b>\n");
         assert_eq!(Amendment::parse(&msg), Some(sample().sanitized()));
+    }
+
+    #[test]
+    fn a_landing_cites_its_proposal_and_still_round_trips() {
+        let a = sample().with_body("Lands: pr-forged");
+        let msg = a.to_message_with(&[(TRAILER_LANDS, "pr-0123456789ab")]);
+        assert!(
+            msg.ends_with("Status: adopted\nLands: pr-0123456789ab\n"),
+            "{msg}"
+        );
+        assert_eq!(Amendment::parse(&msg), Some(a.sanitized()));
+        // The body's look-alike is quoted, so the only citation is the trailer's.
+        assert!(msg.contains("> Lands: pr-forged"), "{msg}");
+        let mut expected = expected_trailers(&a);
+        expected.push((TRAILER_LANDS.into(), "pr-0123456789ab".into()));
+        assert_eq!(git_trailers(&msg), expected);
     }
 
     #[test]

@@ -99,6 +99,27 @@ impl Store {
         self.commit_signed_by(amendment, expected_parent, changes, author)
     }
 
+    /// [`Store::commit`] (or [`Store::commit_as`] with `author`) with `trailers` after the
+    /// amendment's own (`Lands: pr-…`).
+    pub fn commit_citing(
+        &self,
+        amendment: &Amendment,
+        trailers: &[(&str, &str)],
+        expected_parent: Oid,
+        changes: &[FileChange],
+        author: Option<&Signature<'_>>,
+    ) -> Result<CommitOutcome, StoreError> {
+        amendment.validate()?;
+        let message = amendment.to_message_with(trailers);
+        match author {
+            Some(sig) => self.commit_message_by(&message, expected_parent, changes, sig),
+            None => {
+                let sig = self.identity()?;
+                self.commit_message_by(&message, expected_parent, changes, &sig)
+            }
+        }
+    }
+
     /// Records a commit that is not an amendment of the text (an exercise's roster,
     /// briefs or schedule) with `message`, on the same terms as [`Store::commit`]:
     /// compare-and-swap on `expected_parent`, the work tree followed path by path.

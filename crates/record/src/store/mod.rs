@@ -415,6 +415,15 @@ impl Store {
         }
     }
 
+    /// The configured e-mail address of whoever records here.
+    pub fn email(&self) -> Result<String, StoreError> {
+        let sig = self.repo.signature().map_err(|e| match e.code() {
+            ErrorCode::NotFound => StoreError::NoIdentity,
+            _ => StoreError::Git(e),
+        })?;
+        Ok(String::from_utf8_lossy(sig.email_bytes()).into_owned())
+    }
+
     /// Paths under `folders` whose work-tree copy differs from the last commit (new,
     /// changed or removed; ignored files aside), relative to the work tree.
     pub fn uncommitted(&self, folders: &[&str]) -> Result<Vec<String>, StoreError> {
