@@ -165,7 +165,7 @@ fn parse_status(s: &str) -> Result<AnnexStatus, String> {
 
 /// Opens the record holding the negotiation; the negotiation must be at its top, since
 /// amendments name files from there.
-fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
+pub(super) fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
     let start = repo.clone().unwrap_or_else(|| PathBuf::from("."));
     let root = match negotiation_root(repo) {
         Ok(root) => root,
@@ -401,7 +401,7 @@ fn wording(
     Ok(text)
 }
 
-fn edit_in_editor(start: &str) -> anyhow::Result<String> {
+pub(super) fn edit_in_editor(start: &str) -> anyhow::Result<String> {
     let editor = std::env::var("VISUAL")
         .ok()
         .filter(|e| !e.trim().is_empty())

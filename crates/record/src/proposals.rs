@@ -18,7 +18,7 @@ use std::path::Path;
 
 use treaty_text::amend::Change;
 use treaty_text::amendment::{
-    Amendment, AmendmentStatus, TRAILER_DECLINES, TRAILER_LANDS, plain_message,
+    Amendment, AmendmentStatus, TRAILER_DECLINES, TRAILER_LANDS, TRAILER_TEAM, plain_message,
 };
 use treaty_text::draft::Draft;
 use treaty_text::exercise::to_ron;
@@ -249,6 +249,13 @@ pub fn propose(store: &Store, req: &ProposeRequest) -> Result<Made, ProposalErro
     .with_body(req.why.clone());
     new.status = AmendmentStatus::Proposed;
     new.round = round;
+    if let Some(team) = roster
+        .as_ref()
+        .zip(store.email().ok())
+        .and_then(|(r, email)| r.team_of(&email).map(|t| t.name.clone()))
+    {
+        new.cites.push((TRAILER_TEAM, team));
+    }
     let recorded = record::record_on(store, &new, head, None)?;
     Ok(Made {
         id,
@@ -274,6 +281,11 @@ fn missing_clause(draft: &Draft, clause: &str) -> ProposalError {
             suggest: draft.suggest(clause).map(str::to_string),
         }
     }
+}
+
+/// The proposal's kind in one word: replace, delete, choose-option, insert.
+pub fn kind_word(kind: &ProposalKind) -> &'static str {
+    kind.amendment_kind().as_str()
 }
 
 /// "replace observatory.2.b", "choose option 1:2 in scope.2", …
@@ -366,6 +378,8 @@ fn appended<T: serde::Serialize>(
 pub struct Entry {
     pub proposal: Proposal,
     pub delegations: Vec<String>,
+    /// The exercise team it was made for (its `Team:` trailer).
+    pub team: Option<String>,
     /// The commit that made it, its author's address and time.
     pub commit: Oid,
     pub author: String,
@@ -472,7 +486,7 @@ pub fn queue_at(store: &Store, head: Oid) -> Result<Queue, ProposalError> {
     let mut walk = repo.revwalk()?;
     walk.simplify_first_parent()?;
     walk.push(head)?;
-    let mut made: Vec<(Oid, Amendment, String, i64)> = Vec::new();
+    let mut made: Vec<(Oid, Amendment, String, i64, Option<String>)> = Vec::new();
     let mut decided: HashMap<String, (ProposalStatus, Oid, String)> = HashMap::new();
     for oid in walk {
         let oid = oid?;
@@ -499,11 +513,16 @@ pub fn queue_at(store: &Store, head: Oid) -> Result<Queue, ProposalError> {
             && a.id.starts_with(PROPOSAL_PREFIX)
         {
             let author = commit.author();
+            let team = treaty_text::trailer::trailers(&message)
+                .into_iter()
+                .find(|t| t.key.eq_ignore_ascii_case(TRAILER_TEAM))
+                .map(|t| t.value);
             made.push((
                 oid,
                 a,
                 String::from_utf8_lossy(author.email_bytes()).into_owned(),
                 author.when().seconds(),
+                team,
             ));
         }
     }
@@ -530,7 +549,7 @@ pub fn queue_at(store: &Store, head: Oid) -> Result<Queue, ProposalError> {
     }
     let mut entries = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (oid, amendment, author, time) in made {
+    for (oid, amendment, author, time, team) in made {
         if !seen.insert(amendment.id.clone()) {
             continue;
         }
@@ -540,6 +559,7 @@ pub fn queue_at(store: &Store, head: Oid) -> Result<Queue, ProposalError> {
         let current = draft.clause(&proposal.clause).map(|c| c.text.clone());
         let mut entry = Entry {
             delegations: amendment.proposers.clone(),
+            team,
             commit: oid,
             author,
             time,
@@ -624,6 +644,21 @@ fn undecided(entry: &Entry) -> Result<(), ProposalError> {
     }
 }
 
+/// Refuses to land `entry` at `head` unless the recorder is the chair and the proposal is
+/// pending (not landed, declined or stale).
+pub fn check_landable(store: &Store, head: Oid, entry: &Entry) -> Result<(), ProposalError> {
+    chair_only(store, head)?;
+    undecided(entry)?;
+    if entry.status == ProposalStatus::Stale {
+        return Err(ProposalError::Stale {
+            id: entry.proposal.id.clone(),
+            why: entry.stale_why.clone().unwrap_or_default(),
+            view: entry.three_way(),
+        });
+    }
+    Ok(())
+}
+
 /// A proposal landed, and what it did to the others on the same clause.
 #[derive(Clone, Debug)]
 pub struct Landing {
@@ -640,15 +675,7 @@ pub struct Landing {
 pub fn land(store: &Store, id: &str, edited: Option<String>) -> Result<Landing, ProposalError> {
     let queue = queue(store)?;
     let entry = queue.get(id)?.clone();
-    chair_only(store, queue.head)?;
-    undecided(&entry)?;
-    if entry.status == ProposalStatus::Stale {
-        return Err(ProposalError::Stale {
-            id: entry.proposal.id.clone(),
-            why: entry.stale_why.clone().unwrap_or_default(),
-            view: entry.three_way(),
-        });
-    }
+    check_landable(store, queue.head, &entry)?;
     let p = &entry.proposal;
     let mut change = entry
         .change
@@ -678,7 +705,7 @@ pub fn land(store: &Store, id: &str, edited: Option<String>) -> Result<Landing, 
             entry.delegations.join(", ")
         ))
         .with_body(p.note.clone());
-    new.lands = vec![p.id.clone()];
+    new.cites = vec![(TRAILER_LANDS, p.id.clone())];
     let recorded = record::record_on(store, &new, queue.head, None)?;
     let after = queue_at(store, recorded.oid)?;
     let others: Vec<&Entry> = after

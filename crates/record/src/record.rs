@@ -71,8 +71,9 @@ pub struct NewAmendment {
     pub body: String,
     pub status: AmendmentStatus,
     pub id: AmendmentId,
-    /// The proposals it lands (`Lands:` trailers; see [`crate::proposals`]).
-    pub lands: Vec<String>,
+    /// Trailers after the amendment's own: the proposal a landing cites (`Lands:`), the
+    /// team a proposal is made for (`Team:`); see [`crate::proposals`].
+    pub cites: Vec<(&'static str, String)>,
 }
 
 /// Which id the amendment gets.
@@ -106,7 +107,7 @@ impl NewAmendment {
             body: String::new(),
             status: AmendmentStatus::default(),
             id: AmendmentId::Fresh,
-            lands: Vec::new(),
+            cites: Vec::new(),
         }
     }
 
@@ -143,17 +144,14 @@ pub struct Prepared {
     pub amendment: Amendment,
     /// Only the files that differ from the parent.
     pub changes: Vec<FileChange>,
-    /// The proposals it lands.
-    pub lands: Vec<String>,
+    /// Trailers after the amendment's own ([`NewAmendment::cites`]).
+    pub cites: Vec<(&'static str, String)>,
 }
 
 impl Prepared {
-    /// The `Lands:` trailers that follow the amendment's own.
+    /// The trailers that follow the amendment's own.
     pub fn trailers(&self) -> Vec<(&str, &str)> {
-        self.lands
-            .iter()
-            .map(|id| (treaty_text::amendment::TRAILER_LANDS, id.as_str()))
-            .collect()
+        self.cites.iter().map(|(k, v)| (*k, v.as_str())).collect()
     }
 }
 
@@ -426,7 +424,7 @@ fn finish(
     Ok(Prepared {
         amendment,
         changes,
-        lands: new.lands.clone(),
+        cites: new.cites.clone(),
     })
 }
 

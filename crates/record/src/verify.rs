@@ -47,7 +47,7 @@ use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree};
 
 use treaty_text::amendment::{
     Amendment, AmendmentStatus, TRAILER_CO_SIGNED_BY, TRAILER_DECLINES, TRAILER_KEYS,
-    TRAILER_LANDS, TRAILER_PROPOSED_BY,
+    TRAILER_LANDS, TRAILER_PROPOSED_BY, TRAILER_TEAM,
 };
 use treaty_text::exercise::{EXERCISE_FILE, Exercise};
 use treaty_text::proposal;
@@ -701,6 +701,22 @@ impl<'r> Checker<'r> {
             reasons.push(format!(
                 "cites a proposal it lands or declines ({TRAILER_LANDS}:/{TRAILER_DECLINES}:), but its committer {committer} is not a chair or secretariat member: only the chair lands and declines proposals"
             ));
+        }
+        for team in trailer::trailers(&message)
+            .into_iter()
+            .filter(|t| t.key.eq_ignore_ascii_case(TRAILER_TEAM))
+            .map(|t| t.value)
+        {
+            match roster.team_of(author) {
+                Some(t) if t.name == team => {}
+                Some(t) => reasons.push(format!(
+                    "{TRAILER_TEAM}: {team}, but its author {author} plays for team {}",
+                    t.name
+                )),
+                None => reasons.push(format!(
+                    "{TRAILER_TEAM}: {team}, but its author {author} is on no team of the exercise"
+                )),
+            }
         }
         // The delegations whose proposals this lands: the chair may name them.
         let mut landed_for: Vec<String> = Vec::new();

@@ -45,6 +45,8 @@ pub const TRAILER_CO_SIGNED_BY: &str = "Co-signed-by";
 pub const TRAILER_LANDS: &str = "Lands";
 /// Trailer of the chair's commit that declines a proposal.
 pub const TRAILER_DECLINES: &str = "Declines";
+/// Trailer naming the exercise team a proposal is made for (its author's team).
+pub const TRAILER_TEAM: &str = "Team";
 
 /// Every trailer key the record reads: a line that looks like one of them anywhere but in
 /// the real trailer block is a forgery in waiting, which `treaty verify` refuses.
@@ -58,6 +60,7 @@ pub const TRAILER_KEYS: &[&str] = &[
     TRAILER_STATUS,
     TRAILER_LANDS,
     TRAILER_DECLINES,
+    TRAILER_TEAM,
 ];
 
 /// Whether `line` reads like one of [`TRAILER_KEYS`] (`Proposed-by: …`, any case).
