@@ -253,7 +253,7 @@ pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode>
     }
 }
 
-fn explain(e: RecordError) -> anyhow::Error {
+pub(super) fn explain(e: RecordError) -> anyhow::Error {
     match e {
         RecordError::Amend(crate::amend::AmendError::NoSuchPoint {
             clause,

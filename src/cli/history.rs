@@ -1,6 +1,7 @@
 //! History commands: `treaty log`, `treaty history`, `treaty blame`, `treaty replay`,
 //! `treaty stats --by-round`. All read the history index (`crate::history`).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,7 +13,9 @@ use super::{negotiation_root, out};
 use crate::amendment::AmendmentKind;
 use crate::compare;
 use crate::history::{Attributed, Blame, History, RecordInfo};
+use crate::store::Oid;
 use crate::store::{LogFilter, Store};
+use crate::verify::{Provenance, Verifier};
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -115,17 +118,56 @@ fn proposers(p: &[String]) -> String {
 }
 
 /// One line naming an amendment: id, round, delegations, date.
-fn who(r: &RecordInfo) -> String {
+/// Where each commit stands with the roster (see `verify::Provenance`), by commit id.
+type Marks = HashMap<String, Provenance>;
+
+/// The provenance of the commits named, worked out (or read back) once for the listing.
+/// A record that cannot be checked gives no marks, and says why.
+fn marks<'a>(store: &Store, oids: impl IntoIterator<Item = &'a str>) -> Marks {
+    let oids: Vec<Oid> = oids
+        .into_iter()
+        .filter_map(|o| Oid::from_str(o).ok())
+        .collect();
+    match Verifier::open(Some(store.workdir())).and_then(|v| v.provenance(&oids)) {
+        Ok(found) => found.into_iter().map(|(o, p)| (o.to_string(), p)).collect(),
+        Err(e) => {
+            eprintln!(
+                "{}",
+                crate::sanitize::inert(&format!("note: provenance not checked: {e}"))
+            );
+            Marks::new()
+        }
+    }
+}
+
+/// ` [signed]`, ` [roster]` or ` [NOT VERIFIED]` after a commit checked against a roster;
+/// nothing where there is no roster to check against.
+fn mark(marks: &Marks, oid: &str) -> &'static str {
+    match marks.get(oid) {
+        Some(Provenance::Signed) => " [signed]",
+        Some(Provenance::Roster) => " [roster]",
+        Some(Provenance::Unverified) => " [NOT VERIFIED]",
+        Some(Provenance::NoRoster) | None => "",
+    }
+}
+
+fn who(r: &RecordInfo, marks: &Marks) -> String {
+    let mark = mark(marks, &r.oid);
     match &r.amendment {
         Some(a) => format!(
-            "{} ({}, {}, round {}, {})",
+            "{} ({}, {}, round {}, {}){mark}",
             a.id,
             a.kind,
             proposers(r.proposers()),
             a.round.as_deref().unwrap_or("none"),
             r.date()
         ),
-        None => format!("commit {} ({}, {})", short(&r.oid), r.author, r.date()),
+        None => format!(
+            "commit {} ({}, {}){mark}",
+            short(&r.oid),
+            r.author,
+            r.date()
+        ),
     }
 }
 
@@ -141,10 +183,13 @@ struct LogEntryJson<'a> {
     summary: &'a str,
     author: &'a str,
     date: String,
+    /// Where the commit stands with the roster; absent when it could not be checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<Provenance>,
 }
 
 pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
-    let (_, history) = open(repo)?;
+    let (store, history) = open(repo)?;
     if let Some(c) = &a.clause {
         history.clause_versions(c)?;
     }
@@ -156,6 +201,7 @@ pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
         since: None,
     };
     let entries = history.log_info(&filter);
+    let marks = marks(&store, entries.iter().map(|(_, r)| r.oid.as_str()));
     if a.json {
         let json: Vec<LogEntryJson> = entries
             .iter()
@@ -181,6 +227,7 @@ pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
                     summary: &r.summary,
                     author: &r.author,
                     date: r.date(),
+                    provenance: marks.get(&r.oid).copied(),
                 }
             })
             .collect();
@@ -207,7 +254,11 @@ pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
             }
             None => text.push_str(&format!("commit {} (no amendment record)\n", short(&r.oid))),
         }
-        text.push_str(&format!("Recorded by: {} on {}\n\n", r.author, r.date()));
+        text.push_str(&format!("Recorded by: {} on {}\n", r.author, r.date()));
+        if let Some(p) = marks.get(&r.oid).filter(|p| **p != Provenance::NoRoster) {
+            text.push_str(&format!("Provenance:  {}\n", p.mark()));
+        }
+        text.push('\n');
         text.push_str(&format!("    {}\n\n", r.summary));
     }
     if entries.is_empty() {
@@ -218,17 +269,18 @@ pub fn log(repo: Option<PathBuf>, a: LogArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn clause_history(repo: Option<PathBuf>, a: ClauseHistoryArgs) -> anyhow::Result<ExitCode> {
-    let (_, history) = open(repo)?;
+    let (store, history) = open(repo)?;
     if a.json {
         let events = history.clause_history(&a.clause)?;
         out(&serde_json::to_string_pretty(&events)?);
         return Ok(ExitCode::SUCCESS);
     }
     let events = history.clause_versions(&a.clause)?;
+    let marks = marks(&store, events.iter().map(|e| e.info.oid.as_str()));
     let mut text = format!("History of {}: {} version(s)\n", a.clause, events.len());
     let mut previous: Option<&crate::history::ClauseVersion> = None;
     for e in &events {
-        text.push_str(&format!("\n{}\n", who(e.info)));
+        text.push_str(&format!("\n{}\n", who(e.info, &marks)));
         text.push_str(&format!("  {}\n", e.info.summary));
         match e.version {
             None => text.push_str("  deleted the clause\n"),
@@ -285,12 +337,21 @@ fn attribution<'a>(text: &'a str, r: &'a RecordInfo) -> Attribution<'a> {
 }
 
 pub fn blame(repo: Option<PathBuf>, a: BlameArgs) -> anyhow::Result<ExitCode> {
-    let (_, history) = open(repo)?;
+    let (store, history) = open(repo)?;
     let blame = history.blame(&a.clause)?;
     if a.json {
         out(&blame_json(history, &blame, a.deleted)?);
     } else {
-        out(blame_text(history, &blame, a.deleted).trim_end());
+        let records = blame
+            .words
+            .iter()
+            .map(|w| w.introduced)
+            .chain(blame.groups.iter().map(|g| g.introduced))
+            .chain(blame.deleted.iter().flat_map(|d| [d.introduced, d.deleted]))
+            .chain(blame.deleted_by);
+        let oids: Vec<&str> = records.map(|i| history.info(i).oid.as_str()).collect();
+        let marks = marks(&store, oids);
+        out(blame_text(history, &blame, a.deleted, &marks).trim_end());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -341,12 +402,12 @@ fn blame_json(history: &History, blame: &Blame, deleted: bool) -> serde_json::Re
 
 /// `treaty blame`: runs of words by one amendment, then bracket groups and, with
 /// `--deleted`, the words removed along the way.
-fn blame_text(history: &History, blame: &Blame, deleted: bool) -> String {
+fn blame_text(history: &History, blame: &Blame, deleted: bool, marks: &Marks) -> String {
     let mut text = format!("Blame of {}\n", blame.clause);
     if let Some(d) = blame.deleted_by {
         text.push_str(&format!(
             "(deleted by {}; the text as it last stood)\n",
-            who(history.info(d))
+            who(history.info(d), marks)
         ));
     }
     text.push_str(&format!("\n{}\n\nWords:\n", blame.text));
@@ -359,7 +420,10 @@ fn blame_text(history: &History, blame: &Blame, deleted: bool) -> String {
             end += 1;
         }
         let span = &blame.text[blame.words[k].start..blame.words[end].end];
-        text.push_str(&format!("  {span}\n      <- {}\n", who(history.info(by))));
+        text.push_str(&format!(
+            "  {span}\n      <- {}\n",
+            who(history.info(by), marks)
+        ));
         k = end + 1;
     }
     if !blame.groups.is_empty() {
@@ -368,7 +432,7 @@ fn blame_text(history: &History, blame: &Blame, deleted: bool) -> String {
             text.push_str(&format!(
                 "  {}\n      <- {}\n",
                 g.text,
-                who(history.info(g.introduced))
+                who(history.info(g.introduced), marks)
             ));
         }
     }
@@ -381,8 +445,8 @@ fn blame_text(history: &History, blame: &Blame, deleted: bool) -> String {
             text.push_str(&format!(
                 "  {}\n      added by {}\n      removed by {}\n",
                 d.text,
-                who(history.info(d.introduced)),
-                who(history.info(d.deleted))
+                who(history.info(d.introduced), marks),
+                who(history.info(d.deleted), marks)
             ));
         }
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::Args;
 
-use super::amend::{EXIT_RETRY, edit_in_editor, open_store};
+use super::amend::{EXIT_RETRY, edit_in_editor, explain, open_store};
 use super::out;
 use crate::compare;
 use crate::proposal::{ProposalStatus, VoteChoice};
@@ -150,6 +150,7 @@ fn refused(e: ProposalError) -> anyhow::Result<ExitCode> {
         ProposalError::Record(r @ RecordError::NoChange) => {
             anyhow::anyhow!("{r}: the clause already reads as proposed; nothing was recorded")
         }
+        ProposalError::Record(r) => explain(r),
         other => other.into(),
     })
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::amendment::Amendment;
 use crate::store::Oid;
+use crate::verify::{Provenance, Verifier};
 
 use crate::analysis;
 use crate::annex::AnnexRegister;
@@ -41,6 +42,8 @@ pub struct HistEntry {
     pub round: Option<String>,
     /// Seconds since the epoch (author time).
     pub time: i64,
+    /// Where it stands with the roster (`None` until checked, or when it cannot be).
+    pub provenance: Option<Provenance>,
 }
 
 impl HistEntry {
@@ -73,6 +76,7 @@ impl HistEntry {
             clauses,
             round,
             time,
+            provenance: None,
         }
     }
 }
@@ -175,7 +179,23 @@ impl Data {
             (Ok(store), None) => data.history_from_git(store),
             (Err(e), _) => data.history_note = Some(format!("no amendment history: {e}")),
         }
+        if let Ok(store) = store {
+            data.mark_provenance(store);
+        }
         data
+    }
+
+    /// Marks each timeline entry with where it stands with the roster (worked out once
+    /// per commit and kept in the record's `.git/treaty/`).
+    fn mark_provenance(&mut self, store: &Store) {
+        let oids: Vec<Oid> = self.history.iter().map(|h| h.oid).collect();
+        let Ok(marks) = Verifier::open(Some(store.workdir())).and_then(|v| v.provenance(&oids))
+        else {
+            return;
+        };
+        for h in &mut self.history {
+            h.provenance = marks.get(&h.oid).copied();
+        }
     }
 
     /// A complete snapshot without history, from parts already loaded.

@@ -51,18 +51,41 @@ impl Sandbox {
         self.git(&["config", "user.email", testing::EMAIL]);
     }
 
-    /// System git, hermetic; panics if it fails.
+    /// System git in the negotiation folder, hermetic; panics if it fails.
     pub fn git(&self, args: &[&str]) -> String {
-        let out = testing::git_command(&self.repo(), &self.home())
+        self.git_in(&self.repo(), args)
+    }
+
+    /// System git in `dir` (a clone, a server), hermetic; panics if it fails.
+    pub fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        let out = testing::git_command(dir, &self.home())
             .args(args)
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "git {args:?}: {}",
+            "git {args:?} in {}: {}",
+            dir.display(),
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// An empty bare repository `name` in the sandbox's home, branch `main`: a server.
+    pub fn bare_server(&self, name: &str) -> PathBuf {
+        let server = self.home().join(name);
+        self.git_in(
+            &self.home(),
+            &[
+                "init",
+                "-q",
+                "--bare",
+                "-b",
+                "main",
+                server.to_str().unwrap(),
+            ],
+        );
+        server
     }
 
     pub fn treaty_cmd(&self, dir: &Path, args: &[&str]) -> Command {

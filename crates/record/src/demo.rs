@@ -11,7 +11,7 @@ use git2::{Repository, RepositoryInitOptions, Signature, Time};
 use serde::Deserialize;
 
 use treaty_text::civil;
-use treaty_text::roster::CHAIR;
+use treaty_text::roster::{CHAIR, ROSTER_FILE, Roster};
 
 use crate::record::{self, NewAmendment, RecordError};
 use crate::store::{Oid, Store, StoreError};
@@ -191,19 +191,24 @@ pub fn build_demo(
     }
     index.write()?;
     let tree = repo.find_tree(index.write_tree()?)?;
+    let people = People::from_sample(files);
     let first = Amendment::new(AmendmentKind::Insert, script.start.by.clone(), [""; 0])
         .with_summary(script.start.summary.clone())
         .with_derived_id("demo:start");
-    let sig = delegation_signature(script.start.by.first().map_or(CHAIR, |s| s), start_time)?;
+    let sig = people.chair(start_time)?;
     repo.commit(Some("HEAD"), &sig, &sig, &first.to_message(), &tree, &[])?;
     drop(tree);
     drop(repo);
 
+    // The roster's people act as a real negotiation has them act: each amendment is
+    // authored by a member of its first proposing delegation, co-signed by a member of
+    // each other one, and landed (committed) by the chair; the secretariat starts the
+    // rounds. So the demo passes `treaty verify` and a server's hook.
     let store = Store::open(dir)?;
     let mut delegations: BTreeSet<String> = script.start.by.iter().cloned().collect();
     let mut amendments = 0;
     for (round, &time) in script.rounds.iter().zip(&round_times) {
-        let tagger = secretariat_signature(time)?;
+        let tagger = people.secretariat(time)?;
         store
             .start_round_as(&round.name, &round.title, &tagger)
             .map_err(|source| DemoError::Round {
@@ -212,6 +217,7 @@ pub fn build_demo(
             })?;
         for (k, a) in round.amendments.iter().enumerate() {
             let number = k + 1;
+            let when = time + 3600 * number as i64;
             let mut new = NewAmendment::new(a.change.clone(), a.by.clone())
                 .with_round(round.name.clone())
                 .with_id(
@@ -219,18 +225,21 @@ pub fn build_demo(
                         .derived_id(&format!("demo:{}:{number}", round.name)),
                 );
             new.summary = a.summary.clone();
-            let author = delegation_signature(
-                a.by.first().map_or(CHAIR, |s| s),
-                time + 3600 * number as i64,
-            )?;
-            let recorded = record::record_as(&store, &new, &author).map_err(|reason| {
-                DemoError::Amendment {
+            new.co_signers =
+                a.by.iter()
+                    .skip(1)
+                    .filter_map(|code| people.member(code).map(|(_, email)| (code.clone(), email)))
+                    .collect();
+            let author = people.delegation(a.by.first().map_or(CHAIR, |s| s), when)?;
+            let committer = people.chair(when)?;
+            let head = store.head()?;
+            let recorded = record::record_by(&store, &new, head, Some((&author, &committer)))
+                .map_err(|reason| DemoError::Amendment {
                     round: round.name.clone(),
                     number,
                     summary: a.summary.clone().unwrap_or_else(|| a.change.describe()),
                     reason: Box::new(reason),
-                }
-            })?;
+                })?;
             delegations.extend(recorded.amendment.proposers);
             amendments += 1;
         }
@@ -245,22 +254,59 @@ pub fn build_demo(
     })
 }
 
-/// `EU delegation <eu@delegations.example>`, so that `git log` and blame name the
-/// delegation.
-fn delegation_signature(code: &str, time: i64) -> Result<Signature<'static>, git2::Error> {
-    Signature::new(
-        &format!("{code} delegation"),
-        &format!("{}@delegations.example", code.to_lowercase()),
-        &Time::new(time, 0),
-    )
+/// Who acts in the demo: the people of the sample's roster (`positions/roster.ron`).
+struct People {
+    roster: Option<Roster>,
 }
 
-fn secretariat_signature(time: i64) -> Result<Signature<'static>, git2::Error> {
-    Signature::new(
-        "Secretariat",
-        "secretariat@delegations.example",
-        &Time::new(time, 0),
-    )
+impl People {
+    fn from_sample(files: &[SampleFile]) -> People {
+        let roster = files
+            .iter()
+            .find(|(path, _)| *path == ROSTER_FILE)
+            .and_then(|(_, bytes)| Roster::from_bytes(bytes, Path::new(ROSTER_FILE)).ok());
+        People { roster }
+    }
+
+    /// The first member of delegation `code` (name, e-mail).
+    fn member(&self, code: &str) -> Option<(String, String)> {
+        let roster = self.roster.as_ref()?;
+        let members = if code == roster.chair.code {
+            &roster.chair.members
+        } else {
+            &roster.delegation(code)?.members
+        };
+        members.first().map(|m| (m.name.clone(), m.email.clone()))
+    }
+
+    /// A member of `code`'s delegation, or `CODE delegation <code@delegations.example>`
+    /// when the sample has no roster naming one.
+    fn delegation(&self, code: &str, time: i64) -> Result<Signature<'static>, git2::Error> {
+        let (name, email) = self.member(code).unwrap_or_else(|| {
+            (
+                format!("{code} delegation"),
+                format!("{}@delegations.example", code.to_lowercase()),
+            )
+        });
+        Signature::new(&name, &email, &Time::new(time, 0))
+    }
+
+    /// The chair, who lands the amendments.
+    fn chair(&self, time: i64) -> Result<Signature<'static>, git2::Error> {
+        let code = self
+            .roster
+            .as_ref()
+            .map_or(CHAIR.to_string(), |r| r.chair.code.clone());
+        self.delegation(&code, time)
+    }
+
+    /// The secretariat (the chair's last member), who starts the rounds.
+    fn secretariat(&self, time: i64) -> Result<Signature<'static>, git2::Error> {
+        match self.roster.as_ref().and_then(|r| r.chair.members.last()) {
+            Some(m) => Signature::new(&m.name, &m.email, &Time::new(time, 0)),
+            None => self.chair(time),
+        }
+    }
 }
 
 /// Seconds since the epoch of a script's date (see [`civil::parse`]).

@@ -17,11 +17,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use treaty_text::amend::Change;
-use treaty_text::amendment::{
-    Amendment, AmendmentStatus, TRAILER_DECLINES, TRAILER_LANDS, TRAILER_TEAM, plain_message,
-};
+use treaty_text::amendment::{Amendment, AmendmentStatus, TRAILER_DECLINES, plain_message};
 use treaty_text::draft::Draft;
-use treaty_text::exercise::to_ron;
+use treaty_text::exercise::{EXERCISE_FILE, Exercise, to_ron};
 use treaty_text::negotiation::POSITIONS_DIR;
 use treaty_text::position::{POSITION_VERSION, Position};
 use treaty_text::proposal::{
@@ -31,7 +29,7 @@ use treaty_text::roster::{CHAIR, ROSTER_FILE, Roster};
 use treaty_text::suggest::nearest_owned;
 
 use crate::record::{self, Edit, NewAmendment, RecordError, Recorded};
-use crate::store::{FileChange, Oid, Store, StoreError};
+use crate::store::{Clock, FileChange, Oid, Store, StoreError};
 
 /// Why nothing was proposed, landed, declined or voted. Nothing is written in any case.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +64,10 @@ pub enum ProposalError {
     )]
     WhichDelegation { email: String, codes: Vec<String> },
     #[error(
+        "you ({email}) are not a member of {code} in {ROSTER_FILE}: propose for your own delegation (its members propose; the chair lands)"
+    )]
+    NotMember { email: String, code: String },
+    #[error(
         "the chair does not propose to itself: land the text with `treaty amend --by {CHAIR}`, or land a delegation's proposal with `treaty land`"
     )]
     ChairProposes,
@@ -96,6 +98,10 @@ pub enum ProposalError {
     AlreadyLanded { id: String, commit: String },
     #[error("proposal {id} was declined (commit {commit})")]
     AlreadyDeclined { id: String, commit: String },
+    #[error(
+        "round {round} closed at {closes}: the chair takes no more proposals in it (the server would refuse this one); wait for the next round"
+    )]
+    RoundClosed { round: String, closes: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -151,6 +157,7 @@ pub fn propose(store: &Store, req: &ProposeRequest) -> Result<Made, ProposalErro
     if delegations.iter().any(|d| d == chair) {
         return Err(ProposalError::ChairProposes);
     }
+    member_of_each(store, roster.as_ref(), &delegations)?;
     let mut ws = record::workspace_at(store, head)?;
     let draft = &ws.draft;
     let clause = req.clause.trim().to_string();
@@ -207,6 +214,9 @@ pub fn propose(store: &Store, req: &ProposeRequest) -> Result<Made, ProposalErro
             .unwrap_or_default(),
     };
     let round = store.current_round()?;
+    if let Some(round) = &round {
+        check_round_open(store, head, round)?;
+    }
     let id = format!(
         "{PROPOSAL_PREFIX}{}",
         &Amendment::new(kind.amendment_kind(), &delegations, [&clause]).id[3..]
@@ -249,13 +259,10 @@ pub fn propose(store: &Store, req: &ProposeRequest) -> Result<Made, ProposalErro
     .with_body(req.why.clone());
     new.status = AmendmentStatus::Proposed;
     new.round = round;
-    if let Some(team) = roster
+    new.team = roster
         .as_ref()
         .zip(store.email().ok())
-        .and_then(|(r, email)| r.team_of(&email).map(|t| t.name.clone()))
-    {
-        new.cites.push((TRAILER_TEAM, team));
-    }
+        .and_then(|(r, email)| r.team_of(&email).map(|t| t.name.clone()));
     let recorded = record::record_on(store, &new, head, None)?;
     Ok(Made {
         id,
@@ -263,6 +270,33 @@ pub fn propose(store: &Store, req: &ProposeRequest) -> Result<Made, ProposalErro
         proposal,
         delegations,
     })
+}
+
+/// Refuses a proposal in a round the exercise's schedule (at `head`) says has closed:
+/// the server's hook would refuse it too.
+fn check_round_open(store: &Store, head: Oid, round: &str) -> Result<(), ProposalError> {
+    let Some(bytes) = store.read_file_at(head, EXERCISE_FILE)? else {
+        return Ok(());
+    };
+    let Some(window) = Exercise::from_bytes(&bytes)
+        .ok()
+        .and_then(|e| e.round(round).cloned())
+    else {
+        return Ok(());
+    };
+    let now = match store.clock() {
+        Clock::Stepping { next, .. } => next,
+        Clock::System => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
+    match window.closes_at() {
+        Ok(closes) if now >= closes => Err(ProposalError::RoundClosed {
+            round: round.to_string(),
+            closes: window.closes.clone(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn one_based(n: usize, what: &str) -> Result<usize, ProposalError> {
@@ -331,6 +365,26 @@ fn acting_for(store: &Store, roster: Option<&Roster>) -> Result<Vec<String>, Pro
         return Err(ProposalError::WhichDelegation { email, codes });
     }
     Ok(codes)
+}
+
+/// Refuses delegations the recorder is not a member of (where there is a roster): their
+/// position files are theirs alone, and `treaty verify` would refuse the commit.
+fn member_of_each(
+    store: &Store,
+    roster: Option<&Roster>,
+    codes: &[String],
+) -> Result<(), ProposalError> {
+    let Some(roster) = roster else {
+        return Ok(());
+    };
+    let email = store.email()?;
+    match codes.iter().find(|c| roster.member_of(c, &email).is_none()) {
+        Some(code) => Err(ProposalError::NotMember {
+            email,
+            code: code.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The position file of `code` at `commit` (its path and text).
@@ -486,16 +540,17 @@ pub fn queue_at(store: &Store, head: Oid) -> Result<Queue, ProposalError> {
     let mut walk = repo.revwalk()?;
     walk.simplify_first_parent()?;
     walk.push(head)?;
-    let mut made: Vec<(Oid, Amendment, String, i64, Option<String>)> = Vec::new();
+    let mut made: Vec<(Oid, Amendment, String, i64)> = Vec::new();
     let mut decided: HashMap<String, (ProposalStatus, Oid, String)> = HashMap::new();
     for oid in walk {
         let oid = oid?;
         let commit = repo.find_commit(oid)?;
         let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
         // Newest first: the first decision met is the last made.
-        for id in proposal::cited(&message, TRAILER_LANDS) {
+        let amendment = Amendment::parse(&message);
+        for id in amendment.iter().flat_map(|a| a.lands.iter()) {
             decided
-                .entry(id)
+                .entry(id.clone())
                 .or_insert((ProposalStatus::Landed, oid, String::new()));
         }
         for id in proposal::cited(&message, TRAILER_DECLINES) {
@@ -508,21 +563,16 @@ pub fn queue_at(store: &Store, head: Oid) -> Result<Queue, ProposalError> {
                 .entry(id)
                 .or_insert((ProposalStatus::Declined, oid, why));
         }
-        if let Some(a) = Amendment::parse(&message)
+        if let Some(a) = amendment
             && a.status == AmendmentStatus::Proposed
             && a.id.starts_with(PROPOSAL_PREFIX)
         {
             let author = commit.author();
-            let team = treaty_text::trailer::trailers(&message)
-                .into_iter()
-                .find(|t| t.key.eq_ignore_ascii_case(TRAILER_TEAM))
-                .map(|t| t.value);
             made.push((
                 oid,
                 a,
                 String::from_utf8_lossy(author.email_bytes()).into_owned(),
                 author.when().seconds(),
-                team,
             ));
         }
     }
@@ -549,7 +599,7 @@ pub fn queue_at(store: &Store, head: Oid) -> Result<Queue, ProposalError> {
     }
     let mut entries = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (oid, amendment, author, time, team) in made {
+    for (oid, amendment, author, time) in made {
         if !seen.insert(amendment.id.clone()) {
             continue;
         }
@@ -559,7 +609,7 @@ pub fn queue_at(store: &Store, head: Oid) -> Result<Queue, ProposalError> {
         let current = draft.clause(&proposal.clause).map(|c| c.text.clone());
         let mut entry = Entry {
             delegations: amendment.proposers.clone(),
-            team,
+            team: amendment.team.clone(),
             commit: oid,
             author,
             time,
@@ -705,7 +755,7 @@ pub fn land(store: &Store, id: &str, edited: Option<String>) -> Result<Landing, 
             entry.delegations.join(", ")
         ))
         .with_body(p.note.clone());
-    new.cites = vec![(TRAILER_LANDS, p.id.clone())];
+    new.lands = vec![p.id.clone()];
     let recorded = record::record_on(store, &new, queue.head, None)?;
     let after = queue_at(store, recorded.oid)?;
     let others: Vec<&Entry> = after
@@ -786,6 +836,7 @@ pub fn vote(
             "the chair does not vote: delegations do".into(),
         ));
     }
+    member_of_each(store, roster.as_ref(), std::slice::from_ref(&code))?;
     let (path, before) = position_file(store, head, &code)?;
     let v = Vote {
         proposal: entry.proposal.id.clone(),

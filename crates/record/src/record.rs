@@ -71,9 +71,13 @@ pub struct NewAmendment {
     pub body: String,
     pub status: AmendmentStatus,
     pub id: AmendmentId,
-    /// Trailers after the amendment's own: the proposal a landing cites (`Lands:`), the
-    /// team a proposal is made for (`Team:`); see [`crate::proposals`].
-    pub cites: Vec<(&'static str, String)>,
+    /// Delegations that co-sign, with the member who does (see
+    /// [`Amendment::co_signers`]).
+    pub co_signers: Vec<(String, String)>,
+    /// The proposals a landing cites (`Lands:`; see [`crate::proposals`]).
+    pub lands: Vec<String>,
+    /// The exercise team a proposal is made for (`Team:`).
+    pub team: Option<String>,
 }
 
 /// Which id the amendment gets.
@@ -107,7 +111,9 @@ impl NewAmendment {
             body: String::new(),
             status: AmendmentStatus::default(),
             id: AmendmentId::Fresh,
-            cites: Vec::new(),
+            co_signers: Vec::new(),
+            lands: Vec::new(),
+            team: None,
         }
     }
 
@@ -144,15 +150,6 @@ pub struct Prepared {
     pub amendment: Amendment,
     /// Only the files that differ from the parent.
     pub changes: Vec<FileChange>,
-    /// Trailers after the amendment's own ([`NewAmendment::cites`]).
-    pub cites: Vec<(&'static str, String)>,
-}
-
-impl Prepared {
-    /// The trailers that follow the amendment's own.
-    pub fn trailers(&self) -> Vec<(&str, &str)> {
-        self.cites.iter().map(|(k, v)| (*k, v.as_str())).collect()
-    }
 }
 
 /// An amendment that has landed.
@@ -416,16 +413,15 @@ fn finish(
         .with_body(new.body.clone())
         .with_status(new.status);
     amendment.round = new.round.clone().or(current_round);
+    amendment.co_signers = new.co_signers.clone();
+    amendment.lands = new.lands.clone();
+    amendment.team = new.team.clone();
     match &new.id {
         AmendmentId::Fresh => {}
         AmendmentId::Given(id) => amendment.id = id.clone(),
         AmendmentId::Derived(seed) => amendment.id = amendment.derived_id(seed),
     }
-    Ok(Prepared {
-        amendment,
-        changes,
-        cites: new.cites.clone(),
-    })
+    Ok(Prepared { amendment, changes })
 }
 
 /// Applies `new` to the text at the tip of the branch and records it, once, with the
@@ -447,26 +443,36 @@ pub fn record_as(
 }
 
 /// Records `new` on top of `parent`, which must still be the tip of the branch (the text
-/// the caller looked at): [`StoreError::Moved`] otherwise, and nothing is written.
+/// the caller looked at): [`StoreError::Moved`] otherwise, and nothing is written. `author`
+/// is author and committer both; `None`, the configured identity.
 pub fn record_on(
     store: &Store,
     new: &NewAmendment,
     parent: Oid,
     author: Option<&Signature<'_>>,
 ) -> Result<Recorded, RecordError> {
-    let prepared = prepare(store, new, parent)?;
-    let outcome = store.commit_citing(
-        &prepared.amendment,
-        &prepared.trailers(),
-        parent,
-        &prepared.changes,
-        author,
-    )?;
+    record_by(store, new, parent, author.map(|a| (a, a)))
+}
+
+/// [`record_on`] with an author (who proposed) and a committer (who landed) of their own.
+pub fn record_by(
+    store: &Store,
+    new: &NewAmendment,
+    parent: Oid,
+    signers: Option<(&Signature<'_>, &Signature<'_>)>,
+) -> Result<Recorded, RecordError> {
+    let Prepared { amendment, changes } = prepare(store, new, parent)?;
+    let outcome = match signers {
+        Some((author, committer)) => {
+            store.commit_by(&amendment, parent, &changes, author, committer)?
+        }
+        None => store.commit(&amendment, parent, &changes)?,
+    };
     Ok(Recorded {
-        amendment: prepared.amendment.sanitized(),
+        amendment: amendment.sanitized(),
         oid: outcome.oid,
         parent,
-        files: prepared.changes.into_iter().map(|c| c.path).collect(),
+        files: changes.into_iter().map(|c| c.path).collect(),
         kept_local_edits: outcome.kept_local_edits,
     })
 }
@@ -595,7 +601,6 @@ mod tests {
         let Prepared {
             amendment: a,
             changes,
-            ..
         } = prepare(
             &t.store,
             &NewAmendment::new(replace("Parties shall cooperate."), ["EU"]),

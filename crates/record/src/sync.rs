@@ -34,6 +34,7 @@ use treaty_text::amend::{Change, Workspace};
 use treaty_text::amendment::Amendment;
 use treaty_text::bracket;
 use treaty_text::draft::{Draft, DraftFile, FRONT_FILE};
+use treaty_text::fsutil::fault_point;
 
 /// Why a sync stopped. Whenever one of these is returned, the local record and the work
 /// tree are as they were (except for objects fetched from the remote).
@@ -234,6 +235,7 @@ fn sync_once(store: &Store, options: &SyncOptions) -> Result<Option<SyncReport>,
     }
     fetch.push(&rounds_spec);
     run_git(options, &workdir, &fetch)?;
+    fault_point();
     let taken_rounds = take_rounds(repo, remote_rounds)?;
 
     let local = store.head()?;
@@ -290,6 +292,7 @@ fn sync_once(store: &Store, options: &SyncOptions) -> Result<Option<SyncReport>,
             Pushed::Done => pushed = send_branch,
             Pushed::RemoteMoved => return Ok(None),
         }
+        fault_point();
         if send_branch {
             // Keep the tracking ref honest without another fetch.
             let _ = repo.reference(&tracking, head, true, "treaty sync: pushed");
@@ -686,6 +689,7 @@ fn replay(
     }
     ours.reverse();
 
+    let objects = |e: git2::Error| SyncError::Store(store.object_write_failed(e));
     let mut tip = theirs;
     let mut commits = Vec::new();
     let mut all_stacked = Vec::new();
@@ -708,7 +712,7 @@ fn replay(
         for (path, value) in &updates {
             match value {
                 Some((bytes, mode)) => {
-                    let blob = repo.blob(bytes)?;
+                    let blob = repo.blob(bytes).map_err(objects)?;
                     let mode = if *mode == 0o100755 {
                         git2::FileMode::BlobExecutable
                     } else {
@@ -721,7 +725,7 @@ fn replay(
                 }
             }
         }
-        let tree_oid = builder.create_updated(repo, &tip_tree)?;
+        let tree_oid = builder.create_updated(repo, &tip_tree).map_err(objects)?;
         if tree_oid == tip_tree.id() {
             // The remote already holds this change: nothing to replay.
             continue;
@@ -729,14 +733,16 @@ fn replay(
         let tree = repo.find_tree(tree_oid)?;
         let message = replayed_message(&commit, &stacked);
         let parent = repo.find_commit(tip)?;
-        tip = repo.commit(
-            None,
-            &commit.author(),
-            &committer,
-            &message,
-            &tree,
-            &[&parent],
-        )?;
+        tip = repo
+            .commit(
+                None,
+                &commit.author(),
+                &committer,
+                &message,
+                &tree,
+                &[&parent],
+            )
+            .map_err(objects)?;
         commits.push(tip);
         all_stacked.extend(stacked);
     }

@@ -147,6 +147,13 @@ impl Verifier {
         verify(&self.repo, &range)
     }
 
+    /// The exercise file at `commit`, if it has one that reads.
+    fn exercise_at(&self, commit: Oid) -> Option<Exercise> {
+        let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
+        let blob = self.repo.find_blob(blob_id(&tree, EXERCISE_FILE)?).ok()?;
+        Exercise::from_bytes(blob.content()).ok()
+    }
+
     fn verify_pushed(
         &self,
         spec: &str,
@@ -246,6 +253,9 @@ pub struct Context {
     /// The e-mail address the server authenticated the pusher as (`TREATY_PUSHER`, set per
     /// SSH key in `authorized_keys`): every new commit must be theirs.
     pub pusher: Option<String>,
+    /// The exercise's schedule as the server holds it (at the branch's tip before the
+    /// push): proposals are timed by it, not by the schedule an older parent carried.
+    pub schedule: Option<Exercise>,
 }
 
 /// [`verify`], with what the server knows.
@@ -268,15 +278,7 @@ pub fn verify_with(
     } else {
         HashSet::new()
     };
-    let mut checker = Checker {
-        repo,
-        rosters: HashMap::new(),
-        signatures: HashMap::new(),
-        landed_by_chair: HashSet::new(),
-        trusted,
-        proposals: HashMap::new(),
-        context: context.clone(),
-    };
+    let mut checker = Checker::new(repo, trusted, context.clone());
     checker.find_chair_merges(&commits)?;
     let mut report = Report::default();
     for oid in commits {
@@ -305,6 +307,139 @@ pub fn verify_with(
         }
     }
     Ok(report)
+}
+
+/// Where a commit of the record stands with the roster, as log, history, blame and the
+/// workbench mark it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provenance {
+    /// It keeps every rule, and it is signed with a key the roster lists for its author.
+    Signed,
+    /// It keeps every rule: its author is in the roster; it is not signed (or not with a
+    /// key the roster lists).
+    Roster,
+    /// It breaks a rule of the roster: a forged or misattributed change.
+    Unverified,
+    /// Made before the roster (or where there is none): nothing to check it against.
+    NoRoster,
+}
+
+impl Provenance {
+    /// How a listing marks it.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Provenance::Signed => "signed and verified",
+            Provenance::Roster => "author in the roster (not signed)",
+            Provenance::Unverified => "NOT VERIFIED: breaks the roster (see `treaty verify`)",
+            Provenance::NoRoster => "before the roster (not checked)",
+        }
+    }
+
+    fn letter(self) -> char {
+        match self {
+            Provenance::Signed => 'S',
+            Provenance::Roster => 'R',
+            Provenance::Unverified => 'U',
+            Provenance::NoRoster => 'N',
+        }
+    }
+
+    fn from_letter(c: char) -> Option<Provenance> {
+        Some(match c {
+            'S' => Provenance::Signed,
+            'R' => Provenance::Roster,
+            'U' => Provenance::Unverified,
+            'N' => Provenance::NoRoster,
+            _ => return None,
+        })
+    }
+}
+
+/// Where the verdicts are kept between runs: a commit's verdict never changes (it depends
+/// only on the commit and the roster at its parent), so each is worked out once.
+const PROVENANCE_CACHE: &str = "treaty/provenance-v1";
+
+impl Verifier {
+    /// The provenance of each of `commits` (all on the branch at HEAD), worked out as
+    /// `treaty verify` of the whole history would, and kept in `.git/treaty/` for the
+    /// next run.
+    pub fn provenance(&self, commits: &[Oid]) -> Result<HashMap<Oid, Provenance>, VerifyError> {
+        let cache_path = self.repo.path().join(PROVENANCE_CACHE);
+        let mut cache: HashMap<Oid, Provenance> = std::fs::read_to_string(&cache_path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let (oid, letter) = l.split_once(' ')?;
+                Some((
+                    Oid::from_str(oid).ok()?,
+                    Provenance::from_letter(letter.chars().next()?)?,
+                ))
+            })
+            .collect();
+        let head: Vec<Oid> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.target())
+            .into_iter()
+            .collect();
+        let trusted = trusted_history(&self.repo, &head)?;
+        let mut checker = Checker::new(&self.repo, HashSet::new(), Context::default());
+        checker.find_chair_merges(commits)?;
+        let mut fresh = false;
+        let mut out = HashMap::new();
+        for &oid in commits {
+            if trusted.contains(&oid) {
+                out.insert(oid, Provenance::NoRoster);
+                continue;
+            }
+            if let Some(p) = cache.get(&oid) {
+                out.insert(oid, *p);
+                continue;
+            }
+            let commit = self.repo.find_commit(oid)?;
+            let verdict = match checker.check(&commit)? {
+                None => Provenance::NoRoster,
+                Some(reasons) if !reasons.is_empty() => Provenance::Unverified,
+                Some(_) => {
+                    let parent = checker.parent_tree(&commit)?;
+                    match checker.roster_at(parent.as_ref())? {
+                        RosterState::Read(roster) => {
+                            let author = commit.author();
+                            let email = author.email().unwrap_or_default().to_string();
+                            let members: Vec<treaty_text::roster::Member> = roster
+                                .delegations
+                                .iter()
+                                .flat_map(|d| d.members.iter())
+                                .chain(roster.chair.members.iter())
+                                .filter(|m| same_email(&m.email, &email))
+                                .cloned()
+                                .collect();
+                            if checker.signature(&commit, &email, &members).is_ok() {
+                                Provenance::Signed
+                            } else {
+                                Provenance::Roster
+                            }
+                        }
+                        _ => Provenance::Roster,
+                    }
+                }
+            };
+            cache.insert(oid, verdict);
+            out.insert(oid, verdict);
+            fresh = true;
+        }
+        if fresh {
+            let mut text = String::new();
+            for (oid, p) in &cache {
+                text.push_str(&format!("{oid} {}\n", p.letter()));
+            }
+            // A cache that cannot be written (a read-only record) is simply not kept.
+            let _ = treaty_text::fsutil::write_atomic(&cache_path, text.as_bytes());
+        }
+        Ok(out)
+    }
 }
 
 /// One reference a push updates, as a `pre-receive` hook reads it: `None` for the
@@ -369,6 +504,7 @@ impl Verifier {
                 .ok()
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty()),
+            schedule: None,
         };
         let mut refusals = Vec::new();
         for u in updates {
@@ -407,6 +543,8 @@ impl Verifier {
                         Some(old) => format!("{old}..{new}"),
                         None => new.to_string(),
                     };
+                    let mut context = context.clone();
+                    context.schedule = u.old.and_then(|old| self.exercise_at(old));
                     let report = self.verify_pushed(&spec, u.old.is_none(), &context)?;
                     reasons.extend(report.violations.iter().map(ToString::to_string));
                 }
@@ -433,15 +571,7 @@ impl Verifier {
         };
         let email = tagger.email().unwrap_or_default().to_string();
         let commit = tag.target()?.peel_to_commit()?;
-        let mut checker = Checker {
-            repo: &self.repo,
-            rosters: HashMap::new(),
-            signatures: HashMap::new(),
-            landed_by_chair: HashSet::new(),
-            trusted: HashSet::new(),
-            proposals: HashMap::new(),
-            context: Context::default(),
-        };
+        let mut checker = Checker::new(&self.repo, HashSet::new(), Context::default());
         let tree = commit.tree()?;
         Ok(match checker.roster_at(Some(&tree))? {
             RosterState::Read(roster) if roster.chair_member(&email).is_none() => vec![format!(
@@ -515,11 +645,26 @@ struct Checker<'r> {
     /// Commits the roster at the tip says predate it ([`trusted_history`]).
     trusted: HashSet<Oid>,
     /// Proposal id → the delegations that made it, found in the history.
-    proposals: HashMap<String, Option<Vec<String>>>,
+    proposals: HashMap<String, Vec<String>>,
+    /// The commits [`Checker::proposers_of`] has read.
+    proposals_read: HashSet<Oid>,
     context: Context,
 }
 
 impl<'r> Checker<'r> {
+    fn new(repo: &'r Repository, trusted: HashSet<Oid>, context: Context) -> Checker<'r> {
+        Checker {
+            repo,
+            rosters: HashMap::new(),
+            signatures: HashMap::new(),
+            landed_by_chair: HashSet::new(),
+            trusted,
+            proposals: HashMap::new(),
+            proposals_read: HashSet::new(),
+            context,
+        }
+    }
+
     fn roster_at(&mut self, tree: Option<&Tree<'_>>) -> Result<RosterState, git2::Error> {
         let Some(blob_id) = tree.and_then(|t| blob_id(t, ROSTER_FILE)) else {
             return Ok(RosterState::Absent);
@@ -693,7 +838,8 @@ impl<'r> Checker<'r> {
             ));
         }
         let (proposers, cosigners) = trailers(&message);
-        let lands = proposal::cited(&message, TRAILER_LANDS);
+        let parsed = Amendment::parse(&message);
+        let lands = parsed.as_ref().map(|a| a.lands.clone()).unwrap_or_default();
         let declines = proposal::cited(&message, TRAILER_DECLINES);
         let by_chair = roster.chair_member(committer).is_some();
         let cites = !(lands.is_empty() && declines.is_empty());
@@ -702,11 +848,7 @@ impl<'r> Checker<'r> {
                 "cites a proposal it lands or declines ({TRAILER_LANDS}:/{TRAILER_DECLINES}:), but its committer {committer} is not a chair or secretariat member: only the chair lands and declines proposals"
             ));
         }
-        for team in trailer::trailers(&message)
-            .into_iter()
-            .filter(|t| t.key.eq_ignore_ascii_case(TRAILER_TEAM))
-            .map(|t| t.value)
-        {
+        for team in parsed.iter().filter_map(|a| a.team.as_deref()) {
             match roster.team_of(author) {
                 Some(t) if t.name == team => {}
                 Some(t) => reasons.push(format!(
@@ -789,37 +931,34 @@ impl<'r> Checker<'r> {
     }
 
     /// The delegations that made proposal `id`, searched on the first-parent line from
-    /// `from` back.
+    /// `from` back. Every proposal met on the way is indexed, and no commit is read twice.
     fn proposers_of(
         &mut self,
         id: &str,
         from: Option<Oid>,
     ) -> Result<Option<Vec<String>>, git2::Error> {
         if let Some(found) = self.proposals.get(id) {
-            return Ok(found.clone());
+            return Ok(Some(found.clone()));
         }
-        let mut found = None;
-        if let Some(from) = from {
-            let mut walk = self.repo.revwalk()?;
-            walk.simplify_first_parent()?;
-            walk.push(from)?;
-            for oid in walk {
-                let commit = self.repo.find_commit(oid?)?;
-                let message = String::from_utf8_lossy(commit.message_bytes());
-                if !message.contains(id) {
-                    continue;
-                }
-                if let Some(a) = Amendment::parse(&message)
-                    && a.id == id
-                    && a.status == AmendmentStatus::Proposed
-                {
-                    found = Some(a.proposers);
-                    break;
-                }
+        let Some(from) = from else {
+            return Ok(None);
+        };
+        let mut walk = self.repo.revwalk()?;
+        walk.simplify_first_parent()?;
+        walk.push(from)?;
+        for oid in walk {
+            let oid = oid?;
+            if !self.proposals_read.insert(oid) {
+                break;
+            }
+            let commit = self.repo.find_commit(oid)?;
+            if let Some(a) = Amendment::parse(&String::from_utf8_lossy(commit.message_bytes()))
+                && a.status == AmendmentStatus::Proposed
+            {
+                self.proposals.entry(a.id).or_insert(a.proposers);
             }
         }
-        self.proposals.insert(id.to_string(), found.clone());
-        Ok(found)
+        Ok(self.proposals.get(id).cloned())
     }
 
     /// A team's proposal in an exercise with a schedule: made while its round is open.
@@ -838,10 +977,17 @@ impl<'r> Checker<'r> {
         if roster.chair_member(author).is_some() || roster.is_instructor(author) {
             return Ok(Vec::new());
         }
-        let Some(exercise) = parent
-            .and_then(|t| blob_id(t, EXERCISE_FILE))
-            .and_then(|id| self.repo.find_blob(id).ok())
-            .and_then(|b| Exercise::from_bytes(b.content()).ok())
+        let at_parent = || {
+            parent
+                .and_then(|t| blob_id(t, EXERCISE_FILE))
+                .and_then(|id| self.repo.find_blob(id).ok())
+                .and_then(|b| Exercise::from_bytes(b.content()).ok())
+        };
+        let Some(exercise) = self
+            .context
+            .schedule
+            .clone()
+            .or_else(at_parent)
             .filter(|e| !e.rounds.is_empty())
         else {
             return Ok(Vec::new());

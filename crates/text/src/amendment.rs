@@ -180,6 +180,15 @@ pub struct Amendment {
     pub id: String,
     /// Delegation codes, e.g. `["EU", "AU"]`.
     pub proposers: Vec<String>,
+    /// Proposers other than the author's delegation that co-sign, each with the e-mail
+    /// address of the member who does (`Co-signed-by: AU <head@au.example>`): what lets
+    /// `treaty verify` accept a `Proposed-by` naming a delegation the author is not in.
+    pub co_signers: Vec<(String, String)>,
+    /// The proposals this amendment lands (`Lands: pr-…`, the chair's; see
+    /// [`crate::proposal`]).
+    pub lands: Vec<String>,
+    /// The exercise team a proposal was made for (`Team: …`).
+    pub team: Option<String>,
     /// Stable clause ids, e.g. `["observatory.2.b"]`.
     pub clauses: Vec<String>,
     pub kind: AmendmentKind,
@@ -228,6 +237,9 @@ impl Amendment {
         let mut amendment = Amendment {
             id: String::new(),
             proposers: proposers.into_iter().map(Into::into).collect(),
+            co_signers: Vec::new(),
+            lands: Vec::new(),
+            team: None,
             clauses: clauses.into_iter().map(Into::into).collect(),
             kind,
             round: None,
@@ -270,6 +282,12 @@ impl Amendment {
 
     pub fn with_id(mut self, id: impl Into<String>) -> Self {
         self.id = id.into();
+        self
+    }
+
+    /// Adds `code` as a co-signing delegation, by its member at `email`.
+    pub fn with_co_signer(mut self, code: impl Into<String>, email: impl Into<String>) -> Self {
+        self.co_signers.push((code.into(), email.into()));
         self
     }
 
@@ -341,6 +359,23 @@ impl Amendment {
         Amendment {
             id: fold_line(&self.id),
             proposers: list_items(&self.proposers, true),
+            co_signers: self
+                .co_signers
+                .iter()
+                .map(|(code, email)| {
+                    (
+                        fold_line(code).replace(',', " "),
+                        fold_line(email).replace(['<', '>'], ""),
+                    )
+                })
+                .filter(|(code, email)| !code.is_empty() && !email.is_empty())
+                .collect(),
+            lands: list_items(&self.lands, true),
+            team: self
+                .team
+                .as_deref()
+                .map(fold_line)
+                .filter(|t| !t.is_empty()),
             clauses: list_items(&self.clauses, false),
             kind: self.kind,
             round: self
@@ -386,13 +421,6 @@ impl Amendment {
     /// The full commit message: subject, blank line, body (if any) and a blank line, then
     /// the trailer block. Always ends with a newline.
     pub fn to_message(&self) -> String {
-        self.to_message_with(&[])
-    }
-
-    /// [`Amendment::to_message`] with more trailers at the end of the block (`Lands: pr-…`),
-    /// each value folded onto one line. [`Amendment::parse`] reads the amendment back as
-    /// without them.
-    pub fn to_message_with(&self, extra: &[(&str, &str)]) -> String {
         let a = self.sanitized();
         let mut msg = a.summary.clone();
         msg.push_str("\n\n");
@@ -410,6 +438,9 @@ impl Amendment {
         if !a.proposers.is_empty() {
             trailer(TRAILER_PROPOSED_BY, &a.proposers.join(", "));
         }
+        for (code, email) in &a.co_signers {
+            trailer(TRAILER_CO_SIGNED_BY, &format!("{code} <{email}>"));
+        }
         for clause in &a.clauses {
             trailer(TRAILER_CLAUSE, clause);
         }
@@ -418,8 +449,11 @@ impl Amendment {
             trailer(TRAILER_ROUND, round);
         }
         trailer(TRAILER_STATUS, a.status.as_str());
-        for (key, value) in extra {
-            trailer(key, &fold_line(value));
+        if let Some(team) = &a.team {
+            trailer(TRAILER_TEAM, team);
+        }
+        if !a.lands.is_empty() {
+            trailer(TRAILER_LANDS, &a.lands.join(", "));
         }
         msg
     }
@@ -476,9 +510,30 @@ impl Amendment {
             .replace("\r\n", "\n")
             .trim_matches('\n')
             .to_string();
+        let co_signers = all(TRAILER_CO_SIGNED_BY)
+            .filter_map(|v| {
+                let (code, rest) = v.split_once('<')?;
+                let email = rest.strip_suffix('>')?.trim();
+                let code = code.trim();
+                (!code.is_empty() && !email.is_empty())
+                    .then(|| (code.to_string(), email.to_string()))
+            })
+            .collect();
+        let lands = all(TRAILER_LANDS)
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        let team = get(TRAILER_TEAM)
+            .map(str::to_string)
+            .filter(|t| !t.is_empty());
         Some(Amendment {
             id,
             proposers,
+            co_signers,
+            lands,
+            team,
             clauses,
             kind,
             round,
@@ -729,6 +784,23 @@ mod tests {
     }
 
     #[test]
+    fn co_signers_are_trailers_git_reads() {
+        let a = Amendment::new(AmendmentKind::Replace, ["EU", "AU"], ["x.1"])
+            .with_co_signer("AU", "head@au.example")
+            .with_derived_id("co");
+        let msg = a.to_message();
+        assert!(
+            msg.contains("\nProposed-by: EU, AU\nCo-signed-by: AU <head@au.example>\n"),
+            "{msg}"
+        );
+        assert_eq!(Amendment::parse(&msg), Some(a.sanitized()));
+        assert!(git_trailers(&msg).contains(&(
+            TRAILER_CO_SIGNED_BY.to_string(),
+            "AU <head@au.example>".to_string()
+        )));
+    }
+
+    #[test]
     fn fresh_ids_are_unique() {
         let ids: std::collections::HashSet<String> = (0..1000)
             .map(|_| Amendment::new(AmendmentKind::Insert, ["EU"], ["x"]).id)
@@ -758,16 +830,19 @@ mod tests {
 
     #[test]
     fn a_landing_cites_its_proposal_and_still_round_trips() {
-        let a = sample().with_body("Lands: pr-forged");
-        let msg = a.to_message_with(&[(TRAILER_LANDS, "pr-0123456789ab")]);
+        let mut a = sample().with_body("Lands: pr-forged");
+        a.lands = vec!["pr-0123456789ab".into()];
+        a.team = Some("Rights Coalition".into());
+        let msg = a.to_message();
         assert!(
-            msg.ends_with("Status: adopted\nLands: pr-0123456789ab\n"),
+            msg.ends_with("Status: adopted\nTeam: Rights Coalition\nLands: pr-0123456789ab\n"),
             "{msg}"
         );
         assert_eq!(Amendment::parse(&msg), Some(a.sanitized()));
         // The body's look-alike is quoted, so the only citation is the trailer's.
         assert!(msg.contains("> Lands: pr-forged"), "{msg}");
         let mut expected = expected_trailers(&a);
+        expected.push((TRAILER_TEAM.into(), "Rights Coalition".into()));
         expected.push((TRAILER_LANDS.into(), "pr-0123456789ab".into()));
         assert_eq!(git_trailers(&msg), expected);
     }

@@ -120,6 +120,12 @@ fn write_atomic_inner(
     options: WriteOptions,
     fail_midway: bool,
 ) -> std::io::Result<()> {
+    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a named pipe) is written
+    // into, never replaced: renaming over it would swap the system's device for a file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+        return write_or_fail(&mut file, bytes, fail_midway);
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -263,5 +269,35 @@ mod tests {
         assert!(err.to_string().contains("midway"), "{err}");
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "old text");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// `treaty export -o /dev/null` once renamed a file over the device (as root, it
+    /// replaced /dev/null for the whole machine): a device or a pipe is written into.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_a_pipe_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = std::path::Path::new("/dev/null");
+        super::write_atomic(null, b"discarded").unwrap();
+        assert!(
+            std::fs::metadata(null)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this system: the device case above still ran
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        super::write_atomic(&fifo, b"every byte").unwrap();
+        assert_eq!(reader.join().unwrap(), b"every byte");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
     }
 }

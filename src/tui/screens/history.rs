@@ -9,6 +9,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 
 use crate::tui::app::State;
 use crate::tui::widgets::{diff, safe};
+use crate::verify::Provenance;
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
@@ -77,6 +78,17 @@ fn timeline(state: &State, f: &mut Frame, area: Rect) {
             Span::styled(format!("{:<13} ", h.kind), state.styles.get("hint")),
             Span::raw(safe(&h.summary)),
         ]);
+        // Forged or misattributed: said in words and in the warning style, never by
+        // colour alone.
+        match h.provenance {
+            Some(Provenance::Unverified) => {
+                line.push_span(Span::styled("  [NOT VERIFIED]", state.styles.get("error")));
+            }
+            Some(Provenance::Signed) => {
+                line.push_span(Span::styled("  [signed]", state.styles.get("hint")));
+            }
+            _ => {}
+        }
         if k == sel {
             line = line.patch_style(state.styles.get("selection"));
         }

@@ -14,6 +14,7 @@ use super::lock::StoreLock;
 use super::worktree::moves_between;
 use super::{Store, StoreError};
 use treaty_text::amendment::Amendment;
+use treaty_text::fsutil::fault_point;
 
 const MODE_FILE: i32 = 0o100644;
 const MODE_EXEC: i32 = 0o100755;
@@ -99,25 +100,24 @@ impl Store {
         self.commit_signed_by(amendment, expected_parent, changes, author)
     }
 
-    /// [`Store::commit`] (or [`Store::commit_as`] with `author`) with `trailers` after the
-    /// amendment's own (`Lands: pr-…`).
-    pub fn commit_citing(
+    /// [`Store::commit`] with an author (who proposed the amendment) and a committer (who
+    /// landed it) of their own.
+    pub fn commit_by(
         &self,
         amendment: &Amendment,
-        trailers: &[(&str, &str)],
         expected_parent: Oid,
         changes: &[FileChange],
-        author: Option<&Signature<'_>>,
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
     ) -> Result<CommitOutcome, StoreError> {
         amendment.validate()?;
-        let message = amendment.to_message_with(trailers);
-        match author {
-            Some(sig) => self.commit_message_by(&message, expected_parent, changes, sig),
-            None => {
-                let sig = self.identity()?;
-                self.commit_message_by(&message, expected_parent, changes, &sig)
-            }
-        }
+        self.write_commit(
+            &amendment.to_message(),
+            expected_parent,
+            changes,
+            author,
+            committer,
+        )
     }
 
     /// Records a commit that is not an amendment of the text (an exercise's roster,
@@ -150,6 +150,17 @@ impl Store {
         changes: &[FileChange],
         sig: &Signature<'_>,
     ) -> Result<CommitOutcome, StoreError> {
+        self.write_commit(message, expected_parent, changes, sig, sig)
+    }
+
+    fn write_commit(
+        &self,
+        message: &str,
+        expected_parent: Oid,
+        changes: &[FileChange],
+        author: &Signature<'_>,
+        committer: &Signature<'_>,
+    ) -> Result<CommitOutcome, StoreError> {
         check_changes(changes)?;
         self.ensure_on_branch()?;
         // Everything from here to the work-tree update happens under one lock shared by
@@ -172,11 +183,17 @@ impl Store {
         check_writable(self.workdir(), changes)?;
         let parent = self.find_commit(expected_parent)?;
         let parent_tree = parent.tree()?;
-        let tree_oid = build_tree(&self.repo, &parent_tree, changes)?;
+        let objects = |e: git2::Error| self.object_write_failed(e);
+        let tree_oid = build_tree(&self.repo, &parent_tree, changes).map_err(|e| match e {
+            StoreError::Git(e) => objects(e),
+            other => other,
+        })?;
         let tree = self.repo.find_tree(tree_oid)?;
         let oid = self
             .repo
-            .commit(None, sig, sig, message, &tree, &[&parent])?;
+            .commit(None, author, committer, message, &tree, &[&parent])
+            .map_err(objects)?;
+        fault_point();
         let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
         let moves = moves_between(&parent_tree, &tree, &paths);
         let subject = message.lines().next().unwrap_or_default();
@@ -188,6 +205,18 @@ impl Store {
             oid,
             kept_local_edits: followed.kept_local_edits,
         })
+    }
+
+    /// A failed object write as the operating system's error on the object database
+    /// (a full disk says "No space left on device" and names the folder).
+    pub(crate) fn object_write_failed(&self, e: git2::Error) -> StoreError {
+        if e.class() != git2::ErrorClass::Os {
+            return e.into();
+        }
+        StoreError::Io {
+            path: self.repo.path().join("objects"),
+            source: io::Error::other(e.message().to_string()),
+        }
     }
 
     /// Waits for a git process holding the index lock (`git add`, `git commit`...) to
