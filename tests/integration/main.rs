@@ -22,6 +22,7 @@ mod import_history;
 mod import_interchange;
 mod proposals;
 mod repo_faults;
+mod signing;
 mod sync;
 mod synth;
 mod trust;

@@ -733,16 +733,19 @@ fn replay(
         let tree = repo.find_tree(tree_oid)?;
         let message = replayed_message(&commit, &stacked);
         let parent = repo.find_commit(tip)?;
-        tip = repo
-            .commit(
-                None,
-                &commit.author(),
-                &committer,
-                &message,
-                &tree,
-                &[&parent],
-            )
-            .map_err(objects)?;
+        // Signed as the user's configuration asks (`commit.gpgsign`): by whoever replays.
+        tip = crate::store::sign::commit_object(
+            repo,
+            &commit.author(),
+            &committer,
+            &message,
+            &tree,
+            &[&parent],
+        )
+        .map_err(|e| match e {
+            StoreError::Git(e) => objects(e),
+            other => SyncError::Store(other),
+        })?;
         commits.push(tip);
         all_stacked.extend(stacked);
     }

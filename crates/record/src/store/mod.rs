@@ -20,6 +20,7 @@ mod commit;
 mod lock;
 mod log;
 mod rounds;
+pub mod sign;
 mod snapshot;
 mod worktree;
 
@@ -86,6 +87,9 @@ pub enum StoreError {
         path.display()
     )]
     Locked { path: PathBuf },
+    /// The configured signer failed (`commit.gpgsign`): nothing was written.
+    #[error("{why}; nothing was recorded")]
+    Sign { why: String },
     #[error(
         "{} cannot be written (the work tree is read-only: {source}), so the amendment cannot be recorded: make the folder writable and retry; nothing was recorded",
         path.display()
@@ -253,9 +257,7 @@ impl Store {
         let sig = self.identity()?;
         let tree_oid = self.repo.treebuilder(None)?.write()?;
         let tree = self.repo.find_tree(tree_oid)?;
-        let oid = self
-            .repo
-            .commit(None, &sig, &sig, ROOT_MESSAGE, &tree, &[])?;
+        let oid = sign::commit_object(&self.repo, &sig, &sig, ROOT_MESSAGE, &tree, &[])?;
         match self
             .repo
             .reference(&self.branch, oid, false, "treaty: open the record")
