@@ -20,6 +20,7 @@ mod hostile_text;
 mod import_cli;
 mod import_history;
 mod import_interchange;
+mod moot_ssh;
 mod proposals;
 mod repo_faults;
 mod signing;
