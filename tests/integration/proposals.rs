@@ -513,3 +513,115 @@ fn bad_proposals_are_refused_and_write_nothing() {
     let err = class.refused(&rc, &["propose", "--clause", "pp7", "--option", "1:1"]);
     assert!(err.contains("round 1 closed at"), "{err}");
 }
+
+#[test]
+fn the_workbench_proposes_for_a_delegation_and_lands_from_the_queue_for_the_chair() {
+    use std::sync::Arc;
+    use treaty_workbench::tui::action::Action;
+    use treaty_workbench::tui::amending;
+    use treaty_workbench::tui::app::{Effect, Msg, State, update};
+    use treaty_workbench::tui::data::Data;
+    use treaty_workbench::tui::keymap::Keymap;
+    use treaty_workbench::tui::theme::Styles;
+
+    let class = Class::new();
+    let (moot, rc, ia) = open_round(&class);
+    // In this process libgit2 reads each folder's own identity.
+    for (dir, email) in [
+        (&moot, "prof@uni.example"),
+        (&rc, "rc@uni.example"),
+        (&ia, "ia@uni.example"),
+    ] {
+        for (k, v) in [("user.name", email), ("user.email", email)] {
+            let o = class.run(dir, "git", &["config", k, v]);
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+    }
+    let draw = |s: &State| {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| treaty_workbench::tui::screens::draw(s, f))
+            .unwrap();
+        t.backend().to_string()
+    };
+    let state = |dir: &Path| {
+        let data = Arc::new(Data::load(dir).unwrap());
+        let mut s = State::new(data, Styles::default(), Keymap::default());
+        s.size = (120, 40);
+        s
+    };
+    let act = |s: &mut State, a: Action| update(s, Msg::Action(a));
+
+    // A delegation's member: the Amend screen proposes, and the status bar tells the time.
+    let mut s = state(&rc);
+    act(&mut s, Action::Amend);
+    let screen = draw(&s);
+    assert!(screen.contains("7 Propose"), "{screen}");
+    assert!(
+        screen.contains("round 1: 59 min left") || screen.contains("round 1: 1 h"),
+        "{screen}"
+    );
+    let change = treaty_workbench::amend::Change::ChooseOption {
+        clause: "pp6".into(),
+        point: 0,
+        option: 0,
+    };
+    let said = amending::commit(&rc, &change, &["CHAIR".into()]).unwrap();
+    assert!(
+        said.starts_with("proposed pr-") && said.contains("(CHE, EU, GBR)"),
+        "{said}"
+    );
+    let files = stdout(&class.run(&rc, "git", &["show", "--name-only", "--format=", "HEAD"]));
+    assert_eq!(files.trim(), "positions/che.ron");
+    class.ok(&rc, &["sync"]);
+    class.ok(&ia, &["propose", "--clause", "pp6", "--option", "1:2"]);
+    class.ok(&ia, &["propose", "--clause", "pp7", "--option", "2:1"]);
+    class.ok(&ia, &["sync"]);
+    // The chair: the queue, the selected clause's proposals first, each with its words.
+    class.ok(&moot, &["sync"]);
+    let mut s = state(&moot);
+    assert_eq!(s.data.role, amending::Role::Chair);
+    act(&mut s, Action::Amend);
+    let screen = draw(&s);
+    assert!(screen.contains("7 Land"), "{screen}");
+    assert!(
+        screen.contains("Proposals before the chair — 3 pending, 0 stale"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("choose option 1:2 in pp6 — JPN, USA"),
+        "{screen}"
+    );
+    // `]` selects, `A` lands: the rival choice on PP6 goes stale.
+    let order = s.queue_order();
+    let first = s.data.proposals[order[0]].proposal.id.clone();
+    let pp6_first = s.data.proposals[order[0]].proposal.clause == "pp6";
+    let effects = act(&mut s, Action::Land);
+    let [Effect::Land { id }] = effects.as_slice() else {
+        panic!("expected a landing, got {effects:?}");
+    };
+    assert_eq!(id, &first);
+    assert!(pp6_first, "proposals are queued by clause");
+    let said = amending::land(&moot, id).unwrap();
+    assert!(said.contains("1 now stale"), "{said}");
+    let mut s = state(&moot);
+    act(&mut s, Action::Amend);
+    let screen = draw(&s);
+    assert!(screen.contains(" stale"), "{screen}");
+    // A delegation cannot land from its queue.
+    class.ok(&moot, &["sync"]);
+    class.ok(&ia, &["sync"]);
+    let mut s = state(&ia);
+    act(&mut s, Action::Amend);
+    act(&mut s, Action::NextPoint);
+    let effects = act(&mut s, Action::Land);
+    assert!(effects.is_empty());
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("only the chair lands proposals"),
+        "{:?}",
+        s.message
+    );
+}
