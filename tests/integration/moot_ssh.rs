@@ -510,13 +510,16 @@ fn four_teams_and_the_chair_negotiate_over_real_ssh_through_the_hook() {
     let json = chair.ok(&["exercise", "debrief", "--format", "json"]);
     let d: serde_json::Value = serde_json::from_str(&json).unwrap();
     let teams_json = d["progress"]["teams"].as_array().unwrap();
-    for (team, met, total) in [
-        ("Rights Coalition", 3, 4),
-        ("Innovation Alliance", 1, 3),
-        ("Sovereignty Caucus", 2, 2),
-        ("African Group", 1, 2),
+    assert_eq!(d["progress"]["rounds"], serde_json::json!(["1"]));
+    for (team, met, total, proposals) in [
+        ("Rights Coalition", 3, 4, [1, 1, 0, 0]),
+        ("Innovation Alliance", 1, 3, [1, 0, 0, 1]),
+        ("Sovereignty Caucus", 2, 2, [1, 1, 0, 0]),
+        ("African Group", 1, 2, [1, 0, 1, 0]),
     ] {
         let t = teams_json.iter().find(|t| t["name"] == team).unwrap();
+        // Proposals made, landed, declined, stale in round 1 (the late one never arrived).
+        assert_eq!(t["proposals"], serde_json::json!([proposals]), "{team}");
         assert_eq!(
             (
                 t["scorecard"]["met_weight"].as_u64(),
