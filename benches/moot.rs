@@ -204,11 +204,15 @@ fn main() {
         &["exercise", "server", "init", bare.to_str().unwrap()],
     );
     // Clauses with text to propose on.
+    let draft = treaty_workbench::draft::Draft::load(&moot.join("drafts"))
+        .expect("the draft loads")
+        .draft;
     let listing = class.ok(&moot, &["brackets"]);
     let clauses: Vec<String> = listing
         .lines()
         .skip(1)
         .filter_map(|l| l.split_whitespace().next())
+        .filter(|id| draft.clause(id).is_some())
         .map(str::to_string)
         .collect();
     let clones: Vec<(String, PathBuf)> = codes

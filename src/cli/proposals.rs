@@ -124,20 +124,12 @@ fn parse_vote(s: &str) -> Result<VoteChoice, String> {
 /// A refusal: the record moved on under us is worth a retry (exit 3); anything else is an
 /// error (exit 2).
 fn refused(e: ProposalError) -> anyhow::Result<ExitCode> {
-    if let ProposalError::Record(r) = &e
-        && r.is_retryable()
-    {
-        eprintln!(
-            "{}",
-            crate::sanitize::inert(&format!(
-                "error: {e}\n  nothing was recorded: run the same command again"
-            ))
-        );
-        return Ok(ExitCode::from(EXIT_RETRY));
-    }
-    if let ProposalError::Store(s) = &e
-        && s.is_retryable()
-    {
+    let retryable = match &e {
+        ProposalError::Record(r) => r.is_retryable(),
+        ProposalError::Store(s) => s.is_retryable(),
+        _ => false,
+    };
+    if retryable {
         eprintln!(
             "{}",
             crate::sanitize::inert(&format!(

@@ -506,27 +506,6 @@ impl Queue {
             suggest: nearest_owned(id, &ids),
         })
     }
-
-    /// How many proposals each delegation made, and how many of them stand so, per round:
-    /// `(round, delegation) → [made, landed, declined, stale]`.
-    pub fn counts(&self) -> BTreeMap<(Option<String>, String), [usize; 4]> {
-        let mut out: BTreeMap<(Option<String>, String), [usize; 4]> = BTreeMap::new();
-        for e in &self.entries {
-            for d in &e.delegations {
-                let c = out
-                    .entry((e.proposal.round.clone(), d.clone()))
-                    .or_default();
-                c[0] += 1;
-                match e.status {
-                    ProposalStatus::Landed => c[1] += 1,
-                    ProposalStatus::Declined => c[2] += 1,
-                    ProposalStatus::Stale => c[3] += 1,
-                    ProposalStatus::Pending => {}
-                }
-            }
-        }
-        out
-    }
 }
 
 /// Reads every proposal from the history of the branch and where it stands at its tip.
