@@ -104,6 +104,35 @@ impl Class {
         self.path(name)
     }
 
+    /// `treaty exercise init moot --from demo --at r1-geneva` in the class's folder.
+    pub fn init_moot(&self) -> PathBuf {
+        self.ok(
+            self.root.path(),
+            &[
+                "exercise",
+                "init",
+                "moot",
+                "--from",
+                "demo",
+                "--at",
+                "r1-geneva",
+            ],
+        );
+        self.path("moot")
+    }
+
+    /// A team of one student, `slug@uni.example`, with a new key at `key` (relative).
+    pub fn add_team(&self, moot: &Path, team: &str, plays: &str, slug: &str, key: &str) {
+        let key = self.keygen(key, slug);
+        let member = format!("{slug}@uni.example={}.pub", key.display());
+        self.ok(
+            moot,
+            &[
+                "exercise", "team", "add", team, "--plays", plays, "--member", &member,
+            ],
+        );
+    }
+
     pub fn head(&self, dir: &Path) -> String {
         stdout(&self.run(dir, "git", &["rev-parse", "HEAD"]))
             .trim()

@@ -240,29 +240,10 @@ fn four_teams_and_the_chair_negotiate_over_real_ssh_through_the_hook() {
     }
     let class = Class::new();
     let root = class.root.path().to_path_buf();
-    class.ok(
-        &root,
-        &[
-            "exercise",
-            "init",
-            "moot",
-            "--from",
-            "demo",
-            "--at",
-            "r1-geneva",
-        ],
-    );
-    let moot = class.path("moot");
+    let moot = class.init_moot();
     let teams = &treaty_workbench::exercise::sample::TEAMS[..4];
     for (team, plays, slug) in teams {
-        let key = class.keygen(&format!("{slug}-key"), slug);
-        let member = format!("{slug}@uni.example={}.pub", key.display());
-        class.ok(
-            &moot,
-            &[
-                "exercise", "team", "add", team, "--plays", plays, "--member", &member,
-            ],
-        );
+        class.add_team(&moot, team, plays, slug, &format!("{slug}-key"));
         let brief = class.path(&format!("{slug}.md"));
         std::fs::write(&brief, format!("# {team}\n\nOur red lines: {slug}.\n")).unwrap();
         let objectives = class.path(&format!("{slug}.ron"));

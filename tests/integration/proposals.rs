@@ -29,31 +29,12 @@ pub fn utc(t: i64) -> String {
 /// the hook; a clone per team. Returns (chair's folder, rc clone, ia clone).
 pub fn open_round(class: &Class) -> (PathBuf, PathBuf, PathBuf) {
     let root = class.root.path().to_path_buf();
-    class.ok(
-        &root,
-        &[
-            "exercise",
-            "init",
-            "moot",
-            "--from",
-            "demo",
-            "--at",
-            "r1-geneva",
-        ],
-    );
-    let moot = class.path("moot");
+    let moot = class.init_moot();
     for (team, plays, slug) in [
         ("Rights Coalition", "EU,GBR,CHE", "rc"),
         ("Innovation Alliance", "USA,JPN", "ia"),
     ] {
-        let key = class.keygen(&format!("{slug}-key"), slug);
-        let member = format!("{slug}@uni.example={}.pub", key.display());
-        class.ok(
-            &moot,
-            &[
-                "exercise", "team", "add", team, "--plays", plays, "--member", &member,
-            ],
-        );
+        class.add_team(&moot, team, plays, slug, &format!("{slug}-key"));
     }
     let (opens, closes) = (utc(now() - 3600), utc(now() + 3600));
     class.ok(
