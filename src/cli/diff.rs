@@ -31,6 +31,27 @@ pub struct DiffArgs {
     /// Also list the clauses that did not change.
     #[arg(long)]
     pub all: bool,
+    /// How changes are written: `inline` (`[-left out-]{+inserted+}` in the new text),
+    /// `instructions` (`after “…”, leave out “…” and insert “…”`) or `lines` (old and new).
+    #[arg(long, value_enum, default_value_t = DiffStyle::Inline)]
+    pub style: DiffStyle,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffStyle {
+    Inline,
+    Instructions,
+    Lines,
+}
+
+impl From<DiffStyle> for compare::Rendering {
+    fn from(style: DiffStyle) -> Self {
+        match style {
+            DiffStyle::Inline => compare::Rendering::Inline,
+            DiffStyle::Instructions => compare::Rendering::Instructions,
+            DiffStyle::Lines => compare::Rendering::Lines,
+        }
+    }
 }
 
 pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
@@ -64,7 +85,7 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
             if result.is_empty() && !args.all {
                 out("no clause differs");
             } else {
-                let text = compare::render_text(&result, args.all);
+                let text = compare::render_text(&result, args.all, args.style.into());
                 out(text.trim_end());
             }
         }

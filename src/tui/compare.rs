@@ -79,7 +79,7 @@ pub struct ShownClause {
 }
 
 /// The library's word operations as tagged runs, and how similar the two texts are:
-/// twice the characters kept over the characters of both.
+/// twice the characters outside the changed phrases over the characters of both.
 pub fn tokens_of(ops: &[WordOp]) -> (Vec<(Tag, String)>, f32) {
     let (mut kept, mut old, mut new) = (0usize, 0usize, 0usize);
     let tokens = ops

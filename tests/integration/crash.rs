@@ -253,7 +253,8 @@ fn sync_killed_at_every_write_leaves_the_old_state_or_the_new() {
     eprintln!("sync: killed at each of {kills} write points");
 }
 
-/// Real SIGKILLs at moments spread over an amend's run: the same invariants.
+/// Real SIGKILLs at moments spread over an amend's run (`TREATY_TEST_SIGKILLS` of them,
+/// 24 by default): the same invariants.
 #[test]
 fn amend_killed_by_sigkill_at_any_moment_loses_nothing() {
     let s = Sandbox::with_sample();
@@ -266,14 +267,18 @@ fn amend_killed_by_sigkill_at_any_moment_loses_nothing() {
     let o = s.treaty_cmd(&dir, &args).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let span = started.elapsed().max(Duration::from_millis(5));
-    const KILLS: u32 = 24;
-    for i in 0..KILLS {
+    // 24 in `cargo test`; a longer job sets TREATY_TEST_SIGKILLS=1000.
+    let kills: u32 = std::env::var("TREATY_TEST_SIGKILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    for i in 0..kills {
         copy_afresh(&s.repo(), &dir);
         let mut child = s.treaty_cmd(&dir, &args).spawn().unwrap();
-        std::thread::sleep(span * i / KILLS);
+        std::thread::sleep(span * i / kills);
         let _ = child.kill();
         let _ = child.wait();
-        let context = format!("amend killed after {:?}", span * i / KILLS);
+        let context = format!("amend killed after {:?}", span * i / kills);
         let head = check_after_death(&s, &dir, &context);
         if head != old {
             assert_eq!(rev(&s, &dir, "HEAD^"), old, "{context}");

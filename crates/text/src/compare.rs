@@ -176,8 +176,15 @@ pub fn token_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
-/// Word-level operations turning `old` into `new`.
+/// Word-level operations turning `old` into `new`, grouped into phrases ([`phrases`]):
+/// what every reader of a change is shown.
 pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
+    phrases(token_ops(old, new))
+}
+
+/// Token-level operations turning `old` into `new`, as the diff finds them (runs of the
+/// same operation joined).
+fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
     let a = tokens(old);
     let b = tokens(new);
     let mut ops: Vec<WordOp> = Vec::new();
@@ -204,6 +211,88 @@ pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
             DiffTag::Replace => {
                 push(WordOp::Delete(old_text));
                 push(WordOp::Insert(new_text));
+            }
+        }
+    }
+    ops
+}
+
+/// One stretch of a comparison: text both sides share, or a change (text left out, text
+/// inserted; either may be empty).
+enum Stretch {
+    Same(String),
+    Change(String, String),
+}
+
+/// How many words (runs of letters and digits) `text` has.
+fn word_count(text: &str) -> usize {
+    tokens(text)
+        .iter()
+        .filter(|t| t.chars().next().is_some_and(char::is_alphanumeric))
+        .count()
+}
+
+/// Groups a word diff into phrases, as drafters read changes: a stretch of shared text
+/// between two changes is folded into them (left out and inserted again) when it is white
+/// space, or at most two words shorter than the change on either side. Alternating
+/// single words (`[-including-]{+the+} [-in accordance-]{+interest+}…`) become one phrase
+/// replaced by another; a shared word that carries meaning between two long changes, or
+/// a bracket lifted around kept text, stays as it is. Every change reads as what was left
+/// out, then what was inserted. The old and new texts are given back exactly.
+pub fn phrases(words: Vec<WordOp>) -> Vec<WordOp> {
+    let mut stretches: Vec<Stretch> = Vec::with_capacity(words.len());
+    for w in words {
+        match (stretches.last_mut(), w) {
+            (Some(Stretch::Change(d, _)), WordOp::Delete(t)) => d.push_str(&t),
+            (Some(Stretch::Change(_, i)), WordOp::Insert(t)) => i.push_str(&t),
+            (_, WordOp::Delete(t)) => stretches.push(Stretch::Change(t, String::new())),
+            (_, WordOp::Insert(t)) => stretches.push(Stretch::Change(String::new(), t)),
+            (Some(Stretch::Same(s)), WordOp::Equal(t)) => s.push_str(&t),
+            (_, WordOp::Equal(t)) => stretches.push(Stretch::Same(t)),
+        }
+    }
+    let changed = |d: &str, i: &str| d.chars().count().max(i.chars().count());
+    let mut out: Vec<Stretch> = Vec::with_capacity(stretches.len());
+    let mut rest = stretches.into_iter().peekable();
+    while let Some(stretch) = rest.next() {
+        let Stretch::Same(same) = stretch else {
+            // A change right after a change folded into it joins it.
+            match (out.last_mut(), stretch) {
+                (Some(Stretch::Change(d, i)), Stretch::Change(d2, i2)) => {
+                    d.push_str(&d2);
+                    i.push_str(&i2);
+                }
+                (_, change) => out.push(change),
+            }
+            continue;
+        };
+        let folds = match (out.last(), rest.peek()) {
+            (Some(Stretch::Change(d, i)), Some(Stretch::Change(d2, i2))) => {
+                let len = same.trim().chars().count();
+                same.trim().is_empty()
+                    || (word_count(&same) <= 2 && len < changed(d, i) && len < changed(d2, i2))
+            }
+            _ => false,
+        };
+        match out.last_mut() {
+            Some(Stretch::Change(d, i)) if folds => {
+                d.push_str(&same);
+                i.push_str(&same);
+            }
+            _ => out.push(Stretch::Same(same)),
+        }
+    }
+    let mut ops = Vec::with_capacity(out.len() * 2);
+    for stretch in out {
+        match stretch {
+            Stretch::Same(t) => ops.push(WordOp::Equal(t)),
+            Stretch::Change(d, i) => {
+                if !d.is_empty() {
+                    ops.push(WordOp::Delete(d));
+                }
+                if !i.is_empty() {
+                    ops.push(WordOp::Insert(i));
+                }
             }
         }
     }
@@ -457,8 +546,100 @@ pub fn render_words(words: &[WordOp]) -> String {
     render_marked(words, Marks::GIT)
 }
 
-/// The plain-text report: a header per clause, then its words.
-pub fn render_text(diff: &DraftDiff, all: bool) -> String {
+/// How a clause's change is written out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Rendering {
+    /// The new text with the changed phrases marked in place: `[-removed-]{+added+}`.
+    #[default]
+    Inline,
+    /// Amending instructions, as amendments are printed: `after “Parties”, leave out
+    /// “may” and insert “shall”`.
+    Instructions,
+    /// The old text and the new, one line each, the changed phrases marked.
+    Lines,
+}
+
+/// The last few words of `text` (a place to anchor an instruction), trimmed.
+fn anchor(text: &str) -> &str {
+    let trimmed = text.trim_end();
+    let mut seen = 0;
+    for (start, _) in token_spans(trimmed).collect::<Vec<_>>().into_iter().rev() {
+        if trimmed[start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+        {
+            seen += 1;
+            if seen == 4 {
+                return trimmed[start..].trim();
+            }
+        }
+    }
+    trimmed.trim_start()
+}
+
+/// The change as amending instructions, one per phrase.
+pub fn render_instructions(words: &[WordOp]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut before = String::new();
+    let mut i = 0;
+    while i < words.len() {
+        let (left_out, inserted) = match (&words[i], words.get(i + 1)) {
+            (WordOp::Equal(t), _) => {
+                before.push_str(t);
+                i += 1;
+                continue;
+            }
+            (WordOp::Delete(d), Some(WordOp::Insert(n))) => {
+                i += 2;
+                (Some(d), Some(n))
+            }
+            (WordOp::Delete(d), _) => {
+                i += 1;
+                (Some(d), None)
+            }
+            (WordOp::Insert(n), _) => {
+                i += 1;
+                (None, Some(n))
+            }
+        };
+        let place = match anchor(&before) {
+            "" => "at the beginning".to_string(),
+            a => format!("after “{a}”"),
+        };
+        let what = match (left_out, inserted) {
+            (Some(d), Some(n)) => format!("leave out “{}” and insert “{}”", d.trim(), n.trim()),
+            (Some(d), None) => format!("leave out “{}”", d.trim()),
+            (None, Some(n)) => format!("insert “{}”", n.trim()),
+            (None, None) => unreachable!("a change leaves out or inserts"),
+        };
+        lines.push(format!("{place}, {what}"));
+        if let Some(d) = left_out {
+            before.push_str(d);
+        }
+    }
+    lines
+}
+
+/// The change written out as `rendering` asks (no trailing newline).
+pub fn render_change(words: &[WordOp], rendering: Rendering) -> String {
+    match rendering {
+        Rendering::Inline => render_words(words),
+        Rendering::Instructions => render_instructions(words).join("\n"),
+        Rendering::Lines => {
+            let side = |keep: fn(&WordOp) -> bool| -> Vec<WordOp> {
+                words.iter().filter(|w| keep(w)).cloned().collect()
+            };
+            let old = side(|w| !matches!(w, WordOp::Insert(_)));
+            let new = side(|w| !matches!(w, WordOp::Delete(_)));
+            format!("old: {}\nnew: {}", render_words(&old), render_words(&new))
+        }
+    }
+}
+
+/// The plain-text report: a header per clause, then its change written as `rendering`.
+pub fn render_text(diff: &DraftDiff, all: bool, rendering: Rendering) -> String {
+    let render_words = |w: &[WordOp]| render_change(w, rendering);
     let mut s = String::new();
     for c in &diff.clauses {
         if !all && c.change.is_unchanged() {
@@ -520,6 +701,81 @@ mod tests {
                 WordOp::Equal(" consistent text".into()),
             ]
         );
+    }
+
+    #[test]
+    fn alternating_words_read_as_one_phrase_replaced() {
+        // The issue's case: word by word this read
+        // `[-including-]{+the+} [-in accordance-]{+interest+} …`.
+        let old = "Parties shall act, including in accordance with international law, now.";
+        let new = "Parties shall act, the interest of national security, now.";
+        assert_eq!(
+            render_words(&word_ops(old, new)),
+            "Parties shall act, [-including in accordance with international law-]\
+             {+the interest of national security+}, now."
+        );
+    }
+
+    #[test]
+    fn a_word_that_carries_meaning_between_long_changes_stays() {
+        let old = "each developed country Party shall provide finance to developing ones";
+        let new = "each Party in a position to do so shall provide support to all";
+        let words = word_ops(old, new);
+        assert!(
+            words.contains(&WordOp::Equal(" shall provide ".into())),
+            "{}",
+            render_words(&words)
+        );
+    }
+
+    #[test]
+    fn changes_read_as_amending_instructions() {
+        let words = word_ops(
+            "Parties may report every year.",
+            "Parties shall report every two years.",
+        );
+        assert_eq!(
+            render_instructions(&words),
+            [
+                "after “Parties”, leave out “may” and insert “shall”",
+                "after “Parties may report every”, leave out “year” and insert “two years”",
+            ]
+        );
+        assert_eq!(
+            render_instructions(&word_ops("a b", "new a b")),
+            ["at the beginning, insert “new”"]
+        );
+        assert_eq!(
+            render_change(&word_ops("a b c", "a c"), Rendering::Lines),
+            "old: a [-b -]c\nnew: a c"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn phrases_give_both_texts(a in "[a-e ,.]{0,60}", b in "[a-e ,.]{0,60}") {
+            let ops = word_ops(&a, &b);
+            let old: String = ops.iter().filter_map(|w| match w {
+                WordOp::Equal(t) | WordOp::Delete(t) => Some(t.as_str()),
+                WordOp::Insert(_) => None,
+            }).collect();
+            let new: String = ops.iter().filter_map(|w| match w {
+                WordOp::Equal(t) | WordOp::Insert(t) => Some(t.as_str()),
+                WordOp::Delete(_) => None,
+            }).collect();
+            prop_assert_eq!(old, a);
+            prop_assert_eq!(new, b);
+            // No two changes are left side by side, and no change is empty.
+            for pair in ops.windows(2) {
+                let both_changes = !matches!(pair[0], WordOp::Equal(_)) && !matches!(pair[1], WordOp::Equal(_));
+                let left_out_then_inserted = matches!((&pair[0], &pair[1]), (WordOp::Delete(_), WordOp::Insert(_)));
+                prop_assert!(!both_changes || left_out_then_inserted, "two changes side by side");
+            }
+            let empty = ops.iter().any(|w| match w {
+                WordOp::Equal(t) | WordOp::Delete(t) | WordOp::Insert(t) => t.is_empty(),
+            });
+            prop_assert!(!empty, "an empty run");
+        }
     }
 
     proptest! {

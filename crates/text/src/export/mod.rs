@@ -370,48 +370,7 @@ impl Document {
 }
 
 fn words_between(old: &str, new: &str) -> Option<Vec<WordOp>> {
-    (old != new).then(|| coalesce(compare::word_ops(old, new)))
-}
-
-/// Joins changes separated only by white space into one deletion and one insertion, so a
-/// reworded phrase reads `{--in the interest of--}{++in accordance with++}` rather than
-/// word by word.
-pub fn coalesce(words: Vec<WordOp>) -> Vec<WordOp> {
-    let mut out: Vec<WordOp> = Vec::with_capacity(words.len());
-    // The pending run of changes: deleted text, inserted text.
-    let mut pending: Option<(String, String)> = None;
-    let flush = |pending: &mut Option<(String, String)>, out: &mut Vec<WordOp>| {
-        if let Some((d, i)) = pending.take() {
-            if !d.is_empty() {
-                out.push(WordOp::Delete(d));
-            }
-            if !i.is_empty() {
-                out.push(WordOp::Insert(i));
-            }
-        }
-    };
-    let mut iter = words.into_iter().peekable();
-    while let Some(w) = iter.next() {
-        match w {
-            WordOp::Delete(t) => pending.get_or_insert_default().0.push_str(&t),
-            WordOp::Insert(t) => pending.get_or_insert_default().1.push_str(&t),
-            WordOp::Equal(t) => {
-                let joins = pending.is_some()
-                    && t.chars().all(char::is_whitespace)
-                    && matches!(iter.peek(), Some(WordOp::Delete(_) | WordOp::Insert(_)));
-                if joins {
-                    let p = pending.get_or_insert_default();
-                    p.0.push_str(&t);
-                    p.1.push_str(&t);
-                } else {
-                    flush(&mut pending, &mut out);
-                    out.push(WordOp::Equal(t));
-                }
-            }
-        }
-    }
-    flush(&mut pending, &mut out);
-    out
+    (old != new).then(|| compare::word_ops(old, new))
 }
 
 /// The key `diff::compare` reports a clause by: its id, or `@reference`.

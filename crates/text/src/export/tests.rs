@@ -243,10 +243,10 @@ fn xml_escape_removes_what_xml_cannot_hold() {
 }
 
 #[test]
-fn coalesced_words_still_give_both_texts_and_read_as_phrases() {
+fn exported_words_give_both_texts_and_read_as_phrases() {
     let old = "in the interest of national security, now";
     let new = "in accordance with international law, now";
-    let words = coalesce(crate::compare::word_ops(old, new));
+    let words = crate::compare::word_ops(old, new);
     assert_eq!(style::old_text(&words), old);
     let again: String = words
         .iter()
