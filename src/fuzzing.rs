@@ -64,7 +64,7 @@ pub fn bracket(data: &[u8]) {
 /// located error, never a panic.
 pub fn ron(data: &[u8]) {
     let p = Path::new("fuzz.ron");
-    let _ = parse_bytes::<Position>(data, p).map_err(|e| e.into_diagnostic());
+    let _ = Position::from_bytes(data, p).map_err(|e| e.into_diagnostic());
     let _ = parse_bytes::<Tiers>(data, p).map_err(|e| e.into_diagnostic());
     let _ = parse_bytes::<AnnexRegister>(data, p).map_err(|e| e.into_diagnostic());
     if let Ok(r) = Roster::from_bytes(data, p) {

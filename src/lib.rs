@@ -9,13 +9,13 @@
 
 pub use treaty_text::{
     amend, amendment, analysis, annex, bracket, civil, compare, compile, diag, draft, export,
-    fsutil, import, negotiation, position, ronfile, roster, sanitize, sources, suggest, theme,
-    tiers,
+    fsutil, import, negotiation, position, proposal, ronfile, roster, sanitize, sources, suggest,
+    theme, tiers,
 };
 
 pub use treaty_record::{
-    compilation, demo, exercise, history, hook, import_history, record, start, store, sync, synth,
-    verify, versions,
+    compilation, demo, exercise, history, hook, import_history, proposals, record, start, store,
+    sync, synth, verify, versions,
 };
 
 /// Throwaway repositories and the fixed workbench record, for tests and benches.

@@ -179,7 +179,7 @@ fn parse_status(s: &str) -> Result<AnnexStatus, String> {
 
 /// Opens the record holding the negotiation; the negotiation must be at its top, since
 /// amendments name files from there.
-fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
+pub(super) fn open_store(repo: Option<PathBuf>) -> anyhow::Result<Store> {
     let start = repo.clone().unwrap_or_else(|| PathBuf::from("."));
     let root = match negotiation_root(repo) {
         Ok(root) => root,
@@ -296,7 +296,7 @@ fn three_versions(c: &record::Conflict) -> String {
     )
 }
 
-fn explain(e: RecordError) -> anyhow::Error {
+pub(super) fn explain(e: RecordError) -> anyhow::Error {
     match e {
         RecordError::Amend(crate::amend::AmendError::NoSuchPoint {
             clause,
@@ -444,7 +444,7 @@ fn wording(
     Ok(text)
 }
 
-fn edit_in_editor(start: &str) -> anyhow::Result<String> {
+pub(super) fn edit_in_editor(start: &str) -> anyhow::Result<String> {
     let editor = std::env::var("VISUAL")
         .ok()
         .filter(|e| !e.trim().is_empty())

@@ -12,6 +12,7 @@ mod export;
 mod history;
 mod import;
 mod position;
+mod proposals;
 mod read;
 mod synth;
 mod tui;
@@ -57,6 +58,17 @@ pub enum Command {
     /// Record one amendment as one commit (kinds: insert, delete, replace, bracket,
     /// lift-brackets, choose-option, move, renumber, re-tier, annex).
     Amend(Box<amend::AmendArgs>),
+    /// Propose a change to a clause to the chair (a delegation's member): one commit to
+    /// your delegation's position file; prints the proposal's id.
+    Propose(proposals::ProposeArgs),
+    /// The proposals and where they stand: pending, landed, declined or stale.
+    Proposals(proposals::ProposalsArgs),
+    /// Land a pending proposal as an amendment credited to its delegation(s) (the chair).
+    Land(proposals::LandArgs),
+    /// Decline a proposal, saying why (the chair).
+    Decline(proposals::DeclineArgs),
+    /// Vote yes, no or abstain on a proposal, for your delegation.
+    Vote(proposals::VoteArgs),
     /// Start or list rounds (sessions): tags round/NAME.
     Round(amend::RoundArgs),
     /// Build the sample negotiation with a multi-round history, and open it.
@@ -135,6 +147,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(a) => import::import(a),
         Command::Init(a) => amend::init(repo, a),
         Command::Amend(a) => amend::amend(repo, *a),
+        Command::Propose(a) => proposals::propose(repo, a),
+        Command::Proposals(a) => proposals::list(repo, a),
+        Command::Land(a) => proposals::land(repo, a),
+        Command::Decline(a) => proposals::decline(repo, a),
+        Command::Vote(a) => proposals::vote(repo, a),
         Command::Round(a) => amend::round(repo, a),
         Command::Demo(a) => amend::demo(repo, a),
         Command::ImportHistory(a) => import::import_history(a),

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::action::Action;
+use super::amending::Role;
 use super::compare::{self, MatrixRow, ShownClause, Version};
 use super::data::Data;
 use super::jobs::{Burndown, ClauseTimeline, ReplayFrame, Request, Response};
@@ -15,6 +16,7 @@ use super::keymap::{Key, KeyName, Keymap};
 use super::theme::Styles;
 use crate::amend::Change;
 use crate::bracket::{Choice, ChoicePoint};
+use crate::proposal::ProposalStatus;
 
 /// The screens, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -116,6 +118,10 @@ pub enum Effect {
     Commit {
         change: Change,
         proposers: Vec<String>,
+    },
+    /// Land pending proposal `id` (the chair).
+    Land {
+        id: String,
     },
     /// Suspend the terminal and edit `text` in `$EDITOR`.
     ExternalEditor {
@@ -237,9 +243,21 @@ pub struct State {
     /// Keys that need what is still loading, in the order pressed: they run when it lands.
     pub deferred: Vec<Msg>,
     pub dashboard: super::screens::dashboard::DashboardView,
+    /// The selected proposal in the Amend screen's queue.
+    pub queue_selected: usize,
+    /// Milliseconds since the UI started, as the last tick said (the round's time left).
+    pub clock_ms: u64,
 }
 
 impl State {
+    /// The queue's order: indices into `data.proposals`, the selected clause's first.
+    pub fn queue_order(&self) -> Vec<usize> {
+        let id = self.selected_id();
+        let mut order: Vec<usize> = (0..self.data.proposals.len()).collect();
+        order.sort_by_key(|&i| Some(&self.data.proposals[i].proposal.clause) != id.as_ref());
+        order
+    }
+
     pub fn new(data: Arc<Data>, styles: Styles, keymap: Keymap) -> State {
         let srcs = compare::sources(&data);
         let right = srcs.get(1).cloned().unwrap_or(Version::Draft);
@@ -290,6 +308,8 @@ impl State {
             size: (80, 24),
             deferred: Vec::new(),
             dashboard: Default::default(),
+            queue_selected: 0,
+            clock_ms: 0,
         }
     }
 
@@ -577,7 +597,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             job_done(state, resp);
             Vec::new()
         }
-        Msg::Tick(now) => tick(state, now),
+        Msg::Tick(now) => {
+            state.clock_ms = now;
+            tick(state, now)
+        }
         Msg::Click { column, row } => click(state, column, row),
         Msg::Wheel { column, row, lines } => wheel(state, column, row, lines),
         Msg::Scroll(lines) => {
@@ -607,7 +630,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Committed(Ok(summary)) => {
             state.editor = None;
             state.pending = None;
-            state.message = Some((false, format!("recorded: {summary}")));
+            let done = if summary.starts_with("proposed ") || summary.starts_with("landed ") {
+                summary
+            } else {
+                format!("recorded: {summary}")
+            };
+            state.message = Some((false, done));
             vec![Effect::Reload]
         }
     }
@@ -705,7 +733,19 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
     {
         state.help = false;
     }
+    if state.screen == Screen::Amend
+        && state.editor.is_none()
+        && matches!(a, Action::NextPoint | Action::PrevPoint | Action::Land)
+    {
+        return queue_action(state, a);
+    }
     match a {
+        Action::Land => {
+            state.message = Some((
+                false,
+                "proposals are landed from the Amend screen's queue (7)".into(),
+            ));
+        }
         Action::Quit => return vec![Effect::Quit],
         Action::Help => {
             state.help = !state.help;
@@ -1016,6 +1056,46 @@ fn clause_action(state: &mut State, a: Action) -> Vec<Effect> {
             }
         }
         _ => {}
+    }
+    Vec::new()
+}
+
+/// The Amend screen's queue of proposals: select one, and (the chair) land it.
+fn queue_action(state: &mut State, a: Action) -> Vec<Effect> {
+    let order = state.queue_order();
+    if order.is_empty() {
+        state.message = Some((false, "no proposals before the chair".into()));
+        return Vec::new();
+    }
+    let at = state.queue_selected.min(order.len() - 1);
+    match a {
+        Action::NextPoint => state.queue_selected = (at + 1) % order.len(),
+        Action::PrevPoint => state.queue_selected = (at + order.len() - 1) % order.len(),
+        _ => {
+            let entry = &state.data.proposals[order[at]];
+            if state.data.role != Role::Chair {
+                state.message = Some((
+                    true,
+                    "only the chair lands proposals (delegations vote: `treaty vote ID yes|no|abstain`)".into(),
+                ));
+                return Vec::new();
+            }
+            if entry.status != ProposalStatus::Pending {
+                state.message = Some((
+                    true,
+                    format!(
+                        "{} is stale: {}; it cannot land as it stands",
+                        entry.proposal.id,
+                        entry.stale_why.as_deref().unwrap_or_default()
+                    ),
+                ));
+                return Vec::new();
+            }
+            state.message = Some((false, format!("landing {}…", entry.proposal.id)));
+            return vec![Effect::Land {
+                id: entry.proposal.id.clone(),
+            }];
+        }
     }
     Vec::new()
 }
@@ -1517,7 +1597,7 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
         // The tab bar reads " 1 Outline │ 2 Clause │ …": find the tab under the mouse.
         let mut x = 0u16;
         for (i, s) in Screen::ALL.iter().enumerate() {
-            let w = super::screens::tab_label(i, *s).chars().count() as u16 + 3;
+            let w = super::screens::tab_label(state, i, *s).chars().count() as u16 + 3;
             if column < x + w {
                 return go(state, *s);
             }

@@ -14,8 +14,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::amendment::Amendment;
+use crate::proposal::ProposalStatus;
+use crate::proposals;
 use crate::store::Oid;
+use crate::tui::amending::Role;
 use crate::verify::{Provenance, Verifier};
+use treaty_text::exercise::{EXERCISE_FILE, Exercise};
 
 use crate::analysis;
 use crate::annex::AnnexRegister;
@@ -119,6 +123,13 @@ pub struct Data {
     pub complete: bool,
     /// The draft's own problems, kept for the cross-check until it has run.
     draft_problems: Vec<Diagnostic>,
+    /// What the user may do (the Amend screen proposes, lands, or amends).
+    pub role: Role,
+    /// The proposals still before the chair (pending and stale), by clause.
+    pub proposals: Vec<proposals::Entry>,
+    /// A moot exercise's schedule, for the round's time left in the status bar, and when
+    /// it was read (seconds since the epoch).
+    pub schedule: Option<(Exercise, i64)>,
 }
 
 impl Data {
@@ -173,6 +184,9 @@ impl Data {
             history_note: None,
             complete: true,
             draft_problems: Vec::new(),
+            role: Role::Open,
+            proposals: Vec::new(),
+            schedule: None,
         };
         match (store, history) {
             (Ok(store), Some(history)) => data.history_from_index(store, history),
@@ -181,8 +195,42 @@ impl Data {
         }
         if let Ok(store) = store {
             data.mark_provenance(store);
+            data.read_proposals(store);
         }
         data
+    }
+
+    /// The user's role, the proposals before the chair, and the exercise's schedule.
+    fn read_proposals(&mut self, store: &Store) {
+        self.role = Role::of(store);
+        if let Ok(queue) = proposals::queue(store) {
+            let mut open: Vec<proposals::Entry> = queue
+                .entries
+                .into_iter()
+                .filter(|e| matches!(e.status, ProposalStatus::Pending | ProposalStatus::Stale))
+                .collect();
+            open.sort_by(|a, b| a.proposal.clause.cmp(&b.proposal.clause));
+            self.proposals = open;
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        self.schedule = store
+            .head()
+            .ok()
+            .and_then(|h| store.read_file_at(h, EXERCISE_FILE).ok().flatten())
+            .and_then(|b| Exercise::from_bytes(&b).ok())
+            .filter(|e| !e.rounds.is_empty())
+            .map(|e| (e, now));
+    }
+
+    /// The round as the schedule has it `elapsed_ms` after the data was read: `round 1:
+    /// 45 min left`.
+    pub fn round_clock(&self, elapsed_ms: u64) -> Option<String> {
+        let (exercise, read_at) = self.schedule.as_ref()?;
+        let now = read_at + (elapsed_ms / 1000) as i64;
+        let (round, phase) = exercise.round_at(now)?;
+        Some(format!("round {}: {}", round.round, phase.describe()))
     }
 
     /// Marks each timeline entry with where it stands with the roster (worked out once
@@ -240,6 +288,9 @@ impl Data {
             history_note: None,
             complete: true,
             draft_problems: Vec::new(),
+            role: Role::Open,
+            proposals: Vec::new(),
+            schedule: None,
         }
     }
 

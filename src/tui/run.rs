@@ -223,6 +223,11 @@ pub fn run(opts: Options) -> Result<(), String> {
                         log.line(&format!("commit {change:?}: {res:?}"));
                         queue.push_back(Msg::Committed(res));
                     }
+                    Effect::Land { id } => {
+                        let res = amending::land(&opts.root, &id);
+                        log.line(&format!("land {id}: {res:?}"));
+                        queue.push_back(Msg::Committed(res));
+                    }
                     Effect::ExternalEditor { text } => {
                         guard.suspend();
                         let res = external_editor(&text);

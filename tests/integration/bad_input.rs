@@ -142,7 +142,7 @@ const CASES: &[Case] = &[
         },
         args: &["check"],
         code: 1,
-        expect: "positions/eu.ron:6:5: error: invalid RON: Unexpected field named `colour` in `Position`, expected one of `version`, `code`, `name`, `kind`, `members`, `groups`, `clauses`, `inserts`, `tiers`, `annexes`, or `notes` instead",
+        expect: "positions/eu.ron:6:5: error: invalid RON: Unexpected field named `colour` in `Position`, expected one of `version`, `code`, `name`, `kind`, `members`, `groups`, `clauses`, `inserts`, `tiers`, `annexes`, `notes`, `proposals`, or `votes` instead",
     },
     Case {
         name: "wrong version",

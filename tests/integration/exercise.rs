@@ -10,12 +10,12 @@ use crate::export::{chromium, require};
 use crate::support::{repo_root, stderr, stdout};
 
 /// A machine for the exercise: its own HOME (keys), git identity and folders.
-struct Class {
-    root: tempfile::TempDir,
+pub struct Class {
+    pub root: tempfile::TempDir,
 }
 
 impl Class {
-    fn new() -> Class {
+    pub fn new() -> Class {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(root.path().join("home/.ssh")).unwrap();
         let class = Class { root };
@@ -25,11 +25,11 @@ impl Class {
         class
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
+    pub fn path(&self, rel: &str) -> PathBuf {
         self.root.path().join(rel)
     }
 
-    fn identity(&self, name: &str, email: &str) {
+    pub fn identity(&self, name: &str, email: &str) {
         // Both git and libgit2 read it there.
         std::fs::write(
             self.path("home/.gitconfig"),
@@ -38,7 +38,7 @@ impl Class {
         .unwrap();
     }
 
-    fn keygen(&self, rel: &str, comment: &str) -> PathBuf {
+    pub fn keygen(&self, rel: &str, comment: &str) -> PathBuf {
         let key = self.path(rel);
         let o = Command::new("ssh-keygen")
             .args(["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f"])
@@ -49,7 +49,7 @@ impl Class {
         key
     }
 
-    fn run(&self, dir: &Path, program: &str, args: &[&str]) -> Output {
+    pub fn run(&self, dir: &Path, program: &str, args: &[&str]) -> Output {
         Command::new(program)
             .args(args)
             .current_dir(dir)
@@ -61,12 +61,12 @@ impl Class {
             .expect("runs")
     }
 
-    fn treaty(&self, dir: &Path, args: &[&str]) -> Output {
+    pub fn treaty(&self, dir: &Path, args: &[&str]) -> Output {
         self.run(dir, env!("CARGO_BIN_EXE_treaty"), args)
     }
 
     /// `treaty` that must succeed; its standard output.
-    fn ok(&self, dir: &Path, args: &[&str]) -> String {
+    pub fn ok(&self, dir: &Path, args: &[&str]) -> String {
         let o = self.treaty(dir, args);
         assert!(
             o.status.success(),
@@ -78,7 +78,7 @@ impl Class {
     }
 
     /// `treaty` that must fail; its error.
-    fn refused(&self, dir: &Path, args: &[&str]) -> String {
+    pub fn refused(&self, dir: &Path, args: &[&str]) -> String {
         let o = self.treaty(dir, args);
         assert!(
             !o.status.success(),
@@ -89,7 +89,7 @@ impl Class {
     }
 
     /// `moot` served as `shared.git` (with the hook), and a clone of it called `name`.
-    fn serve_and_clone(&self, moot: &Path, name: &str) -> PathBuf {
+    pub fn serve_and_clone(&self, moot: &Path, name: &str) -> PathBuf {
         let out = self.ok(moot, &["exercise", "server", "init", "../shared.git"]);
         assert!(
             out.contains("pushed through the hook: refs/heads/main"),
@@ -104,14 +104,43 @@ impl Class {
         self.path(name)
     }
 
-    fn head(&self, dir: &Path) -> String {
+    /// `treaty exercise init moot --from demo --at r1-geneva` in the class's folder.
+    pub fn init_moot(&self) -> PathBuf {
+        self.ok(
+            self.root.path(),
+            &[
+                "exercise",
+                "init",
+                "moot",
+                "--from",
+                "demo",
+                "--at",
+                "r1-geneva",
+            ],
+        );
+        self.path("moot")
+    }
+
+    /// A team of one student, `slug@uni.example`, with a new key at `key` (relative).
+    pub fn add_team(&self, moot: &Path, team: &str, plays: &str, slug: &str, key: &str) {
+        let key = self.keygen(key, slug);
+        let member = format!("{slug}@uni.example={}.pub", key.display());
+        self.ok(
+            moot,
+            &[
+                "exercise", "team", "add", team, "--plays", plays, "--member", &member,
+            ],
+        );
+    }
+
+    pub fn head(&self, dir: &Path) -> String {
         stdout(&self.run(dir, "git", &["rev-parse", "HEAD"]))
             .trim()
             .to_string()
     }
 }
 
-fn sample(name: &str) -> String {
+pub fn sample(name: &str) -> String {
     repo_root()
         .join("crates/record/sample-exercise")
         .join(name)
@@ -121,7 +150,7 @@ fn sample(name: &str) -> String {
 
 /// The sample exercise set up: six teams of one student each (keys `<slug>`), the general
 /// brief, the six sealed briefs with their objectives, and three rounds.
-fn set_up(class: &Class) -> PathBuf {
+pub fn set_up(class: &Class) -> PathBuf {
     let moot = class.path("moot");
     let out = class.ok(
         class.root.path(),

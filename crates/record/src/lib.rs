@@ -16,6 +16,7 @@ pub mod exercise;
 pub mod history;
 pub mod hook;
 pub mod import_history;
+pub mod proposals;
 pub mod record;
 pub mod start;
 pub mod store;

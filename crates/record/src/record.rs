@@ -77,6 +77,10 @@ pub struct NewAmendment {
     /// What the amendment was made against: when set, [`prepare`] refuses it with a
     /// [`RecordError::Conflict`] if the clause (or file) it edits reads differently now.
     pub base: Option<Base>,
+    /// The proposals a landing cites (`Lands:`; see [`crate::proposals`]).
+    pub lands: Vec<String>,
+    /// The exercise team a proposal is made for (`Team:`).
+    pub team: Option<String>,
 }
 
 /// The text an amendment was made against: the commit the user read it at and, when the
@@ -154,6 +158,8 @@ impl NewAmendment {
             id: AmendmentId::Fresh,
             co_signers: Vec::new(),
             base: None,
+            lands: Vec::new(),
+            team: None,
         }
     }
 
@@ -321,7 +327,7 @@ pub fn delegations_at(store: &Store, commit: Oid) -> Result<BTreeSet<String>, Re
             if let Ok(r) = treaty_text::ronfile::parse_bytes::<Roster>(&bytes, &display) {
                 codes.insert(r.chair.code);
             }
-        } else if let Ok(p) = treaty_text::ronfile::parse_bytes::<Position>(&bytes, &display) {
+        } else if let Ok(p) = Position::from_bytes(&bytes, &display) {
             codes.insert(p.code);
         }
     }
@@ -603,6 +609,8 @@ fn finish(
         .with_status(new.status);
     amendment.round = new.round.clone().or(current_round);
     amendment.co_signers = new.co_signers.clone();
+    amendment.lands = new.lands.clone();
+    amendment.team = new.team.clone();
     match &new.id {
         AmendmentId::Fresh => {}
         AmendmentId::Given(id) => amendment.id = id.clone(),

@@ -365,10 +365,14 @@ fn push_outcome(options: &SyncOptions, dir: &Path, args: &[&str]) -> Result<Push
     // Porcelain: `!\t<src>:<dst>\t[rejected] (fetch first)` for a ref the remote moved,
     // `[remote rejected] (pre-receive hook declined)` for one the server refused.
     let rejected: Vec<&str> = stdout.lines().filter(|l| l.starts_with('!')).collect();
+    // Another push landed between the server's checks and its update of the branch (the
+    // hook admitted ours, but the ref had moved): the remote moved too.
+    let lost_race = stderr.contains("cannot lock ref") && stderr.contains("but expected");
     let remote_moved = !rejected.is_empty()
         && rejected.iter().all(|l| {
-            l.contains("[rejected]")
-                && (l.contains("fetch first") || l.contains("non-fast-forward"))
+            (l.contains("[rejected]")
+                && (l.contains("fetch first") || l.contains("non-fast-forward")))
+                || (lost_race && l.contains("[remote rejected]"))
         });
     if remote_moved {
         return Ok(Pushed::RemoteMoved);
@@ -730,16 +734,19 @@ fn replay(
         let tree = repo.find_tree(tree_oid)?;
         let message = replayed_message(&commit, &stacked);
         let parent = repo.find_commit(tip)?;
-        tip = repo
-            .commit(
-                None,
-                &commit.author(),
-                &committer,
-                &message,
-                &tree,
-                &[&parent],
-            )
-            .map_err(objects)?;
+        // Signed as the user's configuration asks (`commit.gpgsign`): by whoever replays.
+        tip = crate::store::sign::commit_object(
+            repo,
+            &commit.author(),
+            &committer,
+            &message,
+            &tree,
+            &[&parent],
+        )
+        .map_err(|e| match e {
+            StoreError::Git(e) => objects(e),
+            other => SyncError::Store(other),
+        })?;
         commits.push(tip);
         all_stacked.extend(stacked);
     }

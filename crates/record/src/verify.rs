@@ -20,6 +20,13 @@
 //!   chair) a rule relies on, the commit must carry an SSH signature (`gpg.format = ssh`)
 //!   made with a key the roster lists for that very person, checked with
 //!   `ssh-keygen -Y verify` against an allowed-signers file generated from the roster.
+//! - **Proposals** (`treaty propose`): the chair lands a delegation's proposal with an
+//!   amendment that cites it (`Lands: pr-…`), and may then name in `Proposed-by` exactly the
+//!   delegations that made that proposal. `Lands:` and `Declines:` are the chair's alone.
+//!   In an exercise with a schedule (`exercise/exercise.ron` at the parent), a team's
+//!   proposal must name a scheduled round and be made while it is open: pushed then (the
+//!   server's hook, [`Verifier::check_push`], uses its own clock) or committed then (a
+//!   clone's `treaty verify`). The chair and instructors are not limited.
 //!
 //! The roster in force for a commit is the one in its first parent's tree: a commit cannot
 //! grant itself rights, and only the chair can change the roster. Commits whose parent has
@@ -38,7 +45,12 @@ use std::process::{Command, Stdio};
 
 use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree};
 
-use treaty_text::amendment::{TRAILER_CO_SIGNED_BY, TRAILER_KEYS, TRAILER_PROPOSED_BY};
+use treaty_text::amendment::{
+    Amendment, AmendmentStatus, TRAILER_CO_SIGNED_BY, TRAILER_DECLINES, TRAILER_KEYS,
+    TRAILER_LANDS, TRAILER_PROPOSED_BY, TRAILER_TEAM,
+};
+use treaty_text::exercise::{EXERCISE_FILE, Exercise};
+use treaty_text::proposal;
 use treaty_text::roster::{ROSTER_FILE, Roster, same_email};
 use treaty_text::trailer;
 
@@ -134,6 +146,26 @@ impl Verifier {
         }
         verify(&self.repo, &range)
     }
+
+    /// The exercise file at `commit`, if it has one that reads.
+    fn exercise_at(&self, commit: Oid) -> Option<Exercise> {
+        let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
+        let blob = self.repo.find_blob(blob_id(&tree, EXERCISE_FILE)?).ok()?;
+        Exercise::from_bytes(blob.content()).ok()
+    }
+
+    fn verify_pushed(
+        &self,
+        spec: &str,
+        new_only: bool,
+        context: &Context,
+    ) -> Result<Report, VerifyError> {
+        let mut range = Range::parse(&self.repo, Some(spec))?;
+        if new_only {
+            range = range.excluding_existing_refs(&self.repo)?;
+        }
+        verify_with(&self.repo, &range, context)
+    }
 }
 
 fn absolute(base: &Path, p: &Path) -> std::path::PathBuf {
@@ -209,6 +241,29 @@ impl Range {
 
 /// Checks every commit of `range` in `repo`.
 pub fn verify(repo: &Repository, range: &Range) -> Result<Report, VerifyError> {
+    verify_with(repo, range, &Context::default())
+}
+
+/// What the server knows that a clone's `treaty verify` does not.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// The server's clock (seconds since the epoch): proposals are timed by it rather than
+    /// by the times their commits claim.
+    pub now: Option<i64>,
+    /// The e-mail address the server authenticated the pusher as (`TREATY_PUSHER`, set per
+    /// SSH key in `authorized_keys`): every new commit must be theirs.
+    pub pusher: Option<String>,
+    /// The exercise's schedule as the server holds it (at the branch's tip before the
+    /// push): proposals are timed by it, not by the schedule an older parent carried.
+    pub schedule: Option<Exercise>,
+}
+
+/// [`verify`], with what the server knows.
+pub fn verify_with(
+    repo: &Repository,
+    range: &Range,
+    context: &Context,
+) -> Result<Report, VerifyError> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     for oid in &range.include {
@@ -223,13 +278,7 @@ pub fn verify(repo: &Repository, range: &Range) -> Result<Report, VerifyError> {
     } else {
         HashSet::new()
     };
-    let mut checker = Checker {
-        repo,
-        rosters: HashMap::new(),
-        signatures: HashMap::new(),
-        landed_by_chair: HashSet::new(),
-        trusted,
-    };
+    let mut checker = Checker::new(repo, trusted, context.clone());
     checker.find_chair_merges(&commits)?;
     let mut report = Report::default();
     for oid in commits {
@@ -336,13 +385,7 @@ impl Verifier {
             .into_iter()
             .collect();
         let trusted = trusted_history(&self.repo, &head)?;
-        let mut checker = Checker {
-            repo: &self.repo,
-            rosters: HashMap::new(),
-            signatures: HashMap::new(),
-            landed_by_chair: HashSet::new(),
-            trusted: HashSet::new(),
-        };
+        let mut checker = Checker::new(&self.repo, HashSet::new(), Context::default());
         checker.find_chair_merges(commits)?;
         let mut fresh = false;
         let mut out = HashMap::new();
@@ -452,6 +495,17 @@ impl Verifier {
     /// commit keeps the roster's rules; round tags are never deleted or moved, and only a
     /// chair or secretariat member creates one (an annotated tag they signed as tagger).
     pub fn check_push(&self, updates: &[RefUpdate]) -> Result<Vec<Refusal>, VerifyError> {
+        let context = Context {
+            now: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs() as i64),
+            pusher: std::env::var("TREATY_PUSHER")
+                .ok()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty()),
+            schedule: None,
+        };
         let mut refusals = Vec::new();
         for u in updates {
             let mut reasons = Vec::new();
@@ -489,7 +543,9 @@ impl Verifier {
                         Some(old) => format!("{old}..{new}"),
                         None => new.to_string(),
                     };
-                    let report = self.verify(Some(&spec), u.old.is_none())?;
+                    let mut context = context.clone();
+                    context.schedule = u.old.and_then(|old| self.exercise_at(old));
+                    let report = self.verify_pushed(&spec, u.old.is_none(), &context)?;
                     reasons.extend(report.violations.iter().map(ToString::to_string));
                 }
             }
@@ -515,13 +571,7 @@ impl Verifier {
         };
         let email = tagger.email().unwrap_or_default().to_string();
         let commit = tag.target()?.peel_to_commit()?;
-        let mut checker = Checker {
-            repo: &self.repo,
-            rosters: HashMap::new(),
-            signatures: HashMap::new(),
-            landed_by_chair: HashSet::new(),
-            trusted: HashSet::new(),
-        };
+        let mut checker = Checker::new(&self.repo, HashSet::new(), Context::default());
         let tree = commit.tree()?;
         Ok(match checker.roster_at(Some(&tree))? {
             RosterState::Read(roster) if roster.chair_member(&email).is_none() => vec![format!(
@@ -594,9 +644,27 @@ struct Checker<'r> {
     landed_by_chair: HashSet<Oid>,
     /// Commits the roster at the tip says predate it ([`trusted_history`]).
     trusted: HashSet<Oid>,
+    /// Proposal id → the delegations that made it, found in the history.
+    proposals: HashMap<String, Vec<String>>,
+    /// The commits [`Checker::proposers_of`] has read.
+    proposals_read: HashSet<Oid>,
+    context: Context,
 }
 
 impl<'r> Checker<'r> {
+    fn new(repo: &'r Repository, trusted: HashSet<Oid>, context: Context) -> Checker<'r> {
+        Checker {
+            repo,
+            rosters: HashMap::new(),
+            signatures: HashMap::new(),
+            landed_by_chair: HashSet::new(),
+            trusted,
+            proposals: HashMap::new(),
+            proposals_read: HashSet::new(),
+            context,
+        }
+    }
+
     fn roster_at(&mut self, tree: Option<&Tree<'_>>) -> Result<RosterState, git2::Error> {
         let Some(blob_id) = tree.and_then(|t| blob_id(t, ROSTER_FILE)) else {
             return Ok(RosterState::Absent);
@@ -685,6 +753,13 @@ impl<'r> Checker<'r> {
         };
         let tree = commit.tree()?;
         let paths = changed_paths(self.repo, parent_tree.as_ref(), &tree)?;
+        if let Some(pusher) = &self.context.pusher
+            && !same_email(pusher, author)
+        {
+            reasons.push(format!(
+                "was written by {author}, but the server knows the pusher as {pusher}: push only your own commits"
+            ));
+        }
 
         // Position files.
         let mut owners: Vec<(String, String)> = Vec::new(); // (code, path)
@@ -763,6 +838,39 @@ impl<'r> Checker<'r> {
             ));
         }
         let (proposers, cosigners) = trailers(&message);
+        let parsed = Amendment::parse(&message);
+        let lands = parsed.as_ref().map(|a| a.lands.clone()).unwrap_or_default();
+        let declines = proposal::cited(&message, TRAILER_DECLINES);
+        let by_chair = roster.chair_member(committer).is_some();
+        let cites = !(lands.is_empty() && declines.is_empty());
+        if cites && !by_chair {
+            reasons.push(format!(
+                "cites a proposal it lands or declines ({TRAILER_LANDS}:/{TRAILER_DECLINES}:), but its committer {committer} is not a chair or secretariat member: only the chair lands and declines proposals"
+            ));
+        }
+        for team in parsed.iter().filter_map(|a| a.team.as_deref()) {
+            match roster.team_of(author) {
+                Some(t) if t.name == team => {}
+                Some(t) => reasons.push(format!(
+                    "{TRAILER_TEAM}: {team}, but its author {author} plays for team {}",
+                    t.name
+                )),
+                None => reasons.push(format!(
+                    "{TRAILER_TEAM}: {team}, but its author {author} is on no team of the exercise"
+                )),
+            }
+        }
+        // The delegations whose proposals this lands: the chair may name them.
+        let mut landed_for: Vec<String> = Vec::new();
+        for id in &lands {
+            match self.proposers_of(id, commit.parent_id(0).ok())? {
+                Some(by) => landed_for.extend(by),
+                None => reasons.push(format!(
+                    "{TRAILER_LANDS}: {id}, but no proposal {id} was made before it in the record"
+                )),
+            }
+        }
+        reasons.extend(self.round_rule(commit, &message, &roster, author, parent_tree.as_ref())?);
         for (code, email) in &cosigners {
             if roster.member_of(code, email).is_none() {
                 reasons.push(format!(
@@ -796,10 +904,20 @@ impl<'r> Checker<'r> {
                 }
                 continue;
             }
+            if by_chair && landed_for.contains(code) {
+                // Landed by the chair from the proposal `code` made, which carries its
+                // own author's checks.
+                continue;
+            }
             let cosigned = cosigners
                 .iter()
                 .any(|(c, e)| c == code && roster.member_of(code, e).is_some());
-            if !cosigned {
+            if !cosigned && by_chair && !lands.is_empty() {
+                reasons.push(format!(
+                    "{TRAILER_PROPOSED_BY} names {code}, but the proposal it lands ({}) was not made by {code}",
+                    lands.join(", ")
+                ));
+            } else if !cosigned {
                 reasons.push(format!(
                     "{TRAILER_PROPOSED_BY} names {code}, but the author {author} is not a member of {code} and {code} did not co-sign: add `{TRAILER_CO_SIGNED_BY}: {code} <member's e-mail>`"
                 ));
@@ -810,6 +928,106 @@ impl<'r> Checker<'r> {
             }
         }
         Ok(Some(reasons))
+    }
+
+    /// The delegations that made proposal `id`, searched on the first-parent line from
+    /// `from` back. Every proposal met on the way is indexed, and no commit is read twice.
+    fn proposers_of(
+        &mut self,
+        id: &str,
+        from: Option<Oid>,
+    ) -> Result<Option<Vec<String>>, git2::Error> {
+        if let Some(found) = self.proposals.get(id) {
+            return Ok(Some(found.clone()));
+        }
+        let Some(from) = from else {
+            return Ok(None);
+        };
+        let mut walk = self.repo.revwalk()?;
+        walk.simplify_first_parent()?;
+        walk.push(from)?;
+        for oid in walk {
+            let oid = oid?;
+            if !self.proposals_read.insert(oid) {
+                break;
+            }
+            let commit = self.repo.find_commit(oid)?;
+            if let Some(a) = Amendment::parse(&String::from_utf8_lossy(commit.message_bytes()))
+                && a.status == AmendmentStatus::Proposed
+            {
+                self.proposals.entry(a.id).or_insert(a.proposers);
+            }
+        }
+        Ok(self.proposals.get(id).cloned())
+    }
+
+    /// A team's proposal in an exercise with a schedule: made while its round is open.
+    fn round_rule(
+        &self,
+        commit: &Commit<'_>,
+        message: &str,
+        roster: &Roster,
+        author: &str,
+        parent: Option<&Tree<'_>>,
+    ) -> Result<Vec<String>, git2::Error> {
+        let Some(a) = Amendment::parse(message).filter(|a| a.status == AmendmentStatus::Proposed)
+        else {
+            return Ok(Vec::new());
+        };
+        if roster.chair_member(author).is_some() || roster.is_instructor(author) {
+            return Ok(Vec::new());
+        }
+        let at_parent = || {
+            parent
+                .and_then(|t| blob_id(t, EXERCISE_FILE))
+                .and_then(|id| self.repo.find_blob(id).ok())
+                .and_then(|b| Exercise::from_bytes(b.content()).ok())
+        };
+        let Some(exercise) = self
+            .context
+            .schedule
+            .clone()
+            .or_else(at_parent)
+            .filter(|e| !e.rounds.is_empty())
+        else {
+            return Ok(Vec::new());
+        };
+        let scheduled = || {
+            exercise
+                .rounds
+                .iter()
+                .map(|r| r.round.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let Some(round) = a.round.as_deref() else {
+            return Ok(vec![format!(
+                "is a proposal that names no round, but the exercise's rounds are scheduled ({}): propose while the chair has a round open",
+                scheduled()
+            )]);
+        };
+        let Some(window) = exercise.round(round) else {
+            return Ok(vec![format!(
+                "is a proposal in round {round}, which the exercise's schedule does not have ({})",
+                scheduled()
+            )]);
+        };
+        let (time, how) = match self.context.now {
+            Some(now) => (now, "pushed"),
+            None => (commit.committer().when().seconds(), "made"),
+        };
+        Ok(match (window.opens_at(), window.closes_at()) {
+            (Ok(_), Ok(closes)) if time >= closes => vec![format!(
+                "is a proposal in round {round}, {how} after the round closed at {}: the chair takes no more proposals in round {round}",
+                window.closes
+            )],
+            (Ok(opens), Ok(_)) if time < opens => vec![format!(
+                "is a proposal in round {round}, {how} before the round opens at {}",
+                window.opens
+            )],
+            (Ok(_), Ok(_)) => Vec::new(),
+            (Err(e), _) | (_, Err(e)) => vec![format!("the schedule cannot be read: {e}")],
+        })
     }
 
     fn since_oid(&self, since: &str) -> Option<Oid> {

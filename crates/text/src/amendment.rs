@@ -39,6 +39,14 @@ pub const TRAILER_ROUND: &str = "Round";
 pub const TRAILER_STATUS: &str = "Status";
 /// Trailer by which a delegation co-signs an amendment another delegation's member authored.
 pub const TRAILER_CO_SIGNED_BY: &str = "Co-signed-by";
+/// Trailer by which the chair's amendment cites the proposal it lands
+/// ([`crate::proposal`]): the chair may then name the proposing delegations in
+/// `Proposed-by`.
+pub const TRAILER_LANDS: &str = "Lands";
+/// Trailer of the chair's commit that declines a proposal.
+pub const TRAILER_DECLINES: &str = "Declines";
+/// Trailer naming the exercise team a proposal is made for (its author's team).
+pub const TRAILER_TEAM: &str = "Team";
 
 /// Every trailer key the record reads: a line that looks like one of them anywhere but in
 /// the real trailer block is a forgery in waiting, which `treaty verify` refuses.
@@ -50,6 +58,9 @@ pub const TRAILER_KEYS: &[&str] = &[
     TRAILER_KIND,
     TRAILER_ROUND,
     TRAILER_STATUS,
+    TRAILER_LANDS,
+    TRAILER_DECLINES,
+    TRAILER_TEAM,
 ];
 
 /// Whether `line` reads like one of [`TRAILER_KEYS`] (`Proposed-by: …`, any case).
@@ -173,6 +184,11 @@ pub struct Amendment {
     /// address of the member who does (`Co-signed-by: AU <head@au.example>`): what lets
     /// `treaty verify` accept a `Proposed-by` naming a delegation the author is not in.
     pub co_signers: Vec<(String, String)>,
+    /// The proposals this amendment lands (`Lands: pr-…`, the chair's; see
+    /// [`crate::proposal`]).
+    pub lands: Vec<String>,
+    /// The exercise team a proposal was made for (`Team: …`).
+    pub team: Option<String>,
     /// Stable clause ids, e.g. `["observatory.2.b"]`.
     pub clauses: Vec<String>,
     pub kind: AmendmentKind,
@@ -222,6 +238,8 @@ impl Amendment {
             id: String::new(),
             proposers: proposers.into_iter().map(Into::into).collect(),
             co_signers: Vec::new(),
+            lands: Vec::new(),
+            team: None,
             clauses: clauses.into_iter().map(Into::into).collect(),
             kind,
             round: None,
@@ -352,6 +370,12 @@ impl Amendment {
                 })
                 .filter(|(code, email)| !code.is_empty() && !email.is_empty())
                 .collect(),
+            lands: list_items(&self.lands, true),
+            team: self
+                .team
+                .as_deref()
+                .map(fold_line)
+                .filter(|t| !t.is_empty()),
             clauses: list_items(&self.clauses, false),
             kind: self.kind,
             round: self
@@ -425,6 +449,12 @@ impl Amendment {
             trailer(TRAILER_ROUND, round);
         }
         trailer(TRAILER_STATUS, a.status.as_str());
+        if let Some(team) = &a.team {
+            trailer(TRAILER_TEAM, team);
+        }
+        if !a.lands.is_empty() {
+            trailer(TRAILER_LANDS, &a.lands.join(", "));
+        }
         msg
     }
 
@@ -489,10 +519,21 @@ impl Amendment {
                     .then(|| (code.to_string(), email.to_string()))
             })
             .collect();
+        let lands = all(TRAILER_LANDS)
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        let team = get(TRAILER_TEAM)
+            .map(str::to_string)
+            .filter(|t| !t.is_empty());
         Some(Amendment {
             id,
             proposers,
             co_signers,
+            lands,
+            team,
             clauses,
             kind,
             round,
@@ -501,6 +542,23 @@ impl Amendment {
             body,
         })
     }
+}
+
+/// A commit message that is not an amendment (a proposal declined, a vote): `subject`,
+/// `body` and `trailers`, folded and quoted as an amendment's are, so no line of the
+/// subject or body passes for a trailer.
+pub fn plain_message(subject: &str, body: &str, trailers: &[(&str, &str)]) -> String {
+    let mut msg = neutralise_divider(fold_line(subject));
+    msg.push_str("\n\n");
+    let body = sanitise_body(body);
+    if !body.is_empty() {
+        msg.push_str(&body);
+        msg.push_str("\n\n");
+    }
+    for (key, value) in trailers {
+        msg.push_str(&format!("{key}: {}\n", fold_line(value)));
+    }
+    msg
 }
 
 fn is_id_char(c: char) -> bool {
@@ -768,6 +826,25 @@ mod tests {
         let mut msg = sample().to_message();
         msg.push_str("Signed-off-by: A <a@b>\n");
         assert_eq!(Amendment::parse(&msg), Some(sample().sanitized()));
+    }
+
+    #[test]
+    fn a_landing_cites_its_proposal_and_still_round_trips() {
+        let mut a = sample().with_body("Lands: pr-forged");
+        a.lands = vec!["pr-0123456789ab".into()];
+        a.team = Some("Rights Coalition".into());
+        let msg = a.to_message();
+        assert!(
+            msg.ends_with("Status: adopted\nTeam: Rights Coalition\nLands: pr-0123456789ab\n"),
+            "{msg}"
+        );
+        assert_eq!(Amendment::parse(&msg), Some(a.sanitized()));
+        // The body's look-alike is quoted, so the only citation is the trailer's.
+        assert!(msg.contains("> Lands: pr-forged"), "{msg}");
+        let mut expected = expected_trailers(&a);
+        expected.push((TRAILER_TEAM.into(), "Rights Coalition".into()));
+        expected.push((TRAILER_LANDS.into(), "pr-0123456789ab".into()));
+        assert_eq!(git_trailers(&msg), expected);
     }
 
     #[test]

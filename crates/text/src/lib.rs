@@ -26,6 +26,7 @@ pub mod fsutil;
 pub mod import;
 pub mod negotiation;
 pub mod position;
+pub mod proposal;
 pub mod ronfile;
 pub mod roster;
 pub mod sanitize;

@@ -134,7 +134,7 @@ impl Negotiation {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match ronfile::parse_bytes::<Position>(&bytes, &display) {
+            match Position::from_bytes(&bytes, &display) {
                 Ok(p) => {
                     // A file may only speak for the delegation its name gives: a second
                     // file cannot take over another delegation's position.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::amend::{Change, Workspace};
 use crate::draft::Draft;
+use crate::proposal::{Proposal, Vote, VoteChoice};
 use crate::ronfile::{self, RonError};
 
 /// The file name (without `.ron`) of delegation `code`'s position: the code in lower case,
@@ -204,11 +205,40 @@ pub struct Position {
     pub annexes: Vec<AnnexView>,
     #[serde(default)]
     pub notes: String,
+    /// What the delegation proposed to the chair (format version 2; see
+    /// [`crate::proposal`]): appended by `treaty propose`, never rewritten.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposals: Vec<Proposal>,
+    /// Its votes on proposals, latest last (format version 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub votes: Vec<Vote>,
 }
+
+/// The newest position format this build reads: version 2 added `proposals` and `votes`;
+/// version 1 files read as before.
+pub const POSITION_VERSION: u32 = 2;
 
 impl Position {
     pub fn load(path: &Path, display: &Path) -> Result<Self, RonError> {
-        ronfile::load(path, display)
+        let bytes = std::fs::read(path).map_err(|source| RonError::Io {
+            path: display.to_path_buf(),
+            source,
+        })?;
+        Position::from_bytes(&bytes, display)
+    }
+
+    /// Parses a position file's bytes (version 1 or 2); `display` names it in messages.
+    pub fn from_bytes(bytes: &[u8], display: &Path) -> Result<Self, RonError> {
+        ronfile::parse_bytes_upto(bytes, display, POSITION_VERSION)
+    }
+
+    /// The delegation's latest vote on `proposal`.
+    pub fn vote_on(&self, proposal: &str) -> Option<VoteChoice> {
+        self.votes
+            .iter()
+            .rev()
+            .find(|v| v.proposal == proposal)
+            .map(|v| v.vote)
     }
 
     /// This delegation's stance on `clause`, if it states one.

@@ -47,6 +47,16 @@ pub fn load<T: DeserializeOwned>(path: &Path, display: &Path) -> Result<T, RonEr
 /// Parses RON from bytes, checking UTF-8 and the `version` field first so that a file
 /// from a newer build gets a clear message rather than a confusing field error.
 pub fn parse_bytes<T: DeserializeOwned>(bytes: &[u8], display: &Path) -> Result<T, RonError> {
+    parse_bytes_upto(bytes, display, FORMAT_VERSION)
+}
+
+/// [`parse_bytes`] for a format whose newest version is `newest` (it reads every version
+/// from 1 to `newest`).
+pub fn parse_bytes_upto<T: DeserializeOwned>(
+    bytes: &[u8],
+    display: &Path,
+    newest: u32,
+) -> Result<T, RonError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -60,14 +70,22 @@ pub fn parse_bytes<T: DeserializeOwned>(bytes: &[u8], display: &Path) -> Result<
             ));
         }
     };
-    parse_str(text, display)
+    parse_str_upto(text, display, newest)
 }
 
 /// Parses RON text; see [`parse_bytes`].
 pub fn parse_str<T: DeserializeOwned>(text: &str, display: &Path) -> Result<T, RonError> {
+    parse_str_upto(text, display, FORMAT_VERSION)
+}
+
+fn parse_str_upto<T: DeserializeOwned>(
+    text: &str,
+    display: &Path,
+    newest: u32,
+) -> Result<T, RonError> {
     if let Some(rest) = text.strip_prefix('\u{feff}') {
         // A BOM is harmless; RON itself would reject it.
-        return parse_str(rest, display);
+        return parse_str_upto(rest, display, newest);
     }
     if text.trim().is_empty() {
         return Err(invalid(
@@ -78,15 +96,20 @@ pub fn parse_str<T: DeserializeOwned>(text: &str, display: &Path) -> Result<T, R
     }
     // Check the version before the full shape, so a newer file is named as such.
     if let Some((v, offset)) = declared_version(text)
-        && v != FORMAT_VERSION
+        && !(FORMAT_VERSION..=newest).contains(&v)
     {
         let (line, col) = LineIndex::new(text).line_col(offset);
+        let reads = if newest == FORMAT_VERSION {
+            format!("version {FORMAT_VERSION}")
+        } else {
+            format!("versions {FORMAT_VERSION} to {newest}")
+        };
         return Err(invalid(
             Diagnostic::error(
                 display,
                 line,
                 col,
-                format!("unsupported version {v}: this build reads version {FORMAT_VERSION}"),
+                format!("unsupported version {v}: this build reads {reads}"),
             )
             .with_help("upgrade treaty, or set `version: 1` if the file was written by hand"),
         ));

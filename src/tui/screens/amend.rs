@@ -1,5 +1,8 @@
 //! Screen 7: amend the selected clause: the inline editor (or `$EDITOR`), the proposing
-//! delegations, and a live word diff of what will be recorded.
+//! delegations, and a live word diff of what will be recorded — proposed to the chair by a
+//! delegation's member, landed by the chair. Below the clause, the queue of proposals
+//! before the chair: pending and stale, the selected clause's first, each with its word
+//! diff against the text as it stands and its votes.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -26,7 +29,14 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             k(Action::Choose),
             k(Action::Confirm),
         );
-        return super::note(state, f, area, "Amend", &text, false);
+        let title = d.role.screen_title();
+        if d.proposals.is_empty() {
+            return super::note(state, f, area, title, &text, false);
+        }
+        let [top, queue_area] =
+            Layout::vertical([Constraint::Percentage(40), Constraint::Min(4)]).areas(area);
+        super::note(state, f, top, title, &text, false);
+        return queue(state, f, queue_area);
     };
     let [edit_area, who, preview] = Layout::vertical([
         Constraint::Percentage(50),
@@ -90,5 +100,90 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: false })
             .block(super::pane(state, &title, false)),
         preview,
+    );
+}
+
+/// The queue of proposals before the chair.
+fn queue(state: &State, f: &mut Frame, area: Rect) {
+    let d = &state.data;
+    let order = state.queue_order();
+    let at = state.queue_selected.min(order.len().saturating_sub(1));
+    let mut lines: Vec<Line> = Vec::new();
+    let mut selected_line = 0;
+    for (n, &i) in order.iter().enumerate() {
+        let e = &d.proposals[i];
+        if n == at {
+            selected_line = lines.len();
+        }
+        let tally = if e.votes.is_empty() {
+            String::new()
+        } else {
+            let t = e.tally();
+            format!(" · yes {} · no {} · abstain {}", t[0].1, t[1].1, t[2].1)
+        };
+        let head_style = if n == at {
+            state.styles.get("selection")
+        } else {
+            state.styles.get("heading")
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                safe(&format!(
+                    "{} {} {}",
+                    e.proposal.id,
+                    e.status,
+                    crate::proposals::describe(&e.proposal)
+                )),
+                head_style,
+            ),
+            Span::styled(
+                safe(&format!(" — {}", e.delegations.join(", "))),
+                state.styles.get("delegation"),
+            ),
+            Span::styled(safe(&tally), state.styles.get("hint")),
+        ]));
+        let now = e.current.as_deref().unwrap_or_default();
+        let (tokens, _) = match e.proposal.kind {
+            crate::proposal::ProposalKind::InsertAfter => word_diff("", e.proposed_text()),
+            crate::proposal::ProposalKind::Delete => word_diff(now, ""),
+            _ => word_diff(now, e.proposed_text()),
+        };
+        let mut diff_lines = diff::inline(&tokens, &state.styles);
+        if let Some(first) = diff_lines.first_mut() {
+            first.spans.insert(0, Span::raw("  "));
+        }
+        lines.extend(diff_lines);
+        if let Some(why) = &e.stale_why {
+            lines.push(Line::styled(
+                safe(&format!("  stale: {why}")),
+                state.styles.get("warning"),
+            ));
+        }
+    }
+    let pending = d
+        .proposals
+        .iter()
+        .filter(|e| e.status == crate::proposal::ProposalStatus::Pending)
+        .count();
+    let k = |a| state.keymap.label(a).unwrap_or_default();
+    let title = format!(
+        "Proposals before the chair — {pending} pending, {} stale · {}/{} select{}",
+        d.proposals.len() - pending,
+        k(Action::NextPoint),
+        k(Action::PrevPoint),
+        if d.role == crate::tui::amending::Role::Chair {
+            format!(" · {} lands", k(Action::Land))
+        } else {
+            String::new()
+        }
+    );
+    let height = area.height.saturating_sub(2) as usize;
+    let scroll = super::scroll_offset(selected_line, height, lines.len());
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll as u16, 0))
+            .block(super::pane(state, &title, true)),
+        area,
     );
 }

@@ -11,7 +11,7 @@ use crate::civil;
 use crate::tui::app::{Effect, State};
 use crate::tui::jobs::{Dashboard, Request};
 use crate::tui::widgets::safe;
-use treaty_text::exercise::debrief::Progress;
+use treaty_text::exercise::debrief::{Progress, TeamProgress};
 
 /// How often the dashboard fetches from the remote, unless `TREATY_DASHBOARD_REFRESH`
 /// gives another number of seconds.
@@ -167,6 +167,21 @@ pub fn lines(p: &Progress) -> Vec<String> {
         };
         row.push_str(&format!(" {:>6}  {last:<16}  {objectives}", t.total()));
         out.push(row);
+    }
+    if p.teams.iter().any(|t| t.proposals_total()[0] > 0) {
+        out.push(String::new());
+        out.push("proposals per round (made/landed/declined/stale):".into());
+        for t in &p.teams {
+            let mut row = format!("{:name_w$}", t.name);
+            for c in &t.proposals {
+                row.push_str(&format!(" {:>8}", TeamProgress::proposals_cell(c)));
+            }
+            row.push_str(&format!(
+                " {:>8}",
+                TeamProgress::proposals_cell(&t.proposals_total())
+            ));
+            out.push(row);
+        }
     }
     out.push(String::new());
     out.push("bracket burn-down (groups / alternatives / options / placeholders):".into());

@@ -49,8 +49,13 @@ pub fn layout(area: Rect) -> Areas {
     }
 }
 
-pub fn tab_label(i: usize, s: Screen) -> String {
-    format!("{} {}", i + 1, s.title())
+/// A tab's label: `7 Amend` (`7 Propose` for a delegation's member, `7 Land` for the chair).
+pub fn tab_label(state: &State, i: usize, s: Screen) -> String {
+    let title = match s {
+        Screen::Amend => state.data.role.screen_title(),
+        _ => s.title(),
+    };
+    format!("{} {title}", i + 1)
 }
 
 /// The first row to show so that row `at` of `len` is visible in `height` rows, keeping
@@ -178,7 +183,7 @@ fn draw_tabs(state: &State, f: &mut Frame, area: Rect) {
             "hint"
         };
         spans.push(Span::styled(
-            format!(" {} ", tab_label(i, *s)),
+            format!(" {} ", tab_label(state, i, *s)),
             state.styles.get(name),
         ));
         spans.push(Span::styled("│", state.styles.get("border")));
@@ -205,7 +210,11 @@ fn draw_status(state: &State, f: &mut Frame, area: Rect) {
     } else {
         ("loading…", "loading…")
     };
-    let text = format!(" {} │ round {round} │ HEAD {head} │ {sel}", d.name);
+    let round = match d.round_clock(state.clock_ms) {
+        Some(clock) => clock,
+        None => format!("round {round}"),
+    };
+    let text = format!(" {} │ {round} │ HEAD {head} │ {sel}", d.name);
     f.render_widget(
         Paragraph::new(safe(&text)).style(state.styles.get("statusbar")),
         area,
@@ -261,6 +270,12 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
         Screen::Amend if state.editor.is_some() => {
             &[Action::Commit, Action::SwitchField, Action::Back]
         }
+        Screen::Amend if !state.data.proposals.is_empty() => &[
+            Action::EditInline,
+            Action::EditExternal,
+            Action::NextPoint,
+            Action::Land,
+        ],
         Screen::Amend => &[Action::EditInline, Action::EditExternal],
         Screen::Dashboard => &[Action::Up, Action::Down, Action::Reload],
     };

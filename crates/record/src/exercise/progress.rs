@@ -18,6 +18,7 @@ use super::briefs::{open, registers_at};
 use super::{Current, ExerciseError};
 use crate::history::{Attributed, BracketCounts, History};
 use crate::store::{Oid, Store};
+use treaty_text::proposal::ProposalStatus;
 
 /// What to gather.
 pub struct Ask<'a> {
@@ -86,7 +87,19 @@ pub fn progress(
             rounds.push(r.clone());
         }
     }
-    if timeline.iter().any(|l| l.round.is_none()) {
+    // Proposals, where they stand at `at` (derived from the record).
+    let queue = crate::proposals::queue_at(store, ask.at)
+        .map_err(|e| ExerciseError::Invalid(format!("cannot read the proposals: {e}")))?;
+    for e in &queue.entries {
+        if let Some(r) = &e.proposal.round
+            && !rounds.contains(r)
+        {
+            rounds.push(r.clone());
+        }
+    }
+    if timeline.iter().any(|l| l.round.is_none())
+        || queue.entries.iter().any(|e| e.proposal.round.is_none())
+    {
         rounds.push(NO_ROUND.to_string());
     }
     let mut team_rows: Vec<TeamProgress> = teams
@@ -95,6 +108,7 @@ pub fn progress(
             name: t.name.clone(),
             plays: t.plays.clone(),
             amendments: vec![0; rounds.len()],
+            proposals: vec![[0; 4]; rounds.len()],
             ..TeamProgress::default()
         })
         .collect();
@@ -108,6 +122,30 @@ pub fn progress(
         for row in team_rows.iter_mut().filter(|r| l.teams.contains(&r.name)) {
             row.amendments[column] += 1;
             row.last_activity = Some(row.last_activity.map_or(l.time, |t: i64| t.max(l.time)));
+        }
+    }
+    for e in &queue.entries {
+        let column = rounds
+            .iter()
+            .position(|r| {
+                Some(r.as_str()) == e.proposal.round.as_deref()
+                    || (e.proposal.round.is_none() && r == NO_ROUND)
+            })
+            .unwrap_or(0);
+        let row = team_rows.iter_mut().find(|r| {
+            e.team.as_deref() == Some(r.name.as_str())
+                || (e.team.is_none() && r.plays.iter().any(|c| e.delegations.contains(c)))
+        });
+        if let Some(row) = row {
+            let c = &mut row.proposals[column];
+            c[0] += 1;
+            match e.status {
+                ProposalStatus::Landed => c[1] += 1,
+                ProposalStatus::Declined => c[2] += 1,
+                ProposalStatus::Stale => c[3] += 1,
+                ProposalStatus::Pending => {}
+            }
+            row.last_activity = Some(row.last_activity.map_or(e.time, |t: i64| t.max(e.time)));
         }
     }
     // Burn-down and the state at `at`.

@@ -168,10 +168,12 @@ impl Store {
             other => other,
         })?;
         let tree = self.repo.find_tree(tree_oid)?;
-        let oid = self
-            .repo
-            .commit(None, author, committer, message, &tree, &[&parent])
-            .map_err(objects)?;
+        let oid =
+            super::sign::commit_object(&self.repo, author, committer, message, &tree, &[&parent])
+                .map_err(|e| match e {
+                StoreError::Git(e) => objects(e),
+                other => other,
+            })?;
         fault_point();
         let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
         let moves = moves_between(&parent_tree, &tree, &paths);

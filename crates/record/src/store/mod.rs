@@ -21,6 +21,7 @@ pub(crate) mod identity;
 mod lock;
 mod log;
 mod rounds;
+pub mod sign;
 mod snapshot;
 mod worktree;
 
@@ -87,6 +88,9 @@ pub enum StoreError {
         path.display()
     )]
     Locked { path: PathBuf },
+    /// The configured signer failed (`commit.gpgsign`): nothing was written.
+    #[error("{why}; nothing was recorded")]
+    Sign { why: String },
     #[error(
         "{} cannot be written (the work tree is read-only: {source}), so the amendment cannot be recorded: make the folder writable and retry; nothing was recorded",
         path.display()
@@ -254,9 +258,7 @@ impl Store {
         let sig = self.committer()?;
         let tree_oid = self.repo.treebuilder(None)?.write()?;
         let tree = self.repo.find_tree(tree_oid)?;
-        let oid = self
-            .repo
-            .commit(None, &sig, &sig, ROOT_MESSAGE, &tree, &[])?;
+        let oid = sign::commit_object(&self.repo, &sig, &sig, ROOT_MESSAGE, &tree, &[])?;
         match self
             .repo
             .reference(&self.branch, oid, false, "treaty: open the record")
@@ -416,6 +418,12 @@ impl Store {
         let committer = self.committer()?;
         let author = Signature::new(&name, &email, &committer.when())?;
         Ok((author, committer))
+    }
+
+    /// The e-mail address of whoever records here, as git decides the author's.
+    pub fn email(&self) -> Result<String, StoreError> {
+        let (_, email) = identity::resolve(&self.repo, identity::Role::Author)?;
+        Ok(email)
     }
 
     /// Paths under `folders` whose work-tree copy differs from the last commit (new,

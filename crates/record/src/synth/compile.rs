@@ -488,6 +488,8 @@ fn position(
         tiers,
         annexes: annex_views,
         notes: format!("Delegation {} of {}.", index + 1, parties.len()),
+        proposals: Vec::new(),
+        votes: Vec::new(),
     }
 }
 

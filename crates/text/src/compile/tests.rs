@@ -35,6 +35,8 @@ fn position(code: &str, clauses: Vec<(&str, Stance)>, inserts: Vec<Insertion>) -
         tiers: vec![],
         annexes: vec![],
         notes: String::new(),
+        proposals: vec![],
+        votes: vec![],
     }
 }
 

@@ -51,6 +51,9 @@ pub struct TeamProgress {
     /// Landed amendments its delegations proposed, per round (in [`Progress::rounds`]'
     /// order).
     pub amendments: Vec<usize>,
+    /// Its proposals per round (in [`Progress::rounds`]' order): made, landed, declined,
+    /// stale (the rest pending).
+    pub proposals: Vec<[usize; 4]>,
     /// Time of its last landed amendment.
     pub last_activity: Option<i64>,
     /// Its objectives checked at the head, when the reader may see them.
@@ -62,6 +65,25 @@ pub struct TeamProgress {
 impl TeamProgress {
     pub fn total(&self) -> usize {
         self.amendments.iter().sum()
+    }
+
+    /// Its proposals in all rounds: made, landed, declined, stale.
+    pub fn proposals_total(&self) -> [usize; 4] {
+        self.proposals.iter().fold([0; 4], |mut acc, r| {
+            for (a, n) in acc.iter_mut().zip(r) {
+                *a += n;
+            }
+            acc
+        })
+    }
+
+    /// `made/landed/declined/stale` of one round's proposals (`—` for none).
+    pub fn proposals_cell(counts: &[usize; 4]) -> String {
+        if counts[0] == 0 {
+            "—".into()
+        } else {
+            format!("{}/{}/{}/{}", counts[0], counts[1], counts[2], counts[3])
+        }
     }
 }
 
@@ -328,6 +350,28 @@ impl Debrief {
             }
             let _ = writeln!(s, " {} |", t.total());
         }
+        if p.teams.iter().any(|t| t.proposals_total()[0] > 0) {
+            s.push_str("\n## Proposals per round (made/landed/declined/stale)\n\n| team |");
+            for r in &p.rounds {
+                let _ = write!(s, " {r} |");
+            }
+            s.push_str(" total |\n|---|");
+            for _ in &p.rounds {
+                s.push_str("---:|");
+            }
+            s.push_str("---:|\n");
+            for t in &p.teams {
+                let _ = write!(s, "| {} |", t.name);
+                for c in &t.proposals {
+                    let _ = write!(s, " {} |", TeamProgress::proposals_cell(c));
+                }
+                let _ = writeln!(
+                    s,
+                    " {} |",
+                    TeamProgress::proposals_cell(&t.proposals_total())
+                );
+            }
+        }
         s.push_str("\n## Bracket burn-down\n\n| point | groups | alternatives | options | placeholders |\n|---|---:|---:|---:|---:|\n");
         for b in &p.burndown {
             let _ = writeln!(
@@ -554,6 +598,29 @@ impl Debrief {
             let _ = write!(h, "<td class=\"num\">{}</td></tr>", t.total());
         }
         h.push_str("</tbody></table></section>\n");
+        if p.teams.iter().any(|t| t.proposals_total()[0] > 0) {
+            h.push_str("<section id=\"proposals\"><h2>Proposals per round</h2><p>made / landed / declined / stale</p><table class=\"rounds\"><thead><tr><th>team</th>");
+            for r in &p.rounds {
+                let _ = write!(h, "<th>{}</th>", escape(r));
+            }
+            h.push_str("<th>total</th></tr></thead><tbody>");
+            for t in &p.teams {
+                let _ = write!(h, "<tr><td>{}</td>", escape(&t.name));
+                for c in &t.proposals {
+                    let _ = write!(
+                        h,
+                        "<td class=\"num\">{}</td>",
+                        TeamProgress::proposals_cell(c)
+                    );
+                }
+                let _ = write!(
+                    h,
+                    "<td class=\"num\">{}</td></tr>",
+                    TeamProgress::proposals_cell(&t.proposals_total())
+                );
+            }
+            h.push_str("</tbody></table></section>\n");
+        }
         // Burn-down.
         h.push_str("<section id=\"burndown\"><h2>Bracket burn-down</h2>");
         h.push_str(&burndown_chart(&p.burndown));
@@ -793,6 +860,7 @@ mod tests {
                     name: "Aurora".into(),
                     plays: vec!["EU".into()],
                     amendments: vec![2, 1],
+                    proposals: vec![[3, 2, 1, 0], [1, 1, 0, 0]],
                     last_activity: Some(1_735_689_600),
                     scorecard: Some(card),
                     words: Some(12),
@@ -853,6 +921,11 @@ mod tests {
             md.contains("| Aurora | EU | 1/1 objectives, weight 3/4 (75%) | 12 | 3 | 6.0 |"),
             "{md}"
         );
+        assert!(
+            md.contains("## Proposals per round (made/landed/declined/stale)")
+                && md.contains("| Aurora | 3/2/1/0 | 1/1/0/0 | 4/3/1/0 |"),
+            "{md}"
+        );
         let html = d.to_html();
         for needle in [
             "id=\"team-aurora\"",
@@ -861,6 +934,8 @@ mod tests {
             "id=\"clause-table\"",
             "Yearly &lt;review&gt;",
             "<del>year</del><ins>two years</ins>",
+            "<section id=\"proposals\">",
+            "<td class=\"num\">4/3/1/0</td>",
         ] {
             assert!(html.contains(needle), "{needle}");
         }
