@@ -173,7 +173,7 @@ fn a_moved_article_is_one_move_and_renumbering_is_renumbering() {
 fn diff_current_with_a_delegation_shows_its_replacements_deletions_and_inserts() {
     let (dir, _store) = recorded_sample();
     let s = sources(dir.path());
-    let eu = s.negotiation.position("EU").unwrap().clone();
+    let eu = s.negotiation().unwrap().position("EU").unwrap().clone();
     let a = s.resolve("current").unwrap();
     let b = s.resolve("EU").unwrap();
     assert!(b.warnings.is_empty(), "{:?}", b.warnings);
@@ -323,4 +323,34 @@ fn a_position_naming_an_unknown_clause_is_skipped_with_a_warning() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn rounds_compare_from_the_record_alone_while_the_text_on_disk_does_not_load() {
+    let (dir, store) = recorded_sample();
+    amend(
+        &store,
+        amend::Change::LiftBrackets {
+            clause: "objective.1".into(),
+            group: Some(0),
+        },
+        "Chair",
+    );
+    store.start_round("r2", "Second reading").unwrap();
+    // The draft on disk does not read (a save cut short, bytes that are not text).
+    let treaty_md = dir.path().join("drafts/treaty.md");
+    let mut bytes = std::fs::read(&treaty_md).unwrap();
+    bytes.extend_from_slice(b"\xff\xfe");
+    std::fs::write(&treaty_md, bytes).unwrap();
+
+    let o = treaty(dir.path(), &["diff", "r1", "r2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("objective.1"), "{}", stdout(&o));
+    // Naming the text on disk, or a delegation (whose position applies onto it), says
+    // what cannot be read.
+    for spec in ["current", "EU", "position:EU"] {
+        let o = treaty(dir.path(), &["diff", "r1", spec]);
+        assert_ne!(o.status.code(), Some(0), "{spec}");
+        assert!(stderr(&o).contains("treaty.md"), "{spec}: {}", stderr(&o));
+    }
 }

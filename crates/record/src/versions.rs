@@ -3,6 +3,7 @@
 //! export and workbench name versions the same way through here; comparing them is
 //! `treaty_text::compare`.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 use treaty_text::draft::Draft;
@@ -59,32 +60,72 @@ pub struct Resolved {
 }
 
 /// Where versions come from: the negotiation on disk and, when there is one, its record.
+///
+/// The negotiation on disk (the draft and every position) is read only when a spec needs
+/// it (`current`, a delegation): comparing two rounds reads nothing but the record, and
+/// works while the work tree does not parse.
 pub struct Sources {
-    pub negotiation: Negotiation,
+    root: PathBuf,
+    negotiation: OnceCell<Result<Negotiation, String>>,
     store: Result<Store, String>,
 }
 
 impl Sources {
-    /// Loads the negotiation at `root` and opens its git record if it has one.
+    /// The negotiation at `root` and its git record, if it has one.
     pub fn open(root: &Path) -> Result<Sources, VersionError> {
-        let negotiation = Negotiation::load(root)
-            .map_err(|e| VersionError::Unreadable {
-                spec: "current".into(),
-                message: e.to_string(),
-            })?
-            .negotiation;
         let store = Store::open(root).map_err(|e| e.to_string());
-        Ok(Sources { negotiation, store })
+        Ok(Sources {
+            root: root.to_path_buf(),
+            negotiation: OnceCell::new(),
+            store,
+        })
     }
 
     /// From an already loaded negotiation and (optionally) its store.
     pub fn new(negotiation: Negotiation, store: Option<Store>) -> Sources {
         let store = store.ok_or_else(|| "there is no git record here".to_string());
-        Sources { negotiation, store }
+        Sources {
+            root: negotiation.root.clone(),
+            negotiation: OnceCell::from(Ok(negotiation)),
+            store,
+        }
     }
 
     pub fn root(&self) -> PathBuf {
-        self.negotiation.root.clone()
+        self.root.clone()
+    }
+
+    /// The negotiation on disk, read on first use.
+    pub fn negotiation(&self) -> Result<&Negotiation, VersionError> {
+        self.negotiation
+            .get_or_init(|| {
+                Negotiation::load(&self.root)
+                    .map(|checked| checked.negotiation)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|message| VersionError::Unreadable {
+                spec: "current".into(),
+                message: message.clone(),
+            })
+    }
+
+    /// Whether `spec` may name a delegation: a file `positions/<spec>.ron` exists (any
+    /// case), checked without reading the negotiation.
+    fn may_be_delegation(&self, spec: &str) -> bool {
+        if self.negotiation.get().is_some() {
+            return true;
+        }
+        let wanted = format!("{spec}.ron");
+        std::fs::read_dir(self.root.join(treaty_text::negotiation::POSITIONS_DIR))
+            .map(|entries| {
+                entries.filter_map(Result::ok).any(|e| {
+                    e.file_name()
+                        .to_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&wanted))
+                })
+            })
+            .unwrap_or(false)
     }
 
     fn store(&self, spec: &str) -> Result<&Store, VersionError> {
@@ -107,11 +148,9 @@ impl Sources {
     }
 
     fn delegation_codes(&self) -> Vec<String> {
-        self.negotiation
-            .positions
-            .values()
-            .map(|p| p.code.clone())
-            .collect()
+        self.negotiation()
+            .map(|n| n.positions.values().map(|p| p.code.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// Resolves a source spec to a version of the text.
@@ -131,7 +170,7 @@ impl Sources {
         }
         if let Some(code) = spec.strip_prefix("position:") {
             return self
-                .resolve_position(code)
+                .resolve_position(code)?
                 .ok_or_else(|| VersionError::UnknownDelegation {
                     code: code.to_string(),
                     suggest: nearest_owned(code, &self.delegation_codes()),
@@ -146,7 +185,7 @@ impl Sources {
         }
         if matches!(spec, "current" | "draft" | "work" | "worktree") {
             return Ok(Resolved {
-                draft: self.negotiation.draft.clone(),
+                draft: self.negotiation()?.draft.clone(),
                 name: "the current draft".into(),
                 warnings: Vec::new(),
                 sources: self.current_sources(),
@@ -157,7 +196,9 @@ impl Sources {
         {
             return Ok(r);
         }
-        if let Some(r) = self.resolve_position(spec) {
+        if self.may_be_delegation(spec)
+            && let Some(r) = self.resolve_position(spec)?
+        {
             return Ok(r);
         }
         if self.store.is_ok()
@@ -246,20 +287,23 @@ impl Sources {
 
     /// `drafts/sources.ron` on disk, if there is one that reads.
     fn current_sources(&self) -> Option<treaty_text::sources::Sources> {
-        treaty_text::sources::Sources::load(&self.negotiation.root)
+        treaty_text::sources::Sources::load(&self.root)
             .ok()
             .flatten()
     }
 
-    fn resolve_position(&self, code: &str) -> Option<Resolved> {
-        let position = self.negotiation.position(code)?;
-        let (draft, warnings) = position.apply_to(&self.negotiation.draft);
-        Some(Resolved {
+    fn resolve_position(&self, code: &str) -> Result<Option<Resolved>, VersionError> {
+        let negotiation = self.negotiation()?;
+        let Some(position) = negotiation.position(code) else {
+            return Ok(None);
+        };
+        let (draft, warnings) = position.apply_to(&negotiation.draft);
+        Ok(Some(Resolved {
             draft,
             name: format!("the position of {}", position.code),
             warnings,
             sources: self.current_sources(),
-        })
+        }))
     }
 }
 
@@ -293,9 +337,9 @@ pub fn select(sources: &Sources, selection: &Selection) -> Result<Document, Vers
             (resolved.draft, resolved.name, author)
         }
         Some(code) => {
-            let position = sources.negotiation.position(code).ok_or_else(|| {
-                let codes: Vec<&str> = sources
-                    .negotiation
+            let negotiation = sources.negotiation()?;
+            let position = negotiation.position(code).ok_or_else(|| {
+                let codes: Vec<&str> = negotiation
                     .positions
                     .values()
                     .map(|p| p.code.as_str())

@@ -182,6 +182,19 @@ pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
     phrases(token_ops(old, new))
 }
 
+/// `a` and `b` with each distinct token replaced by one number (equal tokens, equal
+/// numbers).
+fn interned<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>) {
+    let mut ids: HashMap<&'t str, u32> = HashMap::with_capacity(a.len() + b.len());
+    let mut id = |t: &'t str| -> u32 {
+        let next = ids.len() as u32;
+        *ids.entry(t).or_insert(next)
+    };
+    let ids_a = a.iter().map(|&t| id(t)).collect();
+    let ids_b = b.iter().map(|&t| id(t)).collect();
+    (ids_a, ids_b)
+}
+
 /// Token-level operations turning `old` into `new`, as the diff finds them (runs of the
 /// same operation joined).
 fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
@@ -200,7 +213,9 @@ fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
         }
         ops.push(op);
     };
-    for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
+    // The diff compares small integers, one per distinct token, rather than strings.
+    let (ids_a, ids_b) = interned(&a, &b);
+    for op in capture_diff_slices(Algorithm::Myers, &ids_a, &ids_b) {
         let (tag, old_r, new_r) = op.as_tag_tuple();
         let old_text = a[old_r].concat();
         let new_text = b[new_r].concat();
