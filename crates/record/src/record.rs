@@ -311,7 +311,40 @@ pub fn workspace_at(store: &Store, commit: Oid) -> Result<Workspace, RecordError
 
 /// The delegation codes with a readable position file in `positions/` at `commit`, plus
 /// the Chair: [`CHAIR`], or the code the roster gives the chair.
+///
+/// Reading 198 position files costs more than the rest of an amendment, so the answer is
+/// kept in `.git/treaty/delegations` under the id of the `positions/` folder it was read
+/// from, and read again only when that folder changes.
 pub fn delegations_at(store: &Store, commit: Oid) -> Result<BTreeSet<String>, RecordError> {
+    let folder = store.folder_id_at(commit, POSITIONS_DIR)?;
+    let memo = store.repo().path().join("treaty").join("delegations");
+    let remembered = |folder: Oid| -> Option<BTreeSet<String>> {
+        let text = std::fs::read_to_string(&memo).ok()?;
+        let mut lines = text.lines();
+        (lines.next()? == folder.to_string()).then(|| lines.map(String::from).collect())
+    };
+    if let Some(codes) = folder.and_then(remembered) {
+        return Ok(codes);
+    }
+    let codes = read_delegations_at(store, commit)?;
+    // One code per line: a code that is not one line (hostile or broken) is never kept.
+    let one_line = codes
+        .iter()
+        .all(|c| !c.is_empty() && !c.contains(['\n', '\r']));
+    if let Some(folder) = folder.filter(|_| one_line) {
+        let mut text = format!("{folder}\n");
+        for code in &codes {
+            text.push_str(code);
+            text.push('\n');
+        }
+        // Only a saving: a memo that cannot be written is read afresh next time.
+        let _ = std::fs::create_dir_all(memo.parent().unwrap_or(Path::new(".")))
+            .and_then(|()| treaty_text::fsutil::write_atomic(&memo, text.as_bytes()));
+    }
+    Ok(codes)
+}
+
+fn read_delegations_at(store: &Store, commit: Oid) -> Result<BTreeSet<String>, RecordError> {
     let mut codes = BTreeSet::from([CHAIR.to_string()]);
     let roster = Path::new(ROSTER_FILE)
         .file_name()
@@ -745,6 +778,41 @@ mod tests {
         );
         let msg = t.git(&["log", "-1", "--format=%B"]);
         assert_eq!(Amendment::parse(&msg), Some(r.amendment));
+    }
+
+    #[test]
+    fn the_delegations_kept_aside_follow_the_positions_folder() {
+        let t = repo();
+        let first = t.store.head().unwrap();
+        let at_first = delegations_at(&t.store, first).unwrap();
+        assert_eq!(Vec::from_iter(at_first.clone()), ["CHAIR", "EU"]);
+        // Asked again, the answer comes from the memo, which names the folder it read.
+        let memo = t.path().join(".git/treaty/delegations");
+        let folder = t.store.folder_id_at(first, POSITIONS_DIR).unwrap().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&memo).unwrap(),
+            format!("{folder}\nCHAIR\nEU\n")
+        );
+        assert_eq!(delegations_at(&t.store, first).unwrap(), at_first);
+        // A new position file is a new folder: read afresh, never the old answer.
+        t.amend(
+            &Amendment::new(AmendmentKind::Insert, ["CHAIR"], [""; 0]),
+            &[FileChange::write(
+                "positions/au.ron",
+                "(version: 1, code: \"AU\", name: \"African Union\", kind: Group)\n",
+            )],
+        );
+        let second = t.store.head().unwrap();
+        assert_eq!(
+            Vec::from_iter(delegations_at(&t.store, second).unwrap()),
+            ["AU", "CHAIR", "EU"]
+        );
+        // A memo that does not name the folder asked about is not believed.
+        std::fs::write(&memo, format!("{folder}\nCHAIR\nEU\nFORGED\n")).unwrap();
+        assert!(!delegations_at(&t.store, second).unwrap().contains("FORGED"));
+        // Nor is a damaged one.
+        std::fs::write(&memo, "not a memo").unwrap();
+        assert_eq!(delegations_at(&t.store, first).unwrap(), at_first);
     }
 
     #[test]

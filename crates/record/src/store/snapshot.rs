@@ -171,6 +171,16 @@ impl Store {
         }
     }
 
+    /// The id of `folder`'s tree at `commit`, if it existed then: equal ids, equal contents.
+    pub fn folder_id_at(&self, commit: Oid, folder: &str) -> Result<Option<Oid>, StoreError> {
+        let tree = self.repo().find_commit(commit)?.tree()?;
+        Ok(tree
+            .get_path(std::path::Path::new(folder))
+            .ok()
+            .filter(|e| e.kind() == Some(ObjectType::Tree))
+            .map(|e| e.id()))
+    }
+
     /// The files directly in `folder` at `commit` (name → bytes), in name order; none
     /// when the folder did not exist. Sub-folders and unreadable entries are skipped.
     pub fn files_in_folder_at(
