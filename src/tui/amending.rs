@@ -130,6 +130,7 @@ fn propose(
         what,
         why: String::new(),
         by,
+        base: None,
     };
     match proposals::propose(store, &req) {
         Ok(made) => Ok(format!(
