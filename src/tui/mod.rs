@@ -17,6 +17,7 @@ pub mod run;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
+pub mod watch;
 pub mod widgets;
 
 pub use run::{Options, run};
