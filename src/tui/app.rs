@@ -1348,7 +1348,7 @@ fn conflict_action(state: &mut State, a: Action) -> Vec<Effect> {
     let Some(view) = &state.conflict else {
         state.message = Some((
             false,
-            "nothing to re-apply: no amendment was refused".into(),
+            "no amendment was refused: there is nothing to re-apply or keep".into(),
         ));
         return Vec::new();
     };
