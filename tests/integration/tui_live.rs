@@ -346,3 +346,45 @@ fn tmux_an_amendment_landing_while_the_editor_is_open_is_not_overwritten() {
     t.keys(&["q"]);
     t.wait_for("READY$", |s| !s.contains("1 Outline"));
 }
+
+#[test]
+fn a_delegation_proposing_over_a_clause_amended_meanwhile_sees_three_versions_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    // The user speaks for the EU (by the roster); the chair amends from another shell.
+    git(
+        &root,
+        &["config", "user.email", "head@eu.delegation.invalid"],
+    );
+    let mut s = state(&root);
+    let shown = screen(&s);
+    assert!(shown.contains("as EU │"), "{shown}");
+    drive(&mut s, goto("pp3"));
+    drive(&mut s, [Msg::Action(Action::EditInline)]);
+    drive(&mut s, typed(YOURS));
+    let out = Command::new(env!("CARGO_BIN_EXE_treaty"))
+        .args(THEIRS)
+        .current_dir(&root)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_EMAIL", "chair@secretariat.invalid")
+        .env("GIT_COMMITTER_EMAIL", "chair@secretariat.invalid")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = subjects(&root);
+
+    let effects = drive(&mut s, [Msg::Action(Action::Commit)]);
+    carry_out(&root, &mut s, effects);
+    assert!(s.conflict.is_some(), "{:?}", s.message);
+    assert_eq!(subjects(&root), before, "nothing proposed");
+    let effects = drive(&mut s, [Msg::Action(Action::Reapply)]);
+    carry_out(&root, &mut s, effects);
+    let said = &s.message.as_ref().unwrap().1;
+    assert!(said.starts_with("proposed pr-"), "{said}");
+    // Proposed against the text as it stands, with both changes in it.
+    let eu = std::fs::read_to_string(root.join("positions/eu.ron")).unwrap();
+    let theirs = pp3(&root);
+    let proposal = format!("base: \"{theirs}\", text: \"{theirs}{YOURS}\"");
+    assert!(eu.contains(&proposal), "{eu}");
+}
