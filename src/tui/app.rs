@@ -760,7 +760,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.message = Some((
                 true,
                 format!(
-                    "{} was amended{by} since you began: nothing was recorded. {} re-applies yours on top, {} keeps both as bracketed alternatives, {} goes back",
+                    "{} was amended{by} since you began: nothing was recorded ({} re-apply, {} keep both, {} back)",
                     c.clause,
                     k(Action::Reapply),
                     k(Action::KeepBoth),

@@ -3,8 +3,8 @@
 //!
 //! State in, frame out: keys become named [`action::Action`]s, [`app::update`] changes
 //! the [`app::State`] and returns effects, [`screens::draw`] renders the state. Slow work
-//! runs in [`jobs::Worker`], newest request wins. Only this module and `cli` know about
-//! the terminal.
+//! runs in [`jobs::Worker`], newest request wins; amendments made elsewhere are read by
+//! [`watch::Watcher`]. Only this module and `cli` know about the terminal.
 
 pub mod action;
 pub mod amending;

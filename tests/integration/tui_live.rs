@@ -184,9 +184,10 @@ fn saving_over_a_clause_amended_meanwhile_shows_three_versions_and_reapplies_on_
     );
     let shown = screen(&s);
     for part in [
-        "Conflict in pp3: nothing was recorded",
+        "Base — pp3 as you began",
         "Theirs — amended since by EU",
-        "Yours — CHAIR",
+        "Yours — CHAIR · B keeps both as bracketed alternatives",
+        "pp3 was amended by EU since you began: nothing was recorded (a re-apply, B keep both, Esc back)",
         "a re-applies yours on theirs — both changes kept",
     ] {
         assert!(shown.contains(part), "{part}:\n{shown}");
@@ -324,7 +325,7 @@ fn tmux_an_amendment_landing_while_the_editor_is_open_is_not_overwritten() {
     t.keys(&["Enter", "E"]);
     t.wait_for("Editing pp3", |s| s.contains(YOURS.trim()));
     t.keys(&["C-s"]);
-    t.wait_for("Conflict in pp3", |s| {
+    t.wait_for("Base — pp3 as you began", |s| {
         s.contains("Theirs — amended since by EU") && s.contains("both changes kept")
     });
     assert_eq!(

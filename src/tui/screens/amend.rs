@@ -161,10 +161,7 @@ fn conflict(state: &State, view: &ConflictView, f: &mut Frame, area: Rect) {
     };
     let panes = [
         (
-            format!(
-                "Conflict in {}: nothing was recorded — base, when you began",
-                c.clause
-            ),
+            format!("Base — {} as you began", c.clause),
             vec![Line::raw(safe(base))],
         ),
         (
@@ -172,7 +169,11 @@ fn conflict(state: &State, view: &ConflictView, f: &mut Frame, area: Rect) {
             against_base(c.theirs.as_deref()),
         ),
         (
-            format!("Yours — {}", view.write.proposers.join(", ")),
+            format!(
+                "Yours — {} · {} keeps both as bracketed alternatives",
+                view.write.proposers.join(", "),
+                k(Action::KeepBoth)
+            ),
             against_base(c.yours.as_deref()),
         ),
         (reapplied_title, reapplied),
