@@ -756,6 +756,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             } else {
                 format!(" by {}", c.theirs_by.join(", "))
             };
+            if c.yours == c.theirs {
+                state.editor = None;
+                state.message = Some((
+                    false,
+                    format!(
+                        "{} was amended{by} since you began, and reads as you wanted: nothing to record",
+                        c.clause
+                    ),
+                ));
+                return Vec::new();
+            }
             let k = |a| state.keymap.label(a).unwrap_or_default();
             state.message = Some((
                 true,

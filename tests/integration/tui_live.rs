@@ -389,3 +389,67 @@ fn a_delegation_proposing_over_a_clause_amended_meanwhile_sees_three_versions_to
     let proposal = format!("base: \"{theirs}\", text: \"{theirs}{YOURS}\"");
     assert!(eu.contains(&proposal), "{eu}");
 }
+
+#[test]
+fn a_choice_made_meanwhile_to_the_same_effect_records_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let mut s = state(&root);
+    drive(&mut s, goto("pp3"));
+    drive(&mut s, [Msg::Action(Action::Clause)]);
+    let effects = drive(&mut s, [Msg::Action(Action::Lift)]);
+    assert!(effects.is_empty(), "{effects:?}");
+    let out = treaty(&root, THEIRS);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = subjects(&root);
+    let effects = drive(&mut s, [Msg::Action(Action::Confirm)]);
+    carry_out(&root, &mut s, effects);
+    assert!(s.conflict.is_none());
+    assert_eq!(
+        s.message.as_ref().map(|m| m.1.as_str()),
+        Some("pp3 was amended by EU since you began, and reads as you wanted: nothing to record")
+    );
+    assert_eq!(subjects(&root), before);
+}
+
+#[test]
+fn lifting_a_bracket_of_a_clause_amended_meanwhile_reapplies_on_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let mut s = state(&root);
+    drive(&mut s, goto("pp3"));
+    drive(
+        &mut s,
+        [Msg::Action(Action::Clause), Msg::Action(Action::Lift)],
+    );
+    // Meanwhile the USA's reading of the second group is chosen.
+    let out = treaty(
+        &root,
+        &[
+            "amend",
+            "--kind",
+            "choose-option",
+            "--clause",
+            "pp3",
+            "--group",
+            "2",
+            "--option",
+            "2",
+            "--by",
+            "USA",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let effects = drive(&mut s, [Msg::Action(Action::Confirm)]);
+    carry_out(&root, &mut s, effects);
+    let view = s.conflict.as_ref().expect("the three-way view");
+    assert_eq!(view.conflict.theirs_by, ["USA"]);
+    assert_eq!(s.screen, Screen::Amend);
+    let effects = drive(&mut s, [Msg::Action(Action::Reapply)]);
+    carry_out(&root, &mut s, effects);
+    let now = pp3(&root);
+    assert!(
+        now.starts_with("*Noting* with concern that") && now.contains("may amplify discrimination"),
+        "{now}"
+    );
+}
