@@ -648,14 +648,7 @@ pub const NOTICE_MS: u64 = 10_000;
 /// snapshot of what is on screen already (the workbench's own amendment) changes nothing.
 pub fn changed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
     let old = state.data.clone();
-    let same_text = data.draft.clauses.len() == old.draft.clauses.len()
-        && data
-            .draft
-            .clauses
-            .iter()
-            .zip(&old.draft.clauses)
-            .all(|(a, b)| a.id == b.id && a.text == b.text && a.title == b.title);
-    if data.head == old.head && same_text && data.positions == old.positions && old.complete {
+    if old.complete && data.shows_the_same(&old) {
         return Vec::new();
     }
     let mut notice = reload_notice(&old, &data);
@@ -680,7 +673,7 @@ fn reload_notice(old: &Data, new: &Data) -> String {
         .map_or(new.history.len().saturating_sub(1), |i| i + 1);
     let fresh = &new.history[from.min(new.history.len())..];
     let Some(last) = fresh.last().filter(|_| new.head != old.head) else {
-        return "Reloaded: the text changed on disk".into();
+        return "Reloaded: changes on disk, not yet recorded as an amendment".into();
     };
     let by = if last.proposers.is_empty() {
         last.author.clone()

@@ -396,6 +396,17 @@ impl Data {
         self.current_round = store.current_round().ok().flatten();
     }
 
+    /// Whether `other` was read from the same record and shows the same negotiation: the
+    /// same commit, clauses, positions, tiers, annex proposals and role.
+    pub fn shows_the_same(&self, other: &Data) -> bool {
+        self.head == other.head
+            && self.draft.clauses == other.draft.clauses
+            && self.positions == other.positions
+            && self.tiers == other.tiers
+            && self.annexes == other.annexes
+            && self.role == other.role
+    }
+
     /// The HEAD amendment's subject, for the status bar.
     pub fn head_summary(&self) -> Option<&str> {
         self.history.last().map(|h| h.summary.as_str())

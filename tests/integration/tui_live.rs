@@ -453,3 +453,24 @@ fn lifting_a_bracket_of_a_clause_amended_meanwhile_reapplies_on_top() {
         "{now}"
     );
 }
+
+#[test]
+fn a_position_edited_on_disk_is_reloaded_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let mut s = state(&root);
+    let eu = root.join("positions/eu.ron");
+    let text = std::fs::read_to_string(&eu).unwrap();
+    let edited = text.replace("Rights-first bloc.", "Rights-first bloc, as edited.");
+    assert_ne!(text, edited);
+    std::fs::write(&eu, edited).unwrap();
+    drive(
+        &mut s,
+        [Msg::Changed(Snapshot(Arc::new(Data::load(&root).unwrap())))],
+    );
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.1.as_str()),
+        Some("Reloaded: changes on disk, not yet recorded as an amendment")
+    );
+    assert!(s.data.positions["EU"].notes.contains("as edited"));
+}
