@@ -474,3 +474,33 @@ fn a_position_edited_on_disk_is_reloaded_too() {
     );
     assert!(s.data.positions["EU"].notes.contains("as edited"));
 }
+
+#[test]
+fn when_both_changed_the_same_words_the_view_says_yours_would_replace_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let mut s = state(&root);
+    drive(&mut s, goto("pp3"));
+    drive(&mut s, [Msg::Action(Action::EditInline)]);
+    let ed = s.editor.as_mut().unwrap();
+    ed.text = ed
+        .text
+        .replace("*Noting* [with concern] that", "*Noting* that");
+    let yours = ed.text.clone();
+    let out = treaty(&root, THEIRS);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let effects = drive(&mut s, [Msg::Action(Action::Commit)]);
+    carry_out(&root, &mut s, effects);
+    let view = s.conflict.as_ref().expect("the three-way view");
+    assert_eq!(view.reapplied(), Some((yours.clone(), false)));
+    let shown = screen(&s);
+    assert!(
+        shown.contains("a re-applies yours on theirs — you both changed the same words: your wording replaces theirs"),
+        "{shown}"
+    );
+    // Only when asked: then yours is recorded on top, and theirs stays in the log.
+    let effects = drive(&mut s, [Msg::Action(Action::Reapply)]);
+    carry_out(&root, &mut s, effects);
+    assert_eq!(pp3(&root), yours);
+    assert_eq!(subjects(&root)[1], "Lift brackets in pp3");
+}

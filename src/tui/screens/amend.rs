@@ -143,7 +143,7 @@ fn conflict(state: &State, view: &ConflictView, f: &mut Frame, area: Rect) {
                 if clean {
                     "both changes kept"
                 } else {
-                    "they change the same words: yours replaces theirs there"
+                    "you both changed the same words: your wording replaces theirs"
                 }
             ),
             diff::inline(
@@ -162,7 +162,7 @@ fn conflict(state: &State, view: &ConflictView, f: &mut Frame, area: Rect) {
     let panes = [
         (
             format!("Base — {} as you began", c.clause),
-            vec![Line::raw(safe(base))],
+            crate::tui::widgets::into_lines(vec![(base.to_string(), state.styles.get("default"))]),
         ),
         (
             format!("Theirs — amended {by}"),
