@@ -168,6 +168,7 @@ pub fn propose(repo: Option<PathBuf>, args: ProposeArgs) -> anyhow::Result<ExitC
         what,
         why: args.message.unwrap_or_default(),
         by: args.by,
+        base: None,
     };
     let made = match proposals::propose(&store, &req) {
         Ok(m) => m,

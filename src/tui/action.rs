@@ -63,6 +63,8 @@ actions! {
     EditExternal => "edit_external", "Amend the selected clause in $EDITOR";
     Commit => "commit", "Amend: record the edited clause as an amendment";
     SwitchField => "switch_field", "Amend: switch between the text and the proposers field";
+    Reapply => "reapply", "Amend, when a clause was amended since you began: record yours on top of theirs";
+    KeepBoth => "keep_both", "Amend, when a clause was amended since you began: keep both wordings as attributed bracketed alternatives";
     Land => "land", "Amend: land the selected proposal of the queue (the chair; ] and [ select)";
     CompareMode => "compare_mode", "Compare: inline, side by side, or matrix";
     NextSource => "next_source", "Compare: compare against the next source";

@@ -2,13 +2,15 @@
 //! the chair (or anyone, where there is no roster) records an amendment through the one
 //! record path ([`crate::record`]); a delegation's member proposes it to the chair
 //! ([`crate::proposals::propose`]); the chair lands a pending proposal
-//! ([`crate::proposals::land`]). Each is committed with compare-and-swap on HEAD.
+//! ([`crate::proposals::land`]). Each is committed with compare-and-swap on HEAD, and an
+//! amendment or proposal also against the clause as the user began from it ([`Base`]):
+//! one that changed since is refused with the three versions ([`Refused::Conflict`]).
 
 use std::path::Path;
 
 use crate::amend::Change;
 use crate::proposals::{self, ProposalError, ProposeRequest, Proposing};
-use crate::record::{self, NewAmendment, RecordError};
+use crate::record::{self, Base, Conflict, NewAmendment, RecordError};
 use crate::roster::{ROSTER_FILE, Roster};
 use crate::store::{Store, StoreError};
 
@@ -64,29 +66,66 @@ fn moved(e: impl std::fmt::Display) -> String {
     format!("{e} — someone recorded meanwhile: reload (r) and make the change again")
 }
 
-/// Records `change` as the user's role allows: an amendment by `proposers` in the current
-/// round, or a proposal to the chair for the user's delegation(s). Returns what happened,
-/// in a line.
-pub fn commit(root: &Path, change: &Change, proposers: &[String]) -> Result<String, String> {
+/// An amendment the workbench records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Amending {
+    pub change: Change,
+    /// The proposing delegations.
+    pub proposers: Vec<String>,
+    /// The commit's subject; `None`: described from the change.
+    pub summary: Option<String>,
+    /// What the user began from; `None`: the text as it stands.
+    pub base: Option<Base>,
+}
+
+/// Why nothing was recorded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refused {
+    /// The clause was amended since the user began: the three versions.
+    Conflict(Box<Conflict>),
+    /// Anything else, said in a line.
+    Other(String),
+}
+
+impl From<String> for Refused {
+    fn from(why: String) -> Refused {
+        Refused::Other(why)
+    }
+}
+
+fn refused(e: RecordError) -> Refused {
+    match e {
+        RecordError::Conflict(c) => Refused::Conflict(c),
+        e @ RecordError::Store(StoreError::Moved { .. }) => Refused::Other(moved(e)),
+        e => Refused::Other(e.to_string()),
+    }
+}
+
+/// How often an amendment with a base is tried again when another lands first: the base
+/// still guards its clause, so trying again never overwrites the other.
+const ATTEMPTS: usize = 3;
+
+/// Records `write` as the user's role allows: an amendment in the current round, or a
+/// proposal to the chair for the user's delegation(s). Returns what happened, in a line.
+pub fn commit(root: &Path, write: &Amending) -> Result<String, Refused> {
     let store = Store::open(root).map_err(|e| format!("cannot record here: {e}"))?;
     if let Role::Delegation(codes) = Role::of(&store) {
-        return propose(&store, change, proposers, &codes);
+        return propose(&store, write, &codes);
     }
-    match record::record(&store, &NewAmendment::new(change.clone(), proposers.iter())) {
+    let mut new = NewAmendment::new(write.change.clone(), write.proposers.iter());
+    new.summary = write.summary.clone();
+    new.base = write.base.clone();
+    let attempts = if new.base.is_some() { ATTEMPTS } else { 1 };
+    match record::record_with_retry(&store, &new, attempts) {
         Ok(recorded) => Ok(recorded.amendment.summary),
-        Err(e @ RecordError::Store(StoreError::Moved { .. })) => Err(moved(e)),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(refused(e)),
     }
 }
 
 /// A delegation member's change, proposed to the chair: a chosen alternative stays a
 /// choice; anything else is proposed as the clause's new wording.
-fn propose(
-    store: &Store,
-    change: &Change,
-    proposers: &[String],
-    codes: &[String],
-) -> Result<String, String> {
+fn propose(store: &Store, write: &Amending, codes: &[String]) -> Result<String, Refused> {
+    let (change, proposers) = (&write.change, &write.proposers);
     let (clause, what) = match change {
         Change::Replace { clause, text } => (clause.clone(), Proposing::Replace(text.clone())),
         Change::ChooseOption {
@@ -105,6 +144,9 @@ fn propose(
             let clause = clause.clone();
             let head = store.head().map_err(|e| e.to_string())?;
             let mut ws = record::workspace_at(store, head).map_err(|e| e.to_string())?;
+            if let Some(base) = &write.base {
+                record::check_base_at(store, base, other, head).map_err(refused)?;
+            }
             ws.apply(other).map_err(|e| e.to_string())?;
             let text = ws
                 .draft
@@ -114,9 +156,9 @@ fn propose(
             (clause, Proposing::Replace(text))
         }
         _ => {
-            return Err(
+            return Err(Refused::Other(
                 "a delegation proposes new wording, a choice between alternatives or a deletion: propose this with `treaty propose`".into(),
-            );
+            ));
         }
     };
     // The proposers typed, where the user speaks for them; else the roster's.
@@ -128,8 +170,9 @@ fn propose(
     let req = ProposeRequest {
         clause,
         what,
-        why: String::new(),
+        why: write.summary.clone().unwrap_or_default(),
         by,
+        base: write.base.clone(),
     };
     match proposals::propose(store, &req) {
         Ok(made) => Ok(format!(
@@ -138,8 +181,8 @@ fn propose(
             proposals::describe(&made.proposal),
             made.delegations.join(", ")
         )),
-        Err(ProposalError::Record(e)) if e.is_retryable() => Err(moved(e)),
-        Err(e) => Err(e.to_string()),
+        Err(ProposalError::Record(e)) => Err(refused(e)),
+        Err(e) => Err(Refused::Other(e.to_string())),
     }
 }
 

@@ -8,15 +8,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::action::Action;
-use super::amending::Role;
+use super::amending::{Amending, Refused, Role};
 use super::compare::{self, MatrixRow, ShownClause, Version};
 use super::data::Data;
-use super::jobs::{Burndown, ClauseTimeline, ReplayFrame, Request, Response};
+use super::jobs::{Burndown, ClauseTimeline, ReplayFrame, Request, Response, Snapshot};
 use super::keymap::{Key, KeyName, Keymap};
 use super::theme::Styles;
 use crate::amend::Change;
 use crate::bracket::{Choice, ChoicePoint};
-use crate::proposal::ProposalStatus;
+use crate::proposal::{ProposalStatus, merge_words};
+use crate::record::{Base, Conflict};
 
 /// The screens, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,12 +77,15 @@ pub enum Prompt {
 pub struct Pending {
     pub change: Change,
     pub question: String,
+    /// The clause as shown when the change was asked for.
+    pub base: Option<Base>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
     Text,
     Proposers,
+    Summary,
 }
 
 /// The inline editor of the Amend screen.
@@ -93,7 +97,48 @@ pub struct Editor {
     /// Byte offset of the cursor in `text`.
     pub cursor: usize,
     pub proposers: String,
+    /// The amendment's summary (the commit's subject); empty: described from the change.
+    pub summary: String,
     pub field: Field,
+    /// What the edit began from: the commit on screen and the clause as it read.
+    pub base: Option<Base>,
+}
+
+/// An amendment refused because its clause was amended since the user began: the three
+/// versions, and what the user may do with theirs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictView {
+    pub conflict: Conflict,
+    /// The refused amendment.
+    pub write: Amending,
+}
+
+impl ConflictView {
+    /// Your wording on top of theirs: both changes when they touch different words
+    /// (`true`), else your wording in place of theirs (`false`). `None` when the clause was
+    /// deleted since, or yours deletes it.
+    pub fn reapplied(&self) -> Option<(String, bool)> {
+        let c = &self.conflict;
+        let (theirs, yours) = (c.theirs.as_deref()?, c.yours.as_deref()?);
+        let merged = c
+            .base
+            .as_deref()
+            .and_then(|b| merge_words(b, yours, theirs));
+        Some(match merged {
+            Some(text) => (text, true),
+            None => (yours.to_string(), false),
+        })
+    }
+
+    /// Both wordings as bracketed alternatives, each attributed to its delegations (as
+    /// sync stacks a clause amended on both sides); `None` when they cannot be stacked.
+    pub fn both(&self) -> Option<String> {
+        let c = &self.conflict;
+        crate::bracket::stack_alternatives(&[
+            (c.theirs.as_deref()?, &c.theirs_by[..]),
+            (c.yours.as_deref()?, &self.write.proposers[..]),
+        ])
+    }
 }
 
 /// Text-editing keys, for the prompt and the editor.
@@ -114,11 +159,8 @@ pub enum EditKey {
 pub enum Effect {
     Quit,
     Request(Request),
-    /// Record `change` as an amendment by `proposers` on top of HEAD.
-    Commit {
-        change: Change,
-        proposers: Vec<String>,
-    },
+    /// Record an amendment on top of HEAD, if what it edits still reads as it began.
+    Commit(Amending),
     /// Land pending proposal `id` (the chair).
     Land {
         id: String,
@@ -155,6 +197,23 @@ pub enum Msg {
     },
     EditorReturned(Result<String, String>),
     Committed(Result<String, String>),
+    /// The clause was amended since the user began: nothing was recorded.
+    Conflicted(Box<ConflictView>),
+    /// The record changed under the workbench (another process amended it): the snapshot
+    /// read since.
+    Changed(Snapshot),
+}
+
+/// What recording `write` came to, as the message the state takes.
+pub fn committed(write: Amending, result: Result<String, Refused>) -> Msg {
+    match result {
+        Ok(said) => Msg::Committed(Ok(said)),
+        Err(Refused::Conflict(conflict)) => Msg::Conflicted(Box::new(ConflictView {
+            conflict: *conflict,
+            write,
+        })),
+        Err(Refused::Other(why)) => Msg::Committed(Err(why)),
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -247,6 +306,10 @@ pub struct State {
     pub queue_selected: usize,
     /// Milliseconds since the UI started, as the last tick said (the round's time left).
     pub clock_ms: u64,
+    /// An amendment refused for a clause amended meanwhile, shown three ways.
+    pub conflict: Option<ConflictView>,
+    /// Said in the status bar for a while: what a reload brought, and when (`clock_ms`).
+    pub notice: Option<(u64, String)>,
 }
 
 impl State {
@@ -310,6 +373,8 @@ impl State {
             dashboard: Default::default(),
             queue_selected: 0,
             clock_ms: 0,
+            conflict: None,
+            notice: None,
         }
     }
 
@@ -338,7 +403,8 @@ impl State {
 
     /// Whether keys are typed as text (a prompt or the editor has them).
     pub fn typing(&self) -> bool {
-        self.prompt.is_some() || (self.screen == Screen::Amend && self.editor.is_some())
+        self.prompt.is_some()
+            || (self.screen == Screen::Amend && self.editor.is_some() && self.conflict.is_none())
     }
 
     /// The outline's visible rows: clause indices not hidden under a folded clause.
@@ -574,6 +640,55 @@ pub fn reloaded(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
     out
 }
 
+/// How long a reload's notice stays in the status bar.
+pub const NOTICE_MS: u64 = 10_000;
+
+/// The record changed under the workbench: swaps in the snapshot read since (keeping the
+/// selected clause, an open edit and what it began from) and says what came in. A
+/// snapshot of what is on screen already (the workbench's own amendment) changes nothing.
+pub fn changed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
+    let old = state.data.clone();
+    if old.complete && data.shows_the_same(&old) {
+        return Vec::new();
+    }
+    let mut notice = reload_notice(&old, &data);
+    if let Some(ed) = &state.editor
+        && data.draft.clause(&ed.clause).map(|c| &c.text) != Some(&ed.original)
+    {
+        notice.push_str(&format!(
+            " — {} changed since you began editing it",
+            ed.clause
+        ));
+    }
+    let out = reloaded(state, data);
+    state.notice = Some((state.clock_ms, notice));
+    out
+}
+
+/// `Reloaded: <amendment> by <delegations>`, for the amendments `new` has after `old`'s head.
+fn reload_notice(old: &Data, new: &Data) -> String {
+    let from = old
+        .head
+        .and_then(|h| new.history.iter().position(|e| e.oid == h))
+        .map_or(new.history.len().saturating_sub(1), |i| i + 1);
+    let fresh = &new.history[from.min(new.history.len())..];
+    let Some(last) = fresh.last().filter(|_| new.head != old.head) else {
+        return "Reloaded: changes on disk, not yet recorded as an amendment".into();
+    };
+    let by = if last.proposers.is_empty() {
+        last.author.clone()
+    } else {
+        last.proposers.join(", ")
+    };
+    match fresh.len() {
+        1 => format!("Reloaded: {} by {by}", last.summary),
+        n => format!(
+            "Reloaded: {n} amendments, the last {} by {by}",
+            last.summary
+        ),
+    }
+}
+
 /// Applies one message. Returns what the event loop must do next.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     if must_wait(state, &msg) {
@@ -627,9 +742,44 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.message = Some((true, e));
             Vec::new()
         }
+        Msg::Conflicted(view) => {
+            let c = &view.conflict;
+            let by = if c.theirs_by.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", c.theirs_by.join(", "))
+            };
+            if c.yours == c.theirs {
+                state.editor = None;
+                state.message = Some((
+                    false,
+                    format!(
+                        "{} was amended{by} since you began, and reads as you wanted: nothing to record",
+                        c.clause
+                    ),
+                ));
+                return Vec::new();
+            }
+            let k = |a| state.keymap.label(a).unwrap_or_default();
+            state.message = Some((
+                true,
+                format!(
+                    "{} was amended{by} since you began: nothing was recorded ({} re-apply, {} keep both, {} back)",
+                    c.clause,
+                    k(Action::Reapply),
+                    k(Action::KeepBoth),
+                    k(Action::Back)
+                ),
+            ));
+            state.conflict = Some(*view);
+            state.screen = Screen::Amend;
+            Vec::new()
+        }
+        Msg::Changed(snapshot) => changed(state, snapshot.0),
         Msg::Committed(Ok(summary)) => {
             state.editor = None;
             state.pending = None;
+            state.conflict = None;
             let done = if summary.starts_with("proposed ") || summary.starts_with("landed ") {
                 summary
             } else {
@@ -756,6 +906,11 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                 state.help = false;
             } else if state.prompt.is_some() {
                 state.prompt = None;
+            } else if state.conflict.take().is_some() {
+                state.message = Some((
+                    false,
+                    "nothing recorded; your wording is kept as you left it".into(),
+                ));
             } else if state.pending.is_some() {
                 state.pending = None;
                 state.message = Some((false, "amendment cancelled".into()));
@@ -794,6 +949,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::EditInline | Action::EditExternal | Action::Commit | Action::SwitchField => {
             return amend_action(state, a);
         }
+        Action::Reapply | Action::KeepBoth => return conflict_action(state, a),
         Action::CompareMode
         | Action::NextSource
         | Action::PrevSource
@@ -1013,6 +1169,8 @@ fn clause_action(state: &mut State, a: Action) -> Vec<Effect> {
                 return Vec::new();
             };
             let point = state.clause.point;
+            let shown = state.data.draft.clauses[state.selected].text.clone();
+            let base = state.data.head.map(|h| Base::shown(h, shown));
             let pending = if a == Action::Lift {
                 Pending {
                     change: Change::LiftBrackets {
@@ -1020,6 +1178,7 @@ fn clause_action(state: &mut State, a: Action) -> Vec<Effect> {
                         group: Some(point),
                     },
                     question: format!("Lift the brackets of group {} in {id}?", point + 1),
+                    base,
                 }
             } else {
                 let option = state.clause.picks.get(&point).copied().unwrap_or(0);
@@ -1031,6 +1190,7 @@ fn clause_action(state: &mut State, a: Action) -> Vec<Effect> {
                         option,
                     },
                     question: format!("Keep \"{label}\" in {id} and drop the other alternatives?"),
+                    base,
                 }
             };
             let key = state
@@ -1049,10 +1209,12 @@ fn clause_action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::Confirm => {
             if let Some(p) = state.pending.take() {
                 state.message = Some((false, "recording…".into()));
-                return vec![Effect::Commit {
+                return vec![Effect::Commit(Amending {
                     change: p.change,
                     proposers: state.proposers.clone(),
-                }];
+                    summary: None,
+                    base: p.base,
+                })];
             }
         }
         _ => {}
@@ -1124,7 +1286,9 @@ fn amend_action(state: &mut State, a: Action) -> Vec<Effect> {
                     text: c.text.clone(),
                     cursor: c.text.len(),
                     proposers: state.proposers.join(", "),
+                    summary: String::new(),
                     field: Field::Text,
+                    base: state.data.head.map(|h| Base::shown(h, c.text.clone())),
                 });
             }
             state.screen = Screen::Amend;
@@ -1157,27 +1321,77 @@ fn amend_action(state: &mut State, a: Action) -> Vec<Effect> {
                     return Vec::new();
                 }
                 state.message = Some((false, "recording…".into()));
-                return vec![Effect::Commit {
+                return vec![Effect::Commit(Amending {
                     change: Change::Replace {
                         clause: ed.clause.clone(),
                         text: ed.text.clone(),
                     },
                     proposers,
-                }];
+                    summary: Some(ed.summary.trim().to_string()).filter(|s| !s.is_empty()),
+                    base: ed.base.clone(),
+                })];
             }
         }
         Action::SwitchField => {
             if let Some(ed) = state.editor.as_mut() {
-                ed.field = if ed.field == Field::Text {
-                    Field::Proposers
-                } else {
-                    Field::Text
+                ed.field = match ed.field {
+                    Field::Text => Field::Proposers,
+                    Field::Proposers => Field::Summary,
+                    Field::Summary => Field::Text,
                 };
             }
         }
         _ => {}
     }
     Vec::new()
+}
+
+/// The three-way view of a refused amendment: record yours on top of theirs, or both as
+/// attributed alternatives, each against the text as it stands now.
+fn conflict_action(state: &mut State, a: Action) -> Vec<Effect> {
+    let Some(view) = &state.conflict else {
+        state.message = Some((
+            false,
+            "no amendment was refused: there is nothing to re-apply or keep".into(),
+        ));
+        return Vec::new();
+    };
+    let c = &view.conflict;
+    let text = if a == Action::Reapply {
+        view.reapplied().map(|(t, _)| t)
+    } else {
+        view.both()
+    };
+    let Some(text) = text else {
+        state.message = Some((
+            true,
+            if c.theirs.is_none() {
+                format!("{} was deleted since: there is no text to amend", c.clause)
+            } else {
+                "the two wordings cannot be stacked as bracketed alternatives (their brackets do not balance): edit yours, or Esc".into()
+            },
+        ));
+        return Vec::new();
+    };
+    let summary = match (&view.write.summary, a) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Action::KeepBoth) => Some(format!(
+            "Keep both wordings of {} as bracketed alternatives",
+            c.clause
+        )),
+        (None, _) => None,
+    };
+    let write = Amending {
+        change: Change::Replace {
+            clause: c.clause.clone(),
+            text,
+        },
+        proposers: view.write.proposers.clone(),
+        summary,
+        base: Some(Base::at(c.head)),
+    };
+    state.message = Some((false, "recording…".into()));
+    vec![Effect::Commit(write)]
 }
 
 /// The Compare screen: what is compared with what, and how it is shown.
@@ -1462,10 +1676,15 @@ fn edit(state: &mut State, e: EditKey) {
     if let Some(ed) = state.editor.as_mut() {
         match ed.field {
             Field::Text => edit_string(&mut ed.text, &mut ed.cursor, e),
-            Field::Proposers => {
+            Field::Proposers | Field::Summary => {
+                let line = if ed.field == Field::Summary {
+                    &mut ed.summary
+                } else {
+                    &mut ed.proposers
+                };
                 if !matches!(e, EditKey::Newline) {
-                    let mut cursor = ed.proposers.len();
-                    edit_string(&mut ed.proposers, &mut cursor, e);
+                    let mut cursor = line.len();
+                    edit_string(line, &mut cursor, e);
                 }
             }
         }
@@ -1519,6 +1738,13 @@ fn job_done(state: &mut State, resp: Response) {
 }
 
 fn tick(state: &mut State, now: u64) -> Vec<Effect> {
+    if state
+        .notice
+        .as_ref()
+        .is_some_and(|(at, _)| now.saturating_sub(*at) > NOTICE_MS)
+    {
+        state.notice = None;
+    }
     if state.screen == Screen::Dashboard && state.data.complete {
         return super::screens::dashboard::tick(state, now);
     }

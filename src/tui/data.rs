@@ -130,6 +130,8 @@ pub struct Data {
     /// A moot exercise's schedule, for the round's time left in the status bar, and when
     /// it was read (seconds since the epoch).
     pub schedule: Option<(Exercise, i64)>,
+    /// The branch's commit when the draft was read (`None`: not a git record).
+    pub head: Option<Oid>,
 }
 
 impl Data {
@@ -149,10 +151,13 @@ impl Data {
     /// The draft and its bracket trees only: what the outline needs for the first frame.
     /// The rest is empty and [`Data::complete`] is false until [`Data::completed`] runs.
     pub fn load_draft(root: &Path) -> Result<Data, String> {
+        // Read before the files: a commit landing meanwhile then shows as a newer head.
+        let head = Store::open(root).ok().and_then(|s| s.head().ok());
         let loaded = Draft::load(&root.join(DRAFTS_DIR)).map_err(|e| e.to_string())?;
         let mut data = Data::from_parts(root, loaded.draft, BTreeMap::new(), None, None);
         data.complete = false;
         data.draft_problems = loaded.diagnostics;
+        data.head = head;
         Ok(data)
     }
 
@@ -187,6 +192,7 @@ impl Data {
             role: Role::Open,
             proposals: Vec::new(),
             schedule: None,
+            head: self.head,
         };
         match (store, history) {
             (Ok(store), Some(history)) => data.history_from_index(store, history),
@@ -291,6 +297,7 @@ impl Data {
             role: Role::Open,
             proposals: Vec::new(),
             schedule: None,
+            head: None,
         }
     }
 
@@ -387,6 +394,17 @@ impl Data {
                 .collect();
         }
         self.current_round = store.current_round().ok().flatten();
+    }
+
+    /// Whether `other` was read from the same record and shows the same negotiation: the
+    /// same commit, clauses, positions, tiers, annex proposals and role.
+    pub fn shows_the_same(&self, other: &Data) -> bool {
+        self.head == other.head
+            && self.draft.clauses == other.draft.clauses
+            && self.positions == other.positions
+            && self.tiers == other.tiers
+            && self.annexes == other.annexes
+            && self.role == other.role
     }
 
     /// The HEAD amendment's subject, for the status bar.

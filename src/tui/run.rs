@@ -16,10 +16,11 @@ use ratatui::backend::CrosstermBackend;
 
 use super::app::{self, Effect, Msg, State};
 use super::data::Data;
-use super::jobs::Worker;
+use super::jobs::{Snapshot, Worker};
 use super::keymap::{Key, Keymap};
 use super::terminal::TerminalGuard;
 use super::theme::Styles;
+use super::watch::Watcher;
 use super::{amending, screens};
 use crate::theme::Theme;
 
@@ -140,6 +141,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         .map_err(|e| format!("cannot draw: {e}"))?;
     log.line(&format!("first frame after {:?}", opened.elapsed()));
     let mut worker = Worker::spawn(state.data.clone());
+    let watcher = Watcher::spawn(opts.root.clone(), state.data.head);
     for effect in start {
         if let Effect::Request(r) = effect {
             worker.request(r);
@@ -193,6 +195,18 @@ pub fn run(opts: Options) -> Result<(), String> {
                 ));
                 msgs.push(Msg::Job(resp));
             }
+            // Amendments made elsewhere, read off this thread: a newer worker serves them.
+            while let Some(read) = watcher.try_recv() {
+                match read {
+                    Ok(d) => {
+                        let d = Arc::new(d);
+                        log.line(&format!("the record changed: reloaded at {:?}", d.head));
+                        worker = Worker::spawn(d.clone());
+                        msgs.push(Msg::Changed(Snapshot(d)));
+                    }
+                    Err(e) => log.line(&format!("the record changed; reload failed: {e}")),
+                }
+            }
             msgs.push(Msg::Tick(started.elapsed().as_millis() as u64));
             let mut queue: VecDeque<Msg> = msgs.into();
             let mut effects: VecDeque<Effect> = VecDeque::new();
@@ -218,10 +232,10 @@ pub fn run(opts: Options) -> Result<(), String> {
                                 .collect::<String>(),
                         );
                     }
-                    Effect::Commit { change, proposers } => {
-                        let res = amending::commit(&opts.root, &change, &proposers);
-                        log.line(&format!("commit {change:?}: {res:?}"));
-                        queue.push_back(Msg::Committed(res));
+                    Effect::Commit(write) => {
+                        let res = amending::commit(&opts.root, &write);
+                        log.line(&format!("commit {:?}: {res:?}", write.change));
+                        queue.push_back(app::committed(write, res));
                     }
                     Effect::Land { id } => {
                         let res = amending::land(&opts.root, &id);

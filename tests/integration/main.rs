@@ -30,5 +30,6 @@ mod sync;
 mod synth;
 mod trust;
 mod tui;
+mod tui_live;
 mod tui_tmux;
 mod verify;

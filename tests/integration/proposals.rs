@@ -546,7 +546,13 @@ fn the_workbench_proposes_for_a_delegation_and_lands_from_the_queue_for_the_chai
         point: 0,
         option: 0,
     };
-    let said = amending::commit(&rc, &change, &["CHAIR".into()]).unwrap();
+    let write = amending::Amending {
+        change,
+        proposers: vec!["CHAIR".into()],
+        summary: None,
+        base: None,
+    };
+    let said = amending::commit(&rc, &write).unwrap();
     assert!(
         said.starts_with("proposed pr-") && said.contains("(CHE, EU, GBR)"),
         "{said}"

@@ -375,10 +375,11 @@ fn lifting_a_bracket_is_two_keystrokes_and_one_commit() {
     drive(&f, &mut s, goto("pp3"));
     drive(&f, &mut s, [act(Action::Clause)]);
     let effects = drive(&f, &mut s, [act(Action::Lift), act(Action::Confirm)]);
-    let [Effect::Commit { change, proposers }] = effects.as_slice() else {
+    let [Effect::Commit(write)] = effects.as_slice() else {
         panic!("expected one commit, got {effects:?}");
     };
-    let summary = treaty_workbench::tui::amending::commit(&f.root, change, proposers).unwrap();
+    assert!(write.base.is_some(), "made against the text as shown");
+    let summary = treaty_workbench::tui::amending::commit(&f.root, write).unwrap();
     assert_eq!(summary, "Lift brackets in pp3");
     let after = Data::load(&f.root).unwrap();
     let i = after.draft.index_of("pp3").unwrap();

@@ -8,15 +8,25 @@ use std::time::{Duration, Instant};
 
 use treaty_workbench::testing::fixture;
 
-struct Tmux {
+pub(crate) struct Tmux {
     socket: PathBuf,
-    home: PathBuf,
+    pub(crate) home: PathBuf,
 }
 
 impl Tmux {
     /// A tmux server of its own (socket in `dir`) running a plain shell in `cwd`, with
     /// `HOME` and `TMPDIR` inside `dir`.
     fn start(dir: &Path, cwd: &Path, tmp: &Path) -> Option<Tmux> {
+        Tmux::start_with_editor(dir, cwd, tmp, "true")
+    }
+
+    /// [`Tmux::start`] with `$EDITOR` set to `editor`.
+    pub(crate) fn start_with_editor(
+        dir: &Path,
+        cwd: &Path,
+        tmp: &Path,
+        editor: &str,
+    ) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             // In CI the end-to-end test must run: a missing tmux is a broken runner.
             assert!(
@@ -41,7 +51,7 @@ impl Tmux {
         };
         // A plain shell with a fixed prompt, hermetic git and a known editor.
         let shell = format!(
-            "env -i PATH=\"$PATH\" TERM=xterm-256color HOME='{}' TMPDIR='{}' GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL='{}/.gitconfig' PS1='READY$ ' EDITOR=true sh",
+            "env -i PATH=\"$PATH\" TERM=xterm-256color HOME='{}' TMPDIR='{}' GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL='{}/.gitconfig' PS1='READY$ ' EDITOR='{editor}' sh",
             t.home.display(),
             tmp.display(),
             t.home.display()
@@ -78,7 +88,7 @@ impl Tmux {
         c
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let st = self
             .cmd()
             .args(["send-keys", "-t", "e2e"])
@@ -89,7 +99,7 @@ impl Tmux {
     }
 
     /// Types `text` literally.
-    fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         let st = self
             .cmd()
             .args(["send-keys", "-t", "e2e", "-l", text])
@@ -98,7 +108,7 @@ impl Tmux {
         assert!(st.success());
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = self
             .cmd()
             .args(["capture-pane", "-p", "-t", "e2e"])
@@ -108,7 +118,7 @@ impl Tmux {
     }
 
     /// Polls the pane until it shows `needle` and `check` holds; fails after 20 s.
-    fn wait_for(&self, needle: &str, check: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, needle: &str, check: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();

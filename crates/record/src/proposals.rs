@@ -131,6 +131,9 @@ pub struct ProposeRequest {
     pub why: String,
     /// The proposing delegations; empty: those the roster lists the recorder for.
     pub by: Vec<String>,
+    /// What the proposer began from: refused with [`RecordError::Conflict`] (nothing is
+    /// written) if the clause reads differently now.
+    pub base: Option<record::Base>,
 }
 
 /// A proposal made.
@@ -199,6 +202,9 @@ pub fn propose(store: &Store, req: &ProposeRequest) -> Result<Made, ProposalErro
             },
         ),
     };
+    if let Some(base) = &req.base {
+        record::check_base_at(store, base, &change, head)?;
+    }
     // Applied to the text as it stands: what the chair would land, checked now.
     let applied = ws.apply(&change).map_err(RecordError::from)?;
     if applied.files.is_empty() {

@@ -508,6 +508,22 @@ pub fn prepare(store: &Store, new: &NewAmendment, parent: Oid) -> Result<Prepare
     prepare_on(&mut at, &known, new, round)
 }
 
+/// The compare-and-swap of [`prepare`] for a change committed another way (a proposal):
+/// [`RecordError::Conflict`] if what `change` edits reads at `at` otherwise than at `base`.
+pub fn check_base_at(
+    store: &Store,
+    base: &Base,
+    change: &amend::Change,
+    at: Oid,
+) -> Result<(), RecordError> {
+    let mut at = AtCommit {
+        store,
+        commit: at,
+        workspace: None,
+    };
+    check_base(store, &mut at, base, &Edit::Change(change.clone()))
+}
+
 /// The commit `spec` names (an id, a tag, `HEAD~2`), which must be in the history of the
 /// tip of the branch: the base an amendment is made against.
 pub fn resolve_base(store: &Store, spec: &str) -> Result<Oid, RecordError> {
@@ -1000,6 +1016,34 @@ mod tests {
         assert_eq!(c.theirs.as_deref(), Some("Parties shall act."));
         assert_eq!(c.yours.as_deref(), Some("Parties should act."));
         assert_eq!(t.store.head().unwrap(), r.oid);
+    }
+
+    #[test]
+    fn a_change_committed_another_way_is_checked_against_its_base_too() {
+        let t = repo();
+        let base = t.store.head().unwrap();
+        let mine = replace("Parties shall cooperate.");
+        check_base_at(&t.store, &Base::at(base), &mine, base).unwrap();
+        let theirs = record(&t.store, &choose_first("EU")).unwrap();
+        let choose = amend::Change::ChooseOption {
+            clause: "one.1".into(),
+            point: 0,
+            option: 1,
+        };
+        let err = check_base_at(&t.store, &Base::at(base), &choose, theirs.oid).unwrap_err();
+        let RecordError::Conflict(c) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            (c.theirs.as_deref(), c.yours.as_deref(), c.head),
+            (
+                Some("Parties shall act."),
+                Some("Parties should act."),
+                theirs.oid
+            )
+        );
+        // Another clause changed since: the change still stands.
+        check_base_at(&t.store, &Base::at(base), &mine, theirs.oid).unwrap();
     }
 
     #[test]

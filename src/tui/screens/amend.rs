@@ -10,12 +10,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::action::Action;
-use crate::tui::app::{Field, State};
+use crate::tui::app::{ConflictView, Field, State};
 use crate::tui::compare::word_diff;
 use crate::tui::widgets::{diff, safe};
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
+    if let Some(view) = &state.conflict {
+        return conflict(state, view, f, area);
+    }
     let Some(ed) = &state.editor else {
         let c = &d.draft.clauses[state.selected];
         let k = |a| state.keymap.label(a).unwrap_or_default();
@@ -40,7 +43,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     };
     let [edit_area, who, preview] = Layout::vertical([
         Constraint::Percentage(50),
-        Constraint::Length(3),
+        Constraint::Length(4),
         Constraint::Min(3),
     ])
     .areas(area);
@@ -84,12 +87,24 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         format!("   kind: replace   round: {}", safe(round)),
         state.styles.get("hint"),
     ));
+    let mut summary_line = vec![Span::styled("summary: ", state.styles.get("heading"))];
+    if ed.summary.is_empty() && ed.field != Field::Summary {
+        summary_line.push(Span::styled(
+            "(described from the change)",
+            state.styles.get("hint"),
+        ));
+    } else {
+        summary_line.push(Span::raw(safe(&ed.summary)));
+    }
+    if ed.field == Field::Summary {
+        summary_line.push(Span::styled(" ", cursor_style));
+    }
     let switch = state.keymap.label(Action::SwitchField).unwrap_or_default();
     f.render_widget(
-        Paragraph::new(Line::from(who_line)).block(super::pane(
+        Paragraph::new(vec![Line::from(who_line), Line::from(summary_line)]).block(super::pane(
             state,
             &format!("Amendment ({switch} switches field)"),
-            ed.field == Field::Proposers,
+            ed.field != Field::Text,
         )),
         who,
     );
@@ -101,6 +116,77 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             .block(super::pane(state, &title, false)),
         preview,
     );
+}
+
+/// An amendment refused because its clause was amended meanwhile: the text you began
+/// from, theirs and yours (each against the base, word by word), and what re-applying
+/// yours on top of theirs would record.
+fn conflict(state: &State, view: &ConflictView, f: &mut Frame, area: Rect) {
+    let c = &view.conflict;
+    let k = |a| state.keymap.label(a).unwrap_or_default();
+    let gone = "(not in the text)";
+    let base = c.base.as_deref().unwrap_or(gone);
+    let against_base = |text: Option<&str>| match text {
+        Some(t) => diff::inline(&word_diff(base, t).0, &state.styles),
+        None => vec![Line::styled("(deleted)", state.styles.get("warning"))],
+    };
+    let by = if c.theirs_by.is_empty() {
+        "since".to_string()
+    } else {
+        format!("since by {}", c.theirs_by.join(", "))
+    };
+    let (reapplied_title, reapplied) = match view.reapplied() {
+        Some((text, clean)) => (
+            format!(
+                "{} re-applies yours on theirs — {}",
+                k(Action::Reapply),
+                if clean {
+                    "both changes kept"
+                } else {
+                    "you both changed the same words: your wording replaces theirs"
+                }
+            ),
+            diff::inline(
+                &word_diff(c.theirs.as_deref().unwrap_or_default(), &text).0,
+                &state.styles,
+            ),
+        ),
+        None => (
+            "nothing to re-apply".to_string(),
+            vec![Line::styled(
+                "the clause was deleted since, or yours deletes it",
+                state.styles.get("hint"),
+            )],
+        ),
+    };
+    let panes = [
+        (
+            format!("Base — {} as you began", c.clause),
+            crate::tui::widgets::into_lines(vec![(base.to_string(), state.styles.get("default"))]),
+        ),
+        (
+            format!("Theirs — amended {by}"),
+            against_base(c.theirs.as_deref()),
+        ),
+        (
+            format!(
+                "Yours — {} · {} keeps both as bracketed alternatives",
+                view.write.proposers.join(", "),
+                k(Action::KeepBoth)
+            ),
+            against_base(c.yours.as_deref()),
+        ),
+        (reapplied_title, reapplied),
+    ];
+    let areas = Layout::vertical([Constraint::Ratio(1, 4); 4]).split(area);
+    for ((title, lines), at) in panes.into_iter().zip(areas.iter()) {
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(super::pane(state, &title, false)),
+            *at,
+        );
+    }
 }
 
 /// The queue of proposals before the chair.

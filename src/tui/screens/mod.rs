@@ -214,11 +214,25 @@ fn draw_status(state: &State, f: &mut Frame, area: Rect) {
         Some(clock) => clock,
         None => format!("round {round}"),
     };
-    let text = format!(" {} │ {round} │ HEAD {head} │ {sel}", d.name);
-    f.render_widget(
-        Paragraph::new(safe(&text)).style(state.styles.get("statusbar")),
-        area,
-    );
+    let who = match &d.role {
+        super::amending::Role::Delegation(codes) => codes.join(", "),
+        super::amending::Role::Chair => format!("{} (chair)", state.proposers.join(", ")),
+        super::amending::Role::Open => state.proposers.join(", "),
+    };
+    let bar = state.styles.get("statusbar");
+    let mut spans = vec![Span::styled(
+        safe(&format!(" {} │ {round} │ as {who} │ ", d.name)),
+        bar,
+    )];
+    match &state.notice {
+        Some((_, notice)) => spans.push(Span::styled(
+            safe(notice),
+            bar.patch(state.styles.get("warning")),
+        )),
+        None => spans.push(Span::styled(safe(&format!("HEAD {head}")), bar)),
+    }
+    spans.push(Span::styled(safe(&format!(" │ {sel}")), bar));
+    f.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
 }
 
 /// The hint bar: the prompt while typing, else the message, else the key hints for the
@@ -267,6 +281,9 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
             Action::ClauseHistory,
             Action::CompareVersions,
         ],
+        Screen::Amend if state.conflict.is_some() => {
+            &[Action::Reapply, Action::KeepBoth, Action::Back]
+        }
         Screen::Amend if state.editor.is_some() => {
             &[Action::Commit, Action::SwitchField, Action::Back]
         }

@@ -1,0 +1,133 @@
+//! Watching the record for amendments made elsewhere (`treaty amend` in another shell, a
+//! sync, a colleague on the same machine): a thread looks at the branch's commit and at
+//! the files under `drafts/` and `positions/` every few hundred milliseconds and, when
+//! either changed, loads the negotiation again off the UI thread and hands the snapshot to
+//! the event loop ([`crate::tui::app::Msg::Changed`]). Keys never wait for it.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, SystemTime};
+
+use super::data::Data;
+use crate::negotiation::{DRAFTS_DIR, POSITIONS_DIR};
+use crate::store::{Oid, Store};
+
+/// How often the record is looked at.
+pub const EVERY: Duration = Duration::from_millis(400);
+
+/// What the watched record looks like: its branch's commit and a digest of the watched
+/// files' names, sizes and modification times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub head: Option<Oid>,
+    files: u64,
+}
+
+impl Stamp {
+    /// The record at `root` now (`store`: its git record, when it is one).
+    pub fn of(root: &Path, store: Option<&Store>) -> Stamp {
+        let mut h = DefaultHasher::new();
+        for dir in [DRAFTS_DIR, POSITIONS_DIR] {
+            digest(&root.join(dir), &mut h);
+        }
+        Stamp {
+            head: store.and_then(|s| s.head().ok()),
+            files: h.finish(),
+        }
+    }
+}
+
+fn digest(dir: &Path, h: &mut DefaultHasher) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let Ok(meta) = e.metadata() else { continue };
+        e.file_name().hash(h);
+        if meta.is_dir() {
+            digest(&e.path(), h);
+        } else {
+            meta.len().hash(h);
+            meta.modified()
+                .ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .hash(h);
+        }
+    }
+}
+
+/// The watching thread; it ends when this is dropped.
+pub struct Watcher {
+    rx: Receiver<Result<Data, String>>,
+    _stop: Sender<()>,
+}
+
+impl Watcher {
+    /// Watches the record at `root`, whose snapshot on screen was read at `head`.
+    pub fn spawn(root: PathBuf, head: Option<Oid>) -> Watcher {
+        let (tx, rx) = mpsc::channel();
+        let (stop, stopped) = mpsc::channel::<()>();
+        let _ = std::thread::Builder::new()
+            .name("treaty-tui-watch".into())
+            .spawn(move || watch(&root, head, &tx, &stopped));
+        Watcher { rx, _stop: stop }
+    }
+
+    /// A snapshot loaded after a change, if one is ready.
+    pub fn try_recv(&self) -> Option<Result<Data, String>> {
+        self.rx.try_recv().ok()
+    }
+}
+
+fn watch(
+    root: &Path,
+    head: Option<Oid>,
+    tx: &Sender<Result<Data, String>>,
+    stopped: &Receiver<()>,
+) {
+    let store = Store::open(root).ok();
+    let mut seen = Stamp::of(root, store.as_ref());
+    // A commit that landed between the first frame's read and this look counts too.
+    let mut changed = seen.head != head;
+    loop {
+        if changed {
+            // Let a write that is under way (files, then the branch) finish first.
+            std::thread::sleep(EVERY / 4);
+            seen = Stamp::of(root, store.as_ref());
+            if tx.send(Data::load(root)).is_err() {
+                return;
+            }
+        }
+        match stopped.recv_timeout(EVERY) {
+            Err(RecvTimeoutError::Timeout) => {}
+            _ => return,
+        }
+        let now = Stamp::of(root, store.as_ref());
+        changed = now != seen;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::fixture;
+
+    #[test]
+    fn the_stamp_changes_with_a_commit_and_with_a_file_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        fixture::build(&root).unwrap();
+        let store = Store::open(&root).unwrap();
+        let before = Stamp::of(&root, Some(&store));
+        assert_eq!(before, Stamp::of(&root, Some(&store)));
+        assert_eq!(before.head, Some(store.head().unwrap()));
+        std::fs::write(root.join("positions/new.ron"), "x").unwrap();
+        let after = Stamp::of(&root, Some(&store));
+        assert_ne!(before, after);
+        assert_eq!(before.head, after.head);
+    }
+}
