@@ -236,17 +236,18 @@ pub fn matrix(data: &Data, id: &str) -> Vec<MatrixRow> {
                 Some(Stance::Bracket) => Verdict::Brackets,
                 None => Verdict::Silent,
             };
-            let (applied, _) = p.apply_to(&data.draft);
-            let d = compare::compare(&data.draft, &applied, Some(id));
-            let (tokens, similarity) = d
-                .clauses
-                .iter()
-                .find(|x| x.id == id)
-                .and_then(|x| clause_diff(x, &applied))
-                .map_or_else(
-                    || (vec![(Tag::Equal, c.text.clone())], 1.0),
-                    |x| (x.tokens, x.similarity),
-                );
+            // A delegation silent on the clause and all around it reads it as it stands.
+            let shown = p.apply_to_clause(&data.draft, id).and_then(|(applied, _)| {
+                let d = compare::compare(&data.draft, &applied, Some(id));
+                d.clauses
+                    .iter()
+                    .find(|x| x.id == id)
+                    .and_then(|x| clause_diff(x, &applied))
+            });
+            let (tokens, similarity) = shown.map_or_else(
+                || (vec![(Tag::Equal, c.text.clone())], 1.0),
+                |x| (x.tokens, x.similarity),
+            );
             MatrixRow {
                 delegation: p.code.clone(),
                 verdict,

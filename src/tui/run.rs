@@ -141,6 +141,8 @@ pub fn run(opts: Options) -> Result<(), String> {
         .map_err(|e| format!("cannot draw: {e}"))?;
     log.line(&format!("first frame after {:?}", opened.elapsed()));
     let mut worker = Worker::spawn(state.data.clone());
+    // When each job was asked for, to log how long it took.
+    let mut asked: std::collections::HashMap<u64, Instant> = Default::default();
     let watcher = Watcher::spawn(opts.root.clone(), state.data.head);
     for effect in start {
         if let Effect::Request(r) = effect {
@@ -189,8 +191,9 @@ pub fn run(opts: Options) -> Result<(), String> {
                 }
             }
             while let Some((generation, resp)) = worker.try_recv() {
+                let took = asked.remove(&generation).map(|at| at.elapsed());
                 log.line(&format!(
-                    "job {generation} done after {:?}",
+                    "job {generation} done in {took:?}, {:?} after opening",
                     opened.elapsed()
                 ));
                 msgs.push(Msg::Job(resp));
@@ -225,6 +228,7 @@ pub fn run(opts: Options) -> Result<(), String> {
                     Effect::Quit => return Ok(()),
                     Effect::Request(r) => {
                         let generation = worker.request(r.clone());
+                        asked.insert(generation, Instant::now());
                         log.line(
                             &format!("job {generation}: {r:?}")
                                 .chars()

@@ -76,3 +76,44 @@ fn two_stances_on_one_clause_are_a_warning_at_the_second() {
         "{all}"
     );
 }
+
+/// One clause's column of the matrix applies only the stances that bear on it: for every
+/// clause of the sample and every delegation, the clause and what is under it read exactly
+/// as when the whole position is applied.
+#[test]
+fn a_position_applied_to_one_clause_reads_as_the_whole_position_there() {
+    use treaty_workbench::compare;
+    use treaty_workbench::negotiation::Negotiation;
+
+    let dir = sample_copy();
+    let n = Negotiation::load(dir.path()).unwrap().negotiation;
+    let ids: Vec<String> = n
+        .draft
+        .clauses
+        .iter()
+        .filter_map(|c| c.id.clone())
+        .collect();
+    let mut compared = 0;
+    let mut differing = 0;
+    for p in n.positions.values() {
+        let (whole, _) = p.apply_to(&n.draft);
+        for id in &ids {
+            let one = p.apply_to_clause(&n.draft, id).map(|(d, _)| d);
+            let a = compare::compare(&n.draft, &whole, Some(id));
+            let b = compare::compare(&n.draft, one.as_ref().unwrap_or(&n.draft), Some(id));
+            assert_eq!(
+                serde_json::to_value(&a.clauses).unwrap(),
+                serde_json::to_value(&b.clauses).unwrap(),
+                "{} on {id}",
+                p.code
+            );
+            // Silent there (`None`) means unchanged there.
+            assert!(one.is_some() || a.is_empty(), "{} on {id}", p.code);
+            compared += 1;
+            differing += usize::from(!a.is_empty());
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+    // The property is not vacuous: positions change many clauses of the sample.
+    assert!(differing > 50, "{differing}");
+}

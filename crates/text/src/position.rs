@@ -1,6 +1,7 @@
 //! A delegation's position: its proposed wording and stances, clause by clause, on tier
 //! assignments and on each annex. One RON file per delegation under `positions/`.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -258,6 +259,31 @@ impl Position {
     /// insertions, through the amendment engine. Stances on clauses that are not in the
     /// draft (any more) are skipped with a warning.
     pub fn apply_to(&self, draft: &Draft) -> (Draft, Vec<String>) {
+        self.apply_where(draft, |_| true)
+    }
+
+    /// The position applied onto `draft` as far as it bears on clause `id`: the stances
+    /// on it, on the clauses above it and on those under it, and what is inserted among
+    /// them. The clause and everything under it read as under [`Position::apply_to`], at
+    /// a fraction of the cost (one clause's column of the matrix, 198 delegations).
+    /// `None` when the position says nothing there: the clause reads as in `draft`.
+    pub fn apply_to_clause(&self, draft: &Draft, id: &str) -> Option<(Draft, Vec<String>)> {
+        let i = draft.index_of(id)?;
+        let line: HashSet<&str> = draft
+            .ancestors(i)
+            .into_iter()
+            .chain(draft.subtree(i))
+            .chain([i])
+            .filter_map(|j| draft.clauses[j].id.as_deref())
+            .collect();
+        let touches = |clause: &str| line.contains(clause);
+        let silent = !self.clauses.iter().any(|s| touches(&s.clause))
+            && !self.inserts.iter().any(|i| touches(&i.after));
+        (!silent).then(|| self.apply_where(draft, touches))
+    }
+
+    /// The stances and inserts on clauses for which `touches` holds, applied in order.
+    fn apply_where(&self, draft: &Draft, touches: impl Fn(&str) -> bool) -> (Draft, Vec<String>) {
         let position = self;
         let mut ws = Workspace {
             draft: draft.clone(),
@@ -266,7 +292,7 @@ impl Position {
         };
         let mut warnings = Vec::new();
         let mut changes: Vec<Change> = Vec::new();
-        for stance in &position.clauses {
+        for stance in position.clauses.iter().filter(|s| touches(&s.clause)) {
             let clause = stance.clause.clone();
             match &stance.stance {
                 Stance::Keep => {}
@@ -283,7 +309,7 @@ impl Position {
         }
         // Insertions after the stances: an insertion after a clause the delegation deletes is
         // then reported rather than silently placed.
-        for ins in &position.inserts {
+        for ins in position.inserts.iter().filter(|i| touches(&i.after)) {
             changes.push(Change::Insert {
                 after: ins.after.clone(),
                 id: None,
