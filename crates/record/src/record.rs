@@ -39,13 +39,22 @@ pub enum Edit {
         clauses: Vec<String>,
         files: BTreeMap<String, Option<String>>,
     },
+    /// Hand edits of `drafts/` (path relative to the negotiation folder → text, `None` when
+    /// removed): checked as a whole against the text at the parent, which gives the kind
+    /// and the clauses touched ([`amend::hand_edit`]).
+    WorkTree {
+        files: BTreeMap<String, Option<String>>,
+    },
 }
 
 impl Edit {
-    pub fn kind(&self) -> AmendmentKind {
+    /// The kind, where the edit states it; hand edits take theirs from the text they
+    /// change.
+    pub fn kind(&self) -> Option<AmendmentKind> {
         match self {
-            Edit::Change(c) => c.kind(),
-            Edit::Files { kind, .. } => *kind,
+            Edit::Change(c) => Some(c.kind()),
+            Edit::Files { kind, .. } => Some(*kind),
+            Edit::WorkTree { .. } => None,
         }
     }
 
@@ -53,7 +62,8 @@ impl Edit {
     fn describe(&self) -> String {
         match self {
             Edit::Change(c) => c.describe(),
-            Edit::Files { .. } => String::new(),
+            // Generated from the kind and clauses (Amendment::subject).
+            Edit::Files { .. } | Edit::WorkTree { .. } => String::new(),
         }
     }
 }
@@ -428,6 +438,7 @@ pub fn prepare_on(
 ) -> Result<Prepared, RecordError> {
     let proposers = resolve_proposers(known, &new.proposers)?;
     let mut changes = Vec::new();
+    let mut kind = new.edit.kind();
     let clauses = match &new.edit {
         Edit::Change(change) => {
             // The engine reports only the files that differ from the text it holds.
@@ -452,8 +463,20 @@ pub fn prepare_on(
             }
             clauses.clone()
         }
+        Edit::WorkTree { files } => {
+            let hand = amend::hand_edit(parent.workspace()?, files)?;
+            kind = Some(hand.kind);
+            for (path, content) in hand.files {
+                changes.push(FileChange {
+                    path,
+                    content: content.map(String::into_bytes),
+                });
+            }
+            hand.clauses
+        }
     };
-    finish(new, proposers, clauses, changes, round)
+    let kind = kind.unwrap_or(AmendmentKind::Replace);
+    finish(new, kind, proposers, clauses, changes, round)
 }
 
 /// The amendment and the file changes `new` makes on top of `parent`, checked but not
@@ -573,7 +596,7 @@ fn check_base(
                 Err(conflict(path, base_text, theirs, yours))
             }
         },
-        Edit::Files { files, .. } => {
+        Edit::Files { files, .. } | Edit::WorkTree { files } => {
             for (path, yours) in files {
                 let theirs = text(at.file(path)?);
                 let base_text = text(was.file(path)?);
@@ -590,6 +613,7 @@ fn check_base(
 /// nothing, and writes the trailers' fields.
 fn finish(
     new: &NewAmendment,
+    kind: AmendmentKind,
     proposers: Vec<String>,
     clauses: Vec<String>,
     changes: Vec<FileChange>,
@@ -603,7 +627,7 @@ fn finish(
         .clone()
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| new.edit.describe());
-    let mut amendment = Amendment::new(new.edit.kind(), proposers, clauses)
+    let mut amendment = Amendment::new(kind, proposers, clauses)
         .with_summary(summary)
         .with_body(new.body.clone())
         .with_status(new.status);
@@ -681,7 +705,8 @@ pub fn record_with_retry(
 ) -> Result<Recorded, RecordError> {
     let mut new = new.clone();
     if new.id == AmendmentId::Fresh {
-        new.id = AmendmentId::Given(Amendment::new(new.edit.kind(), [""; 0], [""; 0]).id);
+        let kind = new.edit.kind().unwrap_or(AmendmentKind::Replace);
+        new.id = AmendmentId::Given(Amendment::new(kind, [""; 0], [""; 0]).id);
     }
     let mut tries = 0;
     loop {
