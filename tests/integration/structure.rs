@@ -457,3 +457,39 @@ fn check_names_article_files_treaty_md_does_not_include() {
         stderr(&o)
     );
 }
+
+#[test]
+fn show_position_gives_each_stance_its_note() {
+    let s = chair_sample();
+    let shown = ok(&s, &["show", "objective.1", "--position", "EU"]);
+    assert!(
+        shown.contains(
+            "    note (EU): Rights first; innovation as a means, not a co-equal objective."
+        ),
+        "{shown}"
+    );
+    let deleted = ok(&s, &["show", "principles.2bis", "--position", "EU"]);
+    assert!(deleted.contains("(deletion proposed by EU)"), "{deleted}");
+    assert!(
+        deleted.contains("    note (EU): Trade language belongs in trade fora."),
+        "{deleted}"
+    );
+}
+
+#[test]
+fn check_names_every_missing_field_of_a_position_at_once() {
+    let s = chair_sample();
+    let eu = s
+        .read("positions/eu.ron")
+        .replace("    name: \"European Union\",\n", "")
+        .replace("    kind: Group,\n", "");
+    std::fs::write(s.repo().join("positions/eu.ron"), eu).unwrap();
+    let o = s.treaty(&["check"]);
+    assert!(!o.status.success());
+    assert!(
+        stdout(&o).contains("positions/eu.ron:")
+            && stdout(&o).contains("error: this position lacks the fields `name`, `kind`"),
+        "{}",
+        stdout(&o)
+    );
+}
