@@ -241,3 +241,6 @@ fn wording_kind(
         AmendmentKind::Replace
     }
 }
+
+#[cfg(test)]
+mod tests;
