@@ -77,7 +77,10 @@ const POSITION_FIELDS: [&str; 4] = ["version", "code", "name", "kind"];
 /// message and help).
 fn name_missing_position_fields(root: &std::path::Path, d: &mut crate::diag::Diagnostic) {
     let path = d.path.to_string_lossy().into_owned();
-    if !path.starts_with("positions/") || !d.message.contains("missing field") {
+    if !path.starts_with("positions/")
+        || path == crate::roster::ROSTER_FILE
+        || !d.message.contains("missing field")
+    {
         return;
     }
     let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
