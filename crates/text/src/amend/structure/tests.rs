@@ -400,3 +400,30 @@ fn the_last_article_is_not_deleted() {
     let e = w.apply(&Change::Delete { clause: "t".into() }).unwrap_err();
     assert!(matches!(e, AmendError::Undeletable { .. }), "{e}");
 }
+
+#[test]
+fn a_part_is_not_moved_into_a_chapter_it_holds() {
+    let mut w = ws();
+    w.apply(&insert(
+        Unit::Chapter,
+        Place::Into("part-2".into()),
+        "1",
+        "Closing",
+    ))
+    .unwrap();
+    let before = w.draft_texts();
+    let e = w
+        .apply(&structure(
+            Unit::Part,
+            Restructure::Move {
+                clause: "part-2".into(),
+                place: Place::After("closing".into()),
+            },
+        ))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "part-2 cannot be placed relative to itself or into a part or chapter it holds: give a clause outside it"
+    );
+    assert_eq!(w.draft_texts(), before);
+}
