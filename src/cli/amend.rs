@@ -7,14 +7,14 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
 use super::{negotiation_root, out};
-use crate::amend::Change;
-use crate::amendment::{AmendmentKind, UnknownKind};
+use crate::amend::{Change, Place, Restructure};
+use crate::amendment::{AmendmentKind, StructureOp, UnknownKind};
 use crate::annex::AnnexStatus;
 use crate::civil;
 use crate::demo;
 use crate::draft::FRONT_FILE;
 use crate::negotiation::{ANNEXES_FILE, DRAFTS_DIR, TIERS_FILE};
-use crate::record::{self, NewAmendment, RecordError};
+use crate::record::{self, Edit, NewAmendment, RecordError};
 use crate::start;
 use crate::store::{self, Store, StoreError};
 
@@ -46,6 +46,21 @@ Kinds and the flags they need:
   re-tier        --party P --tier N
   annex          --annex ID --status proposed|under-negotiation|agreed|withdrawn
 
+Structural kinds (treaty.md and the files together, in one amendment):
+  insert-article, insert-annex, insert-part, insert-chapter
+                 (--after ID | --before ID | --into PART) --label L --title T [--id ID]
+                 [--text T | --file F | --editor]   (articles, annexes: the first paragraph)
+  move-article, move-annex, move-part, move-chapter
+                 --clause ID (--after ID | --before ID | --into PART)
+  delete-article, delete-annex, delete-part, delete-chapter
+                 --clause ID                        (a part or chapter must be empty)
+  renumber-article, renumber-annex, renumber-part, renumber-chapter
+                 --clause ID --label L
+
+--from-worktree records your own edits of drafts/ (as `git status` shows them) as one
+amendment instead: the same checks, the kind read from the edits (structural when
+treaty.md changed) and the clauses touched listed.
+
 Groups and options count from 1 here, in document order (outer brackets first); the
 library (amend::Change) counts from 0.
 
@@ -70,9 +85,12 @@ pub struct AmendArgs {
     )]
     pub by: Vec<String>,
     /// insert, delete, replace, bracket, lift-brackets, choose-option, move, renumber,
-    /// re-tier or annex.
-    #[arg(long, value_parser = parse_kind)]
-    pub kind: AmendmentKind,
+    /// re-tier, annex, or a structural kind (insert-article, move-part, …: see below).
+    #[arg(long, value_parser = parse_kind, required_unless_present = "from_worktree")]
+    pub kind: Option<AmendmentKind>,
+    /// Record the edits made by hand to drafts/ in the work tree as one amendment.
+    #[arg(long, conflicts_with_all = ["kind", "clause", "text", "file", "editor", "base"])]
+    pub from_worktree: bool,
     /// The new wording (option lines separated by newlines).
     #[arg(long, value_name = "T", conflicts_with_all = ["file", "editor"])]
     pub text: Option<String>,
@@ -92,12 +110,23 @@ pub struct AmendArgs {
     /// current text). --editor starts from the text at that commit.
     #[arg(long, value_name = "COMMIT")]
     pub base: Option<String>,
-    /// insert, move: the clause to place it after.
-    #[arg(long, value_name = "ID")]
+    /// insert, move: the clause to place it after (structural kinds: an article, annex,
+    /// part or chapter of the same kind).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["before", "into"])]
     pub after: Option<String>,
-    /// insert, renumber: the display number (`4 bis`, `(c)`).
+    /// Structural kinds: the article, annex, part or chapter to place it before.
+    #[arg(long, value_name = "ID", conflicts_with = "into")]
+    pub before: Option<String>,
+    /// Structural kinds: the part or chapter (or the annexes heading) to place it at the
+    /// end of; a chapter goes into a part.
+    #[arg(long, value_name = "ID")]
+    pub into: Option<String>,
+    /// insert, renumber: the display number (`4 bis`, `(c)`; `Article 4 bis` or `4 bis`).
     #[arg(long, value_name = "L")]
     pub label: Option<String>,
+    /// insert-article, insert-annex, insert-part, insert-chapter: the heading's title.
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
     /// insert: the new clause's id (default: derived from the anchor).
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
@@ -226,8 +255,15 @@ pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode>
         Some(spec) => Some(record::resolve_base(&store, spec)?),
         None => None,
     };
-    let change = build_change(&store, base.unwrap_or(head), &args)?;
-    let mut new = NewAmendment::new(change, args.by.clone());
+    let edit = match args.kind {
+        Some(kind) if !args.from_worktree => {
+            Edit::Change(build_change(&store, base.unwrap_or(head), kind, &args)?)
+        }
+        _ => Edit::WorkTree {
+            files: worktree_files(&store, head)?,
+        },
+    };
+    let mut new = NewAmendment::of(edit, args.by.clone());
     new.round = args.round.clone();
     new.summary = args.message.clone();
     new.base = base.map(record::Base::at);
@@ -238,6 +274,7 @@ pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode>
                 r.amendment.id, r.oid
             ));
             out(&format!("  {}", r.amendment.summary));
+            out(&format!("  kind: {}", r.amendment.kind));
             if !r.amendment.clauses.is_empty() {
                 out(&format!("  clauses: {}", r.amendment.clauses.join(", ")));
             }
@@ -336,13 +373,117 @@ fn from_one(value: usize, flag: &str) -> anyhow::Result<usize> {
         .ok_or_else(|| anyhow::anyhow!("{flag} counts from 1: give 1 for the first"))
 }
 
-fn build_change(store: &Store, head: store::Oid, a: &AmendArgs) -> anyhow::Result<Change> {
-    let kind = a.kind;
+/// The files of drafts/ as they are in the work tree, for `--from-worktree`: every file
+/// the text at `head` holds, treaty.md, the retired ids, tiers, annex proposals, and
+/// every Markdown file under articles/ and annexes/ (`None` for one that is gone).
+fn worktree_files(
+    store: &Store,
+    head: store::Oid,
+) -> anyhow::Result<std::collections::BTreeMap<String, Option<String>>> {
+    let ws = record::workspace_at(store, head)?;
+    let root = store.workdir().to_path_buf();
+    let mut paths: std::collections::BTreeSet<String> = ws
+        .draft
+        .files
+        .iter()
+        .map(|f| format!("{DRAFTS_DIR}/{}", f.path))
+        .collect();
+    paths.extend([
+        format!("{DRAFTS_DIR}/{FRONT_FILE}"),
+        format!("{DRAFTS_DIR}/{}", crate::draft::RETIRED_FILE),
+        TIERS_FILE.to_string(),
+        ANNEXES_FILE.to_string(),
+    ]);
+    for dir in ["articles", "annexes"] {
+        let Ok(entries) = std::fs::read_dir(root.join(DRAFTS_DIR).join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md") && e.file_type().is_ok_and(|t| t.is_file()) {
+                paths.insert(format!("{DRAFTS_DIR}/{dir}/{name}"));
+            }
+        }
+    }
+    let mut files = std::collections::BTreeMap::new();
+    for path in paths {
+        let text = match std::fs::read(root.join(&path)) {
+            Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+                anyhow::anyhow!("{path} is not UTF-8 text: save it as UTF-8 and amend again; nothing was recorded")
+            })?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => bail!("cannot read {path}: {e}; nothing was recorded"),
+        };
+        files.insert(path, text);
+    }
+    Ok(files)
+}
+
+/// Where --after, --before or --into place a structural amendment's unit.
+fn place(a: &AmendArgs, kind: AmendmentKind) -> anyhow::Result<Place> {
+    match (&a.after, &a.before, &a.into) {
+        (Some(id), _, _) => Ok(Place::After(id.clone())),
+        (_, Some(id), _) => Ok(Place::Before(id.clone())),
+        (_, _, Some(id)) => Ok(Place::Into(id.clone())),
+        _ => bail!(
+            "--kind {kind} needs --after ID, --before ID or --into PART (see `treaty amend --help`)"
+        ),
+    }
+}
+
+/// A structural amendment from the flags.
+fn structure_change(
+    store: &Store,
+    head: store::Oid,
+    kind: AmendmentKind,
+    a: &AmendArgs,
+) -> anyhow::Result<Change> {
+    let Some((op, unit)) = kind.structure() else {
+        bail!("--kind {kind} is not a structural kind");
+    };
+    let clause = || need(&a.clause, kind, "--clause ID");
+    let edit = match op {
+        StructureOp::Insert => Restructure::Insert {
+            place: place(a, kind)?,
+            id: a.id.clone(),
+            label: need(&a.label, kind, "--label L")?,
+            title: need(&a.title, kind, "--title T")?,
+            text: if a.text.is_some() || a.file.is_some() || a.editor {
+                if !unit.has_file() {
+                    bail!(
+                        "a {} is a heading and has no text: drop --text",
+                        unit.noun()
+                    );
+                }
+                Some(wording(store, head, kind, a, None)?)
+            } else {
+                None
+            },
+        },
+        StructureOp::Move => Restructure::Move {
+            clause: clause()?,
+            place: place(a, kind)?,
+        },
+        StructureOp::Delete => Restructure::Delete { clause: clause()? },
+        StructureOp::Renumber => Restructure::Renumber {
+            clause: clause()?,
+            label: need(&a.label, kind, "--label L")?,
+        },
+    };
+    Ok(Change::Structure { unit, edit })
+}
+
+fn build_change(
+    store: &Store,
+    head: store::Oid,
+    kind: AmendmentKind,
+    a: &AmendArgs,
+) -> anyhow::Result<Change> {
     let clause = || need(&a.clause, kind, "--clause ID");
     Ok(match kind {
         AmendmentKind::Replace => {
             let clause = clause()?;
-            let text = wording(store, head, a, Some(&clause))?;
+            let text = wording(store, head, kind, a, Some(&clause))?;
             Change::Replace { clause, text }
         }
         AmendmentKind::Insert => {
@@ -352,7 +493,7 @@ fn build_change(store: &Store, head: store::Oid, a: &AmendArgs) -> anyhow::Resul
                     "--kind insert needs --after ID (the clause to insert after; or --clause ID)"
                 ),
             };
-            let text = wording(store, head, a, None)?;
+            let text = wording(store, head, kind, a, None)?;
             Change::Insert {
                 after,
                 id: a.id.clone(),
@@ -393,6 +534,7 @@ fn build_change(store: &Store, head: store::Oid, a: &AmendArgs) -> anyhow::Resul
             },
             status: need(&a.status, kind, "--status STATUS")?,
         },
+        structural => structure_change(store, head, structural, a)?,
     })
 }
 
@@ -400,6 +542,7 @@ fn build_change(store: &Store, head: store::Oid, a: &AmendArgs) -> anyhow::Resul
 fn wording(
     store: &Store,
     head: store::Oid,
+    kind: AmendmentKind,
     a: &AmendArgs,
     clause: Option<&str>,
 ) -> anyhow::Result<String> {
@@ -432,10 +575,7 @@ fn wording(
         };
         edit_in_editor(&start)?
     } else {
-        bail!(
-            "--kind {} needs the new wording: --text T, --file F or --editor",
-            a.kind
-        );
+        bail!("--kind {kind} needs the new wording: --text T, --file F or --editor");
     };
     let text = text.trim_end_matches(['\n', '\r']).to_string();
     if text.trim().is_empty() {

@@ -167,6 +167,11 @@ pub fn show(repo: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
         let c = &d.clauses[j];
         let id = c.id.as_deref().unwrap_or("");
         let mut text = c.text.clone();
+        // The delegation's note on its stance, under the clause (the first stance counts).
+        let note = position
+            .and_then(|p| p.clauses.iter().find(|s| s.clause == id).map(|s| (p, s)))
+            .filter(|(_, s)| !s.note.trim().is_empty())
+            .map(|(p, s)| format!("    note ({}): {}", p.code, s.note.trim()));
         if let Some(p) = position {
             match p.stance(id) {
                 Some(Stance::Replace(t)) => text = t.clone(),
@@ -176,6 +181,9 @@ pub fn show(repo: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
                         j,
                         &format!("(deletion proposed by {})", p.code),
                     ));
+                    if let Some(note) = &note {
+                        out(note);
+                    }
                     continue;
                 }
                 Some(Stance::Bracket) if c.kind.has_text() => text = format!("[{text}]"),
@@ -189,6 +197,9 @@ pub fn show(repo: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("in {id}"))?;
         }
         out(&clause_line(d, j, &text));
+        if let Some(note) = &note {
+            out(note);
+        }
         if let Some(s) = &sources {
             source_lines(s, id);
         }

@@ -26,6 +26,7 @@ mod positions;
 mod proposals;
 mod repo_faults;
 mod signing;
+mod structure;
 mod sync;
 mod synth;
 mod trust;

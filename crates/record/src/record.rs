@@ -39,13 +39,22 @@ pub enum Edit {
         clauses: Vec<String>,
         files: BTreeMap<String, Option<String>>,
     },
+    /// Hand edits of `drafts/` (path relative to the negotiation folder → text, `None` when
+    /// removed): checked as a whole against the text at the parent, which gives the kind
+    /// and the clauses touched ([`amend::hand_edit`]).
+    WorkTree {
+        files: BTreeMap<String, Option<String>>,
+    },
 }
 
 impl Edit {
-    pub fn kind(&self) -> AmendmentKind {
+    /// The kind, where the edit states it; hand edits take theirs from the text they
+    /// change.
+    pub fn kind(&self) -> Option<AmendmentKind> {
         match self {
-            Edit::Change(c) => c.kind(),
-            Edit::Files { kind, .. } => *kind,
+            Edit::Change(c) => Some(c.kind()),
+            Edit::Files { kind, .. } => Some(*kind),
+            Edit::WorkTree { .. } => None,
         }
     }
 
@@ -53,7 +62,8 @@ impl Edit {
     fn describe(&self) -> String {
         match self {
             Edit::Change(c) => c.describe(),
-            Edit::Files { .. } => String::new(),
+            // Generated from the kind and clauses (Amendment::subject).
+            Edit::Files { .. } | Edit::WorkTree { .. } => String::new(),
         }
     }
 }
@@ -312,36 +322,56 @@ pub fn workspace_at(store: &Store, commit: Oid) -> Result<Workspace, RecordError
 /// The delegation codes with a readable position file in `positions/` at `commit`, plus
 /// the Chair: [`CHAIR`], or the code the roster gives the chair.
 ///
-/// Reading 198 position files costs more than the rest of an amendment, so the answer is
-/// kept in `.git/treaty/delegations` under the id of the `positions/` folder it was read
-/// from, and read again only when that folder changes.
+/// Reading 198 position files costs more than the rest of an amendment, so a recorded
+/// amendment keeps the answer in `.git/treaty/delegations` under the id of the
+/// `positions/` folder it was read from ([`remember_delegations`]); it is read again only
+/// when that folder changes.
 pub fn delegations_at(store: &Store, commit: Oid) -> Result<BTreeSet<String>, RecordError> {
     let folder = store.folder_id_at(commit, POSITIONS_DIR)?;
-    let memo = store.repo().path().join("treaty").join("delegations");
-    let remembered = |folder: Oid| -> Option<BTreeSet<String>> {
-        let text = std::fs::read_to_string(&memo).ok()?;
-        let mut lines = text.lines();
-        (lines.next()? == folder.to_string()).then(|| lines.map(String::from).collect())
+    match folder.and_then(|folder| remembered_delegations(store, folder)) {
+        Some(codes) => Ok(codes),
+        None => read_delegations_at(store, commit),
+    }
+}
+
+fn delegations_memo(store: &Store) -> std::path::PathBuf {
+    store.repo().path().join("treaty").join("delegations")
+}
+
+/// The memo's codes if it names `folder`.
+fn remembered_delegations(store: &Store, folder: Oid) -> Option<BTreeSet<String>> {
+    let text = std::fs::read_to_string(delegations_memo(store)).ok()?;
+    let mut lines = text.lines();
+    (lines.next()? == folder.to_string()).then(|| lines.map(String::from).collect())
+}
+
+/// Keeps the delegations at `commit` for the next amendment. Written only after an
+/// amendment is recorded, so a refused one leaves the repository as it found it.
+fn remember_delegations(store: &Store, commit: Oid) -> Result<(), RecordError> {
+    let Some(folder) = store.folder_id_at(commit, POSITIONS_DIR)? else {
+        return Ok(());
     };
-    if let Some(codes) = folder.and_then(remembered) {
-        return Ok(codes);
+    if remembered_delegations(store, folder).is_some() {
+        return Ok(());
     }
     let codes = read_delegations_at(store, commit)?;
     // One code per line: a code that is not one line (hostile or broken) is never kept.
-    let one_line = codes
+    if codes
         .iter()
-        .all(|c| !c.is_empty() && !c.contains(['\n', '\r']));
-    if let Some(folder) = folder.filter(|_| one_line) {
-        let mut text = format!("{folder}\n");
-        for code in &codes {
-            text.push_str(code);
-            text.push('\n');
-        }
-        // Only a saving: a memo that cannot be written is read afresh next time.
-        let _ = std::fs::create_dir_all(memo.parent().unwrap_or(Path::new(".")))
-            .and_then(|()| treaty_text::fsutil::write_atomic(&memo, text.as_bytes()));
+        .any(|c| c.is_empty() || c.contains(['\n', '\r']))
+    {
+        return Ok(());
     }
-    Ok(codes)
+    let mut text = format!("{folder}\n");
+    for code in &codes {
+        text.push_str(code);
+        text.push('\n');
+    }
+    let memo = delegations_memo(store);
+    // Only a saving: a memo that cannot be written is read afresh next time.
+    let _ = std::fs::create_dir_all(memo.parent().unwrap_or(Path::new(".")))
+        .and_then(|()| treaty_text::fsutil::write_atomic(&memo, text.as_bytes()));
+    Ok(())
 }
 
 fn read_delegations_at(store: &Store, commit: Oid) -> Result<BTreeSet<String>, RecordError> {
@@ -461,6 +491,7 @@ pub fn prepare_on(
 ) -> Result<Prepared, RecordError> {
     let proposers = resolve_proposers(known, &new.proposers)?;
     let mut changes = Vec::new();
+    let mut kind = new.edit.kind();
     let clauses = match &new.edit {
         Edit::Change(change) => {
             // The engine reports only the files that differ from the text it holds.
@@ -485,8 +516,20 @@ pub fn prepare_on(
             }
             clauses.clone()
         }
+        Edit::WorkTree { files } => {
+            let hand = amend::hand_edit(parent.workspace()?, files)?;
+            kind = Some(hand.kind);
+            for (path, content) in hand.files {
+                changes.push(FileChange {
+                    path,
+                    content: content.map(String::into_bytes),
+                });
+            }
+            hand.clauses
+        }
     };
-    finish(new, proposers, clauses, changes, round)
+    let kind = kind.unwrap_or(AmendmentKind::Replace);
+    finish(new, kind, proposers, clauses, changes, round)
 }
 
 /// The amendment and the file changes `new` makes on top of `parent`, checked but not
@@ -622,7 +665,7 @@ fn check_base(
                 Err(conflict(path, base_text, theirs, yours))
             }
         },
-        Edit::Files { files, .. } => {
+        Edit::Files { files, .. } | Edit::WorkTree { files } => {
             for (path, yours) in files {
                 let theirs = text(at.file(path)?);
                 let base_text = text(was.file(path)?);
@@ -639,6 +682,7 @@ fn check_base(
 /// nothing, and writes the trailers' fields.
 fn finish(
     new: &NewAmendment,
+    kind: AmendmentKind,
     proposers: Vec<String>,
     clauses: Vec<String>,
     changes: Vec<FileChange>,
@@ -652,7 +696,7 @@ fn finish(
         .clone()
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| new.edit.describe());
-    let mut amendment = Amendment::new(new.edit.kind(), proposers, clauses)
+    let mut amendment = Amendment::new(kind, proposers, clauses)
         .with_summary(summary)
         .with_body(new.body.clone())
         .with_status(new.status);
@@ -712,6 +756,7 @@ pub fn record_by(
         }
         None => store.commit(&amendment, parent, &changes)?,
     };
+    remember_delegations(store, outcome.oid)?;
     Ok(Recorded {
         amendment: amendment.sanitized(),
         oid: outcome.oid,
@@ -730,7 +775,8 @@ pub fn record_with_retry(
 ) -> Result<Recorded, RecordError> {
     let mut new = new.clone();
     if new.id == AmendmentId::Fresh {
-        new.id = AmendmentId::Given(Amendment::new(new.edit.kind(), [""; 0], [""; 0]).id);
+        let kind = new.edit.kind().unwrap_or(AmendmentKind::Replace);
+        new.id = AmendmentId::Given(Amendment::new(kind, [""; 0], [""; 0]).id);
     }
     let mut tries = 0;
     loop {
@@ -802,8 +848,11 @@ mod tests {
         let first = t.store.head().unwrap();
         let at_first = delegations_at(&t.store, first).unwrap();
         assert_eq!(Vec::from_iter(at_first.clone()), ["CHAIR", "EU"]);
-        // Asked again, the answer comes from the memo, which names the folder it read.
         let memo = t.path().join(".git/treaty/delegations");
+        // Asking writes nothing; a recorded amendment keeps the answer, naming the
+        // folder it read.
+        assert!(!memo.exists());
+        remember_delegations(&t.store, first).unwrap();
         let folder = t.store.folder_id_at(first, POSITIONS_DIR).unwrap().unwrap();
         assert_eq!(
             std::fs::read_to_string(&memo).unwrap(),

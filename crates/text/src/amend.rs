@@ -10,7 +10,13 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::amendment::AmendmentKind;
+mod hand;
+mod structure;
+
+pub use hand::{HandEdit, hand_edit};
+pub use structure::{Place, Restructure, full_label, unit_of};
+
+use crate::amendment::{AmendmentKind, Unit};
 use crate::annex::{AnnexRegister, AnnexStatus};
 use crate::bracket;
 use crate::draft::{
@@ -64,6 +70,9 @@ pub enum Change {
     ReTier { party: String, tier: u8 },
     /// Sets an annex proposal's status.
     Annex { annex: String, status: AnnexStatus },
+    /// Inserts, moves, deletes or renumbers an article, annex, part or chapter: edits
+    /// `treaty.md` and the unit's file together.
+    Structure { unit: Unit, edit: Restructure },
 }
 
 impl Change {
@@ -79,12 +88,14 @@ impl Change {
             Change::Renumber { .. } => AmendmentKind::Renumber,
             Change::ReTier { .. } => AmendmentKind::ReTier,
             Change::Annex { .. } => AmendmentKind::Annex,
+            Change::Structure { unit, edit } => AmendmentKind::structural(edit.op(), *unit),
         }
     }
 
     /// What the change is made against, for a compare-and-swap on the text: the clause
     /// whose text it edits, or the file it edits (tiers, annex proposals). `None` for an
-    /// insertion, which edits no existing wording.
+    /// insertion, which edits no existing wording. A structural amendment is made against
+    /// `treaty.md`, which holds the structure.
     pub fn base_of(&self) -> Option<BaseOf<'_>> {
         match self {
             Change::Replace { clause, .. }
@@ -97,6 +108,7 @@ impl Change {
             Change::Insert { .. } => None,
             Change::ReTier { .. } => Some(BaseOf::File(TIERS_FILE)),
             Change::Annex { .. } => Some(BaseOf::File(ANNEXES_FILE)),
+            Change::Structure { .. } => Some(BaseOf::File(FRONT_PATH)),
         }
     }
 
@@ -129,9 +141,13 @@ impl Change {
             Change::Renumber { clause, label } => format!("Renumber {clause} as {label}"),
             Change::ReTier { party, tier } => format!("Move {party} to tier {tier}"),
             Change::Annex { annex, status } => format!("Annex {annex}: {}", status.as_str()),
+            Change::Structure { unit, edit } => edit.describe(*unit),
         }
     }
 }
+
+/// `treaty.md`, from the negotiation folder.
+const FRONT_PATH: &str = "drafts/treaty.md";
 
 /// What a change is made against (see [`Change::base_of`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,6 +234,57 @@ pub enum AmendError {
     TooLarge,
     #[error("{clause} is the {kind}; it cannot be deleted")]
     Undeletable { clause: String, kind: &'static str },
+    #[error(
+        "{clause} is {}, not {}: give the id of {}, or use the kind made for {}",
+        an(.kind), an(.unit), an(.unit), an(.kind)
+    )]
+    NotUnit {
+        clause: String,
+        kind: &'static str,
+        unit: &'static str,
+    },
+    #[error("{} cannot go there: {target} is {}; {rule}", an(.unit), an(.kind))]
+    Misplaced {
+        target: String,
+        kind: &'static str,
+        unit: &'static str,
+        rule: &'static str,
+    },
+    #[error(
+        "{clause} cannot be placed relative to itself or into a part or chapter it holds: give a clause outside it"
+    )]
+    IntoItself { clause: String },
+    #[error(
+        "{clause} is the last article; a treaty keeps at least one: insert another article first"
+    )]
+    LastArticle { clause: String },
+    #[error(
+        "{clause} still holds articles or chapters: move or delete them first, then the {unit}"
+    )]
+    NotEmpty { clause: String, unit: &'static str },
+    #[error("`{label}` is already {clause}'s number: choose another, or renumber {clause} first")]
+    LabelTaken { label: String, clause: String },
+    #[error(
+        "`{title}` is not a usable title: one line of words, without brackets, parentheses, `#`, `{{` or `}}`"
+    )]
+    BadTitle { title: String },
+    #[error(
+        "{clause} is {}: to add an article or annex, use --kind insert-article or insert-annex",
+        an(.kind)
+    )]
+    UnitAnchor { clause: String, kind: &'static str },
+    #[error("{clause} is {}: delete it with --kind delete-{kind}", an(.kind))]
+    DivisionDelete { clause: String, kind: &'static str },
+    #[error("the treaty's structure would break: {detail}; nothing was changed")]
+    BrokenStructure { detail: String },
+}
+
+/// "an article", "a part": the noun with its article.
+fn an(noun: &str) -> String {
+    match noun.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {noun}"),
+        _ => format!("a {noun}"),
+    }
 }
 
 /// Amendment text: words, tabs and line breaks, never structure (a heading, a clause id,
@@ -406,6 +473,16 @@ impl Workspace {
                         kind: kind.as_str(),
                     });
                 }
+                match unit_of(&self.draft, i) {
+                    Some(unit @ (Unit::Article | Unit::Annex)) => self.check_delete(unit, i)?,
+                    Some(unit) => {
+                        return Err(AmendError::DivisionDelete {
+                            clause: clause.clone(),
+                            kind: unit.noun(),
+                        });
+                    }
+                    None => {}
+                }
                 edit.clauses = self.delete(i);
             }
             Change::Insert {
@@ -493,6 +570,7 @@ impl Workspace {
                 self.renumber(i, label)?;
                 edit.clauses.push(clause.clone());
             }
+            Change::Structure { unit, edit } => return self.restructure(*unit, edit),
             Change::ReTier { party, tier } => {
                 let text = self.tiers.clone().ok_or(AmendError::BadFile(TIERS_FILE))?;
                 let new = retier(&text, party, *tier)?;
@@ -556,7 +634,9 @@ impl Workspace {
             Change::Insert { after, .. } => (vec![after], false),
             Change::Delete { clause } | Change::Renumber { clause, .. } => (vec![clause], true),
             Change::Move { clause, after } => (vec![clause, after], true),
-            Change::ReTier { .. } | Change::Annex { .. } => (Vec::new(), false),
+            Change::ReTier { .. } | Change::Annex { .. } | Change::Structure { .. } => {
+                (Vec::new(), false)
+            }
         };
         let mut files: Vec<usize> = named
             .iter()
@@ -718,6 +798,12 @@ impl Workspace {
     ) -> Result<String, AmendError> {
         let j = self.index(after)?;
         let anchor = self.draft.clauses[j].clone();
+        if matches!(anchor.kind, ClauseKind::Article | ClauseKind::Annex) {
+            return Err(AmendError::UnitAnchor {
+                clause: after.to_string(),
+                kind: anchor.kind.as_str(),
+            });
+        }
         if !anchor.kind.has_text() {
             return Err(AmendError::WrongKind {
                 clause: after.to_string(),
@@ -915,6 +1001,10 @@ impl Workspace {
             }
             _ => label.trim_end_matches('.').to_string(),
         };
+        match unit_of(&self.draft, i) {
+            Some(unit) => self.label_free(unit, &new_label, Some(i))?,
+            None => self.sibling_label_free(i, &new_label)?,
+        }
         let mut raw = b.raw.clone();
         raw.replace_range(range, &new_label);
         self.draft.files[c.file].blocks[c.block].raw = raw;
@@ -941,6 +1031,27 @@ impl Workspace {
             self.reparse(0);
         }
         Ok(())
+    }
+}
+
+impl Workspace {
+    /// Refuses a number a sibling of clause `i` (same parent, same kind) already has.
+    fn sibling_label_free(&self, i: usize, label: &str) -> Result<(), AmendError> {
+        let c = &self.draft.clauses[i];
+        let norm = |l: &str| l.trim().trim_end_matches('.').to_lowercase();
+        let taken = self.draft.clauses.iter().enumerate().find(|&(j, x)| {
+            j != i
+                && x.parent == c.parent
+                && x.kind == c.kind
+                && x.label.as_deref().is_some_and(|l| norm(l) == norm(label))
+        });
+        match taken {
+            Some((_, x)) => Err(AmendError::LabelTaken {
+                label: label.to_string(),
+                clause: x.id.clone().unwrap_or_else(|| x.name()),
+            }),
+            None => Ok(()),
+        }
     }
 }
 

@@ -139,7 +139,72 @@ keyword_enum! {
         Renumber => "renumber",
         ReTier => "re-tier",
         Annex => "annex",
+        InsertArticle => "insert-article",
+        InsertAnnex => "insert-annex",
+        InsertPart => "insert-part",
+        InsertChapter => "insert-chapter",
+        MoveArticle => "move-article",
+        MoveAnnex => "move-annex",
+        MovePart => "move-part",
+        MoveChapter => "move-chapter",
+        DeleteArticle => "delete-article",
+        DeleteAnnex => "delete-annex",
+        DeletePart => "delete-part",
+        DeleteChapter => "delete-chapter",
+        RenumberArticle => "renumber-article",
+        RenumberAnnex => "renumber-annex",
+        RenumberPart => "renumber-part",
+        RenumberChapter => "renumber-chapter",
     }
+}
+
+/// What a structural amendment acts on: a unit `drafts/treaty.md` lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    Article,
+    Annex,
+    Part,
+    Chapter,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 4] = [Unit::Article, Unit::Annex, Unit::Part, Unit::Chapter];
+
+    /// The word that opens the unit's heading (`Article 4`, `Part II`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Unit::Article => "Article",
+            Unit::Annex => "Annex",
+            Unit::Part => "Part",
+            Unit::Chapter => "Chapter",
+        }
+    }
+
+    /// The unit's name in a sentence.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Unit::Article => "article",
+            Unit::Annex => "annex",
+            Unit::Part => "part",
+            Unit::Chapter => "chapter",
+        }
+    }
+
+    /// Articles and annexes live in files of their own; parts and chapters are headings
+    /// of `treaty.md`.
+    pub fn has_file(self) -> bool {
+        matches!(self, Unit::Article | Unit::Annex)
+    }
+}
+
+/// What a structural amendment does to its unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StructureOp {
+    Insert,
+    Move,
+    Delete,
+    Renumber,
 }
 
 keyword_enum! {
@@ -169,7 +234,69 @@ impl AmendmentKind {
             AmendmentKind::Renumber => "Renumber",
             AmendmentKind::ReTier => "Re-tier",
             AmendmentKind::Annex => "Amend annex",
+            AmendmentKind::InsertArticle => "Insert article",
+            AmendmentKind::InsertAnnex => "Insert annex",
+            AmendmentKind::InsertPart => "Insert part",
+            AmendmentKind::InsertChapter => "Insert chapter",
+            AmendmentKind::MoveArticle => "Move article",
+            AmendmentKind::MoveAnnex => "Move annex",
+            AmendmentKind::MovePart => "Move part",
+            AmendmentKind::MoveChapter => "Move chapter",
+            AmendmentKind::DeleteArticle => "Delete article",
+            AmendmentKind::DeleteAnnex => "Delete annex",
+            AmendmentKind::DeletePart => "Delete part",
+            AmendmentKind::DeleteChapter => "Delete chapter",
+            AmendmentKind::RenumberArticle => "Renumber article",
+            AmendmentKind::RenumberAnnex => "Renumber annex",
+            AmendmentKind::RenumberPart => "Renumber part",
+            AmendmentKind::RenumberChapter => "Renumber chapter",
         }
+    }
+
+    /// The structural kind that does `op` to `unit` (`insert-article`, `move-part`).
+    pub fn structural(op: StructureOp, unit: Unit) -> AmendmentKind {
+        use AmendmentKind as K;
+        let [article, annex, part, chapter] = match op {
+            StructureOp::Insert => [
+                K::InsertArticle,
+                K::InsertAnnex,
+                K::InsertPart,
+                K::InsertChapter,
+            ],
+            StructureOp::Move => [K::MoveArticle, K::MoveAnnex, K::MovePart, K::MoveChapter],
+            StructureOp::Delete => [
+                K::DeleteArticle,
+                K::DeleteAnnex,
+                K::DeletePart,
+                K::DeleteChapter,
+            ],
+            StructureOp::Renumber => [
+                K::RenumberArticle,
+                K::RenumberAnnex,
+                K::RenumberPart,
+                K::RenumberChapter,
+            ],
+        };
+        match unit {
+            Unit::Article => article,
+            Unit::Annex => annex,
+            Unit::Part => part,
+            Unit::Chapter => chapter,
+        }
+    }
+
+    /// The operation and unit of a structural kind; `None` for the kinds that amend
+    /// wording, tiers or annex proposals.
+    pub fn structure(self) -> Option<(StructureOp, Unit)> {
+        [
+            StructureOp::Insert,
+            StructureOp::Move,
+            StructureOp::Delete,
+            StructureOp::Renumber,
+        ]
+        .into_iter()
+        .flat_map(|op| Unit::ALL.map(|unit| (op, unit)))
+        .find(|&(op, unit)| AmendmentKind::structural(op, unit) == self)
     }
 }
 
@@ -725,7 +852,10 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "\"amend\" is not a known amendment kind: use one of insert, delete, replace, \
-             bracket, lift-brackets, choose-option, move, renumber, re-tier, annex"
+             bracket, lift-brackets, choose-option, move, renumber, re-tier, annex, \
+             insert-article, insert-annex, insert-part, insert-chapter, move-article, move-annex, \
+             move-part, move-chapter, delete-article, delete-annex, delete-part, delete-chapter, \
+             renumber-article, renumber-annex, renumber-part, renumber-chapter"
         );
         for status in AmendmentStatus::ALL {
             assert_eq!(status.as_str().parse::<AmendmentStatus>(), Ok(*status));

@@ -250,6 +250,25 @@ impl Draft {
                 }
             }
         }
+        // Every article and annex file is placed by treaty.md: a file it does not include
+        // is text that belongs to no article or annex.
+        for dir in ["articles", "annexes"] {
+            for rel in source.list_markdown(dir) {
+                if !seen.contains_key(&rel) {
+                    diags.push(
+                        Diagnostic::error(
+                            format!("drafts/{rel}"),
+                            1,
+                            1,
+                            format!("drafts/{FRONT_FILE} does not include this file, so its text is in no article or annex"),
+                        )
+                        .with_help(format!(
+                            "add `- [Article N. Title]({rel})` to drafts/{FRONT_FILE} where it belongs, or delete the file"
+                        )),
+                    );
+                }
+            }
+        }
         let retired = match source.read(RETIRED_FILE) {
             Ok(text) => text
                 .lines()

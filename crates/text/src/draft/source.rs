@@ -63,6 +63,14 @@ impl Diagnostic {
 /// Anything that can give the text of a draft file by its path relative to `drafts/`.
 pub trait Source {
     fn read(&self, rel: &str) -> Result<String, ReadError>;
+
+    /// The Markdown files in folder `dir` (relative to `drafts/`), as paths relative to
+    /// `drafts/`, for finding article and annex files `treaty.md` does not include. A
+    /// source that cannot list (a git tree read file by file) lists none.
+    fn list_markdown(&self, dir: &str) -> Vec<String> {
+        let _ = dir;
+        Vec::new()
+    }
 }
 
 /// Checks raw bytes for being a text file and decodes them.
@@ -115,6 +123,21 @@ impl Source for DirSource {
             Err(crate::fsutil::InsideError::Outside(_)) => Err(ReadError::Outside),
             Err(crate::fsutil::InsideError::Io(e)) => Err(ReadError::Io(e.to_string())),
         }
+    }
+
+    fn list_markdown(&self, dir: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".md"))
+            .map(|name| format!("{dir}/{name}"))
+            .collect();
+        out.sort();
+        out
     }
 }
 
