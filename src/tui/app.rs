@@ -224,6 +224,8 @@ pub struct State {
     pub screen: Screen,
     pub help: bool,
     pub help_scroll: u16,
+    /// The article view, when open (over any screen).
+    pub article: Option<super::screens::article::ArticleView>,
     /// The selected clause (index into the draft).
     pub selected: usize,
     pub collapsed: BTreeSet<usize>,
@@ -282,6 +284,7 @@ impl State {
             screen: Screen::Outline,
             help: false,
             help_scroll: 0,
+            article: None,
             selected,
             collapsed: BTreeSet::new(),
             prompt: None,
@@ -317,6 +320,7 @@ impl State {
     pub fn replace_data(&mut self, data: Arc<Data>) {
         let id = self.selected_id();
         self.data = data;
+        self.article = None;
         self.selected = id
             .and_then(|id| self.data.draft.index_of(&id))
             .unwrap_or_else(|| first_text_clause(&self.data));
@@ -725,6 +729,9 @@ fn request_replay(state: &mut State, step: usize) -> Vec<Effect> {
 }
 
 fn action(state: &mut State, a: Action) -> Vec<Effect> {
+    if let Some(effects) = super::screens::article::key(state, a) {
+        return effects;
+    }
     if state.help
         && !matches!(
             a,
@@ -783,6 +790,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             }
         }
         Action::Reload => return vec![Effect::Reload],
+        Action::ReadArticle => super::screens::article::open(state),
         Action::CleanText
         | Action::NextPoint
         | Action::PrevPoint
@@ -938,6 +946,9 @@ fn open(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     match state.screen {
+        Screen::Outline if !state.data.draft.clauses[state.selected].kind.has_text() => {
+            super::screens::article::open(state);
+        }
         Screen::Outline => return go(state, Screen::Clause),
         Screen::Annexes => {
             if let Some(i) = selected_annex_clause(state) {

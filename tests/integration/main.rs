@@ -30,5 +30,6 @@ mod sync;
 mod synth;
 mod trust;
 mod tui;
+mod tui_article;
 mod tui_tmux;
 mod verify;

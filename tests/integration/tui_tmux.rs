@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use treaty_workbench::testing::fixture;
 
-struct Tmux {
+pub(super) struct Tmux {
     socket: PathBuf,
     home: PathBuf,
 }
@@ -16,7 +16,7 @@ struct Tmux {
 impl Tmux {
     /// A tmux server of its own (socket in `dir`) running a plain shell in `cwd`, with
     /// `HOME` and `TMPDIR` inside `dir`.
-    fn start(dir: &Path, cwd: &Path, tmp: &Path) -> Option<Tmux> {
+    pub(super) fn start(dir: &Path, cwd: &Path, tmp: &Path) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             // In CI the end-to-end test must run: a missing tmux is a broken runner.
             assert!(
@@ -78,7 +78,7 @@ impl Tmux {
         c
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(super) fn keys(&self, keys: &[&str]) {
         let st = self
             .cmd()
             .args(["send-keys", "-t", "e2e"])
@@ -89,7 +89,7 @@ impl Tmux {
     }
 
     /// Types `text` literally.
-    fn type_text(&self, text: &str) {
+    pub(super) fn type_text(&self, text: &str) {
         let st = self
             .cmd()
             .args(["send-keys", "-t", "e2e", "-l", text])
@@ -98,7 +98,7 @@ impl Tmux {
         assert!(st.success());
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         let out = self
             .cmd()
             .args(["capture-pane", "-p", "-t", "e2e"])
@@ -108,7 +108,7 @@ impl Tmux {
     }
 
     /// Polls the pane until it shows `needle` and `check` holds; fails after 20 s.
-    fn wait_for(&self, needle: &str, check: impl Fn(&str) -> bool) -> String {
+    pub(super) fn wait_for(&self, needle: &str, check: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -141,7 +141,7 @@ impl Tmux {
 
     /// After the TUI exits: the prompt is back on the normal screen and the terminal is
     /// in cooked mode with echo.
-    fn assert_restored(&self) {
+    pub(super) fn assert_restored(&self) {
         self.keys(&["clear; stty -a", "Enter"]);
         let s = self.wait_for("icanon", |s| s.contains("speed") || s.contains("rows"));
         let words: Vec<&str> = s.split_whitespace().collect();
@@ -200,7 +200,7 @@ fn demo_dir(tmp: &Path) -> PathBuf {
     found[0].clone()
 }
 
-fn fixed_repo(dir: &Path) -> PathBuf {
+pub(super) fn fixed_repo(dir: &Path) -> PathBuf {
     let root = dir.join("repo");
     fixture::build(&root).expect("fixture builds");
     root

@@ -19,13 +19,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         c.id.as_deref().unwrap_or("no id")
     );
     let Some(tree) = d.tree(i) else {
-        let text = match &c.title {
-            Some(t) => format!(
-                "{t}\n\nThis is a heading; select one of its paragraphs (Esc, then arrows)."
-            ),
-            None => "This heading has no text of its own.".into(),
-        };
-        super::note(state, f, area, &title, &text, false);
+        // A heading: what is under it, as the article view shows it.
+        let lines = super::article::lines(state, i, area.width.saturating_sub(2) as usize);
+        super::text_pane(state, f, area, &title, true, lines, state.clause.scroll);
         return;
     };
     let points = state.choice_points();

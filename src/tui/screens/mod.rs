@@ -3,6 +3,7 @@
 
 pub mod amend;
 pub mod annexes;
+pub mod article;
 pub mod clause;
 pub mod compare;
 pub mod dashboard;
@@ -123,7 +124,8 @@ pub fn text_pane(
 /// A message inside a pane (no data, loading, an error).
 pub fn note(state: &State, f: &mut Frame, area: Rect, title: &str, text: &str, error: bool) {
     let style = state.styles.get(if error { "error" } else { "hint" });
-    let p = Paragraph::new(Line::styled(safe(text), style))
+    let lines: Vec<Line> = text.lines().map(|l| Line::styled(safe(l), style)).collect();
+    let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(pane(state, title, true));
     f.render_widget(p, area);
@@ -166,6 +168,9 @@ pub fn draw(state: &State, f: &mut Frame) {
         Screen::History => history::render(state, f, l.body),
         Screen::Amend => amend::render(state, f, l.body),
         Screen::Dashboard => dashboard::render(state, f, l.body),
+    }
+    if let Some(view) = state.article {
+        article::render(state, f, l.body, view);
     }
     if state.help {
         help::render(state, f, l.body);
@@ -243,6 +248,7 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
         return;
     }
     let actions: &[Action] = match state.screen {
+        _ if state.article.is_some() => &[Action::Down, Action::Up, Action::PageDown, Action::Back],
         Screen::Outline => &[Action::Open, Action::Collapse, Action::Search, Action::Goto],
         Screen::Clause => &[
             Action::NextPoint,
