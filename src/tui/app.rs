@@ -729,16 +729,11 @@ fn request_replay(state: &mut State, step: usize) -> Vec<Effect> {
 }
 
 fn action(state: &mut State, a: Action) -> Vec<Effect> {
-    if let Some(effects) = super::screens::article::key(state, a) {
+    if let Some(effects) = super::screens::help::key(state, a) {
         return effects;
     }
-    if state.help
-        && !matches!(
-            a,
-            Action::Help | Action::Quit | Action::Back | Action::Up | Action::Down
-        )
-    {
-        state.help = false;
+    if let Some(effects) = super::screens::article::key(state, a) {
+        return effects;
     }
     if state.screen == Screen::Amend
         && state.editor.is_none()
@@ -759,9 +754,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             state.help_scroll = 0;
         }
         Action::Back => {
-            if state.help {
-                state.help = false;
-            } else if state.prompt.is_some() {
+            if state.prompt.is_some() {
                 state.prompt = None;
             } else if state.pending.is_some() {
                 state.pending = None;
@@ -1318,10 +1311,6 @@ fn compare_versions(state: &mut State) -> Vec<Effect> {
 }
 
 fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
-    if state.help {
-        state.help_scroll = (state.help_scroll as isize + delta).clamp(0, 500) as u16;
-        return Vec::new();
-    }
     match state.screen {
         Screen::Outline => {
             let rows = state.outline_rows();
@@ -1607,10 +1596,11 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
     if row == l.tabs.y {
         // The tab bar reads " 1 Outline │ 2 Clause │ …": find the tab under the mouse.
         let mut x = 0u16;
-        for (i, s) in Screen::ALL.iter().enumerate() {
-            let w = super::screens::tab_label(state, i, *s).chars().count() as u16 + 3;
+        let cells = super::screens::tab_cells(state, state.size.0);
+        for (cell, s) in cells.iter().zip(Screen::ALL) {
+            let w = cell.chars().count() as u16;
             if column < x + w {
-                return go(state, *s);
+                return go(state, s);
             }
             x += w;
         }

@@ -553,7 +553,7 @@ fn annex_versions_compare_with_the_compare_rendering() {
 }
 
 /// A left click at a cell.
-fn click(column: u16, row: u16) -> Msg {
+pub(super) fn click(column: u16, row: u16) -> Msg {
     Msg::Click { column, row }
 }
 

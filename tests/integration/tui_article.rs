@@ -114,3 +114,53 @@ fn the_article_view_from_the_outline_under_tmux() {
     t.wait_for("READY$", |s| !s.contains("1 Outline"));
     t.assert_restored();
 }
+
+#[test]
+fn help_scrolls_with_every_scrolling_key_and_keeps_them_at_80x24() {
+    let f = fixed();
+    let mut s = state(&f);
+    s.size = (80, 24);
+    let selected = s.selected;
+    drive(&f, &mut s, [act(Action::Help)]);
+    let t = render(&s, 80, 24);
+    assert_snapshot!("help_80x24", text_of(&t));
+    assert!(
+        text_of(&t).contains("…│"),
+        "long lines end in … at the border"
+    );
+
+    // j (Down) scrolls one line, PageDown a page: help stays open, the outline stays put.
+    drive(&f, &mut s, [act(Action::Down)]);
+    assert_eq!((s.help, s.help_scroll), (true, 1));
+    drive(&f, &mut s, [act(Action::PageDown)]);
+    assert!(s.help && s.help_scroll > 1);
+    assert_eq!(s.selected, selected, "PageDown did not page the outline");
+    assert_snapshot!("help_80x24_paged", text_of(&render(&s, 80, 24)));
+    drive(&f, &mut s, [act(Action::Bottom)]);
+    assert!(text_of(&render(&s, 80, 24)).contains("reload"));
+    drive(&f, &mut s, [act(Action::Top)]);
+    assert_eq!(s.help_scroll, 0);
+
+    // Esc closes it; the next key is the screen's again.
+    drive(&f, &mut s, [act(Action::Back), act(Action::Down)]);
+    assert!(!s.help);
+    assert_ne!(s.selected, selected);
+}
+
+#[test]
+fn every_tab_is_reachable_at_60_columns() {
+    let f = fixed();
+    let mut s = state(&f);
+    s.size = (60, 20);
+    let t = render(&s, 60, 20);
+    assert_snapshot!("tabs_60", text_of(&t).lines().next().unwrap());
+    // A click on each tab's short name goes to its screen.
+    let cells = treaty_workbench::tui::screens::tab_cells(&s, 60);
+    let mut x = 0;
+    for (cell, screen) in cells.iter().zip(Screen::ALL) {
+        drive(&f, &mut s, [super::tui::click(x + 1, 0)]);
+        assert_eq!(s.screen, screen, "{cell}");
+        x += cell.chars().count() as u16;
+    }
+    assert!(x <= 60);
+}

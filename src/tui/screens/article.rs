@@ -62,7 +62,7 @@ pub fn open(state: &mut State) {
 /// (`None`).
 pub fn key(state: &mut State, a: Action) -> Option<Vec<Effect>> {
     let view = state.article.as_mut()?;
-    let (width, height) = body_size(state.size);
+    let (width, height) = super::body_size(state.size);
     let page = height.saturating_sub(1).max(1) as isize;
     let delta = match a {
         Action::Up => -1,
@@ -87,15 +87,6 @@ pub fn key(state: &mut State, a: Action) -> Option<Vec<Effect>> {
     let last = len.saturating_sub(height) as isize;
     view.scroll = (view.scroll as isize + delta).clamp(0, last) as u16;
     Some(Vec::new())
-}
-
-/// The text columns and rows inside the view's border, for a terminal of `size`.
-fn body_size(size: (u16, u16)) -> (usize, usize) {
-    let area = super::layout(Rect::new(0, 0, size.0, size.1)).body;
-    (
-        area.width.saturating_sub(2) as usize,
-        area.height.saturating_sub(2) as usize,
-    )
 }
 
 /// The article's lines, styled, wrapped to `width` columns.
