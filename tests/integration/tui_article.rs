@@ -164,3 +164,24 @@ fn every_tab_is_reachable_at_60_columns() {
     }
     assert!(x <= 60);
 }
+
+#[test]
+fn choice_points_show_whole_attributions_when_wide_and_cut_with_an_ellipsis_when_not() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, goto("objective.1"));
+    drive(&f, &mut s, [act(Action::Clause)]);
+    let whole = "equitable access to the benefits of artificial intelligence (G77, AGN)";
+    let wide = text_of(&render(&s, 200, 30));
+    let points = wide
+        .split("Choice points")
+        .nth(1)
+        .expect("choice points shown");
+    assert!(points.contains(whole), "{wide}");
+    let narrow = text_of(&render(&s, 80, 30));
+    let points = narrow
+        .split("Choice points")
+        .nth(1)
+        .expect("choice points shown");
+    assert!(!points.contains(whole) && points.contains("…│"), "{narrow}");
+}
