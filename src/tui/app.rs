@@ -1199,9 +1199,22 @@ fn compare_action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::NextSource | Action::PrevSource | Action::NextBase => {
             let srcs = compare::sources(&state.data);
             match a {
-                Action::NextSource => state.compare.right = cycle(&srcs, &state.compare.right, 1),
-                Action::PrevSource => state.compare.right = cycle(&srcs, &state.compare.right, -1),
-                _ => state.compare.left = cycle(&srcs, &state.compare.left, 1),
+                // One side never becomes the other: no "r4 → r4".
+                Action::NextSource | Action::PrevSource => {
+                    let step = if a == Action::NextSource { 1 } else { -1 };
+                    let others: Vec<Version> = (srcs.iter())
+                        .filter(|v| **v != state.compare.left || **v == state.compare.right)
+                        .cloned()
+                        .collect();
+                    state.compare.right = cycle(&others, &state.compare.right, step);
+                }
+                _ => {
+                    let others: Vec<Version> = (srcs.iter())
+                        .filter(|v| **v != state.compare.right || **v == state.compare.left)
+                        .cloned()
+                        .collect();
+                    state.compare.left = cycle(&others, &state.compare.left, 1);
+                }
             }
             state.screen = Screen::Compare;
             if state.compare.mode == CompareMode::Matrix {

@@ -218,6 +218,8 @@ pub struct MatrixRow {
     pub tokens: Vec<(Tag, String)>,
     /// New clauses the delegation proposes right after this one.
     pub inserts: usize,
+    /// Why, as the position's note on its stance says (empty if it says nothing).
+    pub note: String,
 }
 
 /// Clause `id` of `draft` against every delegation: each position applied
@@ -253,6 +255,12 @@ pub fn matrix(data: &Data, id: &str) -> Vec<MatrixRow> {
                 similarity,
                 tokens,
                 inserts: p.inserts.iter().filter(|i| i.after == id).count(),
+                note: p
+                    .clauses
+                    .iter()
+                    .find(|s| s.clause == id)
+                    .map(|s| s.note.clone())
+                    .unwrap_or_default(),
             }
         })
         .collect()

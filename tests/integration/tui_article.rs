@@ -185,3 +185,43 @@ fn choice_points_show_whole_attributions_when_wide_and_cut_with_an_ellipsis_when
         .expect("choice points shown");
     assert!(!points.contains(whole) && points.contains("…│"), "{narrow}");
 }
+
+#[test]
+fn the_base_never_becomes_the_other_side_and_the_matrix_gives_each_note() {
+    let f = fixed();
+    let mut s = state(&f);
+    drive(&f, &mut s, [act(Action::Compare)]);
+    let sources = treaty_workbench::tui::compare::sources(&s.data).len();
+    for _ in 0..2 * sources {
+        drive(&f, &mut s, [act(Action::NextBase)]);
+        assert_ne!(s.compare.left, s.compare.right);
+        drive(&f, &mut s, [act(Action::NextSource)]);
+        assert_ne!(s.compare.left, s.compare.right);
+    }
+
+    drive(&f, &mut s, goto("objective.1"));
+    drive(
+        &f,
+        &mut s,
+        [act(Action::CompareMode), act(Action::CompareMode)],
+    );
+    let note = s
+        .compare
+        .matrix
+        .iter()
+        .find(|r| !r.note.is_empty())
+        .expect("a delegation explains its stance on objective.1");
+    let (code, first_words) = (
+        note.delegation.clone(),
+        note.note
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let row = s.compare.matrix.iter().position(|r| r.delegation == code);
+    s.compare.row = row.unwrap();
+    let screen = text_of(&render(&s, 160, 40));
+    assert!(screen.contains(&first_words), "{screen}");
+    assert!(screen.contains(&format!("{code}'s note:")), "{screen}");
+}

@@ -228,11 +228,11 @@ fn demo_session_clause_compare_replay_amend_quit() {
     t.keys(&["Enter", "Enter"]);
     t.wait_for("Choice points", |s| s.contains("amendments.2 — "));
 
-    // Compare with a delegation: the first other source is the first round; back past the
-    // current draft is the last delegation (USA).
+    // Compare with a delegation: the first other source is the first round; back from it,
+    // skipping the current draft on the other side, is the last delegation (USA).
     t.keys(&["3"]);
     t.wait_for("round r1-geneva", |_| true);
-    t.keys(&["S", "S"]);
+    t.keys(&["S"]);
     t.wait_for("current draft → USA position", |s| {
         s.contains("clauses differ")
     });
