@@ -261,8 +261,7 @@ impl State {
     }
 
     pub fn new(data: Arc<Data>, styles: Styles, keymap: Keymap) -> State {
-        let srcs = compare::sources(&data);
-        let right = srcs.get(1).cloned().unwrap_or(Version::Draft);
+        let (left, right) = compare::default_pair(&data);
         let selected = first_text_clause(&data);
         let history = HistoryView {
             selected: data.history.len().saturating_sub(1),
@@ -290,7 +289,7 @@ impl State {
             prompt: None,
             clause: ClauseView::default(),
             compare: CompareView {
-                left: Version::Draft,
+                left,
                 right,
                 mode: CompareMode::Inline,
                 row: 0,
@@ -549,9 +548,8 @@ fn landed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
     state.data = data;
     state.history.selected = state.data.history.len().saturating_sub(1);
     // No key that moves the compare sources ran before this (they wait), so the default
-    // is still to set: the draft against the first other source, as at a full start.
-    let srcs = compare::sources(&state.data);
-    state.compare.right = srcs.get(1).cloned().unwrap_or(Version::Draft);
+    // is still to set, as at a full start.
+    (state.compare.left, state.compare.right) = compare::default_pair(&state.data);
     if state.message.as_ref().is_some_and(|(_, m)| m == WAITING) {
         state.message = None;
     }

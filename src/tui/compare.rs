@@ -57,6 +57,21 @@ pub fn sources(data: &Data) -> Vec<Version> {
     out
 }
 
+/// What Compare opens on, older on the left: the latest round against the current draft
+/// (what changed since), or without rounds the draft against the first delegation.
+pub fn default_pair(data: &Data) -> (Version, Version) {
+    match data.rounds.last() {
+        Some(r) => (Version::Round(r.name.clone()), Version::Draft),
+        None => {
+            let first = data.positions.keys().next().cloned();
+            (
+                Version::Draft,
+                first.map_or(Version::Draft, Version::Position),
+            )
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tag {
     Equal,

@@ -160,25 +160,30 @@ fn compare_inline_side_by_side_and_matrix() {
     let f = fixed();
     let mut s = state(&f);
     drive(&f, &mut s, goto("observatory.2.c"));
-    // The first other source is round r1-geneva: the draft before this session.
+    // Older on the left: Compare opens on the latest round against the current draft.
+    drive(&f, &mut s, [act(Action::Compare)]);
+    assert_eq!(
+        (&s.compare.left, &s.compare.right),
+        (&Version::Round("r2-nairobi".into()), &Version::Draft)
+    );
+    s.compare.left = Version::Round("r1-geneva".into());
+    s.compare.result = None;
     drive(&f, &mut s, [act(Action::Compare)]);
     let t = render(&s, 100, 30);
     assert_snapshot!("compare_inline", text_of(&t));
     let styles = Styles::default();
-    // Left is the current draft, right the round before it: the words added since are
-    // shown as deleted going back, struck through as well as coloured.
-    let del = style_at(&t, "Africa");
-    assert_eq!(fg(del), fg(styles.get("diff.deleted.token")));
-    assert!(
-        del.add_modifier.contains(Modifier::CROSSED_OUT),
-        "not colour alone"
-    );
+    // Left is the first round, right the current draft: the words added since are shown
+    // as inserted, marked as well as coloured.
+    let ins = style_at(&t, "Africa");
+    assert_eq!(fg(ins), fg(styles.get("diff.inserted.token")));
+    assert!(!ins.add_modifier.is_empty(), "not colour alone");
     drive(&f, &mut s, [act(Action::NextBase)]);
     assert_ne!(
         s.compare.left, s.compare.right,
         "the base skips the other side: never a round against itself"
     );
     s.compare.left = Version::Draft;
+    s.compare.right = Version::Round("r1-geneva".into());
     drive(
         &f,
         &mut s,

@@ -228,12 +228,12 @@ fn demo_session_clause_compare_replay_amend_quit() {
     t.keys(&["Enter", "Enter"]);
     t.wait_for("Choice points", |s| s.contains("amendments.2 — "));
 
-    // Compare with a delegation: the first other source is the first round; back from it,
-    // skipping the current draft on the other side, is the last delegation (USA).
+    // Compare opens on the latest round against the current draft (older on the left);
+    // back from the draft is the last delegation (USA).
     t.keys(&["3"]);
-    t.wait_for("round r1-geneva", |_| true);
+    t.wait_for("round r4-new-york → current draft", |_| true);
     t.keys(&["S"]);
-    t.wait_for("current draft → USA position", |s| {
+    t.wait_for("round r4-new-york → USA position", |s| {
         s.contains("clauses differ")
     });
 
