@@ -63,8 +63,9 @@ struct Block {
 /// The layout of an article, built clause by clause.
 pub struct Layout<'a> {
     draft: &'a Draft,
-    /// Link and footnote definitions of each draft file.
-    defs: Vec<Definitions>,
+    /// Link and footnote definitions of each draft file, read when a clause of it is laid
+    /// out (an article is one file of many).
+    defs: Vec<Option<Definitions>>,
     /// The first clause laid out: indents count from its depth.
     top: Option<u8>,
     blocks: Vec<Block>,
@@ -76,11 +77,7 @@ impl<'a> Layout<'a> {
     pub fn new(draft: &'a Draft) -> Self {
         Layout {
             draft,
-            defs: draft
-                .files
-                .iter()
-                .map(|f| Definitions::scan(&f.text()))
-                .collect(),
+            defs: vec![None; draft.files.len()],
             top: None,
             blocks: Vec::new(),
             links: Vec::new(),
@@ -116,8 +113,11 @@ impl<'a> Layout<'a> {
             ClauseKind::Point => l.clone(),
             _ => format!("{l}."),
         });
-        let runs = style::runs(text, &self.defs[c.file]);
-        let pieces = self.pieces(&runs);
+        let file = c.file;
+        let defs = self.defs[file]
+            .get_or_insert_with(|| Definitions::scan(&self.draft.files[file].text()));
+        let runs = style::runs(text, defs);
+        let pieces = self.pieces(&runs, file);
         self.blocks.push(Block {
             indent: 4 * level.saturating_sub(1),
             number,
@@ -142,7 +142,7 @@ impl<'a> Layout<'a> {
 
     /// Runs as pieces: each link's text followed by its number, footnotes noted for the
     /// list at the end.
-    fn pieces(&mut self, runs: &[Run]) -> Vec<Piece> {
+    fn pieces(&mut self, runs: &[Run], file: usize) -> Vec<Piece> {
         let mut out = Vec::new();
         for (k, run) in runs.iter().enumerate() {
             out.push(Piece::new(
@@ -156,7 +156,7 @@ impl<'a> Layout<'a> {
                 },
             ));
             if run.note {
-                self.note(run.text.trim_matches(['[', ']']));
+                self.note(run.text.trim_matches(['[', ']']), file);
             }
             if let Some(target) = &run.link
                 && runs.get(k + 1).is_none_or(|next| next.link != run.link)
@@ -174,15 +174,13 @@ impl<'a> Layout<'a> {
         out
     }
 
-    /// Footnote `label` (`^1`), listed once at the end with its text.
-    fn note(&mut self, label: &str) {
+    /// Footnote `label` (`^1`) of `file`, listed once at the end with its text.
+    fn note(&mut self, label: &str, file: usize) {
         if self.notes.iter().any(|(l, _)| l == label) {
             return;
         }
-        let text = self
-            .defs
-            .iter()
-            .find_map(|d| d.target(label))
+        let text = (self.defs[file].as_ref())
+            .and_then(|d| d.target(label))
             .unwrap_or("(no text for this note in the draft)");
         self.notes.push((label.to_string(), text.to_string()));
     }
