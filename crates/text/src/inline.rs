@@ -15,6 +15,9 @@ use crate::bracket::{self, Node, RefLabels, Span, Tree, VerbatimKind};
 pub struct Definitions {
     labels: RefLabels,
     targets: HashMap<String, String>,
+    /// Links and `**strong**` kept as drafted, for writers whose output is read back as
+    /// Markdown (DOCX, which `treaty import` reads; it turns italics back into `*…*`).
+    as_written: bool,
 }
 
 impl Definitions {
@@ -40,6 +43,12 @@ impl Definitions {
                 .or_insert_with(|| target.to_string());
         }
         d
+    }
+
+    /// The same definitions, with links and strong emphasis kept as drafted.
+    pub fn as_written(mut self) -> Self {
+        self.as_written = true;
+        self
     }
 
     /// The labels the bracket parser needs to tell `[text][ref]` from two alternatives.
@@ -88,7 +97,7 @@ pub fn markup(text: &str, tree: &Tree, defs: &Definitions) -> Markup {
         links: Vec::new(),
     };
     verbatim(text, &tree.nodes, defs, &mut m);
-    emphasis(text, &mut m.looks);
+    emphasis(text, &mut m.looks, if defs.as_written { 1 } else { 2 });
     m
 }
 
@@ -97,14 +106,16 @@ fn verbatim(text: &str, nodes: &[Node], defs: &Definitions, m: &mut Markup) {
     for node in nodes {
         match node {
             Node::Verbatim { span, kind } => match kind {
-                VerbatimKind::Link | VerbatimKind::RefLink => link(text, *span, *kind, defs, m),
+                VerbatimKind::Link | VerbatimKind::RefLink if !defs.as_written => {
+                    link(text, *span, *kind, defs, m)
+                }
                 VerbatimKind::Footnote => {
                     for l in &mut m.looks[span.start..span.end] {
                         l.note = true;
                     }
                 }
                 VerbatimKind::Escape => m.looks[span.start].hidden = true,
-                VerbatimKind::RefDefinition => {}
+                VerbatimKind::Link | VerbatimKind::RefLink | VerbatimKind::RefDefinition => {}
             },
             Node::Group(g) => {
                 for a in &g.alternatives {
@@ -164,7 +175,8 @@ fn link(text: &str, span: Span, kind: VerbatimKind, defs: &Definitions, m: &mut 
 /// `*emphasis*`, `_emphasis_` and `**strong**` on one line. An opening run is followed by
 /// a non-space, a closing one follows a non-space; `_` only at word edges, so
 /// `snake_case_name` stays as written. Hidden bytes (a link's target) are never markup.
-fn emphasis(text: &str, looks: &mut [Look]) {
+/// Runs longer than `longest` (1: `**` is left as written) are not markup either.
+fn emphasis(text: &str, looks: &mut [Look], longest: usize) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -174,7 +186,7 @@ fn emphasis(text: &str, looks: &mut [Look]) {
             continue;
         }
         let n = run_len(b, i);
-        let opens = n <= 2
+        let opens = n <= longest
             && b.get(i + n).is_some_and(|x| !x.is_ascii_whitespace())
             && (c == b'*' || i == 0 || !b[i - 1].is_ascii_alphanumeric());
         let close = opens.then(|| closing(b, looks, i + n, c, n)).flatten();
@@ -337,5 +349,19 @@ mod tests {
         let url = "[a](https://x.org/a_b_c) and _b_";
         let (s, _) = shown(url, &defs);
         assert_eq!(s, "<a>1 and *b*");
+    }
+
+    #[test]
+    fn as_written_keeps_links_and_strong_for_writers_read_back_as_markdown() {
+        let defs = Definitions::scan("[ref]: /x\n").as_written();
+        let text = "*Noting* the [text][ref], [this](https://x.org) and **that**";
+        let (s, links) = shown(text, &defs);
+        assert_eq!(
+            s,
+            "*Noting* the [text][ref], [this](https://x.org) and **that**"
+        );
+        assert!(links.is_empty());
+        let m = markup(text, &defs.parse(text), &defs);
+        assert!(m.looks[1].emphasis && !m.looks.iter().any(|l| l.strong));
     }
 }

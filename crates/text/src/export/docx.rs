@@ -220,16 +220,10 @@ impl Body<'_> {
         }
     }
 
-    /// Runs, each link's target after its text (`the Charter (https://…)`).
     fn runs(&mut self, runs: &[Run]) {
-        for (k, run) in runs.iter().enumerate() {
+        for run in runs {
             let style = character_style(run.role);
             self.run(&run.text, style.as_deref(), run.emphasis, run.change);
-            if let Some(target) = &run.link
-                && runs.get(k + 1).is_none_or(|next| next.link != run.link)
-            {
-                self.run(&format!(" ({target})"), None, false, run.change);
-            }
         }
     }
 
@@ -360,7 +354,8 @@ fn document_xml(doc: &Document) -> String {
         next_id: 0,
         author: &doc.author,
         bookmarks: HashSet::new(),
-        defs: doc.definitions(),
+        // Links and strong emphasis as drafted: `treaty import` reads the document back.
+        defs: doc.definitions().as_written(),
     };
     for (item, notes) in doc.items.iter().zip(doc.notes_after()) {
         body.item(item);
