@@ -84,7 +84,7 @@ fn the_article_opens_from_history_and_compare() {
     assert!(s.article.is_none());
     assert_eq!(s.screen, Screen::Compare);
     drive(&f, &mut s, [act(Action::ReadArticle)]);
-    assert!(text_of(&render(&s, 100, 30)).contains("line 1 of"));
+    assert!(view_title(&s, 100, 30).contains("— as drafted — line "));
     drive(&f, &mut s, [act(Action::ReadArticle)]);
     assert!(s.article.is_none(), "the key that opened it closes it");
 }
@@ -224,4 +224,20 @@ fn the_base_never_becomes_the_other_side_and_the_matrix_gives_each_note() {
     let screen = text_of(&render(&s, 160, 40));
     assert!(screen.contains(&first_words), "{screen}");
     assert!(screen.contains(&format!("{code}'s note:")), "{screen}");
+}
+
+#[test]
+fn the_article_opens_at_the_selected_clause() {
+    let f = fixed();
+    let mut s = state(&f);
+    s.size = (80, 24);
+    drive(&f, &mut s, goto("definitions.1.g"));
+    drive(&f, &mut s, [act(Action::ReadArticle)]);
+    let screen = text_of(&render(&s, 80, 24));
+    assert!(!view_title(&s, 80, 24).contains("line 1 of"), "{screen}");
+    assert!(screen.contains("(g) \"affected person\""), "{screen}");
+    assert!(
+        !screen.contains("(a) \"artificial"),
+        "scrolled past the top: {screen}"
+    );
 }

@@ -58,6 +58,8 @@ struct Block {
     pieces: Vec<Piece>,
     /// Whether a blank line comes before the block.
     gap: bool,
+    /// The clause it lays out (none for remarks and the lists at the end).
+    clause: Option<usize>,
 }
 
 /// The layout of an article, built clause by clause.
@@ -106,6 +108,7 @@ impl<'a> Layout<'a> {
                 number: None,
                 pieces: vec![Piece::new(heading, Look::Heading)],
                 gap: !self.blocks.is_empty(),
+                clause: Some(j),
             });
             return;
         }
@@ -123,6 +126,7 @@ impl<'a> Layout<'a> {
             number,
             pieces,
             gap: true,
+            clause: Some(j),
         });
     }
 
@@ -137,6 +141,7 @@ impl<'a> Layout<'a> {
             number: None,
             pieces: vec![Piece::new(text, Look::Remark)],
             gap: false,
+            clause: None,
         });
     }
 
@@ -197,6 +202,21 @@ impl<'a> Layout<'a> {
         out
     }
 
+    /// The line clause `j` starts on in [`Layout::lines`] at the same `width`.
+    pub fn line_of(&self, j: usize, width: Option<usize>) -> Option<usize> {
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            if b.gap {
+                out.push(Vec::new());
+            }
+            if b.clause == Some(j) {
+                return Some(out.len());
+            }
+            wrap(b, width, &mut out);
+        }
+        None
+    }
+
     /// The footnotes and link targets, as blocks after the text.
     fn lists(&self) -> Vec<Block> {
         let mut blocks = Vec::new();
@@ -208,6 +228,7 @@ impl<'a> Layout<'a> {
                         number: None,
                         pieces: vec![Piece::new(title, Look::Heading)],
                         gap: true,
+                        clause: None,
                     });
                 }
                 blocks.push(Block {
@@ -215,6 +236,7 @@ impl<'a> Layout<'a> {
                     number: Some(label),
                     pieces: vec![Piece::new(text, Look::Remark)],
                     gap: false,
+                    clause: None,
                 });
             }
         };
@@ -394,6 +416,10 @@ mod tests {
             "[2] https://example.org/risks",
         ];
         assert_eq!(text, expected.map(|l| format!("{l}\n")).concat());
+        assert_eq!(
+            l.line_of(d.index_of("objective.2.a").unwrap(), Some(50)),
+            Some(9)
+        );
         // Unwrapped, each paragraph is one line.
         assert!(
             l.plain(None).contains(

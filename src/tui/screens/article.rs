@@ -51,9 +51,15 @@ pub fn open(state: &mut State) {
             i = j;
         }
     }
+    // Scrolled to the clause it was opened on, as far as the article goes.
+    let clause = whole_of(&state.data.draft, i);
+    let (width, height) = super::body_size(state.size);
+    let layout = Layout::article(&state.data.draft, clause);
+    let last = layout.lines(Some(width)).len().saturating_sub(height);
+    let at = layout.line_of(i, Some(width)).unwrap_or(0).min(last);
     state.article = Some(ArticleView {
-        clause: whole_of(&state.data.draft, i),
-        scroll: 0,
+        clause,
+        scroll: at as u16,
     });
 }
 
