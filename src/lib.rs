@@ -8,9 +8,9 @@
 //! tests, benches and fuzz targets name them as `treaty_workbench::draft`, and so on.
 
 pub use treaty_text::{
-    amend, amendment, analysis, annex, bracket, civil, compare, compile, diag, draft, export,
-    fsutil, import, negotiation, position, proposal, ronfile, roster, sanitize, sources, suggest,
-    theme, tiers,
+    amend, amendment, analysis, annex, article, bracket, civil, compare, compile, diag, draft,
+    export, fsutil, import, negotiation, position, proposal, ronfile, roster, sanitize, sources,
+    suggest, theme, tiers,
 };
 
 pub use treaty_record::{

@@ -1,5 +1,6 @@
 //! Reading commands: `treaty brackets`, `treaty show`, `treaty applies-to`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,6 +9,7 @@ use clap::Args;
 
 use super::{negotiation_root, out};
 use crate::analysis;
+use crate::article::Layout;
 use crate::bracket::{self, Choice};
 use crate::draft::{ClauseKind, Draft};
 use crate::negotiation::{Negotiation, TIERS_FILE};
@@ -163,45 +165,36 @@ pub fn show(repo: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
         None
     };
     out("");
+    let mut layout = Layout::new(d);
     for j in d.subtree(i) {
         let c = &d.clauses[j];
         let id = c.id.as_deref().unwrap_or("");
         let mut text = c.text.clone();
-        // The delegation's note on its stance, under the clause (the first stance counts).
-        let note = position
-            .and_then(|p| p.clauses.iter().find(|s| s.clause == id).map(|s| (p, s)))
-            .filter(|(_, s)| !s.note.trim().is_empty())
-            .map(|(p, s)| format!("    note ({}): {}", p.code, s.note.trim()));
-        if let Some(p) = position {
-            match p.stance(id) {
-                Some(Stance::Replace(t)) => text = t.clone(),
-                Some(Stance::Delete) => {
-                    out(&clause_line(
-                        d,
-                        j,
-                        &format!("(deletion proposed by {})", p.code),
-                    ));
-                    if let Some(note) = &note {
-                        out(note);
-                    }
-                    continue;
-                }
-                Some(Stance::Bracket) if c.kind.has_text() => text = format!("[{text}]"),
+        let stance = position.and_then(|p| p.clauses.iter().find(|s| s.clause == id));
+        if let (Some(p), Some(s)) = (position, stance) {
+            match &s.stance {
+                Stance::Replace(t) => text = t.clone(),
+                Stance::Delete => text = format!("(deletion proposed by {})", p.code),
+                Stance::Bracket if c.kind.has_text() => text = format!("[{text}]"),
                 _ => {}
             }
         }
-        if args.clean && c.kind.has_text() {
+        if args.clean && c.kind.has_text() && !stance.is_some_and(|s| s.stance == Stance::Delete) {
             let tree = bracket::parse(&text);
             text = tree
                 .clean(&text, &choice)
                 .with_context(|| format!("in {id}"))?;
         }
-        out(&clause_line(d, j, &text));
-        if let Some(note) = &note {
-            out(note);
+        layout.clause(j, &text);
+        if let (Some(p), Some(s)) = (position, stance)
+            && !s.note.is_empty()
+        {
+            layout.remark(format!("{}'s note: {}", p.code, s.note));
         }
         if let Some(s) = &sources {
-            source_lines(s, id);
+            for line in source_lines(s, id) {
+                layout.remark(line);
+            }
         }
         if let Some(p) = position {
             for ins in p.inserts.iter().filter(|x| x.after == id) {
@@ -210,24 +203,33 @@ pub fn show(repo: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
                     .as_deref()
                     .map(|l| format!("{l}. "))
                     .unwrap_or_default();
-                out(&format!(
-                    "    + new clause proposed by {}: {label}{}",
+                layout.remark(format!(
+                    "+ new clause proposed by {}: {label}{}",
                     p.code, ins.text
                 ));
+                if !ins.note.is_empty() {
+                    layout.remark(format!("  {}'s note: {}", p.code, ins.note));
+                }
             }
         }
     }
+    let width = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok())
+        .flatten()
+        .map(|(w, _)| usize::from(w).max(40));
+    out(layout.plain(width).trim_end_matches('\n'));
     Ok(ExitCode::SUCCESS)
 }
 
-/// A clause's place in its document and the comments anchored in it, under the clause.
-fn source_lines(s: &Sources, id: &str) {
+/// A clause's place in its document and the comments anchored in it.
+fn source_lines(s: &Sources, id: &str) -> Vec<String> {
     let Some(c) = s.clauses.get(id) else {
-        out("      (source: not in the document)");
-        return;
+        return vec!["(source: not in the document)".into()];
     };
+    let mut lines = Vec::new();
     if let Some(place) = c.place() {
-        out(&format!("      (source: {place})"));
+        lines.push(format!("(source: {place})"));
     }
     for com in &c.comments {
         let parties = if com.parties.is_empty() {
@@ -240,8 +242,8 @@ fn source_lines(s: &Sources, id: &str) {
             .as_deref()
             .map(|r| format!(", reply to comment {r}"))
             .unwrap_or_default();
-        out(&format!(
-            "      comment {} ({parties}; noted by {}, {}{reply}): {}",
+        lines.push(format!(
+            "comment {} ({parties}; noted by {}, {}{reply}): {}",
             com.id,
             com.author,
             com.date,
@@ -249,11 +251,12 @@ fn source_lines(s: &Sources, id: &str) {
         ));
     }
     for f in &c.from {
-        out(&format!(
-            "      (continues {} of the draft before: {}, {:.2})",
+        lines.push(format!(
+            "(continues {} of the draft before: {}, {:.2})",
             f.id, f.how, f.similarity
         ));
     }
+    lines
 }
 
 pub fn applies_to(repo: Option<PathBuf>, args: AppliesArgs) -> anyhow::Result<ExitCode> {

@@ -37,7 +37,8 @@ actions! {
     Bottom => "bottom", "Go to the last item";
     Collapse => "collapse", "Outline: fold the selected part or article; side by side: scroll left pane";
     Expand => "expand", "Outline: unfold the selected part or article";
-    Open => "open", "Open the selected item (clause, cell, annex, amendment)";
+    Open => "open", "Open the selected item (clause, cell, annex, amendment; a heading: its whole article)";
+    ReadArticle => "read_article", "Read the whole article of the selected clause or amendment (Esc closes)";
     Back => "back", "Go back, or cancel the prompt or editor";
     Outline => "outline", "Screen 1: the outline of the treaty";
     Clause => "clause", "Screen 2: the selected clause's bracketed text";

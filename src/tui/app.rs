@@ -283,6 +283,8 @@ pub struct State {
     pub screen: Screen,
     pub help: bool,
     pub help_scroll: u16,
+    /// The article view, when open (over any screen).
+    pub article: Option<super::screens::article::ArticleView>,
     /// The selected clause (index into the draft).
     pub selected: usize,
     pub collapsed: BTreeSet<usize>,
@@ -322,8 +324,7 @@ impl State {
     }
 
     pub fn new(data: Arc<Data>, styles: Styles, keymap: Keymap) -> State {
-        let srcs = compare::sources(&data);
-        let right = srcs.get(1).cloned().unwrap_or(Version::Draft);
+        let (left, right) = compare::default_pair(&data);
         let selected = first_text_clause(&data);
         let history = HistoryView {
             selected: data.history.len().saturating_sub(1),
@@ -345,12 +346,13 @@ impl State {
             screen: Screen::Outline,
             help: false,
             help_scroll: 0,
+            article: None,
             selected,
             collapsed: BTreeSet::new(),
             prompt: None,
             clause: ClauseView::default(),
             compare: CompareView {
-                left: Version::Draft,
+                left,
                 right,
                 mode: CompareMode::Inline,
                 row: 0,
@@ -382,6 +384,7 @@ impl State {
     pub fn replace_data(&mut self, data: Arc<Data>) {
         let id = self.selected_id();
         self.data = data;
+        self.article = None;
         self.selected = id
             .and_then(|id| self.data.draft.index_of(&id))
             .unwrap_or_else(|| first_text_clause(&self.data));
@@ -611,9 +614,8 @@ fn landed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
     state.data = data;
     state.history.selected = state.data.history.len().saturating_sub(1);
     // No key that moves the compare sources ran before this (they wait), so the default
-    // is still to set: the draft against the first other source, as at a full start.
-    let srcs = compare::sources(&state.data);
-    state.compare.right = srcs.get(1).cloned().unwrap_or(Version::Draft);
+    // is still to set, as at a full start.
+    (state.compare.left, state.compare.right) = compare::default_pair(&state.data);
     if state.message.as_ref().is_some_and(|(_, m)| m == WAITING) {
         state.message = None;
     }
@@ -875,13 +877,11 @@ fn request_replay(state: &mut State, step: usize) -> Vec<Effect> {
 }
 
 fn action(state: &mut State, a: Action) -> Vec<Effect> {
-    if state.help
-        && !matches!(
-            a,
-            Action::Help | Action::Quit | Action::Back | Action::Up | Action::Down
-        )
-    {
-        state.help = false;
+    if let Some(effects) = super::screens::help::key(state, a) {
+        return effects;
+    }
+    if let Some(effects) = super::screens::article::key(state, a) {
+        return effects;
     }
     if state.screen == Screen::Amend
         && state.editor.is_none()
@@ -902,9 +902,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             state.help_scroll = 0;
         }
         Action::Back => {
-            if state.help {
-                state.help = false;
-            } else if state.prompt.is_some() {
+            if state.prompt.is_some() {
                 state.prompt = None;
             } else if state.conflict.take().is_some() {
                 state.message = Some((
@@ -938,6 +936,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             }
         }
         Action::Reload => return vec![Effect::Reload],
+        Action::ReadArticle => super::screens::article::open(state),
         Action::CleanText
         | Action::NextPoint
         | Action::PrevPoint
@@ -1094,6 +1093,9 @@ fn open(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     match state.screen {
+        Screen::Outline if !state.data.draft.clauses[state.selected].kind.has_text() => {
+            super::screens::article::open(state);
+        }
         Screen::Outline => return go(state, Screen::Clause),
         Screen::Annexes => {
             if let Some(i) = selected_annex_clause(state) {
@@ -1409,9 +1411,22 @@ fn compare_action(state: &mut State, a: Action) -> Vec<Effect> {
         Action::NextSource | Action::PrevSource | Action::NextBase => {
             let srcs = compare::sources(&state.data);
             match a {
-                Action::NextSource => state.compare.right = cycle(&srcs, &state.compare.right, 1),
-                Action::PrevSource => state.compare.right = cycle(&srcs, &state.compare.right, -1),
-                _ => state.compare.left = cycle(&srcs, &state.compare.left, 1),
+                // One side never becomes the other: no "r4 → r4".
+                Action::NextSource | Action::PrevSource => {
+                    let step = if a == Action::NextSource { 1 } else { -1 };
+                    let others: Vec<Version> = (srcs.iter())
+                        .filter(|v| **v != state.compare.left || **v == state.compare.right)
+                        .cloned()
+                        .collect();
+                    state.compare.right = cycle(&others, &state.compare.right, step);
+                }
+                _ => {
+                    let others: Vec<Version> = (srcs.iter())
+                        .filter(|v| **v != state.compare.right || **v == state.compare.left)
+                        .cloned()
+                        .collect();
+                    state.compare.left = cycle(&others, &state.compare.left, 1);
+                }
             }
             state.screen = Screen::Compare;
             if state.compare.mode == CompareMode::Matrix {
@@ -1521,10 +1536,6 @@ fn compare_versions(state: &mut State) -> Vec<Effect> {
 }
 
 fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
-    if state.help {
-        state.help_scroll = (state.help_scroll as isize + delta).clamp(0, 500) as u16;
-        return Vec::new();
-    }
     match state.screen {
         Screen::Outline => {
             let rows = state.outline_rows();
@@ -1822,10 +1833,11 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
     if row == l.tabs.y {
         // The tab bar reads " 1 Outline │ 2 Clause │ …": find the tab under the mouse.
         let mut x = 0u16;
-        for (i, s) in Screen::ALL.iter().enumerate() {
-            let w = super::screens::tab_label(state, i, *s).chars().count() as u16 + 3;
+        let cells = super::screens::tab_cells(state, state.size.0);
+        for (cell, s) in cells.iter().zip(Screen::ALL) {
+            let w = cell.chars().count() as u16;
             if column < x + w {
-                return go(state, *s);
+                return go(state, s);
             }
             x += w;
         }

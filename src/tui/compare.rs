@@ -57,6 +57,21 @@ pub fn sources(data: &Data) -> Vec<Version> {
     out
 }
 
+/// What Compare opens on, older on the left: the latest round against the current draft
+/// (what changed since), or without rounds the draft against the first delegation.
+pub fn default_pair(data: &Data) -> (Version, Version) {
+    match data.rounds.last() {
+        Some(r) => (Version::Round(r.name.clone()), Version::Draft),
+        None => {
+            let first = data.positions.keys().next().cloned();
+            (
+                Version::Draft,
+                first.map_or(Version::Draft, Version::Position),
+            )
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tag {
     Equal,
@@ -218,6 +233,8 @@ pub struct MatrixRow {
     pub tokens: Vec<(Tag, String)>,
     /// New clauses the delegation proposes right after this one.
     pub inserts: usize,
+    /// Why, as the position's note on its stance says (empty if it says nothing).
+    pub note: String,
 }
 
 /// Clause `id` of `draft` against every delegation: each position applied
@@ -254,6 +271,12 @@ pub fn matrix(data: &Data, id: &str) -> Vec<MatrixRow> {
                 similarity,
                 tokens,
                 inserts: p.inserts.iter().filter(|i| i.after == id).count(),
+                note: p
+                    .clauses
+                    .iter()
+                    .find(|s| s.clause == id)
+                    .map(|s| s.note.clone())
+                    .unwrap_or_default(),
             }
         })
         .collect()

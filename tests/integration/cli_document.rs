@@ -215,3 +215,31 @@ fn fmt_leaves_the_sample_alone_and_fills_missing_ids() {
         "the same id comes back, other bytes untouched"
     );
 }
+
+#[test]
+fn show_lays_out_a_whole_article_with_notes_and_a_delegations_reasons() {
+    let root = repo_root();
+    let o = treaty(&root, &["show", "definitions"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = stdout(&o);
+    assert!(
+        shown.contains("\n1. For the purposes of this Convention:\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\n    (a) \"artificial intelligence system\""),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\nNotes\n[^1] Chair's note: subparagraph (a)"),
+        "the footnote is listed after the article: {shown}"
+    );
+
+    let o = treaty(&root, &["show", "objective", "--position", "EU"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("EU's note: Rights first;"),
+        "{}",
+        stdout(&o)
+    );
+}

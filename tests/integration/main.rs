@@ -31,6 +31,7 @@ mod sync;
 mod synth;
 mod trust;
 mod tui;
+mod tui_article;
 mod tui_live;
 mod tui_tmux;
 mod verify;

@@ -18,14 +18,14 @@ use treaty_workbench::tui::keymap::Keymap;
 use treaty_workbench::tui::screens;
 use treaty_workbench::tui::theme::Styles;
 
-struct Fixed {
+pub(super) struct Fixed {
     _dir: tempfile::TempDir,
     root: std::path::PathBuf,
     /// What the background worker keeps: the record and its history index.
     jobs: std::cell::RefCell<jobs::Context>,
 }
 
-fn fixed() -> Fixed {
+pub(super) fn fixed() -> Fixed {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("repo");
     fixture::build(&root).expect("fixture builds");
@@ -36,7 +36,7 @@ fn fixed() -> Fixed {
     }
 }
 
-fn state(f: &Fixed) -> State {
+pub(super) fn state(f: &Fixed) -> State {
     let data = Arc::new(Data::load(&f.root).expect("loads"));
     let mut s = State::new(data, Styles::default(), Keymap::default());
     s.size = (100, 30);
@@ -44,15 +44,15 @@ fn state(f: &Fixed) -> State {
 }
 
 /// Applies messages, doing any background request synchronously (as the worker would).
-fn drive(f: &Fixed, s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+pub(super) fn drive(f: &Fixed, s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
     f.jobs.borrow_mut().settle(s, msgs)
 }
 
-fn act(a: Action) -> Msg {
+pub(super) fn act(a: Action) -> Msg {
     Msg::Action(a)
 }
 
-fn goto(id: &str) -> Vec<Msg> {
+pub(super) fn goto(id: &str) -> Vec<Msg> {
     let mut m = vec![act(Action::Goto)];
     m.extend(id.chars().map(|c| Msg::EditKey(EditKey::Insert(c))));
     m.push(act(Action::Open));
@@ -64,18 +64,18 @@ fn fg(style: ratatui::style::Style) -> ratatui::style::Color {
     style.fg.unwrap_or(ratatui::style::Color::Reset)
 }
 
-fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+pub(super) fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| screens::draw(s, f)).unwrap();
     t
 }
 
-fn text_of(t: &Terminal<TestBackend>) -> String {
+pub(super) fn text_of(t: &Terminal<TestBackend>) -> String {
     t.backend().to_string()
 }
 
 /// The style of the first cell where `needle` starts on screen.
-fn style_at(t: &Terminal<TestBackend>, needle: &str) -> ratatui::style::Style {
+pub(super) fn style_at(t: &Terminal<TestBackend>, needle: &str) -> ratatui::style::Style {
     let buf = t.backend().buffer();
     let w = buf.area.width as usize;
     let chars: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
@@ -160,25 +160,30 @@ fn compare_inline_side_by_side_and_matrix() {
     let f = fixed();
     let mut s = state(&f);
     drive(&f, &mut s, goto("observatory.2.c"));
-    // The first other source is round r1-geneva: the draft before this session.
+    // Older on the left: Compare opens on the latest round against the current draft.
+    drive(&f, &mut s, [act(Action::Compare)]);
+    assert_eq!(
+        (&s.compare.left, &s.compare.right),
+        (&Version::Round("r2-nairobi".into()), &Version::Draft)
+    );
+    s.compare.left = Version::Round("r1-geneva".into());
+    s.compare.result = None;
     drive(&f, &mut s, [act(Action::Compare)]);
     let t = render(&s, 100, 30);
     assert_snapshot!("compare_inline", text_of(&t));
     let styles = Styles::default();
-    // Left is the current draft, right the round before it: the words added since are
-    // shown as deleted going back, struck through as well as coloured.
-    let del = style_at(&t, "Africa");
-    assert_eq!(fg(del), fg(styles.get("diff.deleted.token")));
-    assert!(
-        del.add_modifier.contains(Modifier::CROSSED_OUT),
-        "not colour alone"
-    );
+    // Left is the first round, right the current draft: the words added since are shown
+    // as inserted, marked as well as coloured.
+    let ins = style_at(&t, "Africa");
+    assert_eq!(fg(ins), fg(styles.get("diff.inserted.token")));
+    assert!(!ins.add_modifier.is_empty(), "not colour alone");
     drive(&f, &mut s, [act(Action::NextBase)]);
-    assert_eq!(
+    assert_ne!(
         s.compare.left, s.compare.right,
-        "base moved to the round too"
+        "the base skips the other side: never a round against itself"
     );
     s.compare.left = Version::Draft;
+    s.compare.right = Version::Round("r1-geneva".into());
     drive(
         &f,
         &mut s,
@@ -554,7 +559,7 @@ fn annex_versions_compare_with_the_compare_rendering() {
 }
 
 /// A left click at a cell.
-fn click(column: u16, row: u16) -> Msg {
+pub(super) fn click(column: u16, row: u16) -> Msg {
     Msg::Click { column, row }
 }
 

@@ -187,8 +187,8 @@ fn saving_over_a_clause_amended_meanwhile_shows_three_versions_and_reapplies_on_
         "Base — pp3 as you began",
         "Theirs — amended since by EU",
         "Yours — CHAIR · B keeps both as bracketed alternatives",
-        "pp3 was amended by EU since you began: nothing was recorded (a re-apply, B keep both, Esc back)",
-        "a re-applies yours on theirs — both changes kept",
+        "pp3 was amended by EU since you began: nothing was recorded (R re-apply, B keep both, Esc back)",
+        "R re-applies yours on theirs — both changes kept",
     ] {
         assert!(shown.contains(part), "{part}:\n{shown}");
     }
@@ -333,7 +333,7 @@ fn tmux_an_amendment_landing_while_the_editor_is_open_is_not_overwritten() {
         before.len() + 1,
         "only theirs so far"
     );
-    t.keys(&["a"]);
+    t.keys(&["R"]);
     t.wait_for("recorded:", |_| true);
     let now = pp3(&root);
     assert!(
@@ -495,7 +495,7 @@ fn when_both_changed_the_same_words_the_view_says_yours_would_replace_theirs() {
     assert_eq!(view.reapplied(), Some((yours.clone(), false)));
     let shown = screen(&s);
     assert!(
-        shown.contains("a re-applies yours on theirs — you both changed the same words: your wording replaces theirs"),
+        shown.contains("R re-applies yours on theirs — you both changed the same words: your wording replaces theirs"),
         "{shown}"
     );
     // Only when asked: then yours is recorded on top, and theirs stays in the log.

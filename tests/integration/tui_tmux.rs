@@ -16,7 +16,7 @@ pub(crate) struct Tmux {
 impl Tmux {
     /// A tmux server of its own (socket in `dir`) running a plain shell in `cwd`, with
     /// `HOME` and `TMPDIR` inside `dir`.
-    fn start(dir: &Path, cwd: &Path, tmp: &Path) -> Option<Tmux> {
+    pub(crate) fn start(dir: &Path, cwd: &Path, tmp: &Path) -> Option<Tmux> {
         Tmux::start_with_editor(dir, cwd, tmp, "true")
     }
 
@@ -151,7 +151,7 @@ impl Tmux {
 
     /// After the TUI exits: the prompt is back on the normal screen and the terminal is
     /// in cooked mode with echo.
-    fn assert_restored(&self) {
+    pub(super) fn assert_restored(&self) {
         self.keys(&["clear; stty -a", "Enter"]);
         let s = self.wait_for("icanon", |s| s.contains("speed") || s.contains("rows"));
         let words: Vec<&str> = s.split_whitespace().collect();
@@ -210,7 +210,7 @@ fn demo_dir(tmp: &Path) -> PathBuf {
     found[0].clone()
 }
 
-fn fixed_repo(dir: &Path) -> PathBuf {
+pub(super) fn fixed_repo(dir: &Path) -> PathBuf {
     let root = dir.join("repo");
     fixture::build(&root).expect("fixture builds");
     root
@@ -238,12 +238,12 @@ fn demo_session_clause_compare_replay_amend_quit() {
     t.keys(&["Enter", "Enter"]);
     t.wait_for("Choice points", |s| s.contains("amendments.2 — "));
 
-    // Compare with a delegation: the first other source is the first round; back past the
-    // current draft is the last delegation (USA).
+    // Compare opens on the latest round against the current draft (older on the left);
+    // back from the draft is the last delegation (USA).
     t.keys(&["3"]);
-    t.wait_for("round r1-geneva", |_| true);
-    t.keys(&["S", "S"]);
-    t.wait_for("current draft → USA position", |s| {
+    t.wait_for("round r4-new-york → current draft", |_| true);
+    t.keys(&["S"]);
+    t.wait_for("round r4-new-york → USA position", |s| {
         s.contains("clauses differ")
     });
 

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::annex::AnnexStatus;
 use crate::tui::app::State;
-use crate::tui::widgets::{bracketed, safe};
+use crate::tui::widgets::safe;
 
 fn status_style(s: AnnexStatus) -> &'static str {
     match s {
@@ -42,16 +42,8 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let (top, bottom) = areas(state, area);
     let mut lines = Vec::new();
     for (k, a) in reg.annexes.iter().enumerate() {
-        let title = d
-            .draft
-            .index_of(&a.annex)
-            .and_then(|i| d.draft.clauses[i].title.clone())
-            .unwrap_or_default();
         let mut line = Line::from(vec![
-            Span::styled(
-                format!(" {:<24}", safe(&a.annex)),
-                state.styles.get("clause.id"),
-            ),
+            Span::raw(" "),
             Span::styled(
                 format!("{:<18}", a.status.as_str()),
                 state.styles.get(status_style(a.status)),
@@ -60,7 +52,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                 format!("{:<10}", safe(&a.proposer.join(","))),
                 state.styles.get("delegation"),
             ),
-            Span::raw(safe(&title)),
+            Span::styled(safe(&name(state, &a.annex)), state.styles.get("heading")),
         ]);
         if k == state.annexes.selected {
             line = line.patch_style(state.styles.get("selection"));
@@ -95,26 +87,18 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         ]),
     ];
     if !a.notes.is_empty() {
-        out.push(Line::styled(safe(&a.notes), state.styles.get("hint")));
+        let notes = a.notes.lines();
+        out.extend(notes.map(|l| Line::styled(safe(l), state.styles.get("hint"))));
     }
     out.push(Line::default());
     if let Some(i) = d.draft.index_of(&a.annex) {
-        for j in d.draft.subtree(i) {
-            let c = &d.draft.clauses[j];
-            if let Some(t) = d.tree(j) {
-                out.extend(bracketed::lines(&c.text, t, &state.styles, None));
-            } else if let Some(t) = &c.title {
-                out.push(Line::styled(safe(t), state.styles.get("heading")));
-            }
-            if out.len() > bottom.height as usize * 3 {
-                break;
-            }
-        }
+        let width = bottom.width.saturating_sub(2) as usize;
+        out.extend(super::article::lines(state, i, width));
     }
     let key = |a| state.keymap.label(a).unwrap_or_default();
     let title = format!(
         "{} — {} opens it, {} compares its versions",
-        a.annex,
+        name(state, &a.annex),
         key(crate::tui::action::Action::Open),
         key(crate::tui::action::Action::CompareVersions)
     );
@@ -125,4 +109,19 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             .block(super::pane(state, &title, false)),
         bottom,
     );
+}
+
+/// How negotiators name an annex: `Annex A — Biometric surveillance` (its id if the draft
+/// has no such annex).
+fn name(state: &State, id: &str) -> String {
+    let draft = &state.data.draft;
+    let Some(c) = draft.index_of(id).map(|i| &draft.clauses[i]) else {
+        return id.to_string();
+    };
+    match (&c.label, &c.title) {
+        (Some(l), Some(t)) => format!("{l} — {t}"),
+        (Some(l), None) => l.clone(),
+        (None, Some(t)) => t.clone(),
+        (None, None) => id.to_string(),
+    }
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::app::State;
-use crate::tui::widgets::{bracketed, safe};
+use crate::tui::widgets::{bracketed, fit, safe};
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
@@ -19,13 +19,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         c.id.as_deref().unwrap_or("no id")
     );
     let Some(tree) = d.tree(i) else {
-        let text = match &c.title {
-            Some(t) => format!(
-                "{t}\n\nThis is a heading; select one of its paragraphs (Esc, then arrows)."
-            ),
-            None => "This heading has no text of its own.".into(),
-        };
-        super::note(state, f, area, &title, &text, false);
+        // A heading: what is under it, as the article view shows it.
+        let lines = super::article::lines(state, i, area.width.saturating_sub(2) as usize);
+        super::text_pane(state, f, area, &title, true, lines, state.clause.scroll);
         return;
     };
     let points = state.choice_points();
@@ -83,10 +79,13 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             } else {
                 "alternative"
             };
-            let shown: String = safe(label).chars().take(40).collect();
-            spans.push(Span::styled(shown, state.styles.get(name)));
+            spans.push(Span::styled(safe(label), state.styles.get(name)));
         }
-        rows.push(Line::from(spans));
+        // Whole attributions where the terminal is wide enough; cut with … where not.
+        rows.push(fit(
+            Line::from(spans),
+            points_area.width.saturating_sub(2) as usize,
+        ));
     }
     super::list_pane(
         state,

@@ -180,13 +180,29 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
                 state.styles.get("diff.inserted"),
             ));
         }
+        if !r.note.is_empty() {
+            line.push_span(Span::styled(
+                format!("  “{}”", safe(&r.note)),
+                state.styles.get("hint"),
+            ));
+        }
         lines.push(line);
     }
     super::list_pane(state, f, top, &title, true, lines, state.compare.row);
     if let Some(r) = rows.get(state.compare.row) {
         let t = format!("draft → {}", r.delegation);
+        let mut cell = Vec::new();
+        if !r.note.is_empty() {
+            let note = format!("{}'s note: {}", r.delegation, r.note);
+            cell.extend(
+                note.lines()
+                    .map(|l| Line::styled(safe(l), state.styles.get("hint"))),
+            );
+            cell.push(Line::default());
+        }
+        cell.extend(diff::inline(&r.tokens, &state.styles));
         f.render_widget(
-            Paragraph::new(diff::inline(&r.tokens, &state.styles))
+            Paragraph::new(cell)
                 .wrap(Wrap { trim: false })
                 .scroll((state.compare.cell_scroll, 0))
                 .block(super::pane(state, &t, false)),

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::tui::action::Action;
-use crate::tui::app::State;
-use crate::tui::widgets::safe;
+use crate::tui::app::{Effect, State};
+use crate::tui::widgets::{fit, safe};
 
 pub fn lines(state: &State) -> Vec<Line<'static>> {
     let mut out = Vec::new();
@@ -31,11 +31,47 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     out
 }
 
+/// A key while help is shown: the scrolling keys scroll it and do nothing else, Esc and
+/// the help key close it, quitting quits. Any other key closes it and does what it does
+/// (`None`).
+pub fn key(state: &mut State, a: Action) -> Option<Vec<Effect>> {
+    if !state.help {
+        return None;
+    }
+    let (_, height) = super::body_size(state.size);
+    let page = height.saturating_sub(1).max(1) as isize;
+    let delta = match a {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        Action::Top => isize::MIN / 2,
+        Action::Bottom => isize::MAX / 2,
+        Action::Quit => return Some(vec![Effect::Quit]),
+        Action::Help | Action::Back => {
+            state.help = false;
+            return Some(Vec::new());
+        }
+        _ => {
+            state.help = false;
+            return None;
+        }
+    };
+    let last = lines(state).len().saturating_sub(height) as isize;
+    state.help_scroll = (state.help_scroll as isize + delta).clamp(0, last) as u16;
+    Some(Vec::new())
+}
+
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let title = format!("Keys ({} map)", state.keymap.name);
+    let width = area.width.saturating_sub(2) as usize;
+    let lines = lines(state)
+        .into_iter()
+        .map(|l| fit(l, width))
+        .collect::<Vec<_>>();
     f.render_widget(Clear, area);
     f.render_widget(
-        Paragraph::new(lines(state))
+        Paragraph::new(lines)
             .scroll((state.help_scroll, 0))
             .block(super::pane(state, &title, true)),
         area,

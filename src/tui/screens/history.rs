@@ -181,7 +181,7 @@ fn replay_pane(state: &State, f: &mut Frame, area: Rect) {
                     format!("{id} at this point:"),
                     state.styles.get("heading"),
                 ));
-                lines.push(Line::raw(safe(t)));
+                lines.extend(t.lines().map(|l| Line::raw(safe(l))));
             }
         }
         Some(Ok(_)) => lines.push(Line::styled("loading…", state.styles.get("hint"))),
@@ -246,6 +246,7 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
         ),
         state.styles.get("heading"),
     ));
+    // Pieces, not spans: option lines in the text start lines of their own.
     let mut spans = Vec::new();
     for run in &t.blame {
         let style = if run.version.is_some() && run.version == version {
@@ -253,15 +254,12 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
         } else {
             "default"
         };
-        spans.push(Span::styled(safe(&run.text), state.styles.get(style)));
+        spans.push((run.text.clone(), state.styles.get(style)));
         if let Some(n) = run.version {
-            spans.push(Span::styled(
-                format!("‹{}›", n + 1),
-                state.styles.get("hint"),
-            ));
+            spans.push((format!("‹{}›", n + 1), state.styles.get("hint")));
         }
     }
-    lines.push(Line::from(spans));
+    lines.extend(crate::tui::widgets::into_lines(spans));
     if !t.deleted.is_empty() {
         let words: Vec<String> = t
             .deleted

@@ -3,6 +3,7 @@
 
 pub mod amend;
 pub mod annexes;
+pub mod article;
 pub mod clause;
 pub mod compare;
 pub mod dashboard;
@@ -56,6 +57,57 @@ pub fn tab_label(state: &State, i: usize, s: Screen) -> String {
         _ => s.title(),
     };
     format!("{} {title}", i + 1)
+}
+
+/// The text columns and rows inside a bordered pane filling the body, for a terminal of
+/// `size`.
+pub fn body_size(size: (u16, u16)) -> (usize, usize) {
+    let area = layout(Rect::new(0, 0, size.0, size.1)).body;
+    (
+        area.width.saturating_sub(2) as usize,
+        area.height.saturating_sub(2) as usize,
+    )
+}
+
+/// Each tab's cell in the tab bar, separator included, fitted to `width` columns: full
+/// names (` 1 Outline │`, then `1 Outline│`), else short ones (`1 Out│`), else numbers with the current
+/// screen's name, so every screen stays reachable from 60 columns up.
+pub fn tab_cells(state: &State, width: u16) -> Vec<String> {
+    let labels: Vec<(usize, Screen, String)> = Screen::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, *s, tab_label(state, i, *s)))
+        .collect();
+    let full: Vec<String> = labels.iter().map(|(_, _, l)| format!(" {l} │")).collect();
+    let tight: Vec<String> = labels.iter().map(|(_, _, l)| format!("{l}│")).collect();
+    let short: Vec<String> = labels
+        .iter()
+        .map(|(i, _, l)| {
+            let name: String = l.chars().skip(2).take(3).collect();
+            format!("{} {name}│", i + 1)
+        })
+        .collect();
+    let fits =
+        |cells: &[String]| cells.iter().map(|c| c.chars().count()).sum::<usize>() <= width as usize;
+    if fits(&full) {
+        return full;
+    }
+    if fits(&tight) {
+        return tight;
+    }
+    if fits(&short) {
+        return short;
+    }
+    labels
+        .iter()
+        .map(|(i, s, l)| {
+            if *s == state.screen {
+                format!("{l}│")
+            } else {
+                format!("{}│", i + 1)
+            }
+        })
+        .collect()
 }
 
 /// The first row to show so that row `at` of `len` is visible in `height` rows, keeping
@@ -123,7 +175,8 @@ pub fn text_pane(
 /// A message inside a pane (no data, loading, an error).
 pub fn note(state: &State, f: &mut Frame, area: Rect, title: &str, text: &str, error: bool) {
     let style = state.styles.get(if error { "error" } else { "hint" });
-    let p = Paragraph::new(Line::styled(safe(text), style))
+    let lines: Vec<Line> = text.lines().map(|l| Line::styled(safe(l), style)).collect();
+    let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(pane(state, title, true));
     f.render_widget(p, area);
@@ -167,6 +220,9 @@ pub fn draw(state: &State, f: &mut Frame) {
         Screen::Amend => amend::render(state, f, l.body),
         Screen::Dashboard => dashboard::render(state, f, l.body),
     }
+    if let Some(view) = state.article {
+        article::render(state, f, l.body, view);
+    }
     if state.help {
         help::render(state, f, l.body);
     }
@@ -176,16 +232,14 @@ pub fn draw(state: &State, f: &mut Frame) {
 
 fn draw_tabs(state: &State, f: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    for (i, s) in Screen::ALL.iter().enumerate() {
-        let name = if *s == state.screen {
+    for (cell, s) in tab_cells(state, area.width).into_iter().zip(Screen::ALL) {
+        let name = if s == state.screen {
             "selection"
         } else {
             "hint"
         };
-        spans.push(Span::styled(
-            format!(" {} ", tab_label(state, i, *s)),
-            state.styles.get(name),
-        ));
+        let label = cell.trim_end_matches('│').to_string();
+        spans.push(Span::styled(label, state.styles.get(name)));
         spans.push(Span::styled("│", state.styles.get("border")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -257,6 +311,9 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
         return;
     }
     let actions: &[Action] = match state.screen {
+        _ if state.help || state.article.is_some() => {
+            &[Action::Down, Action::Up, Action::PageDown, Action::Back]
+        }
         Screen::Outline => &[Action::Open, Action::Collapse, Action::Search, Action::Goto],
         Screen::Clause => &[
             Action::NextPoint,

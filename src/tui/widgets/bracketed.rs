@@ -3,9 +3,10 @@
 //! told apart whatever the theme (depth colours plus bold brackets, italic alternatives,
 //! labelled options).
 
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 
+use crate::article::Look;
 use crate::bracket::{Node, OptionItem, Span, StatusMark, Tree};
 use crate::tui::theme::Styles;
 
@@ -17,6 +18,38 @@ pub fn depth_name(depth: usize) -> &'static str {
         2 => "bracket.depth.2",
         3 => "bracket.depth.3",
         _ => "bracket.depth.4",
+    }
+}
+
+/// The style of a piece of a laid-out article: its part in the notation from the theme,
+/// inline Markdown as a modifier (emphasis italic, strong bold, link text underlined).
+pub fn look_style(styles: &Styles, look: Look) -> Style {
+    match look {
+        Look::Heading => styles.get("heading"),
+        Look::Number => styles.get("clause.number"),
+        Look::Reference | Look::Remark => styles.get("hint"),
+        Look::Text {
+            role,
+            emphasis,
+            strong,
+            link,
+            note,
+        } => {
+            let mut st = styles.compose(&role.theme_names());
+            if note {
+                st = st.patch(styles.get("hint"));
+            }
+            for (on, m) in [
+                (emphasis, Modifier::ITALIC),
+                (strong, Modifier::BOLD),
+                (link, Modifier::UNDERLINED),
+            ] {
+                if on {
+                    st = st.add_modifier(m);
+                }
+            }
+            st
+        }
     }
 }
 

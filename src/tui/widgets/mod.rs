@@ -35,3 +35,24 @@ pub fn into_lines(pieces: Vec<(String, Style)>) -> Vec<Line<'static>> {
 pub fn safe(s: &str) -> String {
     sanitize::inert_line(s).into_owned()
 }
+
+/// `line` cut to `width` columns, ending in `…` where it was cut.
+pub fn fit(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let n = span.content.chars().count();
+        if n <= room {
+            room -= n;
+            spans.push(span);
+            continue;
+        }
+        let cut: String = span.content.chars().take(room).collect();
+        spans.push(Span::styled(cut + "…", span.style));
+        break;
+    }
+    Line::from(spans).style(line.style)
+}

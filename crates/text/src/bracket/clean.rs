@@ -15,17 +15,20 @@ pub enum Choice {
     Pick(Vec<(usize, usize)>),
 }
 
+/// Indexes are 0-based; the messages count from 1, as negotiators do.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CleanError {
     #[error(
-        "choice point {point} has {available} alternatives (numbered from 0); there is no alternative {index}"
+        "choice point {} has {available} alternatives; there is no alternative {}",
+        .point + 1,
+        .index + 1
     )]
     OutOfRange {
         point: usize,
         index: usize,
         available: usize,
     },
-    #[error("there is no choice point {point}: the text has {count} (numbered from 0)")]
+    #[error("there is no choice point {}: the text has {count}", .point + 1)]
     NoSuchPoint { point: usize, count: usize },
 }
 

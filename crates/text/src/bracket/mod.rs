@@ -50,7 +50,7 @@ mod oracle;
 
 pub use attrib::stack_alternatives;
 pub use clean::{Choice, CleanError};
-pub use refs::RefLabels;
+pub use refs::{RefLabels, normalize as normalize_label};
 pub use resolve::PointError;
 pub use stats::Stats;
 pub use tree::{ChoiceKind, ChoicePoint};

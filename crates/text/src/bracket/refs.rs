@@ -59,7 +59,8 @@ fn definition_label(line: &str) -> Option<&str> {
     (valid && rest[close + 1..].starts_with(':')).then_some(label)
 }
 
-pub(super) fn normalize(label: &str) -> String {
+/// A label as Markdown compares it: case- and whitespace-insensitively.
+pub fn normalize(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
     for word in label.split_whitespace() {
         if !out.is_empty() {

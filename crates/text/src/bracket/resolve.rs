@@ -4,18 +4,26 @@
 use super::tree::Point;
 use super::{Span, Tree};
 
-/// Why a choice point cannot be resolved as asked. Indexes are 0-based.
+/// Why a choice point cannot be resolved as asked. Indexes are 0-based; the messages count
+/// from 1, as negotiators do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PointError {
-    #[error("there is no bracket or option set {index}: the text has {available}")]
+    #[error("there is no bracket or option set {}: the text has {available}", .index + 1)]
     NoSuchPoint { index: usize, available: usize },
-    #[error("bracket {point} has {available} alternatives; there is no alternative {index}")]
+    #[error(
+        "bracket {} has {available} alternatives; there is no alternative {}",
+        .point + 1,
+        .index + 1
+    )]
     NoSuchAlternative {
         point: usize,
         index: usize,
         available: usize,
     },
-    #[error("bracket {point} holds {count} alternatives: choose one instead of lifting")]
+    #[error(
+        "bracket {} holds {count} alternatives: choose one instead of lifting",
+        .point + 1
+    )]
     NotSingle { point: usize, count: usize },
 }
 

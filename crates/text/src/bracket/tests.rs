@@ -386,11 +386,13 @@ fn pick_out_of_range_is_an_error() {
     );
     assert_eq!(
         err.to_string(),
-        "choice point 0 has 2 alternatives (numbered from 0); there is no alternative 2"
+        "choice point 1 has 2 alternatives; there is no alternative 3"
     );
+    let err = tree.clean(text, &Choice::Pick(vec![(1, 0)])).unwrap_err();
+    assert_eq!(err, CleanError::NoSuchPoint { point: 1, count: 1 });
     assert_eq!(
-        tree.clean(text, &Choice::Pick(vec![(1, 0)])),
-        Err(CleanError::NoSuchPoint { point: 1, count: 1 })
+        err.to_string(),
+        "there is no choice point 2: the text has 1"
     );
 }
 
@@ -404,9 +406,14 @@ fn choice_point_labels_describe_alternatives() {
         points[1].labels,
         vec![
             "Option 1: no text",
-            "Option 2: a very long option text that goes on an…"
+            "Option 2: a very long option text that goes on and on beyond forty characters"
         ]
     );
+    // A label is cut only past what the widest terminal shows.
+    let long = format!("[{} - EU][short - USA]", "word ".repeat(60));
+    let label = &parse(&long).choice_points(&long)[0].labels[0];
+    assert_eq!(label.chars().count(), 160 + " (EU)".len());
+    assert!(label.ends_with("… (EU)"), "{label}");
 }
 
 #[test]

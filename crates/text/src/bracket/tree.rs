@@ -209,7 +209,9 @@ pub(super) fn count_option_points(item: &OptionItem) -> usize {
         }
 }
 
-const LABEL_CHARS: usize = 40;
+/// Long enough for a whole alternative with its attribution on a wide terminal; screens
+/// cut it to their width.
+const LABEL_CHARS: usize = 160;
 
 /// Collapsed whitespace, cut to a readable length.
 fn preview(s: &str) -> String {

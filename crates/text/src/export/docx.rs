@@ -24,6 +24,7 @@ use zip::write::{SimpleFileOptions, ZipWriter};
 use super::style::{self, Revision, Role, Run};
 use super::{Document, ExportError, Item, Mark, xml_escape};
 use crate::draft::ClauseKind;
+use crate::inline::Definitions;
 use crate::theme::{Style, Theme};
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -158,6 +159,7 @@ struct Body<'a> {
     next_id: u32,
     author: &'a str,
     bookmarks: HashSet<String>,
+    defs: Definitions,
 }
 
 impl Body<'_> {
@@ -305,7 +307,7 @@ impl Body<'_> {
                 }
                 match (&item.title_words, whole) {
                     (Some(w), Revision::None) => {
-                        let runs = style::changed_runs(&style::old_text(w), title, w);
+                        let runs = style::changed_runs(&style::old_text(w), title, w, &self.defs);
                         self.runs(&runs);
                     }
                     _ => self.run(title, None, false, whole),
@@ -321,7 +323,7 @@ impl Body<'_> {
                 };
                 self.run(sep, None, false, whole);
             }
-            let runs = style::item_runs(&item.text, item.text_words.as_deref(), whole);
+            let runs = style::item_runs(&item.text, item.text_words.as_deref(), whole, &self.defs);
             self.runs(&runs);
         }
         let note = match &item.mark {
@@ -352,6 +354,8 @@ fn document_xml(doc: &Document) -> String {
         next_id: 0,
         author: &doc.author,
         bookmarks: HashSet::new(),
+        // Links and strong emphasis as drafted: `treaty import` reads the document back.
+        defs: doc.definitions().as_written(),
     };
     for (item, notes) in doc.items.iter().zip(doc.notes_after()) {
         body.item(item);

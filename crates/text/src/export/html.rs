@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use super::style::{self, Revision, Role, Run};
 use super::{Document, Item, Mark};
 use crate::draft::ClauseKind;
+use crate::inline::Definitions;
 use crate::theme::{Style, Theme};
 
 /// Text for HTML: `& < > "` escaped, and characters a browser would act on made harmless.
@@ -114,6 +115,12 @@ fn runs_html(runs: &[Run]) -> String {
         if run.emphasis {
             piece = format!("<em>{piece}</em>");
         }
+        if run.strong {
+            piece = format!("<strong>{piece}</strong>");
+        }
+        if let Some(target) = &run.link {
+            piece = format!("<a href=\"{}\">{piece}</a>", escape(target));
+        }
         let class = run.role.class();
         if !class.is_empty() {
             piece = format!("<span class=\"{class}\">{piece}</span>");
@@ -191,7 +198,7 @@ fn note(item: &Item) -> String {
     }
 }
 
-fn heading_html(item: &Item) -> String {
+fn heading_html(item: &Item, defs: &Definitions) -> String {
     let tag = match item.kind {
         ClauseKind::Title => "h1",
         ClauseKind::Preamble | ClauseKind::Division => "h2",
@@ -204,6 +211,7 @@ fn heading_html(item: &Item) -> String {
             &style::old_text(w),
             item.title.as_deref().unwrap_or(""),
             w,
+            defs,
         )),
         _ => escape(item.title.as_deref().unwrap_or("")),
     };
@@ -233,9 +241,9 @@ fn heading_html(item: &Item) -> String {
     )
 }
 
-fn clause_html(item: &Item) -> String {
+fn clause_html(item: &Item, defs: &Definitions) -> String {
     let whole = whole_change(item);
-    let runs = style::item_runs(&item.text, item.text_words.as_deref(), whole);
+    let runs = style::item_runs(&item.text, item.text_words.as_deref(), whole, defs);
     let number = match (item.number(), &item.mark) {
         (Some(n), Mark::Renumbered { old }) if !old.is_empty() => {
             let old = if item.kind == ClauseKind::Point {
@@ -311,11 +319,12 @@ pub fn render(doc: &Document, theme: &Theme) -> String {
     }
     out.push_str("</p>\n<main>\n");
     let notes = doc.notes_after();
+    let defs = doc.definitions();
     for (item, notes) in doc.items.iter().zip(notes) {
         if item.is_heading() {
-            out.push_str(&heading_html(item));
+            out.push_str(&heading_html(item, &defs));
         } else {
-            out.push_str(&clause_html(item));
+            out.push_str(&clause_html(item, &defs));
         }
         for note in notes {
             let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(&note.line()));

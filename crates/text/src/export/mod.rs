@@ -370,6 +370,15 @@ impl Document {
         self.since.is_some()
     }
 
+    /// The link and footnote definitions of the document's notes.
+    pub fn definitions(&self) -> crate::inline::Definitions {
+        crate::inline::Definitions::from_pairs(
+            self.notes
+                .iter()
+                .map(|n| (n.label.as_str(), n.text.as_str())),
+        )
+    }
+
     /// For writers that list items one after another: the notes to write after item `k`,
     /// for each `k` (a note follows the last clause under its owner).
     pub fn notes_after(&self) -> Vec<Vec<&Note>> {

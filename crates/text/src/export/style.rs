@@ -2,8 +2,9 @@
 //! bracket mark, an attribution, a placeholder, a status mark, an option label — read from
 //! the bracket tree, and the theme's colours for each, for the HTML and DOCX writers.
 
-use crate::bracket::{self, Node, OptionItem, Span, StatusMark};
+use crate::bracket::{Node, OptionItem, Span, StatusMark};
 use crate::compare::WordOp;
+use crate::inline::{self, Definitions, Look};
 use crate::theme::{Color, Style, Theme};
 
 /// The part a piece of text plays in the notation.
@@ -115,44 +116,40 @@ pub enum Revision {
     Deleted,
 }
 
-/// A piece of text with one role, one change, and whether it is emphasised (`*word*`).
+/// A piece of text with one role, one change, and its inline Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
     pub text: String,
     pub role: Role,
     pub change: Revision,
+    /// `*word*`.
     pub emphasis: bool,
+    /// `**word**`.
+    pub strong: bool,
+    /// Link text: the link's target.
+    pub link: Option<String>,
+    /// A footnote reference, `[^1]`.
+    pub note: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Paint {
     role: Role,
-    emphasis: bool,
-    /// The `*` of Markdown emphasis: not shown.
-    hidden: bool,
+    look: Look,
 }
 
-/// The paint of every byte of `text`.
-fn paint(text: &str) -> Vec<Paint> {
+/// The paint of every byte of `text`, and its link targets.
+fn paint(text: &str, defs: &Definitions) -> (Vec<Paint>, Vec<String>) {
     let mut roles = vec![Role::Text; text.len()];
-    let tree = bracket::parse(text);
+    let tree = defs.parse(text);
     paint_nodes(&tree.nodes, 0, &mut roles);
-    let mut out: Vec<Paint> = roles
+    let markup = inline::markup(text, &tree, defs);
+    let paint = roles
         .into_iter()
-        .map(|role| Paint {
-            role,
-            emphasis: false,
-            hidden: false,
-        })
+        .zip(markup.looks)
+        .map(|(role, look)| Paint { role, look })
         .collect();
-    for (open, close) in emphasis_pairs(text) {
-        out[open].hidden = true;
-        out[close].hidden = true;
-        for p in &mut out[open + 1..close] {
-            p.emphasis = true;
-        }
-    }
-    out
+    (paint, markup.links)
 }
 
 fn fill(roles: &mut [Role], start: usize, end: usize, role: Role) {
@@ -207,77 +204,57 @@ fn paint_options(items: &[OptionItem], depth: u8, roles: &mut [Role]) {
     }
 }
 
-/// Byte offsets of the `*` pairs of Markdown emphasis (`*Recognizing*`) on one line: an
-/// opening `*` followed by a non-space, a closing one after a non-space. `**` is left alone.
-fn emphasis_pairs(text: &str) -> Vec<(usize, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let opens = b[i] == b'*'
-            && (i == 0 || b[i - 1] != b'*' && b[i - 1] != b'\\')
-            && b.get(i + 1)
-                .is_some_and(|&n| n != b'*' && !n.is_ascii_whitespace());
-        if opens {
-            let mut j = i + 1;
-            let mut found = None;
-            while j < b.len() && b[j] != b'\n' {
-                if b[j] == b'*'
-                    && !b[j - 1].is_ascii_whitespace()
-                    && b.get(j + 1) != Some(&b'*')
-                    && b[j - 1] != b'*'
-                {
-                    found = Some(j);
-                    break;
-                }
-                j += 1;
-            }
-            if let Some(j) = found {
-                out.push((i, j));
-                i = j + 1;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    out
+/// A text painted: its bytes' paint and its link targets.
+struct Painted<'a> {
+    text: &'a str,
+    paint: Vec<Paint>,
+    links: Vec<String>,
 }
 
-/// Runs of `text[range]` by paint, with one change for all.
-fn runs_in(
-    text: &str,
-    paint: &[Paint],
-    start: usize,
-    end: usize,
-    change: Revision,
-    out: &mut Vec<Run>,
-) {
+impl<'a> Painted<'a> {
+    fn new(text: &'a str, defs: &Definitions) -> Self {
+        let (paint, links) = paint(text, defs);
+        Painted { text, paint, links }
+    }
+}
+
+/// Runs of `p.text[start..end]` by paint, with one change for all.
+fn runs_in(p: &Painted, start: usize, end: usize, change: Revision, out: &mut Vec<Run>) {
+    let (text, paint) = (p.text, &p.paint);
     let mut at = start;
     while at < end {
-        let p = paint[at];
+        let here = paint[at];
         let mut stop = at + 1;
-        while stop < end && paint[stop] == p {
+        while stop < end && paint[stop] == here {
             stop += 1;
         }
         // Paint changes only at span edges, which are char boundaries; stay safe anyway.
         while stop < end && !text.is_char_boundary(stop) {
             stop += 1;
         }
-        if !p.hidden {
+        if !here.look.hidden {
             let piece = &text[at..stop];
+            let look = here.look;
+            let link = look.link.map(|k| p.links[k as usize].clone());
             match out.last_mut() {
                 Some(last)
-                    if last.role == p.role
+                    if last.role == here.role
                         && last.change == change
-                        && last.emphasis == p.emphasis =>
+                        && last.emphasis == look.emphasis
+                        && last.strong == look.strong
+                        && last.note == look.note
+                        && last.link == link =>
                 {
                     last.text.push_str(piece)
                 }
                 _ => out.push(Run {
                     text: piece.to_string(),
-                    role: p.role,
+                    role: here.role,
                     change,
-                    emphasis: p.emphasis,
+                    emphasis: look.emphasis,
+                    strong: look.strong,
+                    link,
+                    note: look.note,
                 }),
             }
         }
@@ -285,54 +262,36 @@ fn runs_in(
     }
 }
 
-/// The styled runs of a clause's text.
-pub fn runs(text: &str) -> Vec<Run> {
-    let p = paint(text);
+/// The styled runs of a clause's text, links read with the document's `defs`.
+pub fn runs(text: &str, defs: &Definitions) -> Vec<Run> {
+    let p = Painted::new(text, defs);
     let mut out = Vec::new();
-    runs_in(text, &p, 0, text.len(), Revision::None, &mut out);
+    runs_in(&p, 0, text.len(), Revision::None, &mut out);
     out
 }
 
 /// The styled runs of a changed text: kept and inserted words styled as in the new text,
 /// deleted words as in the old one. `words` must turn `old` into `new`.
-pub fn changed_runs(old: &str, new: &str, words: &[WordOp]) -> Vec<Run> {
-    let (po, pn) = (paint(old), paint(new));
+pub fn changed_runs(old: &str, new: &str, words: &[WordOp], defs: &Definitions) -> Vec<Run> {
+    let (po, pn) = (Painted::new(old, defs), Painted::new(new, defs));
     let (mut o, mut n) = (0, 0);
     let mut out = Vec::new();
     for w in words {
         match w {
             WordOp::Equal(t) => {
-                runs_in(
-                    new,
-                    &pn,
-                    n,
-                    (n + t.len()).min(new.len()),
-                    Revision::None,
-                    &mut out,
-                );
+                let end = (n + t.len()).min(new.len());
+                runs_in(&pn, n, end, Revision::None, &mut out);
                 n += t.len();
                 o += t.len();
             }
             WordOp::Delete(t) => {
-                runs_in(
-                    old,
-                    &po,
-                    o,
-                    (o + t.len()).min(old.len()),
-                    Revision::Deleted,
-                    &mut out,
-                );
+                let end = (o + t.len()).min(old.len());
+                runs_in(&po, o, end, Revision::Deleted, &mut out);
                 o += t.len();
             }
             WordOp::Insert(t) => {
-                runs_in(
-                    new,
-                    &pn,
-                    n,
-                    (n + t.len()).min(new.len()),
-                    Revision::Inserted,
-                    &mut out,
-                );
+                let end = (n + t.len()).min(new.len());
+                runs_in(&pn, n, end, Revision::Inserted, &mut out);
                 n += t.len();
             }
         }
@@ -353,11 +312,16 @@ pub fn old_text(words: &[WordOp]) -> String {
 
 /// The runs of an item's text: with change marks when its words changed, all inserted or
 /// all deleted when the clause was, else plain.
-pub fn item_runs(text: &str, words: Option<&[WordOp]>, whole: Revision) -> Vec<Run> {
+pub fn item_runs(
+    text: &str,
+    words: Option<&[WordOp]>,
+    whole: Revision,
+    defs: &Definitions,
+) -> Vec<Run> {
     match words {
-        Some(w) if whole == Revision::None => changed_runs(&old_text(w), text, w),
+        Some(w) if whole == Revision::None => changed_runs(&old_text(w), text, w, defs),
         _ => {
-            let mut r = runs(text);
+            let mut r = runs(text, defs);
             for run in &mut r {
                 run.change = whole;
             }

@@ -42,7 +42,10 @@ fn markdown_of_a_draft_is_the_draft_format_in_one_file() {
 
 #[test]
 fn runs_follow_the_bracket_tree() {
-    let runs = style::runs("free humanity from [extreme - US; G77 delete] poverty");
+    let runs = style::runs(
+        "free humanity from [extreme - US; G77 delete] poverty",
+        &none(),
+    );
     let role_of = |t: &str| runs.iter().find(|r| r.text.contains(t)).map(|r| r.role);
     assert_eq!(role_of("free"), Some(Role::Text));
     assert_eq!(role_of("extreme"), Some(Role::Bracketed(1)));
@@ -54,7 +57,10 @@ fn runs_follow_the_bracket_tree() {
         "free humanity from [extreme - US; G77 delete] poverty"
     );
 
-    let nested = style::runs("[[being guided by][in accordance with] the principles]");
+    let nested = style::runs(
+        "[[being guided by][in accordance with] the principles]",
+        &none(),
+    );
     assert!(
         nested
             .iter()
@@ -66,8 +72,10 @@ fn runs_follow_the_bracket_tree() {
             .any(|r| r.role == Role::Bracketed(1) && r.text.contains("principles"))
     );
 
-    let other =
-        style::runs("[Placeholder for a definition] and [agreed ad ref]\nOption 2: No text.");
+    let other = style::runs(
+        "[Placeholder for a definition] and [agreed ad ref]\nOption 2: No text.",
+        &none(),
+    );
     assert!(other.iter().any(|r| r.role == Role::Placeholder));
     assert!(other.iter().any(|r| r.role == Role::Agreed));
     assert!(
@@ -80,7 +88,7 @@ fn runs_follow_the_bracket_tree() {
 
 #[test]
 fn emphasis_hides_its_asterisks() {
-    let runs = style::runs("*Recognizing* that 2 * 3 is six");
+    let runs = style::runs("*Recognizing* that 2 * 3 is six", &none());
     let text: String = runs.iter().map(|r| r.text.as_str()).collect();
     assert_eq!(text, "Recognizing that 2 * 3 is six");
     assert!(runs[0].emphasis && runs[0].text == "Recognizing");
@@ -91,7 +99,7 @@ fn changed_runs_give_both_texts() {
     let old = "Parties [shall][should] act now.";
     let new = "Parties shall act [promptly].";
     let words = crate::compare::word_ops(old, new);
-    let runs = style::changed_runs(old, new, &words);
+    let runs = style::changed_runs(old, new, &words, &none());
     let of = |keep: Revision| -> String {
         runs.iter()
             .filter(|r| r.change == Revision::None || r.change == keep)
@@ -320,4 +328,22 @@ fn notes_follow_the_last_clause_of_their_article_in_a_comparison_too() {
         assert!(akn.contains("<p class=\"note\">[src]: https://example.org/source</p>"));
         well_formed(&akn);
     }
+}
+
+fn none() -> crate::inline::Definitions {
+    crate::inline::Definitions::default()
+}
+
+#[test]
+fn html_turns_a_reference_link_into_a_link_not_a_bracket_group() {
+    let objective = "### Article 1. Objective {#objective}\n\n1. Parties act under the [Charter][UN] and [shall][should] report. {#objective.1}\n\n[UN]: https://www.un.org/en/about-us/un-charter\n";
+    let doc = Document::from_draft(draft_of(objective, OBSERVATORY), "the current draft");
+    let html = html::render(&doc, &crate::theme::Theme::default());
+    assert!(
+        html.contains("the <a href=\"https://www.un.org/en/about-us/un-charter\">Charter</a> and"),
+        "{html}"
+    );
+    assert!(!html.contains("[Charter]"), "{html}");
+    // The negotiation brackets beside it are still a group.
+    assert!(html.contains("<span class=\"m1\">["), "{html}");
 }
