@@ -463,15 +463,13 @@ fn show_position_gives_each_stance_its_note() {
     let s = chair_sample();
     let shown = ok(&s, &["show", "objective.1", "--position", "EU"]);
     assert!(
-        shown.contains(
-            "    note (EU): Rights first; innovation as a means, not a co-equal objective."
-        ),
+        shown.contains("EU's note: Rights first; innovation as a means, not a co-equal objective."),
         "{shown}"
     );
     let deleted = ok(&s, &["show", "principles.2bis", "--position", "EU"]);
     assert!(deleted.contains("(deletion proposed by EU)"), "{deleted}");
     assert!(
-        deleted.contains("    note (EU): Trade language belongs in trade fora."),
+        deleted.contains("EU's note: Trade language belongs in trade fora."),
         "{deleted}"
     );
 }

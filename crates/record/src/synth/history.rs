@@ -377,23 +377,27 @@ impl Sim<'_> {
             .filter(|&i| d.clauses[i].kind == ClauseKind::Article)
             .collect();
         let a = *self.rng.pick(&articles);
-        let mut ordinal = 0;
-        for k in d.children(a) {
+        let chair = || vec![CHAIR.into()];
+        // A number another clause still holds is refused: the clause first takes the
+        // number with `bis`, as drafters do, and its own once that is free.
+        let free = |siblings: &[usize], label: &str| {
+            !siblings
+                .iter()
+                .any(|&k| d.clauses[k].label.as_deref() == Some(label))
+        };
+        let paragraphs: Vec<usize> = d
+            .children(a)
+            .filter(|&k| d.clauses[k].kind == ClauseKind::Paragraph && d.clauses[k].label.is_some())
+            .collect();
+        for (ordinal, &k) in (1..).zip(&paragraphs) {
             let c = &d.clauses[k];
-            if c.kind != ClauseKind::Paragraph {
-                continue;
-            }
-            let Some(label) = &c.label else { continue };
-            ordinal += 1;
-            if *label != ordinal.to_string() {
+            let want = ordinal.to_string();
+            if c.label.as_deref() != Some(want.as_str()) {
+                let label = [want.clone(), format!("{want} bis")]
+                    .into_iter()
+                    .find(|l| free(&paragraphs, l))?;
                 let clause = c.id.clone()?;
-                return Some((
-                    Change::Renumber {
-                        clause,
-                        label: ordinal.to_string(),
-                    },
-                    vec![CHAIR.into()],
-                ));
+                return Some((Change::Renumber { clause, label }, chair()));
             }
         }
         // The article's own number.
@@ -401,12 +405,19 @@ impl Sim<'_> {
         let c = &d.clauses[a];
         let want = format!("Article {place}");
         if c.label.as_deref() != Some(want.as_str()) {
+            let label = if free(&articles, &want) {
+                place.to_string()
+            } else if free(&articles, &format!("{want} bis")) {
+                format!("{place} bis")
+            } else {
+                return None;
+            };
             return Some((
                 Change::Renumber {
                     clause: c.id.clone()?,
-                    label: place.to_string(),
+                    label,
                 },
-                vec![CHAIR.into()],
+                chair(),
             ));
         }
         None
