@@ -192,6 +192,7 @@ fn saving_over_a_clause_amended_meanwhile_shows_three_versions_and_reapplies_on_
     ] {
         assert!(shown.contains(part), "{part}:\n{shown}");
     }
+    insta::assert_snapshot!("three_way_view", shown);
     // Keys act on the view, not the editor underneath.
     assert!(!s.typing());
 
