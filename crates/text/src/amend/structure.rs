@@ -291,7 +291,7 @@ impl Workspace {
                 text,
             } => {
                 let label = full_label(unit, label);
-                check_label(&label)?;
+                check_unit_number(unit, &label)?;
                 check_title(title)?;
                 if let Some(text) = text {
                     super::check_words(text)?;
@@ -363,7 +363,7 @@ impl Workspace {
             Restructure::Renumber { clause, label } => {
                 let i = self.unit_index(unit, clause)?;
                 let label = full_label(unit, label);
-                check_label(&label)?;
+                check_unit_number(unit, &label)?;
                 // The engine's renumber keeps the heading and its include line in step.
                 let mut ws = self.clone();
                 ws.renumber(i, &label)?;
@@ -640,6 +640,28 @@ fn same_label(a: &str, b: &str) -> bool {
             .collect::<Vec<_>>()
     };
     words(a) == words(b)
+}
+
+/// An article's, annex's, part's or chapter's number (`Article 3 bis`, `Annex B`, `Part
+/// IV`, `Article 12.1`): the unit's word, then letters and digits with `.`, `-` or single
+/// spaces between them, and nothing else.
+fn check_unit_number(unit: Unit, label: &str) -> Result<(), AmendError> {
+    check_label(label)?;
+    let number = label[unit.word().len()..].trim();
+    let usable = number.chars().next().is_some_and(char::is_alphanumeric)
+        && number.chars().last().is_some_and(char::is_alphanumeric)
+        && number.chars().count() <= 20
+        && number
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ' '))
+        && !number.contains("  ");
+    if usable {
+        Ok(())
+    } else {
+        Err(AmendError::BadLabel {
+            label: label.to_string(),
+        })
+    }
 }
 
 /// A unit's title: one line of words, nothing that would end its heading or include line.

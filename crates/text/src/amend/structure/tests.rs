@@ -427,3 +427,43 @@ fn a_part_is_not_moved_into_a_chapter_it_holds() {
     );
     assert_eq!(w.draft_texts(), before);
 }
+
+#[test]
+fn a_units_number_is_letters_and_digits_only() {
+    for bad in [
+        "../../x",
+        "3/4",
+        "(a)",
+        "3  bis",
+        "-3",
+        "3.",
+        "a\\b",
+        "x".repeat(21).as_str(),
+    ] {
+        let e = refused(insert(
+            Unit::Article,
+            Place::After("fund".into()),
+            bad,
+            "Use of terms",
+        ));
+        assert!(matches!(e, AmendError::BadLabel { .. }), "{bad}: {e}");
+        let e = refused(structure(
+            Unit::Article,
+            Restructure::Renumber {
+                clause: "martens".into(),
+                label: bad.into(),
+            },
+        ));
+        assert!(matches!(e, AmendError::BadLabel { .. }), "{bad}: {e}");
+    }
+    for good in ["2 bis", "IV", "12.1", "2-A"] {
+        let mut w = ws();
+        w.apply(&insert(
+            Unit::Article,
+            Place::After("fund".into()),
+            good,
+            "Use of terms",
+        ))
+        .unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+}
