@@ -21,12 +21,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use common::{copy_of, fmt, median, percentile, run, treaty, un_repo};
+use treaty_workbench::compare;
 use treaty_workbench::history::History;
 use treaty_workbench::store::Store;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::app::{Effect, Msg, State, update};
 use treaty_workbench::tui::keymap::Key;
-use treaty_workbench::tui::{jobs, run as tui_run, screens};
+use treaty_workbench::tui::{self, jobs, run as tui_run, screens};
+use treaty_workbench::versions::Sources;
 
 const W: u16 = 160;
 const H: u16 = 50;
@@ -284,6 +286,54 @@ fn start_tui(repo: &Path) -> (State, [(Duration, Duration); 2]) {
     (state, [first, all])
 }
 
+/// Compare's two first answers: the matrix of one clause (every delegation's position
+/// applied where it bears on it, then compared) and the current draft against the first
+/// round (read from git, then compared), as the workbench's worker computes them.
+fn compare_figures(repo: &Path, s: &State, t: &mut Table) {
+    let data = &s.data;
+    // The clause most delegations speak on: the widest matrix.
+    let mut spoken: std::collections::HashMap<&str, usize> = Default::default();
+    for p in data.positions.values() {
+        for stance in &p.clauses {
+            *spoken.entry(stance.clause.as_str()).or_default() += 1;
+        }
+    }
+    let (clause, speakers) = spoken
+        .into_iter()
+        .filter(|(id, _)| data.draft.clause(id).is_some())
+        .max_by_key(|&(id, n)| (n, std::cmp::Reverse(id)))
+        .expect("a clause with stances");
+    let m = median(7, 1, || {
+        std::hint::black_box(tui::compare::matrix(data, clause));
+    });
+    t.row(
+        format!(
+            "Compare matrix: `{clause}` × {} delegations ({speakers} speak on it), warm",
+            data.positions.len()
+        ),
+        fmt(m),
+        "≤ 10 ms",
+    );
+    let store = Store::open(repo).unwrap();
+    let mut rounds = store.rounds().unwrap();
+    rounds.sort_by_key(|r| r.time.seconds());
+    let first = format!("round:{}", rounds[0].name);
+    let c = median(5, 0, || {
+        let sources = Sources::open(repo).unwrap();
+        let round = sources.resolve(&first).unwrap();
+        std::hint::black_box(
+            compare::compare(&data.draft, &round.draft, None)
+                .clauses
+                .len(),
+        );
+    });
+    t.row(
+        format!("first Compare: current draft against {first} (read from git + compare)"),
+        fmt(c),
+        "≤ 200 ms",
+    );
+}
+
 fn tui_figures(repo: &Path, t: &mut Table) {
     let store = Store::open(repo).unwrap();
     let mut state = None;
@@ -321,6 +371,7 @@ fn tui_figures(repo: &Path, t: &mut Table) {
     );
 
     let mut s = state.expect("state");
+    compare_figures(repo, &s, t);
     let mut ctx = jobs::Context::open(repo);
     let mut term = Terminal::new(TestBackend::new(W, H)).unwrap();
     s.selected = (0..s.data.draft.clauses.len())
