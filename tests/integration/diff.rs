@@ -354,3 +354,17 @@ fn rounds_compare_from_the_record_alone_while_the_text_on_disk_does_not_load() {
         assert!(stderr(&o).contains("treaty.md"), "{spec}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn a_delegation_whose_code_is_not_its_file_name_is_found_without_a_prefix() {
+    let (dir, _store) = recorded_sample();
+    std::fs::write(
+        dir.path().join("positions/g77-china.ron"),
+        "(version: 1, code: \"G77/China\", name: \"Group of 77 and China\", kind: Group)\n",
+    )
+    .unwrap();
+    for spec in ["G77/China", "g77/china"] {
+        let resolved = sources(dir.path()).resolve(spec).unwrap();
+        assert_eq!(resolved.name, "the position of G77/China", "{spec}");
+    }
+}

@@ -88,18 +88,14 @@ impl Class {
         stderr(&o)
     }
 
-    /// `moot` served as `shared.git` (with the hook), and a clone of it called `name`.
+    /// `moot` served as `class.git` (with the hook), and a clone of it called `name`.
     pub fn serve_and_clone(&self, moot: &Path, name: &str) -> PathBuf {
-        let out = self.ok(moot, &["exercise", "server", "init", "../shared.git"]);
+        let out = self.ok(moot, &["exercise", "server", "init", "../class.git"]);
         assert!(
             out.contains("pushed through the hook: refs/heads/main"),
             "{out}"
         );
-        let clone = self.run(
-            self.root.path(),
-            "git",
-            &["clone", "-q", "shared.git", name],
-        );
+        let clone = self.run(self.root.path(), "git", &["clone", "-q", "class.git", name]);
         assert!(clone.status.success(), "{}", stderr(&clone));
         self.path(name)
     }
@@ -264,7 +260,7 @@ fn an_exercise_is_set_up_pushed_through_the_hook_and_its_briefs_stay_confidentia
 
     // The shared repository: the hook checks the exercise as it is pushed in.
     let student = class.serve_and_clone(&moot, "student");
-    assert!(class.path("shared.git/hooks/pre-receive").is_file());
+    assert!(class.path("class.git/hooks/pre-receive").is_file());
     assert!(
         class
             .ok(&student, &["verify"])

@@ -25,7 +25,7 @@ pub fn utc(t: i64) -> String {
 }
 
 /// Two teams on the sample (Rights Coalition plays EU, GBR, CHE; Innovation Alliance plays
-/// USA, JPN), round 1 open for the next hour and started, served as `shared.git` with
+/// USA, JPN), round 1 open for the next hour and started, served as `class.git` with
 /// the hook; a clone per team. Returns (chair's folder, rc clone, ia clone).
 pub fn open_round(class: &Class) -> (PathBuf, PathBuf, PathBuf) {
     let root = class.root.path().to_path_buf();
@@ -45,7 +45,7 @@ pub fn open_round(class: &Class) -> (PathBuf, PathBuf, PathBuf) {
     );
     class.ok(&moot, &["round", "start", "1", "-m", "Round 1"]);
     class.serve_and_clone(&moot, "rc");
-    let clone = class.run(&root, "git", &["clone", "-q", "shared.git", "ia"]);
+    let clone = class.run(&root, "git", &["clone", "-q", "class.git", "ia"]);
     assert!(clone.status.success(), "{}", stderr(&clone));
     (moot, class.path("rc"), class.path("ia"))
 }
@@ -485,7 +485,7 @@ fn bad_proposals_are_refused_and_write_nothing() {
     );
     assert!(
         !stdout(&class.run(
-            &class.path("shared.git"),
+            &class.path("class.git"),
             "git",
             &["log", "--format=%B", "main"]
         ))

@@ -110,13 +110,14 @@ impl Sources {
             })
     }
 
-    /// Whether `spec` may name a delegation: a file `positions/<spec>.ron` exists (any
-    /// case), checked without reading the negotiation.
+    /// Whether `spec` may name a delegation: its position file exists (named as
+    /// [`treaty_text::position::file_stem`] names it), checked without reading the
+    /// negotiation.
     fn may_be_delegation(&self, spec: &str) -> bool {
         if self.negotiation.get().is_some() {
             return true;
         }
-        let wanted = format!("{spec}.ron");
+        let wanted = format!("{}.ron", treaty_text::position::file_stem(spec));
         std::fs::read_dir(self.root.join(treaty_text::negotiation::POSITIONS_DIR))
             .map(|entries| {
                 entries.filter_map(Result::ok).any(|e| {
