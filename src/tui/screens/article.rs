@@ -69,23 +69,13 @@ pub fn open(state: &mut State) {
 pub fn key(state: &mut State, a: Action) -> Option<Vec<Effect>> {
     let view = state.article.as_mut()?;
     let (width, height) = super::body_size(state.size);
-    let page = height.saturating_sub(1).max(1) as isize;
-    let delta = match a {
-        Action::Up => -1,
-        Action::Down => 1,
-        Action::PageUp => -page,
-        Action::PageDown => page,
-        Action::Top => isize::MIN / 2,
-        Action::Bottom => isize::MAX / 2,
-        Action::Quit => return Some(vec![Effect::Quit]),
-        Action::Back | Action::ReadArticle => {
-            state.article = None;
-            return Some(Vec::new());
-        }
-        _ => {
-            state.article = None;
-            return None;
-        }
+    let Some(delta) = super::scroll_delta(a, height) else {
+        state.article = None;
+        return match a {
+            Action::Quit => Some(vec![Effect::Quit]),
+            Action::Back | Action::ReadArticle => Some(Vec::new()),
+            _ => None,
+        };
     };
     let len = Layout::article(&state.data.draft, view.clause)
         .lines(Some(width))

@@ -39,23 +39,13 @@ pub fn key(state: &mut State, a: Action) -> Option<Vec<Effect>> {
         return None;
     }
     let (_, height) = super::body_size(state.size);
-    let page = height.saturating_sub(1).max(1) as isize;
-    let delta = match a {
-        Action::Up => -1,
-        Action::Down => 1,
-        Action::PageUp => -page,
-        Action::PageDown => page,
-        Action::Top => isize::MIN / 2,
-        Action::Bottom => isize::MAX / 2,
-        Action::Quit => return Some(vec![Effect::Quit]),
-        Action::Help | Action::Back => {
-            state.help = false;
-            return Some(Vec::new());
-        }
-        _ => {
-            state.help = false;
-            return None;
-        }
+    let Some(delta) = super::scroll_delta(a, height) else {
+        state.help = false;
+        return match a {
+            Action::Quit => Some(vec![Effect::Quit]),
+            Action::Help | Action::Back => Some(Vec::new()),
+            _ => None,
+        };
     };
     let last = lines(state).len().saturating_sub(height) as isize;
     state.help_scroll = (state.help_scroll as isize + delta).clamp(0, last) as u16;

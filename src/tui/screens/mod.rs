@@ -69,6 +69,22 @@ pub fn body_size(size: (u16, u16)) -> (usize, usize) {
     )
 }
 
+/// How far a scrolling key moves a pane `height` rows tall (a page keeps one row in
+/// view); `None` for a key that does not scroll. Help and the article view scroll alike.
+pub fn scroll_delta(a: crate::tui::action::Action, height: usize) -> Option<isize> {
+    use crate::tui::action::Action;
+    let page = height.saturating_sub(1).max(1) as isize;
+    Some(match a {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -page,
+        Action::PageDown => page,
+        Action::Top => isize::MIN / 2,
+        Action::Bottom => isize::MAX / 2,
+        _ => return None,
+    })
+}
+
 /// Each tab's cell in the tab bar, separator included, fitted to `width` columns: full
 /// names (` 1 Outline │`, then `1 Outline│`), else short ones (`1 Out│`), else numbers with the current
 /// screen's name, so every screen stays reachable from 60 columns up.
