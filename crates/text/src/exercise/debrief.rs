@@ -334,15 +334,8 @@ impl Debrief {
                 }
             }
         }
-        s.push_str("\n## Amendments per round\n\n| team |");
-        for r in &p.rounds {
-            let _ = write!(s, " {r} |");
-        }
-        s.push_str(" total |\n|---|");
-        for _ in &p.rounds {
-            s.push_str("---:|");
-        }
-        s.push_str("---:|\n");
+        s.push_str("\n## Amendments per round\n\n");
+        round_table_head(&mut s, &p.rounds);
         for t in &p.teams {
             let _ = write!(s, "| {} |", t.name);
             for n in &t.amendments {
@@ -351,15 +344,8 @@ impl Debrief {
             let _ = writeln!(s, " {} |", t.total());
         }
         if p.teams.iter().any(|t| t.proposals_total()[0] > 0) {
-            s.push_str("\n## Proposals per round (made/landed/declined/stale)\n\n| team |");
-            for r in &p.rounds {
-                let _ = write!(s, " {r} |");
-            }
-            s.push_str(" total |\n|---|");
-            for _ in &p.rounds {
-                s.push_str("---:|");
-            }
-            s.push_str("---:|\n");
+            s.push_str("\n## Proposals per round (made/landed/declined/stale)\n\n");
+            round_table_head(&mut s, &p.rounds);
             for t in &p.teams {
                 let _ = write!(s, "| {} |", t.name);
                 for c in &t.proposals {
@@ -827,6 +813,19 @@ fn burndown_chart(points: &[BurnPoint]) -> String {
 }
 
 const CSS: &str = "body{font-family:Georgia,'Times New Roman',serif;margin:2rem auto;max-width:60rem;color:#111;line-height:1.4}h1{font-size:1.7rem}h2{border-bottom:1px solid #999;font-size:1.25rem;margin-top:2rem}table{border-collapse:collapse;margin:0.5rem 0 1rem;width:100%}th,td{border:1px solid #bbb;padding:0.25rem 0.45rem;text-align:left;vertical-align:top}th{background:#eee}td.num{text-align:right;font-variant-numeric:tabular-nums}.meta{color:#444;font-size:0.9rem}.note{border-left:4px solid #c60;padding-left:0.6rem}.id{color:#666;font-family:monospace;font-size:0.8rem}tr.met td:nth-child(3){color:#065f1d;font-weight:bold}tr.unmet td:nth-child(3){color:#8a1010;font-weight:bold}.charts{display:flex;flex-wrap:wrap;gap:1rem}figure.chart{margin:0.5rem 0}svg text{font-family:sans-serif;font-size:12px;fill:#222}rect.bar{fill:#2d5d9f}line.axis{stroke:#444}polyline{fill:none;stroke-width:2}.line-groups{stroke:#8a1010;fill:#8a1010}polyline.line-groups{fill:none}.line-alternatives{stroke:#2d5d9f;fill:#2d5d9f}polyline.line-alternatives{fill:none}.key-groups{color:#8a1010}.key-alternatives{color:#2d5d9f}del{color:#8a1010;text-decoration:line-through}ins{color:#065f1d;text-decoration:underline;font-weight:bold}td.words{font-size:0.9rem}ol.timeline li{margin-bottom:0.2rem}.round{font-family:monospace;background:#eee;padding:0 0.2rem}.comment{font-style:italic}@media print{body{margin:0;max-width:none;font-size:10.5pt}section.team,table,figure{page-break-inside:avoid;break-inside:avoid}a{color:inherit;text-decoration:none}h2{page-break-after:avoid;break-after:avoid}}";
+
+/// The head of a Markdown table with one column per round: `| team | r1 | … | total |`.
+fn round_table_head(s: &mut String, rounds: &[String]) {
+    s.push_str("| team |");
+    for r in rounds {
+        let _ = write!(s, " {r} |");
+    }
+    s.push_str(" total |\n|---|");
+    for _ in rounds {
+        s.push_str("---:|");
+    }
+    s.push_str("---:|\n");
+}
 
 #[cfg(test)]
 mod tests {
