@@ -347,14 +347,25 @@ fn remembered_delegations(store: &Store, folder: Oid) -> Option<BTreeSet<String>
 
 /// Keeps the delegations at `commit` for the next amendment. Written only after an
 /// amendment is recorded, so a refused one leaves the repository as it found it.
-fn remember_delegations(store: &Store, commit: Oid) -> Result<(), RecordError> {
+/// `known` are the delegations at `parent`: they are kept as they are when the amendment
+/// left `positions/` alone, and read afresh only when it changed a position file.
+fn remember_delegations(
+    store: &Store,
+    commit: Oid,
+    parent: Oid,
+    known: &BTreeSet<String>,
+) -> Result<(), RecordError> {
     let Some(folder) = store.folder_id_at(commit, POSITIONS_DIR)? else {
         return Ok(());
     };
     if remembered_delegations(store, folder).is_some() {
         return Ok(());
     }
-    let codes = read_delegations_at(store, commit)?;
+    let codes = if store.folder_id_at(parent, POSITIONS_DIR)? == Some(folder) {
+        known.clone()
+    } else {
+        read_delegations_at(store, commit)?
+    };
     // One code per line: a code that is not one line (hostile or broken) is never kept.
     if codes
         .iter()
@@ -535,7 +546,16 @@ pub fn prepare_on(
 /// The amendment and the file changes `new` makes on top of `parent`, checked but not
 /// committed.
 pub fn prepare(store: &Store, new: &NewAmendment, parent: Oid) -> Result<Prepared, RecordError> {
-    let known = delegations_at(store, parent)?;
+    prepare_known(store, new, parent, &delegations_at(store, parent)?)
+}
+
+/// [`prepare`], the delegations at `parent` being `known`.
+fn prepare_known(
+    store: &Store,
+    new: &NewAmendment,
+    parent: Oid,
+    known: &BTreeSet<String>,
+) -> Result<Prepared, RecordError> {
     let round = match &new.round {
         Some(_) => None,
         None => store.current_round()?,
@@ -548,7 +568,7 @@ pub fn prepare(store: &Store, new: &NewAmendment, parent: Oid) -> Result<Prepare
     if let Some(base) = &new.base {
         check_base(store, &mut at, base, &new.edit)?;
     }
-    prepare_on(&mut at, &known, new, round)
+    prepare_on(&mut at, known, new, round)
 }
 
 /// The compare-and-swap of [`prepare`] for a change committed another way (a proposal):
@@ -749,14 +769,15 @@ pub fn record_by(
     parent: Oid,
     signers: Option<(&Signature<'_>, &Signature<'_>)>,
 ) -> Result<Recorded, RecordError> {
-    let Prepared { amendment, changes } = prepare(store, new, parent)?;
+    let known = delegations_at(store, parent)?;
+    let Prepared { amendment, changes } = prepare_known(store, new, parent, &known)?;
     let outcome = match signers {
         Some((author, committer)) => {
             store.commit_by(&amendment, parent, &changes, author, committer)?
         }
         None => store.commit(&amendment, parent, &changes)?,
     };
-    remember_delegations(store, outcome.oid)?;
+    remember_delegations(store, outcome.oid, parent, &known)?;
     Ok(Recorded {
         amendment: amendment.sanitized(),
         oid: outcome.oid,
@@ -852,7 +873,7 @@ mod tests {
         // Asking writes nothing; a recorded amendment keeps the answer, naming the
         // folder it read.
         assert!(!memo.exists());
-        remember_delegations(&t.store, first).unwrap();
+        remember_delegations(&t.store, first, first, &at_first).unwrap();
         let folder = t.store.folder_id_at(first, POSITIONS_DIR).unwrap().unwrap();
         assert_eq!(
             std::fs::read_to_string(&memo).unwrap(),
@@ -878,6 +899,21 @@ mod tests {
         // Nor is a damaged one.
         std::fs::write(&memo, "not a memo").unwrap();
         assert_eq!(delegations_at(&t.store, first).unwrap(), at_first);
+        // A recorded amendment that leaves positions/ alone keeps what it knew.
+        record(
+            &t.store,
+            &NewAmendment::new(replace("Parties cooperate closely."), ["AU"]),
+        )
+        .unwrap();
+        let second_folder = t
+            .store
+            .folder_id_at(second, POSITIONS_DIR)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&memo).unwrap(),
+            format!("{second_folder}\nAU\nCHAIR\nEU\n")
+        );
     }
 
     #[test]
