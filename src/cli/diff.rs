@@ -56,9 +56,13 @@ impl From<DiffStyle> for compare::Rendering {
 
 pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let root = negotiation_root(repo)?;
-    let sources = Sources::open(&root)?;
-    let a = sources.resolve(&args.from)?;
-    let b = sources.resolve(&args.to)?;
+    // The two versions are read side by side, each through its own handle on the record.
+    let (a, b) = std::thread::scope(|s| {
+        let to = s.spawn(|| Sources::open(&root)?.resolve(&args.to));
+        let from = Sources::open(&root)?.resolve(&args.from);
+        let to = to.join().expect("reading a version does not panic");
+        anyhow::Ok((from?, to?))
+    })?;
     for w in a.warnings.iter().chain(&b.warnings) {
         eprintln!("{}", crate::sanitize::inert(&format!("warning: {w}")));
     }

@@ -240,9 +240,12 @@ pub struct MatrixRow {
 /// Clause `id` of `draft` against every delegation: each position applied
 /// ([`crate::position::Position::apply_to`]) and compared on that clause only. Runs in the worker.
 pub fn matrix(data: &Data, id: &str) -> Vec<MatrixRow> {
-    let Some(c) = data.draft.clause(id) else {
+    let Some(i) = data.draft.index_of(id) else {
         return Vec::new();
     };
+    let c = &data.draft.clauses[i];
+    // Each position is applied to the clause's line of the draft, not to all of it.
+    let excerpt = data.draft.excerpt(i);
     data.positions
         .values()
         .map(|p| {
@@ -254,8 +257,8 @@ pub fn matrix(data: &Data, id: &str) -> Vec<MatrixRow> {
                 None => Verdict::Silent,
             };
             // A delegation silent on the clause and all around it reads it as it stands.
-            let shown = p.apply_to_clause(&data.draft, id).and_then(|(applied, _)| {
-                let d = compare::compare(&data.draft, &applied, Some(id));
+            let shown = p.apply_to_clause(&excerpt, id).and_then(|(applied, _)| {
+                let d = compare::compare(&excerpt, &applied, Some(id));
                 d.clauses
                     .iter()
                     .find(|x| x.id == id)

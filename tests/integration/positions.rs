@@ -79,7 +79,8 @@ fn two_stances_on_one_clause_are_a_warning_at_the_second() {
 
 /// One clause's column of the matrix applies only the stances that bear on it: for every
 /// clause of the sample and every delegation, the clause and what is under it read exactly
-/// as when the whole position is applied.
+/// as when the whole position is applied, also when applied to that clause's line of the
+/// draft alone ([`Draft::excerpt`](treaty_workbench::draft::Draft::excerpt)).
 #[test]
 fn a_position_applied_to_one_clause_reads_as_the_whole_position_there() {
     use treaty_workbench::compare;
@@ -105,6 +106,17 @@ fn a_position_applied_to_one_clause_reads_as_the_whole_position_there() {
                 serde_json::to_value(&a.clauses).unwrap(),
                 serde_json::to_value(&b.clauses).unwrap(),
                 "{} on {id}",
+                p.code
+            );
+            // The clause's line of the draft (what the matrix applies positions to) reads
+            // the same again.
+            let line = n.draft.excerpt(n.draft.index_of(id).unwrap());
+            let on_line = p.apply_to_clause(&line, id).map(|(d, _)| d);
+            let c = compare::compare(&line, on_line.as_ref().unwrap_or(&line), Some(id));
+            assert_eq!(
+                serde_json::to_value(&a.clauses).unwrap(),
+                serde_json::to_value(&c.clauses).unwrap(),
+                "{} on {id}, applied to its line of the draft",
                 p.code
             );
             // Silent there (`None`) means unchanged there.

@@ -362,6 +362,23 @@ pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
         }
     };
 
+    // The clauses found in both versions whose text changed, word-diffed side by side.
+    let pairs: Vec<(usize, usize)> = b_keys
+        .iter()
+        .enumerate()
+        .filter_map(|(pb, k)| {
+            let (ia, ib) = (sel_a[*a_index.get(k.as_str())?], sel_b[pb]);
+            (!same_content(&a.clauses[ia], &b.clauses[ib])).then_some((ia, ib))
+        })
+        .collect();
+    let mut words_of: HashMap<usize, Vec<WordOp>> = pairs
+        .iter()
+        .map(|&(_, ib)| ib)
+        .zip(in_parallel(&pairs, |&(ia, ib)| {
+            word_ops(&content(&a.clauses[ia]), &content(&b.clauses[ib]))
+        }))
+        .collect();
+
     let mut out = Vec::new();
     emit_deleted(None, &mut out);
     for (pb, k) in b_keys.iter().enumerate() {
@@ -372,11 +389,7 @@ pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
             Some(&pa) => {
                 let ia = sel_a[pa];
                 let ca = &a.clauses[ia];
-                let words = if same_content(ca, cb) {
-                    None
-                } else {
-                    Some(word_ops(&content(ca), &content(cb)))
-                };
+                let words = words_of.remove(&ib);
                 if moved.contains(&pb) {
                     ClauseChange::Moved {
                         from: a.reference(ia),
@@ -405,6 +418,28 @@ pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
         emit_deleted(Some(pb), &mut out);
     }
     DraftDiff { clauses: out }
+}
+
+/// `f` of each item, in order, computed on as many threads as there are cores (at most
+/// one per 16 items, so small jobs stay on this thread).
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(items.len() / 16).max(1);
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let f = &f;
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().expect("a word diff does not panic"))
+            .collect()
+    })
 }
 
 /// The clause indices of each version to compare, in document order: everything, or the
@@ -702,6 +737,14 @@ mod tests {
                 "[", "shall", "]", "/", "[", "should", "]", " ", "act", ",", " ", "now", "."
             ]
         );
+    }
+
+    #[test]
+    fn work_shared_among_threads_comes_back_in_order() {
+        let items: Vec<usize> = (0..1000).collect();
+        let doubled = in_parallel(&items, |&n| n * 2);
+        assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        assert_eq!(in_parallel(&items[..3], |&n| n + 1), vec![1, 2, 3]);
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub(super) fn extend(
     // Every object read here is read again by nothing else; checking each one's hash on
     // the way in (libgit2's default, which git itself does not do on reads) was a fifth
     // of the build. Turned back on when the build ends, however it ends.
-    let _fast = FastReads::start();
+    let _fast = crate::store::FastReads::start();
     for &oid in commits {
         let record = step(store, oid, state, &mut parsed, &mut divisions, &mut trees)?;
         state.apply(&record);
@@ -66,22 +66,6 @@ pub(super) fn extend(
         }
     }
     Ok(())
-}
-
-/// Turns off libgit2's hash check of each object read, for as long as it lives.
-struct FastReads;
-
-impl FastReads {
-    fn start() -> FastReads {
-        git2::opts::strict_hash_verification(false);
-        FastReads
-    }
-}
-
-impl Drop for FastReads {
-    fn drop(&mut self) {
-        git2::opts::strict_hash_verification(true);
-    }
 }
 
 /// The trees read for the commit being indexed and for the one before it: a commit's

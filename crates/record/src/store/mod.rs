@@ -36,6 +36,7 @@ pub use commit::{CommitOutcome, FileChange};
 pub use git2::{Oid, Signature, Time};
 pub use log::{Log, LogEntry, LogFilter};
 pub use rounds::Round;
+pub(crate) use snapshot::FastReads;
 pub use snapshot::{SnapshotError, TreeSource};
 pub(crate) use worktree::moves_between;
 

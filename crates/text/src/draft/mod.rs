@@ -654,6 +654,56 @@ impl Draft {
         out
     }
 
+    /// Clause `i`'s line cut out of the draft: the title, the clauses above it, itself and
+    /// everything under it, each with the whole file it sits in. Those clauses read here
+    /// exactly as in the draft, and a change to them does what it does there, at the cost
+    /// of a few files rather than all of them (one clause's column of the matrix applies
+    /// 198 positions).
+    pub fn excerpt(&self, i: usize) -> Draft {
+        let line: Vec<usize> = self
+            .ancestors(i)
+            .into_iter()
+            .chain(self.subtree(i))
+            .chain(
+                self.clauses
+                    .iter()
+                    .position(|c| c.kind == ClauseKind::Title),
+            )
+            .collect();
+        let files: BTreeSet<usize> = line.iter().map(|&j| self.clauses[j].file).collect();
+        let paths: HashSet<&str> = files.iter().map(|&f| self.files[f].path.as_str()).collect();
+        let front_blocks: HashSet<usize> = line
+            .iter()
+            .map(|&j| &self.clauses[j])
+            .filter(|c| c.file == 0)
+            .flat_map(|c| c.block..=c.block + c.continuation)
+            .collect();
+        let front = DraftFile {
+            path: self.files[0].path.clone(),
+            blocks: (self.files[0].blocks.iter().enumerate())
+                .filter(|(bi, b)| match &b.kind {
+                    BlockKind::Include { target } => paths.contains(target.as_str()),
+                    _ => front_blocks.contains(bi),
+                })
+                .map(|(_, b)| b.clone())
+                .collect(),
+        };
+        let mut excerpt = Draft {
+            files: std::iter::once(front)
+                .chain(
+                    files
+                        .iter()
+                        .filter(|&&f| f != 0)
+                        .map(|&f| self.files[f].clone()),
+                )
+                .collect(),
+            retired: self.retired.clone(),
+            ..Draft::default()
+        };
+        excerpt.rebuild(&mut Vec::new());
+        excerpt
+    }
+
     /// The nearest enclosing article or annex of clause `i` (itself if it is one).
     pub fn article_of(&self, i: usize) -> Option<usize> {
         std::iter::once(i)
