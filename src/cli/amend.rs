@@ -319,7 +319,7 @@ pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode>
 
 /// The base, the text now and yours, with what changed since the base marked
 /// (`[-removed-]{+added+}`).
-fn three_versions(c: &record::Conflict) -> String {
+pub(super) fn three_versions(c: &record::Conflict) -> String {
     let gone = "(not there)";
     let base = c.base.as_deref().unwrap_or(gone);
     let changed = |to: Option<&str>| match to {

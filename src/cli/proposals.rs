@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::Args;
 
-use super::amend::{EXIT_RETRY, edit_in_editor, explain, open_store};
+use super::amend::{
+    EXIT_CONFLICT, EXIT_RETRY, edit_in_editor, explain, open_store, three_versions,
+};
 use super::out;
 use crate::compare;
 use crate::proposal::{ProposalStatus, VoteChoice};
@@ -26,8 +28,13 @@ The proposal is one commit that adds it to your delegation's position file; the 
 lands or declines it. It prints the proposal's id (pr-…), which `treaty proposals`,
 `treaty land`, `treaty decline` and `treaty vote` take.
 
+--base COMMIT (a commit id, a tag, HEAD~1) names the text you started from: if the clause
+reads differently now, nothing is proposed and the three versions are printed (base, now,
+yours), as `treaty amend --base` does.
+
 Exit codes: 0 proposed; 2 refused (nothing recorded); 3 the record moved on under you: run
-the same command again.")]
+the same command again; 4 the clause changed since --base (nothing recorded): read the new
+text and propose on that.")]
 pub struct ProposeArgs {
     /// The clause (its stable id, e.g. observatory.2.b); with --insert-after, the clause the
     /// new one follows.
@@ -55,6 +62,10 @@ pub struct ProposeArgs {
     /// team's bloc).
     #[arg(long, value_name = "DELEGATION[,DELEGATION]", value_delimiter = ',')]
     pub by: Vec<String>,
+    /// The commit you read the clause at: refused if it changed since (default: the
+    /// current text).
+    #[arg(long, value_name = "COMMIT")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +149,13 @@ fn refused(e: ProposalError) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_RETRY));
     }
+    if let ProposalError::Record(RecordError::Conflict(c)) = &e {
+        eprintln!(
+            "{}",
+            crate::sanitize::inert(&format!("error: {e}\n{}", three_versions(c)))
+        );
+        return Ok(ExitCode::from(EXIT_CONFLICT));
+    }
     Err(match e {
         ProposalError::Record(r @ RecordError::NoChange) => {
             anyhow::anyhow!("{r}: the clause already reads as proposed; nothing was recorded")
@@ -163,12 +181,19 @@ pub fn propose(repo: Option<PathBuf>, args: ProposeArgs) -> anyhow::Result<ExitC
     } else {
         bail!("say what you propose: --text T, --delete, --option G:N or --insert-after --text T");
     };
+    let base = match &args.base {
+        Some(spec) => match crate::record::resolve_base(&store, spec) {
+            Ok(commit) => Some(crate::record::Base::at(commit)),
+            Err(e) => return refused(e.into()),
+        },
+        None => None,
+    };
     let req = ProposeRequest {
         clause: args.clause,
         what,
         why: args.message.unwrap_or_default(),
         by: args.by,
-        base: None,
+        base,
     };
     let made = match proposals::propose(&store, &req) {
         Ok(m) => m,

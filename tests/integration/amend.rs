@@ -896,6 +896,70 @@ fn the_identity_is_git_s_own_environment_and_configuration() {
     );
 }
 
+/// `treaty propose --base`: the same compare-and-swap as amend, for a proposal.
+#[test]
+fn base_refuses_a_proposal_on_a_clause_changed_since_and_writes_nothing() {
+    let s = Sandbox::with_sample();
+    let base = s.head();
+    ok(&s.treaty(&[
+        "amend",
+        "--kind",
+        "choose-option",
+        "--clause",
+        "observatory.1",
+        "--group",
+        "1",
+        "--option",
+        "2",
+        "--by",
+        "EU",
+    ]));
+    let theirs = s.head();
+    let before = s.work_tree();
+    // As the head of the US delegation (the roster's member for USA).
+    let propose = |base: &str| {
+        Command::new(env!("CARGO_BIN_EXE_treaty"))
+            .args([
+                "propose",
+                "--clause",
+                "observatory.1",
+                "--base",
+                base,
+                "--text",
+                "An independent Global AI Observatory is hereby established.",
+            ])
+            .current_dir(s.repo())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Head of delegation")
+            .env("GIT_AUTHOR_EMAIL", "head@usa.delegation.invalid")
+            .env("GIT_COMMITTER_NAME", "Head of delegation")
+            .env("GIT_COMMITTER_EMAIL", "head@usa.delegation.invalid")
+            .output()
+            .expect("treaty runs")
+    };
+    let out = propose(&base);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("observatory.1 was amended since you started (by EU): nothing was recorded"),
+        "{err}"
+    );
+    assert!(err.contains("  base:  An independent"), "{err}");
+    assert!(err.contains("  yours: "), "{err}");
+    assert_eq!(s.head(), theirs, "nothing recorded");
+    assert_eq!(s.work_tree(), before, "nothing written");
+    // A base that is not in the record's history is refused before anything is read.
+    let out = propose("no-such-commit");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(s.head(), theirs);
+    // Against the text as it stands, the proposal is made.
+    let out = propose(&theirs[..10]);
+    ok(&out);
+    assert!(stdout(&out).starts_with("pr-"), "{}", stdout(&out));
+    assert_ne!(s.head(), theirs);
+}
+
 #[test]
 fn base_refuses_an_amendment_to_a_clause_changed_since_and_writes_nothing() {
     let s = Sandbox::with_sample();

@@ -778,6 +778,7 @@ pub fn record_by(
         None => store.commit(&amendment, parent, &changes)?,
     };
     remember_delegations(store, outcome.oid, parent, &known)?;
+    store.remember_round(outcome.oid)?;
     Ok(Recorded {
         amendment: amendment.sanitized(),
         oid: outcome.oid,

@@ -613,6 +613,58 @@ fn rounds_are_tags_in_history_order() {
 }
 
 #[test]
+fn the_remembered_round_gives_way_to_new_round_tags_and_rewritten_history() {
+    let t = TestRepo::new();
+    let memo = t.store.repo().path().join("treaty").join("round");
+    t.store.start_round("r1", "").unwrap();
+    let one = t
+        .amend(&replace("a", "1"), &[FileChange::write("a.md", "1\n")])
+        .oid;
+    t.store.remember_round(one).unwrap();
+    assert!(
+        std::fs::read_to_string(&memo)
+            .unwrap()
+            .starts_with(&format!("{one}\nr1\n"))
+    );
+    let two = t
+        .amend(&replace("a", "2"), &[FileChange::write("a.md", "2\n")])
+        .oid;
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r1"));
+    // A memo naming a round that another commit says is not the round (as if written
+    // wrongly) is believed only while the tags it saw stand: a new round tag ends it.
+    std::fs::write(
+        &memo,
+        std::fs::read_to_string(&memo)
+            .unwrap()
+            .replace("\nr1\n", "\nold\n"),
+    )
+    .unwrap();
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("old"));
+    t.store.start_round("r2", "").unwrap();
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r2"));
+    t.store.remember_round(two).unwrap();
+    let three = t
+        .amend(&replace("a", "3"), &[FileChange::write("a.md", "3\n")])
+        .oid;
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r2"));
+    // A tag moved away (round r2 deleted): the memo no longer matches and the walk
+    // goes back to r1.
+    t.git(&["tag", "-d", "round/r2"]);
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r1"));
+    // History rewritten under the memo: the remembered commit is not met, the walk
+    // goes on to the round tags.
+    t.store.remember_round(three).unwrap();
+    let memo_text = std::fs::read_to_string(&memo).unwrap();
+    std::fs::write(&memo, memo_text.replace("\nr1\n", "\nwrong\n")).unwrap();
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("wrong"));
+    t.git(&["reset", "-q", "--hard", &one.to_string()]);
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r1"));
+    // Garbage in the memo is ignored.
+    std::fs::write(&memo, "not a commit\n").unwrap();
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r1"));
+}
+
+#[test]
 fn current_round_follows_head_not_other_tags() {
     let t = TestRepo::new();
     t.store.start_round("r1", "").unwrap();
