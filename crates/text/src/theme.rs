@@ -90,8 +90,14 @@ pub const STYLE_NAMES: &[StyleName] = &[
         "a delegation's call to delete: `G77 delete`",
     ),
     n("placeholder", "`[Placeholder for ...]`"),
-    n("emphasis", "`*emphasis*` in clause text, its markers hidden"),
-    n("strong", "`**strong emphasis**` in clause text, its markers hidden"),
+    n(
+        "emphasis",
+        "`*emphasis*` in clause text, its markers hidden",
+    ),
+    n(
+        "strong",
+        "`**strong emphasis**` in clause text, its markers hidden",
+    ),
     n(
         "link",
         "a link's text, `[text](url)`; its number follows and its target is listed below",

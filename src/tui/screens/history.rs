@@ -183,7 +183,12 @@ fn replay_pane(state: &State, f: &mut Frame, area: Rect) {
                     state.styles.get("heading"),
                 ));
                 let defs = inline::definitions(&d.draft, &id);
-                lines.extend(inline::text(t, &defs, &state.styles, state.styles.get("default")));
+                lines.extend(inline::text(
+                    t,
+                    &defs,
+                    &state.styles,
+                    state.styles.get("default"),
+                ));
             }
         }
         Some(Ok(_)) => lines.push(Line::styled("loading…", state.styles.get("hint"))),
@@ -263,8 +268,15 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
             "default"
         };
         let base = state.styles.get(style);
-        let runs = painted.runs(at, at + run.text.len(), crate::export::style::Revision::None);
+        let runs = painted.runs(
+            at,
+            at + run.text.len(),
+            crate::export::style::Revision::None,
+        );
         at += run.text.len();
+        if runs.is_empty() {
+            continue; // markup only (a `*` of an emphasis): no words to credit
+        }
         for p in crate::article::pieces(&runs, &mut links) {
             spans.push((p.text, inline::style(&state.styles, base, p.look)));
         }

@@ -42,20 +42,15 @@ fn draw(runs: &[style::Run], styles: &Styles) -> Vec<Line<'static>> {
     let mut links = Vec::new();
     let pieces = article::pieces(runs, &mut links);
     let base = styles.get("default");
-    let mut lines = super::inline::piece_lines(pieces, |look| {
-        super::inline::style(styles, base, look)
-    });
+    let mut lines =
+        super::inline::piece_lines(pieces, |look| super::inline::style(styles, base, look));
     lines.extend(super::inline::link_lines(&links, styles));
     lines
 }
 
 /// Both sides interleaved: deletions then insertions, in place. `defs`: the link
 /// definitions of the clause's document.
-pub fn inline(
-    tokens: &[(Tag, String)],
-    defs: &Definitions,
-    styles: &Styles,
-) -> Vec<Line<'static>> {
+pub fn inline(tokens: &[(Tag, String)], defs: &Definitions, styles: &Styles) -> Vec<Line<'static>> {
     let words = word_ops(tokens);
     let runs = style::changed_runs(
         &style::old_text(&words),

@@ -70,7 +70,9 @@ pub fn link_lines(links: &[String], styles: &Styles) -> Vec<Line<'static>> {
     }
     let mut out = vec![Line::default()];
     for line in list {
-        out.extend(piece_lines(line, |look| style(styles, Style::default(), look)));
+        out.extend(piece_lines(line, |look| {
+            style(styles, Style::default(), look)
+        }));
     }
     out
 }

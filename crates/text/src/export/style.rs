@@ -225,7 +225,13 @@ impl<'a> Painted<'a> {
     /// The runs of `text[start..end]`, markup left out, all with one `change`.
     pub fn runs(&self, start: usize, end: usize, change: Revision) -> Vec<Run> {
         let mut out = Vec::new();
-        runs_in(self, start.min(end), end.min(self.text.len()), change, &mut out);
+        runs_in(
+            self,
+            start.min(end),
+            end.min(self.text.len()),
+            change,
+            &mut out,
+        );
         out
     }
 }

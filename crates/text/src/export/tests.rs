@@ -121,18 +121,27 @@ fn a_change_inside_emphasis_or_a_link_leaves_no_marker_on_either_side() {
         ("*Recognizing* the role", "*Noting* the role"),
         ("*Recognizing the role*", "*Recognizing the vital role*"),
         ("the role", "the *vital* role"),
-        ("see [the Charter][UN] now", "see [the whole Charter][UN] now"),
+        (
+            "see [the Charter][UN] now",
+            "see [the whole Charter][UN] now",
+        ),
         ("**shall** act [now][later]", "**should** act [now][later]"),
     ] {
         let words = crate::compare::word_ops(old, new);
         let runs = style::changed_runs(old, new, &words, &defs);
         for r in &runs {
-            assert!(!r.text.contains('*') && !r.text.contains("[UN]"), "{old} → {new}: {runs:?}");
+            assert!(
+                !r.text.contains('*') && !r.text.contains("[UN]"),
+                "{old} → {new}: {runs:?}"
+            );
         }
         for side in [Revision::Deleted, Revision::Inserted] {
             let runs = style::side_runs(&words, side, &defs);
             assert!(runs.iter().all(|r| !r.text.contains('*')), "{runs:?}");
-            assert!(runs.iter().all(|r| r.change == Revision::None || r.change == side));
+            assert!(
+                runs.iter()
+                    .all(|r| r.change == Revision::None || r.change == side)
+            );
         }
     }
     // The changed words keep the emphasis of the text they stand in.
@@ -151,7 +160,10 @@ fn a_change_inside_emphasis_or_a_link_leaves_no_marker_on_either_side() {
     // A link keeps its target whichever words of it changed; a bracket group stays one.
     let words = crate::compare::word_ops("see [the Charter][UN]", "see [the whole Charter][UN]");
     let new = style::side_runs(&words, Revision::Inserted, &defs);
-    assert!(new.iter().any(|r| r.link.as_deref() == Some("https://un.org") && r.change == Revision::Inserted));
+    assert!(
+        new.iter()
+            .any(|r| r.link.as_deref() == Some("https://un.org") && r.change == Revision::Inserted)
+    );
     let shown: String = new.iter().map(|r| r.text.as_str()).collect();
     assert_eq!(shown, "see the whole Charter");
 }
