@@ -215,6 +215,53 @@ mod tests {
     }
 
     #[test]
+    fn inline_markdown_is_drawn_over_the_brackets_and_links_are_numbered() {
+        let styles = Styles::default();
+        let text = "*Noting* the [Charter][UN] and [its aims](https://un.org) [shall][should]";
+        let defs = Definitions::scan("[UN]: https://un.org/charter\n");
+        let lines = lines(text, &defs.parse(text), &defs, &styles, None);
+        let shown: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "Noting the Charter[1] and its aims[2] [shall][should]",
+                "",
+                "Links",
+                "[1] https://un.org/charter",
+                "[2] https://un.org",
+            ]
+        );
+        let style_of = |t: &str| {
+            let spans = lines.iter().flat_map(|l| l.spans.iter());
+            spans
+                .clone()
+                .find(|s| s.content == t)
+                .map(|s| s.style)
+                .unwrap()
+        };
+        assert_eq!(
+            style_of("Noting"),
+            styles.get("default").patch(styles.get("emphasis"))
+        );
+        assert_eq!(
+            style_of("Charter"),
+            styles.get("default").patch(styles.get("link"))
+        );
+        // Without its definition, `[Charter][UN]` is two alternatives, drawn as such.
+        let none = Definitions::default();
+        let shown = lines_text(text, &none);
+        assert!(
+            shown.starts_with("Noting the [Charter][UN] and its aims[1]"),
+            "{shown}"
+        );
+    }
+
+    fn lines_text(text: &str, defs: &Definitions) -> String {
+        let l = lines(text, &defs.parse(text), defs, &Styles::default(), None);
+        l.iter().map(|l| l.to_string() + "\n").collect()
+    }
+
+    #[test]
     fn depth_and_marks_have_their_own_styles() {
         let styles = Styles::default();
         let s = spans("a [b [c] - EU; USA delete] d");
