@@ -9,8 +9,8 @@
 
 pub use treaty_text::{
     amend, amendment, analysis, annex, article, bracket, civil, compare, compile, diag, draft,
-    export, fsutil, import, negotiation, position, proposal, ronfile, roster, sanitize, sources,
-    suggest, theme, tiers,
+    export, fsutil, import, inline, negotiation, position, proposal, ronfile, roster, sanitize,
+    sources, suggest, theme, tiers,
 };
 
 pub use treaty_record::{

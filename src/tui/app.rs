@@ -169,7 +169,12 @@ pub enum Effect {
     ExternalEditor {
         text: String,
     },
+    /// Read the record again now, after the workbench's own amendment (the next frame
+    /// shows it).
     Reload,
+    /// Read the record again off the UI thread, as the watcher does when it sees a change
+    /// ([`Msg::Changed`] brings the snapshot, [`Msg::ReloadFailed`] why there is none).
+    BackgroundReload,
 }
 
 /// Everything that can happen to the state.
@@ -199,9 +204,11 @@ pub enum Msg {
     Committed(Result<String, String>),
     /// The clause was amended since the user began: nothing was recorded.
     Conflicted(Box<ConflictView>),
-    /// The record changed under the workbench (another process amended it): the snapshot
-    /// read since.
+    /// The record changed under the workbench (another process amended it), or a reload
+    /// was asked for: the snapshot read since.
     Changed(Snapshot),
+    /// Reading the record again failed.
+    ReloadFailed(String),
 }
 
 /// What recording `write` came to, as the message the state takes.
@@ -312,6 +319,8 @@ pub struct State {
     pub conflict: Option<ConflictView>,
     /// Said in the status bar for a while: what a reload brought, and when (`clock_ms`).
     pub notice: Option<(u64, String)>,
+    /// A reload asked for with the reload key is under way (off the UI thread).
+    pub reloading: bool,
 }
 
 impl State {
@@ -377,6 +386,7 @@ impl State {
             clock_ms: 0,
             conflict: None,
             notice: None,
+            reloading: false,
         }
     }
 
@@ -642,6 +652,23 @@ pub fn reloaded(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
     out
 }
 
+/// Said when a reload asked for finds the record as it was.
+pub const NOTHING_NEW: &str = "Reloaded: nothing new";
+
+/// Said when the reload key is pressed while a reload is under way.
+pub const STILL_RELOADING: &str = "still reloading…";
+
+/// The reload key: reads the record again off the UI thread (as the watcher does), once:
+/// a second press while it runs asks for nothing more.
+fn reload(state: &mut State) -> Vec<Effect> {
+    if state.reloading {
+        state.message = Some((false, STILL_RELOADING.into()));
+        return Vec::new();
+    }
+    state.reloading = true;
+    vec![Effect::BackgroundReload]
+}
+
 /// How long a reload's notice stays in the status bar.
 pub const NOTICE_MS: u64 = 10_000;
 
@@ -649,8 +676,12 @@ pub const NOTICE_MS: u64 = 10_000;
 /// selected clause, an open edit and what it began from) and says what came in. A
 /// snapshot of what is on screen already (the workbench's own amendment) changes nothing.
 pub fn changed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
+    let asked = std::mem::take(&mut state.reloading);
     let old = state.data.clone();
     if old.complete && data.shows_the_same(&old) {
+        if asked {
+            state.notice = Some((state.clock_ms, NOTHING_NEW.into()));
+        }
         return Vec::new();
     }
     let mut notice = reload_notice(&old, &data);
@@ -675,6 +706,11 @@ fn reload_notice(old: &Data, new: &Data) -> String {
         .map_or(new.history.len().saturating_sub(1), |i| i + 1);
     let fresh = &new.history[from.min(new.history.len())..];
     let Some(last) = fresh.last().filter(|_| new.head != old.head) else {
+        if new.current_round != old.current_round
+            && let Some(round) = &new.current_round
+        {
+            return format!("Reloaded: round {round} started");
+        }
         return "Reloaded: changes on disk, not yet recorded as an amendment".into();
     };
     let by = if last.proposers.is_empty() {
@@ -778,6 +814,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Changed(snapshot) => changed(state, snapshot.0),
+        Msg::ReloadFailed(e) => {
+            // A reload the watcher began by itself only goes to the log.
+            if std::mem::take(&mut state.reloading) {
+                state.message = Some((true, format!("reload failed: {e}")));
+            }
+            Vec::new()
+        }
         Msg::Committed(Ok(summary)) => {
             state.editor = None;
             state.pending = None;
@@ -935,7 +978,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
                 };
             }
         }
-        Action::Reload => return vec![Effect::Reload],
+        Action::Reload => return reload(state),
         Action::ReadArticle => super::screens::article::open(state),
         Action::CleanText
         | Action::NextPoint

@@ -397,7 +397,7 @@ impl Data {
     }
 
     /// Whether `other` was read from the same record and shows the same negotiation: the
-    /// same commit, clauses, positions, tiers, annex proposals and role.
+    /// same commit, clauses, positions, tiers, annex proposals, role and rounds.
     pub fn shows_the_same(&self, other: &Data) -> bool {
         self.head == other.head
             && self.draft.clauses == other.draft.clauses
@@ -405,6 +405,8 @@ impl Data {
             && self.tiers == other.tiers
             && self.annexes == other.annexes
             && self.role == other.role
+            && self.current_round == other.current_round
+            && (self.rounds.iter().map(|r| &r.name)).eq(other.rounds.iter().map(|r| &r.name))
     }
 
     /// The HEAD amendment's subject, for the status bar.

@@ -207,7 +207,10 @@ pub fn run(opts: Options) -> Result<(), String> {
                         worker = Worker::spawn(d.clone());
                         msgs.push(Msg::Changed(Snapshot(d)));
                     }
-                    Err(e) => log.line(&format!("the record changed; reload failed: {e}")),
+                    Err(e) => {
+                        log.line(&format!("reload failed: {e}"));
+                        msgs.push(Msg::ReloadFailed(e));
+                    }
                 }
             }
             msgs.push(Msg::Tick(started.elapsed().as_millis() as u64));
@@ -254,6 +257,10 @@ pub fn run(opts: Options) -> Result<(), String> {
                             .map_err(|e| format!("cannot take the terminal back: {e}"))?;
                         let _ = terminal.clear();
                         queue.push_back(Msg::EditorReturned(res));
+                    }
+                    Effect::BackgroundReload => {
+                        log.line("reload asked for");
+                        watcher.reload();
                     }
                     Effect::Reload => match Data::load(&opts.root) {
                         Ok(d) => {

@@ -2,7 +2,8 @@
 //! sync, a colleague on the same machine): a thread looks at the branch's commit and at
 //! the files under `drafts/` and `positions/` every few hundred milliseconds and, when
 //! either changed, loads the negotiation again off the UI thread and hands the snapshot to
-//! the event loop ([`crate::tui::app::Msg::Changed`]). Keys never wait for it.
+//! the event loop ([`crate::tui::app::Msg::Changed`]). Keys never wait for it. The reload
+//! key asks the same thread to load now ([`Watcher::reload`]).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -63,18 +64,26 @@ fn digest(dir: &Path, h: &mut DefaultHasher) {
 /// The watching thread; it ends when this is dropped.
 pub struct Watcher {
     rx: Receiver<Result<Data, String>>,
-    _stop: Sender<()>,
+    /// Each message asks for a load now; closing it ends the thread.
+    control: Sender<()>,
 }
 
 impl Watcher {
     /// Watches the record at `root`, whose snapshot on screen was read at `head`.
     pub fn spawn(root: PathBuf, head: Option<Oid>) -> Watcher {
         let (tx, rx) = mpsc::channel();
-        let (stop, stopped) = mpsc::channel::<()>();
+        let (control, asked) = mpsc::channel::<()>();
         let _ = std::thread::Builder::new()
             .name("treaty-tui-watch".into())
-            .spawn(move || watch(&root, head, &tx, &stopped));
-        Watcher { rx, _stop: stop }
+            .spawn(move || watch(&root, head, &tx, &asked));
+        Watcher { rx, control }
+    }
+
+    /// Asks for the record to be loaded now, changed or not; the snapshot comes through
+    /// [`Watcher::try_recv`] like any other. Asking again before the load starts asks for
+    /// nothing more.
+    pub fn reload(&self) {
+        let _ = self.control.send(());
     }
 
     /// A snapshot loaded after a change, if one is ready.
@@ -83,29 +92,32 @@ impl Watcher {
     }
 }
 
-fn watch(
-    root: &Path,
-    head: Option<Oid>,
-    tx: &Sender<Result<Data, String>>,
-    stopped: &Receiver<()>,
-) {
+fn watch(root: &Path, head: Option<Oid>, tx: &Sender<Result<Data, String>>, asked: &Receiver<()>) {
     let store = Store::open(root).ok();
     let mut seen = Stamp::of(root, store.as_ref());
     // A commit that landed between the first frame's read and this look counts too.
     let mut changed = seen.head != head;
+    let mut now_please = false;
     loop {
-        if changed {
-            // Let a write that is under way (files, then the branch) finish first.
-            std::thread::sleep(EVERY / 4);
+        if changed || now_please {
+            if changed {
+                // Let a write that is under way (files, then the branch) finish first.
+                std::thread::sleep(EVERY / 4);
+            }
             seen = Stamp::of(root, store.as_ref());
             if tx.send(Data::load(root)).is_err() {
                 return;
             }
         }
-        match stopped.recv_timeout(EVERY) {
-            Err(RecvTimeoutError::Timeout) => {}
-            _ => return,
-        }
+        now_please = match asked.recv_timeout(EVERY) {
+            Ok(()) => {
+                // Several asks made while loading are one load.
+                while asked.try_recv().is_ok() {}
+                true
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
         let now = Stamp::of(root, store.as_ref());
         changed = now != seen;
     }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -20,6 +20,7 @@ use treaty_workbench::tui::jobs::Snapshot;
 use treaty_workbench::tui::keymap::Keymap;
 use treaty_workbench::tui::screens;
 use treaty_workbench::tui::theme::Styles;
+use treaty_workbench::tui::watch::{self, Watcher};
 
 use crate::support::{stderr, treaty};
 use crate::tui_tmux::Tmux;
@@ -284,8 +285,9 @@ fn tmux_the_workbench_shows_an_amendment_made_in_another_shell() {
 
     other_process(&t, &root, THEIRS);
     let landed = Instant::now();
+    // The Clause pane shows the emphasis as a style, without its `*`.
     let s = t.wait_for("Reloaded: Lift brackets in pp3 by EU", |s| {
-        s.contains("*Noting* with concern that")
+        s.contains("Noting with concern that")
     });
     eprintln!(
         "the amendment showed {:?} after it landed",
@@ -504,4 +506,141 @@ fn when_both_changed_the_same_words_the_view_says_yours_would_replace_theirs() {
     carry_out(&root, &mut s, effects);
     assert_eq!(pp3(&root), yours);
     assert_eq!(subjects(&root)[1], "Lift brackets in pp3");
+}
+
+/// The watcher's next snapshot, waiting at most a minute for it.
+fn next_snapshot(w: &Watcher) -> Data {
+    let start = Instant::now();
+    loop {
+        if let Some(read) = w.try_recv() {
+            return read.expect("the record loads");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no snapshot came"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn the_reload_key_reads_off_the_ui_thread_once_and_keeps_the_clause_and_the_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    // pp3 open in the editor, read before another process lifted its bracket.
+    let mut s = edit_then_theirs(&root);
+    let before = s.data.head;
+    // The watcher starts on the record as it now is, so it has nothing to load of its
+    // own accord: only the key makes it load.
+    let now = Data::load_draft(&root).unwrap().head;
+    assert_ne!(now, before);
+    let w = Watcher::spawn(root.clone(), now);
+
+    // The key asks for the background reload, as the event loop carries it out; the
+    // text on screen is not read again in the key's own time.
+    let asked = drive(&mut s, [Msg::Action(Action::Reload)]);
+    assert_eq!(asked, [Effect::BackgroundReload]);
+    w.reload();
+    assert_eq!(s.data.head, before);
+    assert!(screen(&s).contains("Reloading…"), "{}", screen(&s));
+    // While it loads, keys still work, and the key again asks for nothing more.
+    assert!(drive(&mut s, [Msg::Action(Action::Reload)]).is_empty());
+    assert_eq!(
+        s.message.as_ref().map(|m| m.1.as_str()),
+        Some(app::STILL_RELOADING)
+    );
+    drive(&mut s, typed(" Still typing."));
+    assert!(s.editor.as_ref().unwrap().text.ends_with(" Still typing."));
+
+    let read = next_snapshot(&w);
+    drive(&mut s, [Msg::Changed(Snapshot(Arc::new(read)))]);
+    assert_eq!(s.data.head, now);
+    assert!(!s.reloading);
+    assert!(
+        s.data
+            .draft
+            .clause("pp3")
+            .unwrap()
+            .text
+            .starts_with("*Noting* with concern that")
+    );
+    assert_eq!(s.selected_id().as_deref(), Some("pp3"));
+    assert_eq!(s.screen, Screen::Amend);
+    let ed = s.editor.as_ref().expect("the edit stays open");
+    assert!(
+        ed.text.ends_with(&format!("{YOURS} Still typing.")),
+        "{}",
+        ed.text
+    );
+    // The same notice as a reload the watcher makes by itself.
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.1.as_str()),
+        Some("Reloaded: Lift brackets in pp3 by EU — pp3 changed since you began editing it")
+    );
+    // Two presses, one load: nothing else comes.
+    std::thread::sleep(watch::EVERY * 3);
+    assert!(w.try_recv().is_none(), "a second load ran");
+
+    // Pressed again with nothing new, it says so.
+    assert_eq!(
+        drive(&mut s, [Msg::Action(Action::Reload)]),
+        [Effect::BackgroundReload]
+    );
+    w.reload();
+    let read = next_snapshot(&w);
+    drive(&mut s, [Msg::Changed(Snapshot(Arc::new(read)))]);
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.1.as_str()),
+        Some(app::NOTHING_NEW)
+    );
+    assert!(s.editor.is_some() && !s.reloading);
+}
+
+#[test]
+fn a_failed_reload_says_why_and_the_key_works_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let mut s = state(&root);
+    assert_eq!(
+        drive(&mut s, [Msg::Action(Action::Reload)]),
+        [Effect::BackgroundReload]
+    );
+    drive(&mut s, [Msg::ReloadFailed("drafts/treaty.md: gone".into())]);
+    assert_eq!(
+        s.message,
+        Some((true, "reload failed: drafts/treaty.md: gone".into()))
+    );
+    assert!(!s.reloading);
+    assert_eq!(
+        drive(&mut s, [Msg::Action(Action::Reload)]),
+        [Effect::BackgroundReload]
+    );
+}
+
+#[test]
+fn tmux_the_reload_key_shows_what_the_watcher_cannot_see_and_keys_keep_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let Some(t) = Tmux::start(dir.path(), &root, dir.path()) else {
+        return;
+    };
+    t.type_text(&format!("'{}' tui", env!("CARGO_BIN_EXE_treaty")));
+    t.keys(&["Enter"]);
+    t.wait_for("round r2-nairobi", |s| s.contains("HEAD "));
+    // A round starts in another shell: a tag, no commit and no file, which the watcher
+    // does not look at. Only the reload key brings it in.
+    other_process(&t, &root, &["round", "start", "r3-rome"]);
+    std::thread::sleep(watch::EVERY * 2);
+    assert!(!t.screen().contains("r3-rome"), "{}", t.screen());
+    t.keys(&["r", "2"]);
+    let s = t.wait_for("Reloaded: round r3-rome started", |s| {
+        s.contains("round r3-rome")
+    });
+    // The key pressed right after the reload key ran: the Clause pane is up.
+    assert!(
+        s.contains("Choice points") || s.contains("as drafted"),
+        "{s}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("READY$", |s| !s.contains("1 Outline"));
 }

@@ -7,7 +7,7 @@
 //! read alike; only the styling of each [`Look`] differs.
 
 use crate::draft::{ClauseKind, Draft};
-use crate::export::style::{self, Role, Run};
+use crate::export::style::{self, Revision, Role, Run};
 use crate::inline::Definitions;
 
 /// What a piece of the layout is, for styling.
@@ -26,6 +26,8 @@ pub enum Look {
         link: bool,
         /// A footnote reference, `[^1]`.
         note: bool,
+        /// Inserted or deleted, where the text is a comparison.
+        change: Revision,
     },
     /// `[1]` after a link's text, and the labels of the lists at the end.
     Reference,
@@ -145,38 +147,12 @@ impl<'a> Layout<'a> {
         });
     }
 
-    /// Runs as pieces: each link's text followed by its number, footnotes noted for the
-    /// list at the end.
+    /// Runs as pieces ([`pieces`]), footnotes noted for the list at the end.
     fn pieces(&mut self, runs: &[Run], file: usize) -> Vec<Piece> {
-        let mut out = Vec::new();
-        for (k, run) in runs.iter().enumerate() {
-            out.push(Piece::new(
-                run.text.clone(),
-                Look::Text {
-                    role: run.role,
-                    emphasis: run.emphasis,
-                    strong: run.strong,
-                    link: run.link.is_some(),
-                    note: run.note,
-                },
-            ));
-            if run.note {
-                self.note(run.text.trim_matches(['[', ']']), file);
-            }
-            if let Some(target) = &run.link
-                && runs.get(k + 1).is_none_or(|next| next.link != run.link)
-            {
-                let n = match self.links.iter().position(|t| t == target) {
-                    Some(n) => n,
-                    None => {
-                        self.links.push(target.clone());
-                        self.links.len() - 1
-                    }
-                };
-                out.push(Piece::new(format!("[{}]", n + 1), Look::Reference));
-            }
+        for run in runs.iter().filter(|r| r.note) {
+            self.note(run.text.trim_matches(['[', ']']), file);
         }
-        out
+        pieces(runs, &mut self.links)
     }
 
     /// Footnote `label` (`^1`) of `file`, listed once at the end with its text.
@@ -247,7 +223,7 @@ impl<'a> Layout<'a> {
         list("Notes", notes.collect());
         let links = self.links.iter().enumerate();
         list(
-            "Links",
+            LINKS,
             links
                 .map(|(k, t)| (format!("[{}]", k + 1), t.clone()))
                 .collect(),
@@ -266,6 +242,58 @@ impl<'a> Layout<'a> {
         }
         s
     }
+}
+
+/// Runs as pieces: each link's text followed by its number (`[1]`), counted from 1 in
+/// `links`, where its target is added the first time it is met. What the article view,
+/// `treaty show` and the TUI's panes all show for inline Markdown.
+pub fn pieces(runs: &[Run], links: &mut Vec<String>) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for (k, run) in runs.iter().enumerate() {
+        out.push(Piece::new(
+            run.text.clone(),
+            Look::Text {
+                role: run.role,
+                emphasis: run.emphasis,
+                strong: run.strong,
+                link: run.link.is_some(),
+                note: run.note,
+                change: run.change,
+            },
+        ));
+        if let Some(target) = &run.link
+            && runs.get(k + 1).is_none_or(|next| next.link != run.link)
+        {
+            let n = match links.iter().position(|t| t == target) {
+                Some(n) => n,
+                None => {
+                    links.push(target.clone());
+                    links.len() - 1
+                }
+            };
+            out.push(Piece::new(format!("[{}]", n + 1), Look::Reference));
+        }
+    }
+    out
+}
+
+/// The title of the list of link targets after a text.
+pub const LINKS: &str = "Links";
+
+/// The link targets numbered by [`pieces`], one line each (`[1] https://…`) under
+/// [`LINKS`]; nothing when there are none.
+pub fn link_list(links: &[String]) -> Vec<Vec<Piece>> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![vec![Piece::new(LINKS, Look::Heading)]];
+    for (k, t) in links.iter().enumerate() {
+        out.push(vec![
+            Piece::new(format!("[{}] ", k + 1), Look::Reference),
+            Piece::new(t.clone(), Look::Remark),
+        ]);
+    }
+    out
 }
 
 /// Columns the text of a numbered block starts at, after its number.

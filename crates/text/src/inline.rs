@@ -31,6 +31,11 @@ impl Definitions {
         }))
     }
 
+    /// The definitions of the draft file clause `i` is in.
+    pub fn of_clause(draft: &crate::draft::Draft, i: usize) -> Self {
+        Self::scan(&draft.files[draft.clauses[i].file].text())
+    }
+
     /// Definitions given as `(label, target)` pairs (`("^1", "Chair's note")`).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut d = Self::default();

@@ -90,6 +90,18 @@ pub const STYLE_NAMES: &[StyleName] = &[
         "a delegation's call to delete: `G77 delete`",
     ),
     n("placeholder", "`[Placeholder for ...]`"),
+    n(
+        "emphasis",
+        "`*emphasis*` in clause text, its markers hidden",
+    ),
+    n(
+        "strong",
+        "`**strong emphasis**` in clause text, its markers hidden",
+    ),
+    n(
+        "link",
+        "a link's text, `[text](url)`; its number follows and its target is listed below",
+    ),
     n("status", "a status mark such as `[agreed ad ref]`"),
     n("status.agreed", "text or marks that are agreed"),
     n(

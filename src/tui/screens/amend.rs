@@ -111,7 +111,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let (tokens, sim) = word_diff(&ed.original, &ed.text);
     let title = format!("Preview — {:.0}% similar to the draft", sim * 100.0);
     f.render_widget(
-        Paragraph::new(diff::inline(&tokens, &state.styles))
+        Paragraph::new(diff::as_written(&tokens, &state.styles))
             .wrap(Wrap { trim: false })
             .block(super::pane(state, &title, false)),
         preview,
@@ -127,7 +127,7 @@ fn conflict(state: &State, view: &ConflictView, f: &mut Frame, area: Rect) {
     let gone = "(not in the text)";
     let base = c.base.as_deref().unwrap_or(gone);
     let against_base = |text: Option<&str>| match text {
-        Some(t) => diff::inline(&word_diff(base, t).0, &state.styles),
+        Some(t) => diff::as_written(&word_diff(base, t).0, &state.styles),
         None => vec![Line::styled("(deleted)", state.styles.get("warning"))],
     };
     let by = if c.theirs_by.is_empty() {
@@ -146,7 +146,7 @@ fn conflict(state: &State, view: &ConflictView, f: &mut Frame, area: Rect) {
                     "you both changed the same words: your wording replaces theirs"
                 }
             ),
-            diff::inline(
+            diff::as_written(
                 &word_diff(c.theirs.as_deref().unwrap_or_default(), &text).0,
                 &state.styles,
             ),
@@ -234,7 +234,8 @@ fn queue(state: &State, f: &mut Frame, area: Rect) {
             crate::proposal::ProposalKind::Delete => word_diff(now, ""),
             _ => word_diff(now, e.proposed_text()),
         };
-        let mut diff_lines = diff::inline(&tokens, &state.styles);
+        let defs = crate::tui::widgets::inline::definitions(&d.draft, &e.proposal.clause);
+        let mut diff_lines = diff::inline(&tokens, &defs, &state.styles);
         if let Some(first) = diff_lines.first_mut() {
             first.spans.insert(0, Span::raw("  "));
         }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::app::State;
-use crate::tui::widgets::{bracketed, fit, safe};
+use crate::tui::widgets::{bracketed, fit, inline, safe};
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
@@ -28,9 +28,10 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let list_h = (points.len() as u16 + 2).min(area.height / 2);
     let [text_area, points_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(list_h)]).areas(area);
+    let defs = crate::inline::Definitions::of_clause(&d.draft, i);
     let lines = if state.clause.clean {
         match tree.clean(&c.text, &state.choice()) {
-            Ok(t) => t.lines().map(|l| Line::raw(safe(l))).collect(),
+            Ok(t) => inline::text(&t, &defs, &state.styles, state.styles.get("default")),
             Err(e) => vec![Line::styled(
                 safe(&e.to_string()),
                 state.styles.get("error"),
@@ -38,7 +39,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         }
     } else {
         let hl = points.get(state.clause.point).map(|p| p.span);
-        bracketed::lines(&c.text, tree, &state.styles, hl)
+        bracketed::lines(&c.text, tree, &defs, &state.styles, hl)
     };
     let mode = if state.clause.clean {
         "clean text (preview)"

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::app::{CompareMode, State};
 use crate::tui::compare::Tag;
-use crate::tui::widgets::{diff, safe};
+use crate::tui::widgets::{diff, inline, safe};
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let cmp = &state.compare;
@@ -66,7 +66,8 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             let mut lines = Vec::new();
             for (k, d) in diffs.iter().enumerate().skip(cmp.row) {
                 lines.push(head(k, d));
-                lines.extend(diff::inline(&d.tokens, &state.styles));
+                let defs = inline::definitions(&state.data.draft, &d.id);
+                lines.extend(diff::inline(&d.tokens, &defs, &state.styles));
                 lines.push(Line::default());
                 if lines.len() > area.height as usize * 2 {
                     break;
@@ -85,8 +86,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             let mut left = Vec::new();
             let mut right = Vec::new();
             for (k, d) in diffs.iter().enumerate().skip(cmp.row) {
-                let a = diff::side(&d.tokens, &state.styles, Tag::Deleted);
-                let b = diff::side(&d.tokens, &state.styles, Tag::Inserted);
+                let defs = inline::definitions(&state.data.draft, &d.id);
+                let a = diff::side(&d.tokens, &defs, &state.styles, Tag::Deleted);
+                let b = diff::side(&d.tokens, &defs, &state.styles, Tag::Inserted);
                 left.push(head(k, d));
                 right.push(head(k, d));
                 left.extend(a);
@@ -200,7 +202,8 @@ fn matrix(state: &State, f: &mut Frame, area: Rect) {
             );
             cell.push(Line::default());
         }
-        cell.extend(diff::inline(&r.tokens, &state.styles));
+        let defs = crate::inline::Definitions::of_clause(&d.draft, state.selected);
+        cell.extend(diff::inline(&r.tokens, &defs, &state.styles));
         f.render_widget(
             Paragraph::new(cell)
                 .wrap(Wrap { trim: false })

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 
 use crate::tui::app::State;
-use crate::tui::widgets::{diff, safe};
+use crate::tui::widgets::{diff, inline, safe};
 use crate::verify::Provenance;
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
@@ -165,7 +165,8 @@ fn replay_pane(state: &State, f: &mut Frame, area: Rect) {
                     safe(&c.reference),
                     state.styles.get("heading"),
                 ));
-                lines.extend(diff::inline(&c.tokens, &state.styles));
+                let defs = inline::definitions(&d.draft, &c.id);
+                lines.extend(diff::inline(&c.tokens, &defs, &state.styles));
             }
             if fr.changes.len() > 4 {
                 lines.push(Line::styled(
@@ -181,7 +182,13 @@ fn replay_pane(state: &State, f: &mut Frame, area: Rect) {
                     format!("{id} at this point:"),
                     state.styles.get("heading"),
                 ));
-                lines.extend(t.lines().map(|l| Line::raw(safe(l))));
+                let defs = inline::definitions(&d.draft, &id);
+                lines.extend(inline::text(
+                    t,
+                    &defs,
+                    &state.styles,
+                    state.styles.get("default"),
+                ));
             }
         }
         Some(Ok(_)) => lines.push(Line::styled("loading…", state.styles.get("hint"))),
@@ -212,6 +219,7 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
     let version = rows
         .get(sel)
         .and_then(|step| t.versions.iter().position(|v| v.step == Some(*step)));
+    let defs = inline::definitions(&state.data.draft, &id);
     let mut lines = Vec::new();
     if let Some(v) = version.map(|k| (k, &t.versions[k])) {
         let (k, v) = v;
@@ -235,7 +243,7 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
                 state.styles.get("diff.deleted"),
             ));
         }
-        lines.extend(diff::inline(&v.tokens, &state.styles));
+        lines.extend(diff::inline(&v.tokens, &defs, &state.styles));
         lines.push(Line::default());
     }
     lines.push(Line::styled(
@@ -246,6 +254,11 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
         ),
         state.styles.get("heading"),
     ));
+    // The clause's Markdown read from its whole text, then cut at the versions' runs: a
+    // marker introduced by another version than its words still never shows.
+    let text: String = t.blame.iter().map(|r| r.text.as_str()).collect();
+    let painted = crate::export::style::Painted::new(&text, &defs);
+    let (mut at, mut links) = (0, Vec::new());
     // Pieces, not spans: option lines in the text start lines of their own.
     let mut spans = Vec::new();
     for run in &t.blame {
@@ -254,12 +267,25 @@ fn clause_pane(state: &State, f: &mut Frame, area: Rect) {
         } else {
             "default"
         };
-        spans.push((run.text.clone(), state.styles.get(style)));
+        let base = state.styles.get(style);
+        let runs = painted.runs(
+            at,
+            at + run.text.len(),
+            crate::export::style::Revision::None,
+        );
+        at += run.text.len();
+        if runs.is_empty() {
+            continue; // markup only (a `*` of an emphasis): no words to credit
+        }
+        for p in crate::article::pieces(&runs, &mut links) {
+            spans.push((p.text, inline::style(&state.styles, base, p.look)));
+        }
         if let Some(n) = run.version {
             spans.push((format!("‹{}›", n + 1), state.styles.get("hint")));
         }
     }
     lines.extend(crate::tui::widgets::into_lines(spans));
+    lines.extend(inline::link_lines(&links, &state.styles));
     if !t.deleted.is_empty() {
         let words: Vec<String> = t
             .deleted

@@ -294,8 +294,13 @@ fn draw_status(state: &State, f: &mut Frame, area: Rect) {
         safe(&format!(" {} │ {round} │ as {who} │ ", d.name)),
         bar,
     )];
-    match &state.notice {
-        Some((_, notice)) => spans.push(Span::styled(
+    let notice = if state.reloading {
+        Some("Reloading…")
+    } else {
+        state.notice.as_ref().map(|(_, n)| n.as_str())
+    };
+    match notice {
+        Some(notice) => spans.push(Span::styled(
             safe(notice),
             bar.patch(state.styles.get("warning")),
         )),

@@ -1,13 +1,16 @@
 //! Bracketed text drawn from its parse tree: each bracket depth, alternative, option,
 //! placeholder, attribution and status mark gets its own semantic style, so they can be
 //! told apart whatever the theme (depth colours plus bold brackets, italic alternatives,
-//! labelled options).
+//! labelled options). Inline Markdown is drawn as the article view draws it
+//! ([`super::inline`]): markers hidden, emphasis as a style, links numbered.
 
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Line;
 
 use crate::article::Look;
 use crate::bracket::{Node, OptionItem, Span, StatusMark, Tree};
+use crate::export::style::{Painted, Revision};
+use crate::inline::Definitions;
 use crate::tui::theme::Styles;
 
 /// The style name of bracketed text at `depth` (1 is outermost).
@@ -22,35 +25,13 @@ pub fn depth_name(depth: usize) -> &'static str {
 }
 
 /// The style of a piece of a laid-out article: its part in the notation from the theme,
-/// inline Markdown as a modifier (emphasis italic, strong bold, link text underlined).
+/// inline Markdown over it ([`super::inline::style`]).
 pub fn look_style(styles: &Styles, look: Look) -> Style {
-    match look {
-        Look::Heading => styles.get("heading"),
-        Look::Number => styles.get("clause.number"),
-        Look::Reference | Look::Remark => styles.get("hint"),
-        Look::Text {
-            role,
-            emphasis,
-            strong,
-            link,
-            note,
-        } => {
-            let mut st = styles.compose(&role.theme_names());
-            if note {
-                st = st.patch(styles.get("hint"));
-            }
-            for (on, m) in [
-                (emphasis, Modifier::ITALIC),
-                (strong, Modifier::BOLD),
-                (link, Modifier::UNDERLINED),
-            ] {
-                if on {
-                    st = st.add_modifier(m);
-                }
-            }
-            st
-        }
-    }
+    let base = match look {
+        Look::Text { role, .. } => styles.compose(&role.theme_names()),
+        _ => Style::default(),
+    };
+    super::inline::style(styles, base, look)
 }
 
 struct Painter<'a> {
@@ -58,20 +39,27 @@ struct Painter<'a> {
     styles: &'a Styles,
     highlight: Option<Span>,
     selection: Style,
+    /// The text's inline Markdown.
+    painted: Painted<'a>,
+    /// Link targets, numbered as met.
+    links: Vec<String>,
     out: Vec<(String, Style)>,
 }
 
 impl Painter<'_> {
+    /// `text[start..end]` in `style`, its inline Markdown drawn over it.
     fn push(&mut self, start: usize, end: usize, style: Style, lit: bool) {
         if start >= end {
             return;
         }
-        let style = if lit {
-            style.patch(self.selection)
-        } else {
-            style
-        };
-        self.out.push((self.text[start..end].to_string(), style));
+        let runs = self.painted.runs(start, end, Revision::None);
+        for p in crate::article::pieces(&runs, &mut self.links) {
+            let mut st = super::inline::style(self.styles, style, p.look);
+            if lit {
+                st = st.patch(self.selection);
+            }
+            self.out.push((p.text, st));
+        }
     }
 
     fn nodes(&mut self, nodes: &[Node], depth: usize, alt: bool, lit: bool) {
@@ -166,11 +154,13 @@ impl Painter<'_> {
     }
 }
 
-/// Styled lines of `text` from its bracket tree; the choice point whose span is
-/// `highlight` is drawn in the selection style too.
+/// Styled lines of `text` from its bracket tree (parsed with `defs`' labels), then the
+/// targets of its links; the choice point whose span is `highlight` is drawn in the
+/// selection style too.
 pub fn lines(
     text: &str,
     tree: &Tree,
+    defs: &Definitions,
     styles: &Styles,
     highlight: Option<Span>,
 ) -> Vec<Line<'static>> {
@@ -179,16 +169,19 @@ pub fn lines(
         styles,
         highlight,
         selection: styles.get("selection"),
+        painted: Painted::with_tree(text, tree, defs),
+        links: Vec::new(),
         out: Vec::new(),
     };
     p.nodes(&tree.nodes, 0, false, false);
     // The tree covers the whole text; anything past its last node (never expected) is
     // still shown rather than silently dropped.
-    let covered: usize = p.out.iter().map(|(s, _)| s.len()).sum();
-    if covered < text.len() && tree.nodes.is_empty() {
+    if p.out.is_empty() && tree.nodes.is_empty() && !text.is_empty() {
         p.out.push((text.to_string(), styles.get("default")));
     }
-    super::into_lines(p.out)
+    let mut lines = super::into_lines(p.out);
+    lines.extend(super::inline::link_lines(&p.links, styles));
+    lines
 }
 
 #[cfg(test)]
@@ -199,7 +192,7 @@ mod tests {
     fn spans(text: &str) -> Vec<(String, Style)> {
         let styles = Styles::default();
         let tree = bracket::parse(text);
-        lines(text, &tree, &styles, None)
+        lines(text, &tree, &Definitions::default(), &styles, None)
             .into_iter()
             .flat_map(|l| {
                 l.spans
@@ -219,6 +212,53 @@ mod tests {
             let drawn: String = spans(text).into_iter().map(|(s, _)| s).collect();
             assert_eq!(drawn.replace('\n', ""), text.replace('\n', ""));
         }
+    }
+
+    #[test]
+    fn inline_markdown_is_drawn_over_the_brackets_and_links_are_numbered() {
+        let styles = Styles::default();
+        let text = "*Noting* the [Charter][UN] and [its aims](https://un.org) [shall][should]";
+        let defs = Definitions::scan("[UN]: https://un.org/charter\n");
+        let lines = lines(text, &defs.parse(text), &defs, &styles, None);
+        let shown: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "Noting the Charter[1] and its aims[2] [shall][should]",
+                "",
+                "Links",
+                "[1] https://un.org/charter",
+                "[2] https://un.org",
+            ]
+        );
+        let style_of = |t: &str| {
+            let spans = lines.iter().flat_map(|l| l.spans.iter());
+            spans
+                .clone()
+                .find(|s| s.content == t)
+                .map(|s| s.style)
+                .unwrap()
+        };
+        assert_eq!(
+            style_of("Noting"),
+            styles.get("default").patch(styles.get("emphasis"))
+        );
+        assert_eq!(
+            style_of("Charter"),
+            styles.get("default").patch(styles.get("link"))
+        );
+        // Without its definition, `[Charter][UN]` is two alternatives, drawn as such.
+        let none = Definitions::default();
+        let shown = lines_text(text, &none);
+        assert!(
+            shown.starts_with("Noting the [Charter][UN] and its aims[1]"),
+            "{shown}"
+        );
+    }
+
+    fn lines_text(text: &str, defs: &Definitions) -> String {
+        let l = lines(text, &defs.parse(text), defs, &Styles::default(), None);
+        l.iter().map(|l| l.to_string() + "\n").collect()
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod bracketed;
 pub mod diff;
+pub mod inline;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

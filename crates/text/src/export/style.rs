@@ -2,7 +2,7 @@
 //! bracket mark, an attribution, a placeholder, a status mark, an option label — read from
 //! the bracket tree, and the theme's colours for each, for the HTML and DOCX writers.
 
-use crate::bracket::{Node, OptionItem, Span, StatusMark};
+use crate::bracket::{Node, OptionItem, Span, StatusMark, Tree};
 use crate::compare::WordOp;
 use crate::inline::{self, Definitions, Look};
 use crate::theme::{Color, Style, Theme};
@@ -138,12 +138,11 @@ struct Paint {
     look: Look,
 }
 
-/// The paint of every byte of `text`, and its link targets.
-fn paint(text: &str, defs: &Definitions) -> (Vec<Paint>, Vec<String>) {
+/// The paint of every byte of `text` (whose bracket tree is `tree`), and its link targets.
+fn paint(text: &str, tree: &Tree, defs: &Definitions) -> (Vec<Paint>, Vec<String>) {
     let mut roles = vec![Role::Text; text.len()];
-    let tree = defs.parse(text);
     paint_nodes(&tree.nodes, 0, &mut roles);
-    let markup = inline::markup(text, &tree, defs);
+    let markup = inline::markup(text, tree, defs);
     let paint = roles
         .into_iter()
         .zip(markup.looks)
@@ -204,17 +203,36 @@ fn paint_options(items: &[OptionItem], depth: u8, roles: &mut [Role]) {
     }
 }
 
-/// A text painted: its bytes' paint and its link targets.
-struct Painted<'a> {
+/// A text painted: its bytes' paint and its link targets. Every reader of inline
+/// Markdown (the article view, the TUI's panes, the writers) takes its runs from here.
+pub struct Painted<'a> {
     text: &'a str,
     paint: Vec<Paint>,
     links: Vec<String>,
 }
 
 impl<'a> Painted<'a> {
-    fn new(text: &'a str, defs: &Definitions) -> Self {
-        let (paint, links) = paint(text, defs);
+    pub fn new(text: &'a str, defs: &Definitions) -> Self {
+        Self::with_tree(text, &defs.parse(text), defs)
+    }
+
+    /// `text` painted from the bracket tree already parsed for it (with `defs`' labels).
+    pub fn with_tree(text: &'a str, tree: &Tree, defs: &Definitions) -> Self {
+        let (paint, links) = paint(text, tree, defs);
         Painted { text, paint, links }
+    }
+
+    /// The runs of `text[start..end]`, markup left out, all with one `change`.
+    pub fn runs(&self, start: usize, end: usize, change: Revision) -> Vec<Run> {
+        let mut out = Vec::new();
+        runs_in(
+            self,
+            start.min(end),
+            end.min(self.text.len()),
+            change,
+            &mut out,
+        );
+        out
     }
 }
 
@@ -297,6 +315,39 @@ pub fn changed_runs(old: &str, new: &str, words: &[WordOp], defs: &Definitions) 
         }
     }
     out
+}
+
+/// One side of a change: the old text with its deleted words marked (`side` is
+/// [`Revision::Deleted`]), or the new text with its inserted words. Each side is painted
+/// from its own text, so a word whose emphasis changed reads as it stood on that side.
+pub fn side_runs(words: &[WordOp], side: Revision, defs: &Definitions) -> Vec<Run> {
+    fn keep(w: &WordOp, side: Revision) -> Option<(&str, Revision)> {
+        match w {
+            WordOp::Equal(t) => Some((t.as_str(), Revision::None)),
+            WordOp::Delete(t) => (side == Revision::Deleted).then_some((t.as_str(), side)),
+            WordOp::Insert(t) => (side == Revision::Inserted).then_some((t.as_str(), side)),
+        }
+    }
+    let keep = |w| keep(w, side);
+    let text: String = words.iter().filter_map(keep).map(|(t, _)| t).collect();
+    let p = Painted::new(&text, defs);
+    let (mut at, mut out) = (0, Vec::new());
+    for (t, change) in words.iter().filter_map(keep) {
+        runs_in(&p, at, at + t.len(), change, &mut out);
+        at += t.len();
+    }
+    out
+}
+
+/// The new text `words` lead to.
+pub fn new_text(words: &[WordOp]) -> String {
+    words
+        .iter()
+        .filter_map(|w| match w {
+            WordOp::Equal(t) | WordOp::Insert(t) => Some(t.as_str()),
+            WordOp::Delete(_) => None,
+        })
+        .collect()
 }
 
 /// The old text `words` started from.

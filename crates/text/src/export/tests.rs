@@ -114,6 +114,60 @@ fn changed_runs_give_both_texts() {
     );
 }
 
+#[test]
+fn a_change_inside_emphasis_or_a_link_leaves_no_marker_on_either_side() {
+    let defs = crate::inline::Definitions::scan("[UN]: https://un.org\n");
+    for (old, new) in [
+        ("*Recognizing* the role", "*Noting* the role"),
+        ("*Recognizing the role*", "*Recognizing the vital role*"),
+        ("the role", "the *vital* role"),
+        (
+            "see [the Charter][UN] now",
+            "see [the whole Charter][UN] now",
+        ),
+        ("**shall** act [now][later]", "**should** act [now][later]"),
+    ] {
+        let words = crate::compare::word_ops(old, new);
+        let runs = style::changed_runs(old, new, &words, &defs);
+        for r in &runs {
+            assert!(
+                !r.text.contains('*') && !r.text.contains("[UN]"),
+                "{old} → {new}: {runs:?}"
+            );
+        }
+        for side in [Revision::Deleted, Revision::Inserted] {
+            let runs = style::side_runs(&words, side, &defs);
+            assert!(runs.iter().all(|r| !r.text.contains('*')), "{runs:?}");
+            assert!(
+                runs.iter()
+                    .all(|r| r.change == Revision::None || r.change == side)
+            );
+        }
+    }
+    // The changed words keep the emphasis of the text they stand in.
+    let words = crate::compare::word_ops("*Recognizing* the role", "*Noting* the role");
+    let runs = style::changed_runs("*Recognizing* the role", "*Noting* the role", &words, &defs);
+    let of = |t: &str| runs.iter().find(|r| r.text.contains(t)).unwrap();
+    assert!(of("Recognizing").emphasis && of("Recognizing").change == Revision::Deleted);
+    assert!(of("Noting").emphasis && of("Noting").change == Revision::Inserted);
+    assert!(!of("role").emphasis);
+    // Each side reads as it stood: emphasis added shows on the new side only.
+    let words = crate::compare::word_ops("the vital role", "the *vital* role");
+    let old = style::side_runs(&words, Revision::Deleted, &defs);
+    let new = style::side_runs(&words, Revision::Inserted, &defs);
+    assert!(old.iter().all(|r| !r.emphasis));
+    assert!(new.iter().any(|r| r.emphasis && r.text == "vital"));
+    // A link keeps its target whichever words of it changed; a bracket group stays one.
+    let words = crate::compare::word_ops("see [the Charter][UN]", "see [the whole Charter][UN]");
+    let new = style::side_runs(&words, Revision::Inserted, &defs);
+    assert!(
+        new.iter()
+            .any(|r| r.link.as_deref() == Some("https://un.org") && r.change == Revision::Inserted)
+    );
+    let shown: String = new.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(shown, "see the whole Charter");
+}
+
 fn draft_of(objective: &str, observatory: &str) -> Draft {
     let loaded = Draft::from_texts(
         FRONT,
