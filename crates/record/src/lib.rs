@@ -10,6 +10,7 @@
 //!
 //! The layer rule: this is the only crate that names git2; it names no terminal.
 
+mod clause_files;
 pub mod compilation;
 pub mod demo;
 pub mod exercise;

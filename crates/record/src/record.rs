@@ -24,6 +24,7 @@ use treaty_text::position::{Position, delegation_hint};
 use treaty_text::roster::{CHAIR, ROSTER_FILE, Roster};
 use treaty_text::suggest::nearest;
 
+use crate::clause_files::ClauseFiles;
 use crate::store::{FileChange, Oid, Signature, SnapshotError, Store, StoreError};
 
 /// What an amendment does to the text.
@@ -444,6 +445,10 @@ pub fn resolve_proposers(
 pub trait ParentText {
     /// The files amendments edit, to apply a change to.
     fn workspace(&mut self) -> Result<&mut Workspace, RecordError>;
+    /// Applies `change` to the text, which keeps the result.
+    fn apply(&mut self, change: &amend::Change) -> Result<amend::Applied, RecordError> {
+        Ok(self.workspace()?.apply(change)?)
+    }
     /// One file's bytes, path relative to the negotiation folder; `None` when absent.
     fn file(&mut self, path: &str) -> Result<Option<Vec<u8>>, RecordError>;
 }
@@ -476,14 +481,90 @@ struct AtCommit<'s> {
     store: &'s Store,
     commit: Oid,
     workspace: Option<Workspace>,
+    /// Which file holds each clause, when the workspace holds only the one file a change
+    /// to a clause's wording needs ([`ClauseFiles`]).
+    part_of: Option<ClauseFiles>,
+}
+
+impl<'s> AtCommit<'s> {
+    fn new(store: &'s Store, commit: Oid) -> Self {
+        AtCommit {
+            store,
+            commit,
+            workspace: None,
+            part_of: None,
+        }
+    }
+
+    /// `change` applied to `treaty.md` and the one file the memo says holds its clause,
+    /// when it changes only that clause's wording and leaves every clause id in place:
+    /// `None` (nothing kept) otherwise, and the whole draft is read instead.
+    fn apply_to_part(&mut self, change: &amend::Change) -> Option<amend::Applied> {
+        use amend::Change;
+        let (Change::Replace { clause, .. }
+        | Change::Bracket { clause, .. }
+        | Change::LiftBrackets { clause, .. }
+        | Change::ChooseOption { clause, .. }) = change
+        else {
+            return None;
+        };
+        let tree = self.store.folder_id_at(self.commit, "drafts").ok()??;
+        let memo = ClauseFiles::read(self.store, tree)?;
+        let file = memo.file_of(clause)?;
+        let draft = self
+            .store
+            .draft_part_at(self.commit, &|target| target == file)
+            .ok()?;
+        if !draft.unreadable.is_empty() || draft.clause(clause)?.file == 0 {
+            return None;
+        }
+        let ids = |d: &treaty_text::draft::Draft| -> Vec<Option<String>> {
+            d.clauses.iter().map(|c| c.id.clone()).collect()
+        };
+        let before = ids(&draft);
+        let mut ws = Workspace {
+            draft,
+            tiers: None,
+            annexes: None,
+        };
+        let applied = ws.apply(change).ok()?;
+        if ids(&ws.draft) != before || applied.files.keys().any(|f| f != &format!("drafts/{file}"))
+        {
+            return None;
+        }
+        self.workspace = Some(ws);
+        self.part_of = Some(memo);
+        Some(applied)
+    }
+
+    /// Which file holds each clause once the change is applied, if this commit's text
+    /// says so with certainty: the memo it was read with (a wording change moves no
+    /// clause), or the whole draft read and changed in place.
+    fn clause_files_after(&self) -> Option<ClauseFiles> {
+        match (&self.part_of, &self.workspace) {
+            (Some(memo), _) => Some(memo.clone()),
+            (None, Some(ws)) => ClauseFiles::of(&ws.draft),
+            (None, None) => None,
+        }
+    }
 }
 
 impl ParentText for AtCommit<'_> {
     fn workspace(&mut self) -> Result<&mut Workspace, RecordError> {
+        debug_assert!(self.part_of.is_none(), "the whole text after a part of it");
         if self.workspace.is_none() {
             self.workspace = Some(workspace_at(self.store, self.commit)?);
         }
         Ok(self.workspace.as_mut().expect("just read"))
+    }
+
+    fn apply(&mut self, change: &amend::Change) -> Result<amend::Applied, RecordError> {
+        if self.workspace.is_none()
+            && let Some(applied) = self.apply_to_part(change)
+        {
+            return Ok(applied);
+        }
+        Ok(self.workspace()?.apply(change)?)
     }
 
     fn file(&mut self, path: &str) -> Result<Option<Vec<u8>>, RecordError> {
@@ -506,7 +587,7 @@ pub fn prepare_on(
     let clauses = match &new.edit {
         Edit::Change(change) => {
             // The engine reports only the files that differ from the text it holds.
-            let edit = parent.workspace()?.apply(change)?;
+            let edit = parent.apply(change)?;
             for (path, content) in edit.files {
                 changes.push(FileChange {
                     path,
@@ -546,29 +627,32 @@ pub fn prepare_on(
 /// The amendment and the file changes `new` makes on top of `parent`, checked but not
 /// committed.
 pub fn prepare(store: &Store, new: &NewAmendment, parent: Oid) -> Result<Prepared, RecordError> {
-    prepare_known(store, new, parent, &delegations_at(store, parent)?)
+    Ok(prepare_known(store, new, parent, &delegations_at(store, parent)?)?.0)
 }
 
 /// [`prepare`], the delegations at `parent` being `known`.
+/// Also gives which file holds each clause after the change, when a change of the text
+/// (not a hand edit or whole files) tells it.
 fn prepare_known(
     store: &Store,
     new: &NewAmendment,
     parent: Oid,
     known: &BTreeSet<String>,
-) -> Result<Prepared, RecordError> {
+) -> Result<(Prepared, Option<ClauseFiles>), RecordError> {
     let round = match &new.round {
         Some(_) => None,
         None => store.current_round()?,
     };
-    let mut at = AtCommit {
-        store,
-        commit: parent,
-        workspace: None,
-    };
+    let mut at = AtCommit::new(store, parent);
     if let Some(base) = &new.base {
         check_base(store, &mut at, base, &new.edit)?;
     }
-    prepare_on(&mut at, known, new, round)
+    let prepared = prepare_on(&mut at, known, new, round)?;
+    let clause_files = match new.edit {
+        Edit::Change(_) => at.clause_files_after(),
+        Edit::Files { .. } | Edit::WorkTree { .. } => None,
+    };
+    Ok((prepared, clause_files))
 }
 
 /// The compare-and-swap of [`prepare`] for a change committed another way (a proposal):
@@ -579,11 +663,7 @@ pub fn check_base_at(
     change: &amend::Change,
     at: Oid,
 ) -> Result<(), RecordError> {
-    let mut at = AtCommit {
-        store,
-        commit: at,
-        workspace: None,
-    };
+    let mut at = AtCommit::new(store, at);
     check_base(store, &mut at, base, &Edit::Change(change.clone()))
 }
 
@@ -636,11 +716,7 @@ fn check_base(
             head: at.commit,
         });
     }
-    let mut was = AtCommit {
-        store,
-        commit: base.commit,
-        workspace: None,
-    };
+    let mut was = AtCommit::new(store, base.commit);
     let head = at.commit;
     let conflict = |clause: &str, base_text, theirs, yours| {
         RecordError::Conflict(Box::new(Conflict {
@@ -770,7 +846,8 @@ pub fn record_by(
     signers: Option<(&Signature<'_>, &Signature<'_>)>,
 ) -> Result<Recorded, RecordError> {
     let known = delegations_at(store, parent)?;
-    let Prepared { amendment, changes } = prepare_known(store, new, parent, &known)?;
+    let (Prepared { amendment, changes }, clause_files) =
+        prepare_known(store, new, parent, &known)?;
     let outcome = match signers {
         Some((author, committer)) => {
             store.commit_by(&amendment, parent, &changes, author, committer)?
@@ -779,6 +856,9 @@ pub fn record_by(
     };
     remember_delegations(store, outcome.oid, parent, &known)?;
     store.remember_round(outcome.oid)?;
+    if let (Some(memo), Some(tree)) = (clause_files, store.folder_id_at(outcome.oid, "drafts")?) {
+        memo.remember(store, tree);
+    }
     Ok(Recorded {
         amendment: amendment.sanitized(),
         oid: outcome.oid,
@@ -862,6 +942,140 @@ mod tests {
         );
         let msg = t.git(&["log", "-1", "--format=%B"]);
         assert_eq!(Amendment::parse(&msg), Some(r.amendment));
+    }
+
+    /// A draft of two articles, the second one's text unreadable in the object database
+    /// once `break_two` is called: what reads only the first article's file still works.
+    fn two_articles() -> TestRepo {
+        let t = repo();
+        t.amend(
+            &Amendment::new(AmendmentKind::Insert, ["CHAIR"], [""; 0]),
+            &[
+                FileChange::write(
+                    "drafts/treaty.md",
+                    format!("{FRONT}- [Article 2. Means](articles/two.md)\n"),
+                ),
+                FileChange::write(
+                    "drafts/articles/two.md",
+                    "### Article 2. Means {#two}\n\n1. Parties fund it. {#two.1}\n",
+                ),
+            ],
+        );
+        t
+    }
+
+    fn clause_files_memo(t: &TestRepo) -> String {
+        std::fs::read_to_string(t.path().join(".git/treaty/clause-files")).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_wording_change_reads_only_its_clauses_file_once_the_memo_knows_where_it_is() {
+        let t = two_articles();
+        let by_eu = |change| NewAmendment::new(change, ["EU"]);
+        // Nothing remembered yet: the whole draft is read, and where each clause is kept.
+        assert_eq!(clause_files_memo(&t), "");
+        record(&t.store, &by_eu(replace("Parties shall cooperate."))).unwrap();
+        let head = t.store.head().unwrap();
+        let tree = t.store.folder_id_at(head, "drafts").unwrap().unwrap();
+        let memo = clause_files_memo(&t);
+        assert!(
+            memo.starts_with(&format!("{tree}\ntreaty\ttreaty.md\n")),
+            "{memo}"
+        );
+        assert!(memo.contains("\none.2\tarticles/one.md\n"), "{memo}");
+        assert!(memo.contains("\ntwo.1\tarticles/two.md\n"), "{memo}");
+
+        // Every wording change gives what it gives on the whole draft.
+        let changes = [
+            replace("Parties shall cooperate closely."),
+            amend::Change::Bracket {
+                clause: "one.2".into(),
+                phrase: Some("cooperate".into()),
+            },
+            amend::Change::ChooseOption {
+                clause: "one.1".into(),
+                point: 0,
+                option: 1,
+            },
+        ];
+        let known = delegations_at(&t.store, head).unwrap();
+        for change in &changes {
+            let (part, _) = prepare_known(&t.store, &by_eu(change.clone()), head, &known).unwrap();
+            let mut whole = workspace_at(&t.store, head).unwrap();
+            let whole = prepare_on(&mut whole, &known, &by_eu(change.clone()), None).unwrap();
+            assert_eq!(part.changes, whole.changes, "{change:?}");
+        }
+
+        // Article 2's text cannot be read any more: amending Article 1 does not need it.
+        let blob = t.git(&["rev-parse", "HEAD:drafts/articles/two.md"]);
+        let blob = blob.trim();
+        let object = t
+            .path()
+            .join(".git/objects")
+            .join(&blob[..2])
+            .join(&blob[2..]);
+        let mut perms = std::fs::metadata(&object).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&object, perms).unwrap();
+        std::fs::write(&object, b"not a git object").unwrap();
+        let r = record(&t.store, &by_eu(changes[0].clone())).unwrap();
+        assert_eq!(r.files, ["drafts/articles/one.md"]);
+        let tree = t.store.folder_id_at(r.oid, "drafts").unwrap().unwrap();
+        assert!(clause_files_memo(&t).starts_with(&format!("{tree}\n")));
+        // Amending Article 2 reads it, and says the record is damaged.
+        let err = record(
+            &t.store,
+            &by_eu(amend::Change::Replace {
+                clause: "two.1".into(),
+                text: "Parties fund it fully.".into(),
+            }),
+        )
+        .unwrap_err();
+        assert!(matches!(err, RecordError::Snapshot { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_or_stale_memo_of_where_clauses_are_falls_back_to_the_whole_draft() {
+        let t = two_articles();
+        let by_eu = |change| NewAmendment::new(change, ["EU"]);
+        record(&t.store, &by_eu(replace("Parties shall cooperate."))).unwrap();
+        let path = t.path().join(".git/treaty/clause-files");
+        // Written as if one.2 were in Article 2's file, or in treaty.md.
+        for wrong in ["articles/two.md", "treaty.md", "articles/none.md"] {
+            let memo = clause_files_memo(&t);
+            let moved = memo
+                .lines()
+                .map(|l| match l.strip_prefix("one.2\t") {
+                    Some(_) => format!("one.2\t{wrong}\n"),
+                    None => format!("{l}\n"),
+                })
+                .collect::<String>();
+            std::fs::write(&path, moved).unwrap();
+            let text = format!("Parties cooperate ({wrong}).");
+            let r = record(&t.store, &by_eu(replace(&text))).unwrap();
+            assert_eq!(r.files, ["drafts/articles/one.md"], "{wrong}");
+            assert!(t.read("drafts/articles/one.md").unwrap().contains(&text));
+            // The whole draft was read: the memo is right again.
+            assert!(clause_files_memo(&t).contains("\none.2\tarticles/one.md\n"));
+        }
+        // A refused amendment leaves the memo as it was.
+        let before = clause_files_memo(&t);
+        assert!(record(&t.store, &by_eu(replace("Parties [shall act."))).is_err());
+        assert_eq!(clause_files_memo(&t), before);
+        // A memo for another tree (the text changed by hand, say) is not believed.
+        let head = t.store.head().unwrap();
+        t.amend(
+            &Amendment::new(AmendmentKind::Replace, ["CHAIR"], ["two.1"]),
+            &[FileChange::write(
+                "drafts/articles/two.md",
+                "### Article 2. Means {#two}\n\n1. Parties fund it. {#two.1}\n\n2. Also this. {#one.2}\n",
+            )],
+        );
+        assert_ne!(t.store.head().unwrap(), head);
+        let r = record(&t.store, &by_eu(replace("Parties cooperate again."))).unwrap();
+        // Read whole, the first of the repeated ids is amended, as before there was a memo.
+        assert_eq!(r.files, ["drafts/articles/one.md"]);
     }
 
     #[test]

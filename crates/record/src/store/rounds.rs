@@ -173,8 +173,13 @@ impl Store {
             text.push('\n');
         }
         let memo = self.round_memo();
+        // It need not survive a crash: it is checked when read.
+        let options = treaty_text::fsutil::WriteOptions {
+            executable: None,
+            durable: false,
+        };
         let _ = std::fs::create_dir_all(memo.parent().unwrap_or(std::path::Path::new(".")))
-            .and_then(|()| treaty_text::fsutil::write_atomic(&memo, text.as_bytes()));
+            .and_then(|()| treaty_text::fsutil::write_atomic_with(&memo, text.as_bytes(), options));
         Ok(())
     }
 

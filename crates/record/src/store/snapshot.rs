@@ -173,6 +173,26 @@ impl Store {
         }
     }
 
+    /// `treaty.md` and those included files `wanted` picks, as they stood at `commit`
+    /// ([`Draft::load_part`]).
+    pub fn draft_part_at(
+        &self,
+        commit: Oid,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Draft, SnapshotError> {
+        let _fast = FastReads::start();
+        let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
+        let draft = Draft::load_part(&source, wanted)?;
+        match source.damage() {
+            Some((path, message)) => Err(SnapshotError::Damaged {
+                commit,
+                path,
+                message,
+            }),
+            None => Ok(draft),
+        }
+    }
+
     /// Any file of `commit` as text (e.g. `drafts/tiers.ron`, `positions/eu.ron`), or
     /// `None` if it did not exist then.
     pub fn text_at(&self, commit: Oid, rel: &str) -> Result<Option<String>, SnapshotError> {

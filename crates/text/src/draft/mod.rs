@@ -192,6 +192,24 @@ impl Draft {
 
     /// Loads a draft from any source of files (a folder, a git tree).
     pub fn load_from(source: &dyn Source) -> Result<Loaded, DraftError> {
+        Self::load_with(source, None)
+    }
+
+    /// `treaty.md`, the retired ids and only those included files that `wanted` picks: the
+    /// clauses of the others are missing. A change confined to one file (a clause's
+    /// wording) reads as it would in the whole draft, at the cost of that file alone.
+    /// Diagnostics are not collected: load the whole draft to report them.
+    pub fn load_part(
+        source: &dyn Source,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Draft, DraftError> {
+        Ok(Self::load_with(source, Some(wanted))?.draft)
+    }
+
+    fn load_with(
+        source: &dyn Source,
+        wanted: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<Loaded, DraftError> {
         let mut diags = Vec::new();
         let front_text = match source.read(FRONT_FILE) {
             Ok(t) => t,
@@ -235,6 +253,9 @@ impl Draft {
                 continue;
             }
             seen.insert(target.clone(), (line, col));
+            if wanted.is_some_and(|w| !w(&target)) {
+                continue;
+            }
             match source.read(&target) {
                 Ok(text) => files.push(DraftFile::parse(target, &text)),
                 Err(e) => {
@@ -253,6 +274,9 @@ impl Draft {
         // Every article and annex file is placed by treaty.md: a file it does not include
         // is text that belongs to no article or annex.
         for dir in ["articles", "annexes"] {
+            if wanted.is_some() {
+                break;
+            }
             for rel in source.list_markdown(dir) {
                 if !seen.contains_key(&rel) {
                     diags.push(
