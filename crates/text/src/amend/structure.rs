@@ -321,10 +321,7 @@ impl Workspace {
                     let at = self.landing(&front, unit, place, target)?;
                     (at, format!("- [{label}. {title}]({path})"))
                 } else {
-                    let level = match place {
-                        Place::Into(_) => self.front_level(&front, target) + 1,
-                        _ => self.front_level(&front, target),
-                    };
+                    let level = self.place_level(&front, place, target);
                     let at = self.landing(&front, unit, place, target)?;
                     let hashes = "#".repeat(level);
                     (at, format!("{hashes} {label}. {title} {{#{id}}}"))
@@ -343,7 +340,15 @@ impl Workspace {
                 self.check_place(unit, place, target)?;
                 let cut = self.front_range(&front, i)?;
                 let at = self.landing(&front, unit, place, target)?;
-                let chunk = front.lines[cut.clone()].to_vec();
+                let mut chunk = front.lines[cut.clone()].to_vec();
+                if !unit.has_file() {
+                    // A part or chapter takes the heading level of where it lands, and
+                    // the headings under it follow: a chapter moved into a part sits one
+                    // level below the part's heading, whatever level it had.
+                    let want = self.place_level(&front, place, target);
+                    let have = front.heading_level(cut.start).unwrap_or(want);
+                    shift_headings(&mut chunk, want as isize - have as isize)?;
+                }
                 front.splice(Some(cut), at, chunk);
                 clauses.push(clause.clone());
             }
@@ -547,6 +552,15 @@ impl Workspace {
         }
     }
 
+    /// The heading level of a part or chapter placed at `place`: its sibling's, or one
+    /// below the division it goes into.
+    fn place_level(&self, front: &Front, place: &Place, target: usize) -> usize {
+        match place {
+            Place::Into(_) => self.front_level(front, target) + 1,
+            Place::After(_) | Place::Before(_) => self.front_level(front, target),
+        }
+    }
+
     /// The heading level article and annex files use (3 when there are none).
     fn unit_heading_level(&self) -> usize {
         self.draft
@@ -630,6 +644,32 @@ impl Workspace {
         }
         Ok(())
     }
+}
+
+/// Moves every heading among `lines` `delta` levels deeper (or up, when negative);
+/// refused when one would leave the six levels Markdown has.
+fn shift_headings(lines: &mut [String], delta: isize) -> Result<(), AmendError> {
+    if delta == 0 {
+        return Ok(());
+    }
+    for line in lines.iter_mut() {
+        let t = line.trim_start();
+        let level = t.chars().take_while(|&c| c == '#').count();
+        if level == 0 || !t[level..].starts_with(' ') {
+            continue;
+        }
+        let new = level as isize + delta;
+        if !(1..=6).contains(&new) {
+            return Err(AmendError::BrokenStructure {
+                detail: format!(
+                    "`{}` would need heading level {new}, and Markdown has six",
+                    t.trim()
+                ),
+            });
+        }
+        *line = format!("{}{}", "#".repeat(new as usize), &t[level..]);
+    }
+    Ok(())
 }
 
 /// Two numbers the same, whatever the case and spacing: `Article 4 bis` = `article 4  bis`.
