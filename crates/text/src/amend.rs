@@ -275,6 +275,12 @@ pub enum AmendError {
     UnitAnchor { clause: String, kind: &'static str },
     #[error("{clause} is {}: delete it with --kind delete-{kind}", an(.kind))]
     DivisionDelete { clause: String, kind: &'static str },
+    #[error(
+        "these hand edits make {} structural changes ({}): record them one at a time, each as its own amendment (`treaty amend --kind …`, or hand edits of one change each); nothing was recorded",
+        .changes.len(),
+        .changes.join(", ")
+    )]
+    SeveralStructural { changes: Vec<String> },
     #[error("the treaty's structure would break: {detail}; nothing was changed")]
     BrokenStructure { detail: String },
 }
