@@ -14,7 +14,7 @@ mod hand;
 mod structure;
 
 pub use hand::{HandEdit, hand_edit};
-pub use structure::{Place, Restructure, full_label, unit_of};
+pub use structure::{Incomplete, Place, Restructure, StructureRequest, full_label, unit_of};
 
 use crate::amendment::{AmendmentKind, Unit};
 use crate::annex::{AnnexRegister, AnnexStatus};

@@ -105,6 +105,74 @@ impl Restructure {
     }
 }
 
+/// A structural amendment as a user asks for it, from the command line's flags or the
+/// workbench's prompts: [`StructureRequest::change`] builds the one
+/// [`super::Change::Structure`] both record, and names what is missing so each asks for it
+/// in its own words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StructureRequest {
+    /// The unit moved, deleted or renumbered.
+    pub clause: Option<String>,
+    /// Where an inserted or moved unit goes.
+    pub place: Option<Place>,
+    /// An inserted unit's id (default: from its title).
+    pub id: Option<String>,
+    /// The number of an inserted or renumbered unit.
+    pub label: Option<String>,
+    /// An inserted unit's title.
+    pub title: Option<String>,
+    /// An inserted article's or annex's first paragraph.
+    pub text: Option<String>,
+}
+
+/// What a [`StructureRequest`] lacks (or has that its unit cannot take).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Incomplete {
+    /// The unit to move, delete or renumber.
+    Clause,
+    /// Where to put it.
+    Place,
+    /// The number.
+    Label,
+    /// The title.
+    Title,
+    /// Text for a part or chapter, which is a heading and has none.
+    TextOnHeading,
+}
+
+impl StructureRequest {
+    /// The structural amendment that does `op` to a `unit`.
+    pub fn change(self, op: StructureOp, unit: Unit) -> Result<super::Change, Incomplete> {
+        let given = |v: Option<String>, missing| v.ok_or(missing);
+        let edit = match op {
+            StructureOp::Insert => {
+                if self.text.is_some() && !unit.has_file() {
+                    return Err(Incomplete::TextOnHeading);
+                }
+                Restructure::Insert {
+                    place: self.place.ok_or(Incomplete::Place)?,
+                    id: self.id,
+                    label: given(self.label, Incomplete::Label)?,
+                    title: given(self.title, Incomplete::Title)?,
+                    text: self.text,
+                }
+            }
+            StructureOp::Move => Restructure::Move {
+                clause: given(self.clause, Incomplete::Clause)?,
+                place: self.place.ok_or(Incomplete::Place)?,
+            },
+            StructureOp::Delete => Restructure::Delete {
+                clause: given(self.clause, Incomplete::Clause)?,
+            },
+            StructureOp::Renumber => Restructure::Renumber {
+                clause: given(self.clause, Incomplete::Clause)?,
+                label: given(self.label, Incomplete::Label)?,
+            },
+        };
+        Ok(super::Change::Structure { unit, edit })
+    }
+}
+
 /// `Article 3 bis` from `3 bis` or `article 3 bis`: the unit's word, then the number.
 pub fn full_label(unit: Unit, label: &str) -> String {
     let t = label.trim();
