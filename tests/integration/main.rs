@@ -33,5 +33,6 @@ mod trust;
 mod tui;
 mod tui_article;
 mod tui_live;
+mod tui_structure;
 mod tui_tmux;
 mod verify;

@@ -153,7 +153,9 @@ fn what_follows_its_heading_is_part_of_one_structural_change() {
     let edit = hand_edit(&ws(), &files(&[("drafts/treaty.md", Some(&front))])).unwrap();
     assert_eq!(edit.kind, AmendmentKind::InsertChapter);
     // A second part, then moved before the first with its articles: one move-part.
-    let two = format!("{FRONT}\n## Part II. Final {{#part-2}}\n\n- [Article 3. Martens](articles/martens.md)\n");
+    let two = format!(
+        "{FRONT}\n## Part II. Final {{#part-2}}\n\n- [Article 3. Martens](articles/martens.md)\n"
+    );
     let martens = "### Article 3. Martens {#martens}\n\nHuman dignity applies. {#martens.p1}\n";
     let loaded = Draft::from_texts(
         &two,
