@@ -566,9 +566,7 @@ impl Workspace {
                 (Place::Into(_), _) => {
                     "give a part or chapter (or the annexes heading) to place it into"
                 }
-                _ => {
-                    "place it after or before one of its kind, or into a part or chapter with --into"
-                }
+                _ => "place it after or before one of its kind, or into a part or chapter",
             },
         })
     }

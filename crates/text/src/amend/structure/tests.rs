@@ -555,3 +555,52 @@ fn a_chapter_moved_up_beside_a_top_chapter_brings_its_sections_up_a_level() {
     );
     assert_eq!(parent_id(&w, "ch-scope").as_deref(), Some("part-1"));
 }
+
+#[test]
+fn a_structure_request_builds_the_change_or_names_what_it_lacks() {
+    let request = StructureRequest {
+        place: Some(Place::After("fund".into())),
+        label: Some("2 bis".into()),
+        title: Some("Purpose".into()),
+        ..StructureRequest::default()
+    };
+    assert_eq!(
+        request.clone().change(StructureOp::Insert, Unit::Article),
+        Ok(insert(
+            Unit::Article,
+            Place::After("fund".into()),
+            "2 bis",
+            "Purpose"
+        ))
+    );
+    let no_title = StructureRequest {
+        title: None,
+        ..request.clone()
+    };
+    assert_eq!(
+        no_title.change(StructureOp::Insert, Unit::Article),
+        Err(Incomplete::Title)
+    );
+    let with_text = StructureRequest {
+        text: Some("Words.".into()),
+        ..request.clone()
+    };
+    assert_eq!(
+        with_text.change(StructureOp::Insert, Unit::Part),
+        Err(Incomplete::TextOnHeading)
+    );
+    assert_eq!(
+        request.clone().change(StructureOp::Move, Unit::Article),
+        Err(Incomplete::Clause)
+    );
+    let moved = StructureRequest {
+        clause: Some("martens".into()),
+        ..request
+    }
+    .change(StructureOp::Move, Unit::Article)
+    .unwrap();
+    assert_eq!(moved.kind(), AmendmentKind::MoveArticle);
+    let mut w = ws();
+    w.apply(&moved).unwrap();
+    assert_eq!(articles(&w), ["objective", "fund", "martens", "bio"]);
+}
