@@ -347,10 +347,8 @@ pub fn key(state: &mut State, e: EditKey) -> Vec<Effect> {
                 state.message = Some((
                     false,
                     format!(
-                        "Move {}: select where ({}/{}), then a after · b before · i into a part or chapter · {} cancel",
+                        "Move {}: select where (arrows, j/k), then a after · b before · i into a part or chapter · {} cancel",
                         r.name,
-                        k(Action::Down),
-                        k(Action::Up),
                         k(Action::Back)
                     ),
                 ));

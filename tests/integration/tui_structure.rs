@@ -192,6 +192,8 @@ fn outline_moves_an_article_into_another_part_and_the_cursor_follows_it() {
     let dir = tempfile::tempdir().unwrap();
     let root = record(dir.path());
     let mut s = state(&root);
+    // The workbench acts for the EU (`treaty tui --as EU`): the form proposes it so.
+    s.proposers = vec!["EU".into()];
     drive(&mut s, goto("martens"));
     drive(&mut s, [act(Action::Restructure)]);
     drive(&mut s, typed("m"));
@@ -211,6 +213,7 @@ fn outline_moves_an_article_into_another_part_and_the_cursor_follows_it() {
     let t = trailers(&root);
     assert!(t.contains("Kind: move-article"), "{t}");
     assert!(t.contains("Clause: martens"), "{t}");
+    assert!(t.contains("Proposed-by: EU"), "{t}");
     let front = read(&root, "drafts/treaty.md");
     assert!(
         front.contains(&format!("{PART_I_END}{MARTENS}\n## Part II.")),
@@ -223,6 +226,39 @@ fn outline_moves_an_article_into_another_part_and_the_cursor_follows_it() {
     assert_eq!(s.selected_id().as_deref(), Some("martens"));
     let part = s.data.draft.index_of("part-general").unwrap();
     assert_eq!(s.data.draft.clause("martens").unwrap().parent, Some(part));
+}
+
+#[test]
+fn outline_moves_an_annex_and_inserts_a_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let mut s = state(&root);
+    drive(&mut s, goto("annex-gpai"));
+    drive(&mut s, [act(Action::Restructure)]);
+    drive(&mut s, typed("m"));
+    select_by_arrows(&mut s, "annex-biometric");
+    drive(&mut s, typed("b"));
+    let effects = drive(&mut s, [Msg::EditKey(EditKey::Newline)]);
+    carry_out(&root, &mut s, effects);
+    assert!(trailers(&root).contains("Kind: move-annex"));
+    assert!(read(&root, "drafts/treaty.md").contains(
+        "## Annexes {#annexes}\n\n- [Annex D. General-purpose artificial intelligence models](annexes/annex-gpai.md)\n- [Annex A. Biometric surveillance]"
+    ));
+    assert_eq!(s.selected_id().as_deref(), Some("annex-gpai"));
+
+    drive(&mut s, goto("part-final"));
+    drive(&mut s, [act(Action::Restructure)]);
+    drive(&mut s, typed("iVII"));
+    drive(&mut s, [act(Action::NextScreen)]);
+    drive(&mut s, typed("Transitional provisions"));
+    let effects = drive(&mut s, [act(Action::Commit)]);
+    carry_out(&root, &mut s, effects);
+    assert!(trailers(&root).contains("Kind: insert-part"));
+    assert!(read(&root, "drafts/treaty.md").contains(
+        "(articles/depositary.md)\n\n## Part VII. Transitional provisions {#transitional-provisions}\n\n## Annexes"
+    ));
+    assert_eq!(s.selected_id().as_deref(), Some("transitional-provisions"));
+    assert_eq!(git(&root, &["status", "--porcelain"]), "");
 }
 
 #[test]
