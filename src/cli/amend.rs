@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
 use super::{negotiation_root, out};
-use crate::amend::{Change, Place, Restructure};
+use crate::amend::{Change, Incomplete, Place, Restructure, StructureRequest};
 use crate::amendment::{AmendmentKind, StructureOp, UnknownKind};
 use crate::annex::AnnexStatus;
 use crate::civil;
@@ -420,18 +420,17 @@ fn worktree_files(
 }
 
 /// Where --after, --before or --into place a structural amendment's unit.
-fn place(a: &AmendArgs, kind: AmendmentKind) -> anyhow::Result<Place> {
+fn place(a: &AmendArgs) -> Option<Place> {
     match (&a.after, &a.before, &a.into) {
-        (Some(id), _, _) => Ok(Place::After(id.clone())),
-        (_, Some(id), _) => Ok(Place::Before(id.clone())),
-        (_, _, Some(id)) => Ok(Place::Into(id.clone())),
-        _ => bail!(
-            "--kind {kind} needs --after ID, --before ID or --into PART (see `treaty amend --help`)"
-        ),
+        (Some(id), _, _) => Some(Place::After(id.clone())),
+        (_, Some(id), _) => Some(Place::Before(id.clone())),
+        (_, _, Some(id)) => Some(Place::Into(id.clone())),
+        _ => None,
     }
 }
 
-/// A structural amendment from the flags.
+/// A structural amendment from the flags, built as the workbench builds it
+/// ([`StructureRequest::change`]).
 fn structure_change(
     store: &Store,
     head: store::Oid,
@@ -441,36 +440,45 @@ fn structure_change(
     let Some((op, unit)) = kind.structure() else {
         bail!("--kind {kind} is not a structural kind");
     };
-    let clause = || need(&a.clause, kind, "--clause ID");
-    let edit = match op {
-        StructureOp::Insert => Restructure::Insert {
-            place: place(a, kind)?,
-            id: a.id.clone(),
-            label: need(&a.label, kind, "--label L")?,
-            title: need(&a.title, kind, "--title T")?,
-            text: if a.text.is_some() || a.file.is_some() || a.editor {
-                if !unit.has_file() {
-                    bail!(
-                        "a {} is a heading and has no text: drop --text",
-                        unit.noun()
-                    );
-                }
-                Some(wording(store, head, kind, a, None)?)
-            } else {
-                None
-            },
-        },
-        StructureOp::Move => Restructure::Move {
-            clause: clause()?,
-            place: place(a, kind)?,
-        },
-        StructureOp::Delete => Restructure::Delete { clause: clause()? },
-        StructureOp::Renumber => Restructure::Renumber {
-            clause: clause()?,
-            label: need(&a.label, kind, "--label L")?,
-        },
+    let wants_text =
+        op == StructureOp::Insert && (a.text.is_some() || a.file.is_some() || a.editor);
+    if wants_text && !unit.has_file() {
+        bail!(
+            "a {} is a heading and has no text: drop --text",
+            unit.noun()
+        );
+    }
+    let request = StructureRequest {
+        clause: a.clause.clone(),
+        place: place(a),
+        id: a.id.clone(),
+        label: a.label.clone(),
+        title: a.title.clone(),
+        text: None,
     };
-    Ok(Change::Structure { unit, edit })
+    // Every flag checked before an editor opens for the text.
+    let flag = |missing| match missing {
+        Incomplete::Clause => "--clause ID",
+        Incomplete::Place => "--after ID, --before ID or --into PART",
+        Incomplete::Label => "--label L",
+        Incomplete::Title => "--title T",
+        Incomplete::TextOnHeading => "no --text",
+    };
+    let mut change = request.change(op, unit).map_err(|m| {
+        anyhow::anyhow!(
+            "--kind {kind} needs {} (see `treaty amend --help`)",
+            flag(m)
+        )
+    })?;
+    if wants_text
+        && let Change::Structure {
+            edit: Restructure::Insert { text, .. },
+            ..
+        } = &mut change
+    {
+        *text = Some(wording(store, head, kind, a, None)?);
+    }
+    Ok(change)
 }
 
 fn build_change(

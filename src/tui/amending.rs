@@ -155,6 +155,11 @@ fn propose(store: &Store, write: &Amending, codes: &[String]) -> Result<String, 
                 .unwrap_or_default();
             (clause, Proposing::Replace(text))
         }
+        Change::Structure { .. } => {
+            return Err(Refused::Other(
+                "the chair records structural amendments: a delegation proposes new wording, a choice between alternatives or a deletion".into(),
+            ));
+        }
         _ => {
             return Err(Refused::Other(
                 "a delegation proposes new wording, a choice between alternatives or a deletion: propose this with `treaty propose`".into(),

@@ -13,6 +13,7 @@ use super::compare::{self, MatrixRow, ShownClause, Version};
 use super::data::Data;
 use super::jobs::{Burndown, ClauseTimeline, ReplayFrame, Request, Response, Snapshot};
 use super::keymap::{Key, KeyName, Keymap};
+use super::restructure::{Focus, Restructuring};
 use super::theme::Styles;
 use crate::amend::Change;
 use crate::bracket::{Choice, ChoicePoint};
@@ -215,6 +216,17 @@ pub enum Msg {
 pub fn committed(write: Amending, result: Result<String, Refused>) -> Msg {
     match result {
         Ok(said) => Msg::Committed(Ok(said)),
+        // A structural amendment is made against treaty.md: no clause to show three ways.
+        Err(Refused::Conflict(c)) if super::restructure::is_structural(&write.change) => {
+            let by = if c.theirs_by.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", c.theirs_by.join(", "))
+            };
+            Msg::Committed(Err(format!(
+                "the treaty's structure was amended{by} since you began: nothing was recorded; read the outline again (r) and restructure from there"
+            )))
+        }
         Err(Refused::Conflict(conflict)) => Msg::Conflicted(Box::new(ConflictView {
             conflict: *conflict,
             write,
@@ -321,6 +333,10 @@ pub struct State {
     pub notice: Option<(u64, String)>,
     /// A reload asked for with the reload key is under way (off the UI thread).
     pub reloading: bool,
+    /// A structural amendment being made from the Outline.
+    pub restructure: Option<Restructuring>,
+    /// Where the cursor goes when the outline is next read (after a structural amendment).
+    pub focus: Option<Focus>,
 }
 
 impl State {
@@ -387,17 +403,43 @@ impl State {
             conflict: None,
             notice: None,
             reloading: false,
+            restructure: None,
+            focus: None,
         }
     }
 
     /// Swaps in freshly loaded data, keeping the selection by clause id where it can.
     pub fn replace_data(&mut self, data: Arc<Data>) {
         let id = self.selected_id();
+        // Folds follow their clauses, which a structural amendment may have moved.
+        let folded: Vec<String> = (self.collapsed.iter())
+            .filter_map(|&i| self.data.draft.clauses.get(i)?.id.clone())
+            .collect();
         self.data = data;
         self.article = None;
-        self.selected = id
-            .and_then(|id| self.data.draft.index_of(&id))
+        let draft = &self.data.draft;
+        let focused = self.focus.take().and_then(|f| match f {
+            Focus::Id(id) => draft.index_of(&id),
+            Focus::Label(unit, label) => (0..draft.clauses.len()).find(|&j| {
+                crate::amend::unit_of(draft, j) == Some(unit)
+                    && draft.clauses[j]
+                        .label
+                        .as_deref()
+                        .is_some_and(|l| l.split_whitespace().eq(label.split_whitespace()))
+            }),
+        });
+        self.selected = focused
+            .or_else(|| id.and_then(|id| draft.index_of(&id)))
             .unwrap_or_else(|| first_text_clause(&self.data));
+        self.collapsed = folded
+            .iter()
+            .filter_map(|id| self.data.draft.index_of(id))
+            .collect();
+        if focused.is_some() {
+            for a in self.data.draft.ancestors(self.selected) {
+                self.collapsed.remove(&a);
+            }
+        }
         self.history.selected = self.data.history.len().saturating_sub(1);
         self.history.step = None;
         self.history.frame = None;
@@ -406,8 +448,6 @@ impl State {
         self.compare.result = None;
         self.compare.matrix_for = None;
         self.compare.matrix.clear();
-        self.collapsed
-            .retain(|i| *i < self.data.draft.clauses.len());
     }
 
     pub fn selected_id(&self) -> Option<String> {
@@ -417,6 +457,7 @@ impl State {
     /// Whether keys are typed as text (a prompt or the editor has them).
     pub fn typing(&self) -> bool {
         self.prompt.is_some()
+            || self.restructure.is_some()
             || (self.screen == Screen::Amend && self.editor.is_some() && self.conflict.is_none())
     }
 
@@ -583,6 +624,7 @@ fn must_wait(state: &State, msg: &Msg) -> bool {
                         | Action::ReplayPrev
                         | Action::Play
                         | Action::ClauseHistory
+                        | Action::Restructure
                 )
                 || (on_loading_screen
                     && !matches!(
@@ -741,6 +783,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             action(state, a)
         }
+        Msg::EditKey(e) if state.restructure.is_some() => super::restructure::key(state, e),
         Msg::EditKey(e) => {
             edit(state, e);
             Vec::new()
@@ -822,6 +865,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Committed(Ok(summary)) => {
+            super::restructure::recorded(state);
             state.editor = None;
             state.pending = None;
             state.conflict = None;
@@ -837,6 +881,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn go(state: &mut State, screen: Screen) -> Vec<Effect> {
+    if screen != Screen::Outline {
+        state.restructure = None;
+    }
     state.screen = screen;
     state.help = false;
     on_enter(state)
@@ -920,6 +967,9 @@ fn request_replay(state: &mut State, step: usize) -> Vec<Effect> {
 }
 
 fn action(state: &mut State, a: Action) -> Vec<Effect> {
+    if let Some(effects) = super::restructure::action(state, a) {
+        return effects;
+    }
     if let Some(effects) = super::screens::help::key(state, a) {
         return effects;
     }
@@ -979,6 +1029,7 @@ fn action(state: &mut State, a: Action) -> Vec<Effect> {
             }
         }
         Action::Reload => return reload(state),
+        Action::Restructure => return super::restructure::start(state),
         Action::ReadArticle => super::screens::article::open(state),
         Action::CleanText
         | Action::NextPoint
@@ -1578,7 +1629,7 @@ fn compare_versions(state: &mut State) -> Vec<Effect> {
     out
 }
 
-fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
+pub(super) fn move_selection(state: &mut State, delta: isize) -> Vec<Effect> {
     match state.screen {
         Screen::Outline => {
             let rows = state.outline_rows();
@@ -1680,7 +1731,7 @@ fn run_prompt(state: &mut State, p: Prompt) {
     }
 }
 
-fn edit_string(s: &mut String, cursor: &mut usize, e: EditKey) {
+pub(super) fn edit_string(s: &mut String, cursor: &mut usize, e: EditKey) {
     *cursor = (*cursor).min(s.len());
     match e {
         EditKey::Insert(c) => {

@@ -13,6 +13,7 @@ pub mod compare;
 pub mod data;
 pub mod jobs;
 pub mod keymap;
+pub mod restructure;
 pub mod run;
 pub mod screens;
 pub mod terminal;

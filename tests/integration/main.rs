@@ -34,5 +34,6 @@ mod tui;
 mod tui_article;
 mod tui_live;
 mod tui_markdown;
+mod tui_structure;
 mod tui_tmux;
 mod verify;

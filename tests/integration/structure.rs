@@ -437,6 +437,44 @@ fn hand_edits_are_recorded_from_the_work_tree() {
 }
 
 #[test]
+fn several_structural_changes_by_hand_are_refused_one_at_a_time_works() {
+    let s = chair_sample();
+    // By hand: the Martens clause moved to the top of Part I, and Article 30 renumbered.
+    let front = s
+        .read("drafts/treaty.md")
+        .replace(
+            "- [Article 23. Human dignity where this Convention is silent](articles/martens.md)\n",
+            "",
+        )
+        .replace(
+            "## Part I. General provisions {#part-general}\n\n",
+            "## Part I. General provisions {#part-general}\n\n- [Article 23. Human dignity where this Convention is silent](articles/martens.md)\n",
+        )
+        .replace("[Article 30. Depositary", "[Article 31. Depositary");
+    std::fs::write(s.repo().join("drafts/treaty.md"), &front).unwrap();
+    let depositary = s.read("drafts/articles/depositary.md");
+    std::fs::write(
+        s.repo().join("drafts/articles/depositary.md"),
+        depositary.replace("### Article 30.", "### Article 31."),
+    )
+    .unwrap();
+    refused(
+        &s,
+        &["amend", "--from-worktree", "--by", "CHAIR"],
+        "these hand edits make 2 structural changes (renumber-article depositary, move-article martens): record them one at a time",
+    );
+    // The renumbering undone, the move alone is one amendment of its kind.
+    std::fs::write(s.repo().join("drafts/articles/depositary.md"), &depositary).unwrap();
+    std::fs::write(
+        s.repo().join("drafts/treaty.md"),
+        front.replace("[Article 31. Depositary", "[Article 30. Depositary"),
+    )
+    .unwrap();
+    ok(&s, &["amend", "--from-worktree", "--by", "CHAIR"]);
+    recorded(&s, "move-article", "martens");
+}
+
+#[test]
 fn check_names_article_files_treaty_md_does_not_include() {
     let s = chair_sample();
     std::fs::write(

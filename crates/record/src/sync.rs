@@ -492,7 +492,8 @@ fn blob_text(repo: &Repository, oid: Option<(Oid, i32)>) -> Result<Option<String
 }
 
 /// The delegations that proposed the amendments between `base` and `tip` touching `clause`
-/// (falling back to the commits' authors where an amendment names no proposer).
+/// (or, when `clause` is a path, changing that file), falling back to the commits' authors
+/// where an amendment names no proposer.
 pub(crate) fn proposers(
     repo: &Repository,
     base: Oid,
@@ -511,10 +512,16 @@ pub(crate) fn proposers(
         let Some(amendment) = Amendment::parse(message) else {
             continue;
         };
-        let touches = amendment
-            .clauses
-            .iter()
-            .any(|c| c == clause || clause.starts_with(&format!("{c}.")));
+        // A file (treaty.md, tiers, annex proposals: a path, which no clause id is) is
+        // touched by the commits that change it.
+        let touches = if clause.contains('/') {
+            changes_path(&commit, clause)
+        } else {
+            amendment
+                .clauses
+                .iter()
+                .any(|c| c == clause || clause.starts_with(&format!("{c}.")))
+        };
         if !touches {
             continue;
         }
@@ -537,6 +544,17 @@ pub(crate) fn proposers(
         }
     }
     Ok(found)
+}
+
+/// Whether `commit` changes the file at `path` (from the top of the record).
+fn changes_path(commit: &git2::Commit<'_>, path: &str) -> bool {
+    let blob = |c: &git2::Commit<'_>| {
+        c.tree()
+            .ok()
+            .and_then(|t| t.get_path(Path::new(path)).ok())
+            .map(|e| e.id())
+    };
+    blob(commit) != commit.parent(0).ok().and_then(|p| blob(&p))
 }
 
 /// One draft file merged block by block; clauses amended on both sides are kept as ours

@@ -14,7 +14,7 @@ mod hand;
 mod structure;
 
 pub use hand::{HandEdit, hand_edit};
-pub use structure::{Place, Restructure, full_label, unit_of};
+pub use structure::{Incomplete, Place, Restructure, StructureRequest, full_label, unit_of};
 
 use crate::amendment::{AmendmentKind, Unit};
 use crate::annex::{AnnexRegister, AnnexStatus};
@@ -275,6 +275,12 @@ pub enum AmendError {
     UnitAnchor { clause: String, kind: &'static str },
     #[error("{clause} is {}: delete it with --kind delete-{kind}", an(.kind))]
     DivisionDelete { clause: String, kind: &'static str },
+    #[error(
+        "these hand edits make {} structural changes ({}): record them one at a time, each as its own amendment (`treaty amend --kind …`, or hand edits of one change each); nothing was recorded",
+        .changes.len(),
+        .changes.join(", ")
+    )]
+    SeveralStructural { changes: Vec<String> },
     #[error("the treaty's structure would break: {detail}; nothing was changed")]
     BrokenStructure { detail: String },
 }

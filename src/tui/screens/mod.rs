@@ -331,11 +331,41 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(Span::styled(safe(msg), style)), area);
         return;
     }
+    if let Some(r) = &state.restructure {
+        let k = |a| state.keymap.label(a).unwrap_or_default();
+        let hint = match r.stage {
+            super::restructure::Stage::Menu => format!(
+                "i insert after  I insert before  m move  d delete  n renumber  {} cancel",
+                k(Action::Back)
+            ),
+            super::restructure::Stage::Pick => format!(
+                "select where to move {}, then a after  b before  i into  {} cancel",
+                r.name,
+                k(Action::Back)
+            ),
+            super::restructure::Stage::Form(_) => format!(
+                "Enter records  {} next field  {} cancel",
+                k(Action::SwitchField),
+                k(Action::Back)
+            ),
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(safe(&hint), state.styles.get("hint"))),
+            area,
+        );
+        return;
+    }
     let actions: &[Action] = match state.screen {
         _ if state.help || state.article.is_some() => {
             &[Action::Down, Action::Up, Action::PageDown, Action::Back]
         }
-        Screen::Outline => &[Action::Open, Action::Collapse, Action::Search, Action::Goto],
+        Screen::Outline => &[
+            Action::Open,
+            Action::Collapse,
+            Action::Search,
+            Action::Goto,
+            Action::Restructure,
+        ],
         Screen::Clause => &[
             Action::NextPoint,
             Action::NextAlternative,

@@ -3,11 +3,13 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 
 use crate::draft::ClauseKind;
+use crate::tui::action::Action;
 use crate::tui::app::State;
-use crate::tui::widgets::safe;
+use crate::tui::restructure::{Restructuring, Slot, Stage};
+use crate::tui::widgets::{fit, safe};
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let d = &state.data;
@@ -45,7 +47,13 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         };
         let open = d.open[i];
         let stats = &d.stats[i];
-        let (status, status_style) = if stats.problems > 0 {
+        let moving = state
+            .restructure
+            .as_ref()
+            .is_some_and(|r| r.stage == Stage::Pick && c.id.as_deref() == Some(&r.clause));
+        let (status, status_style) = if moving {
+            ("moving".to_string(), "warning")
+        } else if stats.problems > 0 {
             (format!("{} problem(s)", stats.problems), "problem")
         } else if open > 0 {
             (format!("[{open}] open"), "bracket.depth.1")
@@ -87,14 +95,99 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         }
         lines.push(line);
     }
+    let popup = state
+        .restructure
+        .as_ref()
+        .is_some_and(|r| r.stage != Stage::Pick);
     let title = format!(
         "Outline — {} clauses, {} open brackets",
         draft.clauses.len(),
         d.stats.iter().map(|s| s.groups).sum::<usize>()
     );
     f.render_widget(
-        Paragraph::new(lines).block(super::pane(state, &title, true)),
+        Paragraph::new(lines).block(super::pane(state, &title, !popup)),
         area,
+    );
+    if let Some(r) = &state.restructure {
+        restructure(state, r, f, area);
+    }
+}
+
+/// The restructure menu, or the form of the amendment, over the foot of the outline.
+fn restructure(state: &State, r: &Restructuring, f: &mut Frame, area: Rect) {
+    let key = |k: &str| Span::styled(format!("{k:<4}"), state.styles.get("help.key"));
+    let hint = state.styles.get("hint");
+    let noun = r.unit.noun();
+    let (title, lines) = match &r.stage {
+        Stage::Pick => return,
+        Stage::Menu => (
+            format!("Restructure {}", r.name),
+            vec![
+                Line::from(vec![
+                    key("i"),
+                    Span::raw(format!("insert a new {noun} after it")),
+                ]),
+                Line::from(vec![
+                    key("I"),
+                    Span::raw(format!("insert a new {noun} before it")),
+                ]),
+                Line::from(vec![key("m"), Span::raw("move it (then choose where)")]),
+                Line::from(vec![key("d"), Span::raw("delete it")]),
+                Line::from(vec![key("n"), Span::raw("renumber it")]),
+                Line::from(vec![
+                    key(&state.keymap.label(Action::Back).unwrap_or_default()),
+                    Span::styled("cancel", hint),
+                ]),
+            ],
+        ),
+        Stage::Form(form) => {
+            let mut lines = Vec::new();
+            for (n, (slot, text)) in form.fields.iter().enumerate() {
+                let mut spans = vec![Span::styled(
+                    format!("{:<13}", format!("{}:", slot.name())),
+                    state.styles.get("heading"),
+                )];
+                if text.is_empty() && n != form.focus {
+                    spans.push(Span::styled(
+                        match slot {
+                            Slot::Summary => "(described from the change)",
+                            _ => "",
+                        },
+                        hint,
+                    ));
+                } else {
+                    spans.push(Span::raw(safe(text)));
+                }
+                if n == form.focus {
+                    spans.push(Span::styled(" ", state.styles.get("selection")));
+                }
+                lines.push(Line::from(spans));
+            }
+            let round = state.data.current_round.as_deref().unwrap_or("none");
+            lines.push(Line::styled(
+                safe(&format!(
+                    "kind {} · round {round} · one amendment",
+                    r.kind().map(|k| k.as_str()).unwrap_or_default(),
+                )),
+                hint,
+            ));
+            (r.question(state), lines)
+        }
+    };
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let width = area.width.saturating_sub(4).max(10).min(area.width);
+    let at = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.bottom().saturating_sub(height + 1).max(area.y),
+        width,
+        height,
+    );
+    let inner = width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = lines.into_iter().map(|l| fit(l, inner)).collect();
+    f.render_widget(Clear, at);
+    f.render_widget(
+        Paragraph::new(lines).block(super::pane(state, &title, true)),
+        at,
     );
 }
 

@@ -93,12 +93,23 @@ pub fn hand_edit(
     }
     let new = loaded.draft;
     let clauses = touched(&ws.draft, &new);
-    let kind = if changed.contains_key(&format!("drafts/{FRONT_FILE}")) {
-        structural_kind(&ws.draft, &new)
+    let structural = if changed.contains_key(&format!("drafts/{FRONT_FILE}")) {
+        structural_changes(&ws.draft, &new)
     } else {
-        None
+        Vec::new()
+    };
+    if structural.len() > 1 {
+        return Err(AmendError::SeveralStructural {
+            changes: structural
+                .iter()
+                .map(|(kind, id)| format!("{kind} {id}"))
+                .collect(),
+        });
     }
-    .unwrap_or_else(|| wording_kind(&ws.draft, &new, &changed));
+    let kind = match structural.first() {
+        Some(&(kind, _)) => kind,
+        None => wording_kind(&ws.draft, &new, &changed),
+    };
     Ok(HandEdit {
         kind,
         clauses,
@@ -192,34 +203,60 @@ fn moved_units<'a>(old: &[&'a str], new: &[&'a str]) -> HashSet<&'a str> {
         .collect()
 }
 
-/// The structural kind of a change to `treaty.md`: a unit inserted, deleted, renumbered
-/// or moved (the first found, in that order); `None` when no unit changed.
-fn structural_kind(old: &Draft, new: &Draft) -> Option<AmendmentKind> {
+/// The structural changes between `old` and `new`, each as its kind and the unit's id, in
+/// this order: units inserted, deleted, renumbered, moved. A unit that only follows its
+/// part or chapter (moved with it, or now under a part or chapter inserted around it, or
+/// left where a deleted heading stood) is part of that change, not one of its own.
+fn structural_changes<'a>(old: &'a Draft, new: &'a Draft) -> Vec<(AmendmentKind, &'a str)> {
     let (a, b) = (units(old), units(new));
     let in_a: HashMap<&str, Unit> = a.iter().copied().collect();
     let in_b: HashMap<&str, Unit> = b.iter().copied().collect();
     let kind = AmendmentKind::structural;
-    if let Some(&(_, u)) = b.iter().find(|(id, _)| !in_a.contains_key(id)) {
-        return Some(kind(StructureOp::Insert, u));
+    let mut out = Vec::new();
+    for &(id, u) in &b {
+        if !in_a.contains_key(id) {
+            out.push((kind(StructureOp::Insert, u), id));
+        }
     }
-    if let Some(&(_, u)) = a.iter().find(|(id, _)| !in_b.contains_key(id)) {
-        return Some(kind(StructureOp::Delete, u));
+    for &(id, u) in &a {
+        if !in_b.contains_key(id) {
+            out.push((kind(StructureOp::Delete, u), id));
+        }
     }
     let label = |d: &Draft, id: &str| d.clause(id).and_then(|c| c.label.clone());
-    if let Some(&(_, u)) = b.iter().find(|(id, _)| label(old, id) != label(new, id)) {
-        return Some(kind(StructureOp::Renumber, u));
+    for &(id, u) in &b {
+        if in_a.contains_key(id) && label(old, id) != label(new, id) {
+            out.push((kind(StructureOp::Renumber, u), id));
+        }
     }
-    let parent = |d: &Draft, id: &str| {
+    let parent = |d: &'a Draft, id: &str| -> Option<&'a str> {
         d.clause(id)
             .and_then(|c| c.parent)
-            .and_then(|p| d.clauses[p].id.clone())
+            .and_then(|p| d.clauses[p].id.as_deref())
     };
     let order_a: Vec<&str> = a.iter().map(|(id, _)| *id).collect();
     let order_b: Vec<&str> = b.iter().map(|(id, _)| *id).collect();
-    let moved = moved_units(&order_a, &order_b);
-    b.iter()
-        .find(|(id, _)| moved.contains(id) || parent(old, id) != parent(new, id))
-        .map(|&(_, u)| kind(StructureOp::Move, u))
+    let moved_in_order = moved_units(&order_a, &order_b);
+    let moved = |id: &str| moved_in_order.contains(id) || parent(old, id) != parent(new, id);
+    for &(id, u) in &b {
+        if !in_a.contains_key(id) || !moved(id) {
+            continue;
+        }
+        let (was, now) = (parent(old, id), parent(new, id));
+        let follows = if was == now {
+            // Carried along by its part or chapter.
+            now.is_some_and(|p| in_a.contains_key(p) && moved(p))
+        } else {
+            // Under a heading inserted around it, or out from under one deleted, in place.
+            !moved_in_order.contains(id)
+                && (now.is_some_and(|p| !in_a.contains_key(p))
+                    || was.is_some_and(|p| !in_b.contains_key(p)))
+        };
+        if !follows {
+            out.push((kind(StructureOp::Move, u), id));
+        }
+    }
+    out
 }
 
 /// The kind of an edit that leaves the units in place.

@@ -105,6 +105,74 @@ impl Restructure {
     }
 }
 
+/// A structural amendment as a user asks for it, from the command line's flags or the
+/// workbench's prompts: [`StructureRequest::change`] builds the one
+/// [`super::Change::Structure`] both record, and names what is missing so each asks for it
+/// in its own words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StructureRequest {
+    /// The unit moved, deleted or renumbered.
+    pub clause: Option<String>,
+    /// Where an inserted or moved unit goes.
+    pub place: Option<Place>,
+    /// An inserted unit's id (default: from its title).
+    pub id: Option<String>,
+    /// The number of an inserted or renumbered unit.
+    pub label: Option<String>,
+    /// An inserted unit's title.
+    pub title: Option<String>,
+    /// An inserted article's or annex's first paragraph.
+    pub text: Option<String>,
+}
+
+/// What a [`StructureRequest`] lacks (or has that its unit cannot take).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Incomplete {
+    /// The unit to move, delete or renumber.
+    Clause,
+    /// Where to put it.
+    Place,
+    /// The number.
+    Label,
+    /// The title.
+    Title,
+    /// Text for a part or chapter, which is a heading and has none.
+    TextOnHeading,
+}
+
+impl StructureRequest {
+    /// The structural amendment that does `op` to a `unit`.
+    pub fn change(self, op: StructureOp, unit: Unit) -> Result<super::Change, Incomplete> {
+        let given = |v: Option<String>, missing| v.ok_or(missing);
+        let edit = match op {
+            StructureOp::Insert => {
+                if self.text.is_some() && !unit.has_file() {
+                    return Err(Incomplete::TextOnHeading);
+                }
+                Restructure::Insert {
+                    place: self.place.ok_or(Incomplete::Place)?,
+                    id: self.id,
+                    label: given(self.label, Incomplete::Label)?,
+                    title: given(self.title, Incomplete::Title)?,
+                    text: self.text,
+                }
+            }
+            StructureOp::Move => Restructure::Move {
+                clause: given(self.clause, Incomplete::Clause)?,
+                place: self.place.ok_or(Incomplete::Place)?,
+            },
+            StructureOp::Delete => Restructure::Delete {
+                clause: given(self.clause, Incomplete::Clause)?,
+            },
+            StructureOp::Renumber => Restructure::Renumber {
+                clause: given(self.clause, Incomplete::Clause)?,
+                label: given(self.label, Incomplete::Label)?,
+            },
+        };
+        Ok(super::Change::Structure { unit, edit })
+    }
+}
+
 /// `Article 3 bis` from `3 bis` or `article 3 bis`: the unit's word, then the number.
 pub fn full_label(unit: Unit, label: &str) -> String {
     let t = label.trim();
@@ -321,10 +389,7 @@ impl Workspace {
                     let at = self.landing(&front, unit, place, target)?;
                     (at, format!("- [{label}. {title}]({path})"))
                 } else {
-                    let level = match place {
-                        Place::Into(_) => self.front_level(&front, target) + 1,
-                        _ => self.front_level(&front, target),
-                    };
+                    let level = self.place_level(&front, place, target);
                     let at = self.landing(&front, unit, place, target)?;
                     let hashes = "#".repeat(level);
                     (at, format!("{hashes} {label}. {title} {{#{id}}}"))
@@ -343,7 +408,15 @@ impl Workspace {
                 self.check_place(unit, place, target)?;
                 let cut = self.front_range(&front, i)?;
                 let at = self.landing(&front, unit, place, target)?;
-                let chunk = front.lines[cut.clone()].to_vec();
+                let mut chunk = front.lines[cut.clone()].to_vec();
+                if !unit.has_file() {
+                    // A part or chapter takes the heading level of where it lands, and
+                    // the headings under it follow: a chapter moved into a part sits one
+                    // level below the part's heading, whatever level it had.
+                    let want = self.place_level(&front, place, target);
+                    let have = front.heading_level(cut.start).unwrap_or(want);
+                    shift_headings(&mut chunk, want as isize - have as isize)?;
+                }
                 front.splice(Some(cut), at, chunk);
                 clauses.push(clause.clone());
             }
@@ -493,9 +566,7 @@ impl Workspace {
                 (Place::Into(_), _) => {
                     "give a part or chapter (or the annexes heading) to place it into"
                 }
-                _ => {
-                    "place it after or before one of its kind, or into a part or chapter with --into"
-                }
+                _ => "place it after or before one of its kind, or into a part or chapter",
             },
         })
     }
@@ -544,6 +615,15 @@ impl Workspace {
         match self.draft.clauses[target].file {
             0 => front.heading_level(line).unwrap_or(2),
             _ => 2,
+        }
+    }
+
+    /// The heading level of a part or chapter placed at `place`: its sibling's, or one
+    /// below the division it goes into.
+    fn place_level(&self, front: &Front, place: &Place, target: usize) -> usize {
+        match place {
+            Place::Into(_) => self.front_level(front, target) + 1,
+            Place::After(_) | Place::Before(_) => self.front_level(front, target),
         }
     }
 
@@ -630,6 +710,32 @@ impl Workspace {
         }
         Ok(())
     }
+}
+
+/// Moves every heading among `lines` `delta` levels deeper (or up, when negative);
+/// refused when one would leave the six levels Markdown has.
+fn shift_headings(lines: &mut [String], delta: isize) -> Result<(), AmendError> {
+    if delta == 0 {
+        return Ok(());
+    }
+    for line in lines.iter_mut() {
+        let t = line.trim_start();
+        let level = t.chars().take_while(|&c| c == '#').count();
+        if level == 0 || !t[level..].starts_with(' ') {
+            continue;
+        }
+        let new = level as isize + delta;
+        if !(1..=6).contains(&new) {
+            return Err(AmendError::BrokenStructure {
+                detail: format!(
+                    "`{}` would need heading level {new}, and Markdown has six",
+                    t.trim()
+                ),
+            });
+        }
+        *line = format!("{}{}", "#".repeat(new as usize), &t[level..]);
+    }
+    Ok(())
 }
 
 /// Two numbers the same, whatever the case and spacing: `Article 4 bis` = `article 4  bis`.

@@ -467,3 +467,140 @@ fn a_units_number_is_letters_and_digits_only() {
         .unwrap_or_else(|e| panic!("{good}: {e}"));
     }
 }
+
+/// Parts at level 2 with chapters (and a section) under them, beside a chapter that sits
+/// at the top, at level 2 too.
+const LEVELS: &str = "# T {#t}\n\n## Part I. General {#part-1}\n\n### Chapter 1. Scope {#ch-scope}\n\n- [Article 1. Objective](articles/objective.md)\n\n#### Section A. Terms {#sec-a}\n\n- [Article 2. Fund](articles/fund.md)\n\n## Chapter 2. Final {#ch-final}\n\n- [Article 3. Martens](articles/martens.md)\n\n## Annexes {#annexes}\n\n- [Annex A. Biometrics](annexes/bio.md)\n";
+
+fn levels_ws() -> Workspace {
+    let loaded = Draft::from_texts(
+        LEVELS,
+        &[
+            ("articles/objective.md", OBJECTIVE),
+            ("articles/fund.md", FUND),
+            ("articles/martens.md", MARTENS),
+            ("annexes/bio.md", BIO),
+        ],
+    );
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    Workspace {
+        draft: loaded.draft,
+        tiers: None,
+        annexes: None,
+    }
+}
+
+fn parent_id(w: &Workspace, id: &str) -> Option<String> {
+    let c = w.draft.clause(id).unwrap();
+    c.parent.and_then(|p| w.draft.clauses[p].id.clone())
+}
+
+#[test]
+fn a_chapter_moved_into_a_part_takes_the_heading_level_below_it() {
+    let mut w = levels_ws();
+    let edit = w
+        .apply(&structure(
+            Unit::Chapter,
+            Restructure::Move {
+                clause: "ch-final".into(),
+                place: Place::Into("part-1".into()),
+            },
+        ))
+        .unwrap();
+    assert_eq!(
+        front(&edit),
+        "# T {#t}\n\n## Part I. General {#part-1}\n\n### Chapter 1. Scope {#ch-scope}\n\n- [Article 1. Objective](articles/objective.md)\n\n#### Section A. Terms {#sec-a}\n\n- [Article 2. Fund](articles/fund.md)\n\n### Chapter 2. Final {#ch-final}\n\n- [Article 3. Martens](articles/martens.md)\n\n## Annexes {#annexes}\n\n- [Annex A. Biometrics](annexes/bio.md)\n"
+    );
+    articles(&w);
+    assert_eq!(parent_id(&w, "ch-final").as_deref(), Some("part-1"));
+    assert_eq!(parent_id(&w, "martens").as_deref(), Some("ch-final"));
+    assert_eq!(parent_id(&w, "annexes"), None);
+}
+
+#[test]
+fn a_chapter_moved_up_beside_a_top_chapter_brings_its_sections_up_a_level() {
+    let mut w = levels_ws();
+    let edit = w
+        .apply(&structure(
+            Unit::Chapter,
+            Restructure::Move {
+                clause: "ch-scope".into(),
+                place: Place::After("ch-final".into()),
+            },
+        ))
+        .unwrap();
+    assert_eq!(
+        front(&edit),
+        "# T {#t}\n\n## Part I. General {#part-1}\n\n## Chapter 2. Final {#ch-final}\n\n- [Article 3. Martens](articles/martens.md)\n\n## Chapter 1. Scope {#ch-scope}\n\n- [Article 1. Objective](articles/objective.md)\n\n### Section A. Terms {#sec-a}\n\n- [Article 2. Fund](articles/fund.md)\n\n## Annexes {#annexes}\n\n- [Annex A. Biometrics](annexes/bio.md)\n"
+    );
+    articles(&w);
+    assert_eq!(parent_id(&w, "ch-scope"), parent_id(&w, "ch-final"));
+    assert_eq!(parent_id(&w, "sec-a").as_deref(), Some("ch-scope"));
+    assert_eq!(parent_id(&w, "fund").as_deref(), Some("sec-a"));
+    // And back into the part, one level down again.
+    w.apply(&structure(
+        Unit::Chapter,
+        Restructure::Move {
+            clause: "ch-scope".into(),
+            place: Place::Into("part-1".into()),
+        },
+    ))
+    .unwrap();
+    assert!(
+        w.file("drafts/treaty.md")
+            .unwrap()
+            .contains("## Part I. General {#part-1}\n\n### Chapter 1. Scope {#ch-scope}\n\n- [Article 1. Objective](articles/objective.md)\n\n#### Section A. Terms {#sec-a}\n"),
+        "{}",
+        w.file("drafts/treaty.md").unwrap()
+    );
+    assert_eq!(parent_id(&w, "ch-scope").as_deref(), Some("part-1"));
+}
+
+#[test]
+fn a_structure_request_builds_the_change_or_names_what_it_lacks() {
+    let request = StructureRequest {
+        place: Some(Place::After("fund".into())),
+        label: Some("2 bis".into()),
+        title: Some("Purpose".into()),
+        ..StructureRequest::default()
+    };
+    assert_eq!(
+        request.clone().change(StructureOp::Insert, Unit::Article),
+        Ok(insert(
+            Unit::Article,
+            Place::After("fund".into()),
+            "2 bis",
+            "Purpose"
+        ))
+    );
+    let no_title = StructureRequest {
+        title: None,
+        ..request.clone()
+    };
+    assert_eq!(
+        no_title.change(StructureOp::Insert, Unit::Article),
+        Err(Incomplete::Title)
+    );
+    let with_text = StructureRequest {
+        text: Some("Words.".into()),
+        ..request.clone()
+    };
+    assert_eq!(
+        with_text.change(StructureOp::Insert, Unit::Part),
+        Err(Incomplete::TextOnHeading)
+    );
+    assert_eq!(
+        request.clone().change(StructureOp::Move, Unit::Article),
+        Err(Incomplete::Clause)
+    );
+    let moved = StructureRequest {
+        clause: Some("martens".into()),
+        ..request
+    }
+    .change(StructureOp::Move, Unit::Article)
+    .unwrap();
+    assert_eq!(moved.kind(), AmendmentKind::MoveArticle);
+    let mut w = ws();
+    w.apply(&moved).unwrap();
+    assert_eq!(articles(&w), ["objective", "fund", "martens", "bio"]);
+}
