@@ -415,6 +415,36 @@ fn tui_figures(repo: &Path, t: &mut Table) {
         ),
         "p99 ≤ 16 ms",
     );
+    // The same keys while the record is read again off the UI thread, as the watcher does
+    // when another delegate's amendment lands (here: back to back, all the time).
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (times, reloads) = std::thread::scope(|scope| {
+        let reloader = scope.spawn(|| {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                tui::data::Data::load(repo).expect("the record reloads");
+                n += 1;
+            }
+            n
+        });
+        // Let the first reload get under way.
+        std::thread::sleep(Duration::from_millis(50));
+        let mut times = key_to_frame(&mut s, down, 150);
+        times.extend(key_to_frame(&mut s, up, 150));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        (times, reloader.join().expect("reloads"))
+    });
+    t.row(
+        format!(
+            "key to frame, outline ↓/↑ with the record reloading in the background ({reloads} reloads; p50 / p99 of 300)"
+        ),
+        format!(
+            "{} / {}",
+            fmt(percentile(&times, 50.0)),
+            fmt(percentile(&times, 99.0))
+        ),
+        "p99 ≤ 16 ms",
+    );
     ctx.settle(&mut s, vec![Msg::Action(Action::Clause)]);
     let times = key_to_frame(&mut s, Key::char(']'), 200);
     t.row(
