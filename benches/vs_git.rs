@@ -269,6 +269,9 @@ fn amend_vs_commit(repo: &Path, clause: &str, history: &History) -> (Duration, D
     for k in 0..=RUNS {
         let new_text = format!("{base} Revision {k}.");
         let message = format!("Revision {k} of {clause}");
+        // Neither side waits on the other's unwritten data: treaty flushes the commit to
+        // disk (git commit by default does not), so flush what is pending first.
+        run(&mut Command::new("sync"));
         let started = Instant::now();
         run(treaty(&ours)
             .args([
@@ -285,6 +288,7 @@ fn amend_vs_commit(repo: &Path, clause: &str, history: &History) -> (Duration, D
             let bytes = run(git(&ours).args(["show", &format!("HEAD:{f}")])).stdout;
             std::fs::write(theirs.join(f), bytes).unwrap();
         }
+        run(&mut Command::new("sync"));
         let started = Instant::now();
         run(git(&theirs).args(["commit", "-q", "-a", "-m", &message]));
         let g = started.elapsed();
