@@ -156,6 +156,16 @@ fn the_clause_pane_shows_emphasis_as_a_style_and_links_numbered() {
     );
     assert!(!clean.contains('*'), "{clean}");
     assert!(has(style_at(&t, "Reaffirming"), Modifier::ITALIC));
+
+    // The outline's one-line preview reads the words, not the markup.
+    drive(&r, &mut s, [act(Action::Outline)]);
+    let t = render(&s, 160, 30);
+    let outline = text_of(&t);
+    assert!(
+        outline.contains("Reaffirming the Rio Declaration and the Charter, the Parties"),
+        "{outline}"
+    );
+    assert!(!outline.contains("*Reaffirming"), "{outline}");
 }
 
 #[test]

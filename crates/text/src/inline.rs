@@ -106,6 +106,16 @@ pub fn markup(text: &str, tree: &Tree, defs: &Definitions) -> Markup {
     m
 }
 
+/// `text` as a reader sees it, without its markup: emphasis marks, a link's brackets and
+/// target dropped, the link's text kept (a one-line preview, say).
+pub fn plain(text: &str, defs: &Definitions) -> String {
+    let m = markup(text, &defs.parse(text), defs);
+    text.char_indices()
+        .filter(|&(at, _)| !m.looks[at].hidden)
+        .map(|(_, c)| c)
+        .collect()
+}
+
 /// Links and footnote references, wherever they sit in the tree.
 fn verbatim(text: &str, nodes: &[Node], defs: &Definitions, m: &mut Markup) {
     for node in nodes {
@@ -247,6 +257,18 @@ mod tests {
 
     /// The text as shown, with `*…*` around emphasis, `**…**` around strong text and
     /// `<…>n` around link text (n its target's number, from 1).
+    #[test]
+    fn plain_text_drops_the_markup_and_keeps_what_is_read() {
+        let defs = Definitions::scan("[vclt]: https://example.org/vclt\n");
+        assert_eq!(
+            plain(
+                "*Recalling* the [Convention][vclt] and [its *Protocol*](https://x.org), [shall][should] act",
+                &defs
+            ),
+            "Recalling the Convention and its Protocol, [shall][should] act"
+        );
+    }
+
     fn shown(text: &str, defs: &Definitions) -> (String, Vec<String>) {
         let m = markup(text, &defs.parse(text), defs);
         let mut out = String::new();

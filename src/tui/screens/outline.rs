@@ -67,7 +67,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         let snippet = if heading || c.text.is_empty() {
             String::new()
         } else {
-            first_words(&c.text)
+            // Read as the clause pane shows it: emphasis and link targets are not words.
+            let defs = crate::inline::Definitions::of_clause(draft, i);
+            first_words(&crate::inline::plain(&c.text, &defs))
         };
         let left = format!("{indent}{fold}{}", safe(&name));
         let room = width.saturating_sub(status.chars().count() + 1);
