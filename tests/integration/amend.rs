@@ -896,11 +896,8 @@ fn the_identity_is_git_s_own_environment_and_configuration() {
     );
 }
 
-/// `treaty propose --base`: the same compare-and-swap as amend, for a proposal.
-#[test]
-fn base_refuses_a_proposal_on_a_clause_changed_since_and_writes_nothing() {
-    let s = Sandbox::with_sample();
-    let base = s.head();
+/// Another delegate settles observatory.1 (option 2 of its first group) as the EU.
+fn eu_settles_observatory_1(s: &Sandbox) {
     ok(&s.treaty(&[
         "amend",
         "--kind",
@@ -914,6 +911,14 @@ fn base_refuses_a_proposal_on_a_clause_changed_since_and_writes_nothing() {
         "--by",
         "EU",
     ]));
+}
+
+/// `treaty propose --base`: the same compare-and-swap as amend, for a proposal.
+#[test]
+fn base_refuses_a_proposal_on_a_clause_changed_since_and_writes_nothing() {
+    let s = Sandbox::with_sample();
+    let base = s.head();
+    eu_settles_observatory_1(&s);
     let theirs = s.head();
     let before = s.work_tree();
     // As the head of the US delegation (the roster's member for USA).
@@ -965,19 +970,7 @@ fn base_refuses_an_amendment_to_a_clause_changed_since_and_writes_nothing() {
     let s = Sandbox::with_sample();
     let base = s.head();
     // Another delegate settles observatory.1 first.
-    ok(&s.treaty(&[
-        "amend",
-        "--kind",
-        "choose-option",
-        "--clause",
-        "observatory.1",
-        "--group",
-        "1",
-        "--option",
-        "2",
-        "--by",
-        "EU",
-    ]));
+    eu_settles_observatory_1(&s);
     let theirs = s.head();
     let before = s.work_tree();
     let replace = |clause: &str, base: &str, text: &str| {

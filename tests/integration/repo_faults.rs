@@ -272,16 +272,7 @@ fn a_corrupted_object_is_reported_as_damage_not_as_a_missing_clause() {
     let s = Sandbox::with_sample();
     let head = s.head();
     let blob = s.git(&["rev-parse", &format!("HEAD:{CLAUSE_FILE}")]);
-    let blob = blob.trim();
-    let object = git_dir(&s)
-        .join("objects")
-        .join(&blob[..2])
-        .join(&blob[2..]);
-    let mut perms = std::fs::metadata(&object).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    std::fs::set_permissions(&object, perms).unwrap();
-    std::fs::write(&object, b"not a git object").unwrap();
+    treaty_workbench::testing::destroy_object(&git_dir(&s), blob.trim());
     let before = state(&s);
     let o = amend_in(&s, &s.repo(), &[]);
     let err = stderr(&o);

@@ -131,3 +131,21 @@ pub fn amend(store: &Store, change: amend::Change, by: &str) {
     let recorded = record::record(store, &NewAmendment::new(change, [by])).unwrap();
     assert!(recorded.kept_local_edits.is_empty());
 }
+
+/// The workbench fixture's record, built under `dir/repo`.
+pub fn fixture_record(dir: &Path) -> PathBuf {
+    let root = dir.join("repo");
+    testing::fixture::build(&root).expect("fixture builds");
+    root
+}
+
+/// git in `root` with no user or system configuration (home: `root`'s parent); panics
+/// unless it succeeds, and gives its output.
+pub fn git_in(root: &Path, args: &[&str]) -> String {
+    let out = testing::git_command(root, root.parent().unwrap())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

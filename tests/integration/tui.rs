@@ -52,6 +52,18 @@ pub(super) fn act(a: Action) -> Msg {
     Msg::Action(a)
 }
 
+/// Each character typed into the field being edited.
+pub(super) fn typed(text: &str) -> Vec<Msg> {
+    text.chars()
+        .map(|c| Msg::EditKey(EditKey::Insert(c)))
+        .collect()
+}
+
+/// Every message given to the state in turn, and the effects it asked for (no worker).
+pub(super) fn update_all(s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| update(s, m)).collect()
+}
+
 pub(super) fn goto(id: &str) -> Vec<Msg> {
     let mut m = vec![act(Action::Goto)];
     m.extend(id.chars().map(|c| Msg::EditKey(EditKey::Insert(c))));

@@ -3,7 +3,7 @@
 //! amended meanwhile is shown three ways, never overwritten). In process on the fixed
 //! record, and under tmux with the real binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use treaty_workbench::testing::fixture;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::amending;
-use treaty_workbench::tui::app::{self, EditKey, Effect, Msg, Screen, State, update};
+use treaty_workbench::tui::app::{self, Effect, Msg, Screen, State, update};
 use treaty_workbench::tui::data::Data;
 use treaty_workbench::tui::jobs::Snapshot;
 use treaty_workbench::tui::keymap::Keymap;
@@ -41,20 +40,8 @@ const THEIRS: &[&str] = &[
 /// What the user adds at the end of pp3.
 const YOURS: &str = " Tested live.";
 
-fn record(dir: &Path) -> PathBuf {
-    let root = dir.join("repo");
-    fixture::build(&root).expect("fixture builds");
-    root
-}
-
-fn git(root: &Path, args: &[&str]) -> String {
-    let out = treaty_workbench::testing::git_command(root, root.parent().unwrap())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use super::tui::{goto, typed, update_all as drive};
+use crate::support::{fixture_record as record, git_in as git};
 
 fn subjects(root: &Path) -> Vec<String> {
     git(root, &["log", "--format=%s"])
@@ -76,23 +63,6 @@ fn state(root: &Path) -> State {
     );
     s.size = (100, 40);
     s
-}
-
-fn drive(s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    msgs.into_iter().flat_map(|m| update(s, m)).collect()
-}
-
-fn goto(id: &str) -> Vec<Msg> {
-    let mut m = vec![Msg::Action(Action::Goto)];
-    m.extend(id.chars().map(|c| Msg::EditKey(EditKey::Insert(c))));
-    m.push(Msg::Action(Action::Open));
-    m
-}
-
-fn typed(text: &str) -> Vec<Msg> {
-    text.chars()
-        .map(|c| Msg::EditKey(EditKey::Insert(c)))
-        .collect()
 }
 
 /// Records what the state asked for, as the event loop does, and hands back the answer.

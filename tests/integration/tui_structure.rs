@@ -4,14 +4,13 @@
 //! refused with a message and nothing written. In process on the fixed record, and once
 //! under tmux with the real binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use insta::assert_snapshot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use treaty_workbench::testing::fixture;
 use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::amending;
 use treaty_workbench::tui::app::{self, EditKey, Effect, Msg, State, update};
@@ -28,20 +27,8 @@ const PART_I_END: &str = "- [Article 4. General principles](articles/principles.
 const MARTENS: &str =
     "- [Article 23. Human dignity where this Convention is silent](articles/martens.md)\n";
 
-fn record(dir: &Path) -> PathBuf {
-    let root = dir.join("repo");
-    fixture::build(&root).expect("fixture builds");
-    root
-}
-
-fn git(root: &Path, args: &[&str]) -> String {
-    let out = treaty_workbench::testing::git_command(root, root.parent().unwrap())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use super::tui::{act, goto, typed, update_all as drive};
+use crate::support::{fixture_record as record, git_in as git};
 
 fn head(root: &Path) -> String {
     git(root, &["rev-parse", "HEAD"]).trim().to_string()
@@ -74,27 +61,6 @@ fn state(root: &Path) -> State {
     );
     s.size = (80, 24);
     s
-}
-
-fn drive(s: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    msgs.into_iter().flat_map(|m| update(s, m)).collect()
-}
-
-fn act(a: Action) -> Msg {
-    Msg::Action(a)
-}
-
-fn typed(text: &str) -> Vec<Msg> {
-    text.chars()
-        .map(|c| Msg::EditKey(EditKey::Insert(c)))
-        .collect()
-}
-
-fn goto(id: &str) -> Vec<Msg> {
-    let mut m = vec![act(Action::Goto)];
-    m.extend(typed(id));
-    m.push(act(Action::Open));
-    m
 }
 
 /// Records what the state asked for, as the event loop does, and reads the record back

@@ -1008,17 +1008,7 @@ mod tests {
 
         // Article 2's text cannot be read any more: amending Article 1 does not need it.
         let blob = t.git(&["rev-parse", "HEAD:drafts/articles/two.md"]);
-        let blob = blob.trim();
-        let object = t
-            .path()
-            .join(".git/objects")
-            .join(&blob[..2])
-            .join(&blob[2..]);
-        let mut perms = std::fs::metadata(&object).unwrap().permissions();
-        #[allow(clippy::permissions_set_readonly_false)]
-        perms.set_readonly(false);
-        std::fs::set_permissions(&object, perms).unwrap();
-        std::fs::write(&object, b"not a git object").unwrap();
+        crate::testing::destroy_object(&t.path().join(".git"), blob.trim());
         let r = record(&t.store, &by_eu(changes[0].clone())).unwrap();
         assert_eq!(r.files, ["drafts/articles/one.md"]);
         let tree = t.store.folder_id_at(r.oid, "drafts").unwrap().unwrap();

@@ -165,3 +165,14 @@ impl TestRepo {
     }
 }
 pub mod fixture;
+
+/// Overwrites the loose object `oid` of the repository whose `.git` is `git_dir` with bytes
+/// that are no git object: a damaged record, as a failing disk leaves it.
+pub fn destroy_object(git_dir: &Path, oid: &str) {
+    let object = git_dir.join("objects").join(&oid[..2]).join(&oid[2..]);
+    let mut perms = std::fs::metadata(&object).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&object, perms).unwrap();
+    std::fs::write(&object, b"not a git object").unwrap();
+}

@@ -11,8 +11,13 @@ const MARTENS: &str =
 const BIO: &str = "### Annex A. Biometrics {#bio}\n\nThis annex covers biometrics. {#bio.p1}\n";
 
 fn ws() -> Workspace {
+    workspace_of(FRONT)
+}
+
+/// The four files under `front` as `treaty.md`.
+fn workspace_of(front: &str) -> Workspace {
     let loaded = Draft::from_texts(
-        FRONT,
+        front,
         &[
             ("articles/objective.md", OBJECTIVE),
             ("articles/fund.md", FUND),
@@ -473,21 +478,7 @@ fn a_units_number_is_letters_and_digits_only() {
 const LEVELS: &str = "# T {#t}\n\n## Part I. General {#part-1}\n\n### Chapter 1. Scope {#ch-scope}\n\n- [Article 1. Objective](articles/objective.md)\n\n#### Section A. Terms {#sec-a}\n\n- [Article 2. Fund](articles/fund.md)\n\n## Chapter 2. Final {#ch-final}\n\n- [Article 3. Martens](articles/martens.md)\n\n## Annexes {#annexes}\n\n- [Annex A. Biometrics](annexes/bio.md)\n";
 
 fn levels_ws() -> Workspace {
-    let loaded = Draft::from_texts(
-        LEVELS,
-        &[
-            ("articles/objective.md", OBJECTIVE),
-            ("articles/fund.md", FUND),
-            ("articles/martens.md", MARTENS),
-            ("annexes/bio.md", BIO),
-        ],
-    );
-    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-    Workspace {
-        draft: loaded.draft,
-        tiers: None,
-        annexes: None,
-    }
+    workspace_of(LEVELS)
 }
 
 fn parent_id(w: &Workspace, id: &str) -> Option<String> {
