@@ -28,7 +28,8 @@ fn memo_path(store: &Store) -> PathBuf {
 impl ClauseFiles {
     /// The memo, if it was written for the `drafts/` tree `tree`.
     pub(crate) fn read(store: &Store, tree: Oid) -> Option<ClauseFiles> {
-        let text = std::fs::read_to_string(memo_path(store)).ok()?;
+        // 10,000 clauses take about 300 KB.
+        let text = treaty_text::fsutil::read_memo(&memo_path(store), 64 << 20)?;
         let (head, lines) = text.split_once('\n')?;
         (Oid::from_str(head).ok()? == tree).then(|| ClauseFiles {
             lines: lines.to_string(),

@@ -341,7 +341,7 @@ fn delegations_memo(store: &Store) -> std::path::PathBuf {
 
 /// The memo's codes if it names `folder`.
 fn remembered_delegations(store: &Store, folder: Oid) -> Option<BTreeSet<String>> {
-    let text = std::fs::read_to_string(delegations_memo(store)).ok()?;
+    let text = treaty_text::fsutil::read_memo(&delegations_memo(store), 16 << 20)?;
     let mut lines = text.lines();
     (lines.next()? == folder.to_string()).then(|| lines.map(String::from).collect())
 }

@@ -48,6 +48,24 @@ pub struct WriteOptions {
     pub durable: bool,
 }
 
+/// A memo the workbench keeps for itself (under `.git/treaty/`), as text: `None` when it is
+/// missing, not a plain file (a link to `/dev/zero` is never followed), larger than `max`
+/// bytes, or not UTF-8. Memos are only savings: whoever reads one works without it then.
+pub fn read_memo(path: &Path, max: u64) -> Option<String> {
+    use std::io::Read;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > max {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(max + 1)
+        .read_to_string(&mut text)
+        .ok()?;
+    (text.len() as u64 <= max).then_some(text)
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
 /// readers see either the old file or the new one, never a mix. The new file keeps the old
 /// one's permissions and reaches the disk before it replaces the old one.
@@ -225,6 +243,25 @@ fn temp_file_in(dir: &Path, target: &Path) -> std::io::Result<(std::path::PathBu
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn a_memo_is_read_only_from_a_plain_file_of_bounded_size() {
+        use super::read_memo;
+        let dir = tempfile::tempdir().unwrap();
+        let memo = dir.path().join("memo");
+        assert_eq!(read_memo(&memo, 10), None);
+        std::fs::write(&memo, "abc\n").unwrap();
+        assert_eq!(read_memo(&memo, 10).as_deref(), Some("abc\n"));
+        assert_eq!(read_memo(&memo, 3), None, "larger than allowed");
+        std::fs::write(&memo, [0xff, 0xfe]).unwrap();
+        assert_eq!(read_memo(&memo, 10), None, "not UTF-8");
+        // A link, to an endless device or anywhere else, is never followed.
+        std::fs::remove_file(&memo).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &memo).unwrap();
+        assert_eq!(read_memo(&memo, 1 << 30), None);
+        assert_eq!(read_memo(dir.path(), 1 << 30), None, "a folder");
+    }
+
     #[test]
     fn stale_temporaries_are_recognised_by_their_dead_process() {
         use super::stale_temporary;

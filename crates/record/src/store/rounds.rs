@@ -189,7 +189,7 @@ impl Store {
 
     /// The memo's commit and round, if it was written with the round tags there are now.
     fn remembered_round(&self, rounds: &[Round]) -> Option<(Oid, Option<String>)> {
-        let text = std::fs::read_to_string(self.round_memo()).ok()?;
+        let text = treaty_text::fsutil::read_memo(&self.round_memo(), 1 << 20)?;
         let mut lines = text.lines();
         let commit = Oid::from_str(lines.next()?).ok()?;
         let round = lines.next()?;
