@@ -55,6 +55,7 @@ pub(super) fn extend(
     // the way in (libgit2's default, which git itself does not do on reads) was a fifth
     // of the build. Turned back on when the build ends, however it ends.
     let _fast = crate::store::FastReads::start();
+    let _uncached = Uncached::start();
     for &oid in commits {
         let record = step(store, oid, state, &mut parsed, &mut divisions, &mut trees)?;
         state.apply(&record);
@@ -66,6 +67,25 @@ pub(super) fn extend(
         }
     }
     Ok(())
+}
+
+/// Turns off libgit2's object cache for as long as it lives. Every object the build
+/// reads is read once ([`Trees`] keeps the two commits' trees it needs), yet the cache
+/// kept the small trees and commits it read: about 27 MiB of the build's peak at UN
+/// scale. Turned back on when the build ends, however it ends.
+struct Uncached;
+
+impl Uncached {
+    fn start() -> Uncached {
+        git2::opts::enable_caching(false);
+        Uncached
+    }
+}
+
+impl Drop for Uncached {
+    fn drop(&mut self) {
+        git2::opts::enable_caching(true);
+    }
 }
 
 /// The trees read for the commit being indexed and for the one before it: a commit's
