@@ -37,12 +37,14 @@ pub(super) fn first_parent_line(
     walk.collect()
 }
 
-/// Extends `records` (whose fold is `state`) with one record per commit in `commits`.
+/// One record per commit in `commits`, oldest first, each handed to `sink` once applied
+/// to `state` (the fold of the records before them). Nothing keeps the records: the
+/// sink decides (the index writer encodes each and drops it).
 pub(super) fn extend(
     store: &Store,
     commits: &[Oid],
-    records: &mut Vec<Record>,
     state: &mut TextState,
+    mut sink: impl FnMut(Record),
 ) -> Result<(), HistoryError> {
     let mut parsed: HashMap<(Oid, String), ParsedFile> = HashMap::new();
     let mut divisions: Option<Containers> = None;
@@ -59,7 +61,7 @@ pub(super) fn extend(
     for &oid in commits {
         let record = step(store, oid, state, &mut parsed, &mut divisions, &mut trees)?;
         state.apply(&record);
-        records.push(record);
+        sink(record);
         trees.next_commit();
         // Blobs are rarely shared between distant commits; keep the cache small.
         if parsed.len() > 256 {
