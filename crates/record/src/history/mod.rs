@@ -510,7 +510,12 @@ impl History {
             }
         }
         drop(stored);
-        let commits = build::first_parent_line(store.repo(), head, since)?;
+        // Through a repository of its own, like the build, so that the store's does not
+        // keep the packs open (see build::extend).
+        let commits = {
+            let repo = git2::Repository::open(store.repo().path())?;
+            build::first_parent_line(&repo, head, since)?
+        };
         report.processed = commits.len();
         build::extend(store, &commits, &mut state, |r| writer.push(&r))?;
         drop(state);
