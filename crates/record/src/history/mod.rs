@@ -387,10 +387,11 @@ pub struct History {
     len: usize,
     head: Oid,
     report: BuildReport,
-    /// The records in memory: built by this open, or re-read after the index turned out
-    /// damaged.
+    /// The records in memory: re-read after the index turned out damaged. (An open that
+    /// builds the index reads it back as a warm open would; from memory only when it
+    /// could not be written.)
     memory: OnceLock<Memory>,
-    /// The index file of a warm open.
+    /// The index file: mapped, or the bytes just built when they could not be written.
     mapped: Option<Mapped>,
     /// Summaries, decoded on first use. (Boxed, like the other per-record caches: an
     /// empty slot is 16 bytes, so opening does not fill megabytes of empty slots.)
