@@ -515,7 +515,7 @@ fn memory_figures(repo: &Path, t: &mut Table) {
     t.row(
         "peak memory: `treaty log --clause` building the index",
         self::mib(mib),
-        "≤ 250 MB",
+        "≤ 150 MB",
     );
     for args in [
         vec!["blame", clause.as_str()],

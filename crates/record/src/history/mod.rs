@@ -387,10 +387,11 @@ pub struct History {
     len: usize,
     head: Oid,
     report: BuildReport,
-    /// The records in memory: built by this open, or re-read after the index turned out
-    /// damaged.
+    /// The records in memory: re-read after the index turned out damaged. (An open that
+    /// builds the index reads it back as a warm open would; from memory only when it
+    /// could not be written.)
     memory: OnceLock<Memory>,
-    /// The index file of a warm open.
+    /// The index file: mapped, or the bytes just built when they could not be written.
     mapped: Option<Mapped>,
     /// Summaries, decoded on first use. (Boxed, like the other per-record caches: an
     /// empty slot is 16 bytes, so opening does not fill megabytes of empty slots.)
@@ -484,50 +485,89 @@ impl History {
             && let Some(stored) = stored
         {
             report.total = stored.len();
-            let len = stored.len();
-            return Ok(History {
+            return Ok(History::mapped(stored, head, report, repo));
+        }
+        // The records are encoded into the new index one by one as they come (those of
+        // the index being extended first), never all held: building the index at UN
+        // scale held 10,001 records, several times the index's size.
+        let mut writer = store_file::Writer::new();
+        let mut state = TextState::default();
+        let mut since = since;
+        if let Some(stored) = &stored {
+            for i in 0..stored.len() {
+                match stored.record(i) {
+                    Ok(r) => {
+                        state.apply(&r);
+                        writer.push(&r);
+                    }
+                    Err(reason) => {
+                        report.rebuilt = Some(reason);
+                        writer = store_file::Writer::new();
+                        state = TextState::default();
+                        since = None;
+                        break;
+                    }
+                }
+            }
+        }
+        drop(stored);
+        // Through a repository of its own, like the build, so that the store's does not
+        // keep the packs open (see build::extend).
+        let commits = {
+            let repo = git2::Repository::open(store.repo().path())?;
+            build::first_parent_line(&repo, head, since)?
+        };
+        report.processed = commits.len();
+        build::extend(store, &commits, &mut state, |r| writer.push(&r))?;
+        drop(state);
+        let len = writer.len();
+        report.total = len;
+        let index = match writer.finish(head) {
+            Ok(bytes) => {
+                report.saved = store_file::save(&path, &bytes).is_ok();
+                // Read back mapped, as a warm open would: the records are then not kept in
+                // memory at all. Held in memory when the file could not be written.
+                match store_file::read(&path) {
+                    Ok(index) if report.saved && index.head == head && index.len() == len => {
+                        Some(index)
+                    }
+                    _ => store_file::Index::from_vec(bytes).ok(),
+                }
+            }
+            Err(_) => None,
+        };
+        match index {
+            Some(index) => Ok(History::mapped(index, head, report, repo)),
+            // Only when encoding failed: the records are re-read from git on first use.
+            None => Ok(History {
                 len,
                 head,
                 report,
                 memory: OnceLock::new(),
-                mapped: Some(Mapped {
-                    records: (0..len).map(|_| OnceLock::new()).collect(),
-                    all: OnceLock::new(),
-                    clauses: (0..stored.clauses()).map(|_| OnceLock::new()).collect(),
-                    index: stored,
-                }),
+                mapped: None,
                 infos: (0..len).map(|_| OnceLock::new()).collect(),
                 repo,
-            });
+            }),
         }
-        let decoded = stored.map(|s| (0..s.len()).map(|i| s.record(i)).collect());
-        let (mut records, since) = match decoded {
-            Some(Ok(records)) => (records, since),
-            Some(Err(reason)) => {
-                report.rebuilt = Some(reason);
-                (Vec::new(), None)
-            }
-            None => (Vec::new(), None),
-        };
-        let mut state = TextState::default();
-        for r in &records {
-            state.apply(r);
-        }
-        let commits = build::first_parent_line(store.repo(), head, since)?;
-        report.processed = commits.len();
-        build::extend(store, &commits, &mut records, &mut state)?;
-        report.saved = store_file::write(&path, head, &records).is_ok();
-        report.total = records.len();
-        let len = records.len();
-        Ok(History {
+    }
+
+    /// A history read from an index file.
+    fn mapped(index: store_file::Index, head: Oid, report: BuildReport, repo: PathBuf) -> History {
+        let len = index.len();
+        History {
             len,
             head,
             report,
-            memory: OnceLock::from(Memory::new(records, None, None)),
-            mapped: None,
+            memory: OnceLock::new(),
+            mapped: Some(Mapped {
+                records: (0..len).map(|_| OnceLock::new()).collect(),
+                all: OnceLock::new(),
+                clauses: (0..index.clauses()).map(|_| OnceLock::new()).collect(),
+                index,
+            }),
             infos: (0..len).map(|_| OnceLock::new()).collect(),
             repo,
-        })
+        }
     }
 
     fn source(&self) -> Source<'_> {
@@ -549,7 +589,9 @@ impl History {
                 let store = Store::open(&self.repo)?;
                 let commits = build::first_parent_line(store.repo(), self.head, None)?;
                 let mut records = Vec::new();
-                build::extend(&store, &commits, &mut records, &mut TextState::default())?;
+                build::extend(&store, &commits, &mut TextState::default(), |r| {
+                    records.push(r)
+                })?;
                 let path = store_file::index_path(&store);
                 let saved = store_file::write(&path, self.head, &records).is_ok();
                 Ok((records, saved))

@@ -253,6 +253,11 @@ fn blocks(at: &Sections) -> usize {
 }
 
 impl Index {
+    /// An index read from the bytes of a file ([`Writer::finish`]) held in memory.
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Index, String> {
+        Index::new(Bytes::Read(bytes))
+    }
+
     fn new(bytes: Bytes) -> Result<Index, String> {
         let b = bytes.as_slice();
         if b.len() < HEADER {
@@ -506,109 +511,205 @@ fn put_u64(out: &mut Vec<u8>, v: usize) {
     out.extend_from_slice(&(v as u64).to_le_bytes());
 }
 
-fn encode(head: Oid, records: &[Record]) -> std::io::Result<Vec<u8>> {
-    let enc = |e: postcard::Error| std::io::Error::other(e);
-    // The data section on its own first: where every part of every record lies.
-    let mut data = Vec::with_capacity(records.len() * 512);
-    let mut parts = Vec::with_capacity(records.len());
-    let mut change_at: Vec<Vec<(usize, usize)>> = Vec::with_capacity(records.len());
-    for r in records {
+/// The index being written, one record at a time: each record is encoded into the data
+/// section as it comes and can be dropped, so building the index never holds every
+/// record (at UN scale the records took several times the index's own size).
+pub(super) struct Writer {
+    /// The data section so far.
+    data: Vec<u8>,
+    /// Per record, where its parts start in the data section and where it ends.
+    parts: Vec<[usize; 4]>,
+    oids: Vec<[u8; 20]>,
+    /// Clause id → (record, change, where in the data section, length) of each version
+    /// and the records whose trailers name it.
+    clauses: std::collections::HashMap<String, Postings>,
+    /// The first encoding error, reported by [`Writer::finish`].
+    failed: Option<std::io::Error>,
+}
+
+#[derive(Default)]
+struct Postings {
+    changes: Vec<(u32, u32, usize, usize)>,
+    named: Vec<u32>,
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        Writer {
+            data: Vec::new(),
+            parts: Vec::new(),
+            oids: Vec::new(),
+            clauses: Default::default(),
+            failed: None,
+        }
+    }
+
+    /// How many records it holds.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Appends one record.
+    pub fn push(&mut self, r: &Record) {
+        if self.failed.is_none()
+            && let Err(e) = self.encode(r)
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn encode(&mut self, r: &Record) -> std::io::Result<()> {
+        let enc = |e: postcard::Error| std::io::Error::other(e);
+        let ri = u32::try_from(self.parts.len())
+            .map_err(|_| std::io::Error::other("the history is too large"))?;
+        let mut data = std::mem::take(&mut self.data);
         let start = data.len();
         data = postcard::to_extend(&r.info(), data).map_err(enc)?;
         let orders = data.len();
         data = postcard::to_extend(&(&r.files, &r.layout), data).map_err(enc)?;
         let changes = data.len();
-        let mut at = Vec::with_capacity(r.changes.len());
-        for c in &r.changes {
+        for (ci, c) in r.changes.iter().enumerate() {
             let s = data.len();
             data = postcard::to_extend(c, data).map_err(enc)?;
-            at.push((s, data.len() - s));
+            let ci = u32::try_from(ci).map_err(|_| std::io::Error::other("too many changes"))?;
+            let e = match self.clauses.get_mut(c.id.as_str()) {
+                Some(e) => e,
+                None => self.clauses.entry(c.id.clone()).or_default(),
+            };
+            e.changes.push((ri, ci, s, data.len() - s));
         }
-        change_at.push(at);
-        parts.push([start, orders, changes, data.len()]);
-    }
-    let entries = clause_entries(records);
-    let names_len: usize = entries.iter().map(|e| e.id.len()).sum();
-    let postings_len: usize = entries
-        .iter()
-        .map(|e| e.changes.len() * POSTING + e.named.len() * 4)
-        .sum();
-    let at_records = HEADER;
-    let at_oids = at_records + records.len() * RECORD_ENTRY;
-    let at_directory = at_oids + records.len() * 20;
-    let at_names = at_directory + entries.len() * DIR_ENTRY;
-    let at_postings = at_names + names_len;
-    let at_data = at_postings + postings_len;
-    let at_sums = at_data + data.len();
-
-    let mut b = Vec::with_capacity(at_sums + (at_sums / BLOCK + 1) * 8);
-    b.extend_from_slice(MAGIC);
-    b.extend_from_slice(&VERSION.to_le_bytes());
-    b.extend_from_slice(&(BLOCK as u32).to_le_bytes());
-    b.extend_from_slice(head.as_bytes());
-    b.extend_from_slice(&[0; 4]);
-    put_u64(&mut b, records.len());
-    put_u64(&mut b, entries.len());
-    for at in [
-        at_records,
-        at_oids,
-        at_directory,
-        at_names,
-        at_postings,
-        at_data,
-        at_sums,
-    ] {
-        put_u64(&mut b, at);
-    }
-    b.extend_from_slice(&[0; 16]);
-    debug_assert_eq!(b.len(), HEADER);
-    for p in &parts {
-        for v in p {
-            put_u64(&mut b, at_data + v);
+        if let Some(a) = &r.amendment {
+            for id in &a.clauses {
+                let e = match self.clauses.get_mut(id.as_str()) {
+                    Some(e) => e,
+                    None => self.clauses.entry(id.clone()).or_default(),
+                };
+                if e.named.last() != Some(&ri) {
+                    e.named.push(ri);
+                }
+            }
         }
-    }
-    for r in records {
+        self.parts.push([start, orders, changes, data.len()]);
+        self.data = data;
         let oid = Oid::from_str(&r.oid).unwrap_or(Oid::ZERO_SHA1);
-        b.extend_from_slice(oid.as_bytes());
+        let mut o = [0u8; 20];
+        o.copy_from_slice(oid.as_bytes());
+        self.oids.push(o);
+        Ok(())
     }
-    let (mut name_at, mut posting_at) = (0, 0);
-    for e in &entries {
-        put_u32(&mut b, name_at)?;
-        put_u32(&mut b, e.id.len())?;
-        put_u64(&mut b, posting_at);
-        put_u32(&mut b, e.changes.len())?;
-        put_u32(&mut b, e.named.len())?;
-        name_at += e.id.len();
-        posting_at += e.changes.len() * POSTING + e.named.len() * 4;
-    }
-    for e in &entries {
-        b.extend_from_slice(e.id.as_bytes());
-    }
-    for e in &entries {
-        for &(ri, ci) in &e.changes {
-            let (at, len) = change_at[ri as usize][ci as usize];
-            put_u32(&mut b, ri as usize)?;
-            put_u32(&mut b, ci as usize)?;
-            put_u64(&mut b, at_data + at);
-            put_u32(&mut b, len)?;
-            put_u32(&mut b, 0)?;
+
+    /// The whole index file for the records pushed, built up to `head`. The data section
+    /// becomes the file's buffer: the parts before it are moved in front of it, not the
+    /// data copied after them.
+    pub fn finish(self, head: Oid) -> std::io::Result<Vec<u8>> {
+        if let Some(e) = self.failed {
+            return Err(e);
         }
-        for &ri in &e.named {
-            put_u32(&mut b, ri as usize)?;
+        let Writer {
+            mut data,
+            parts,
+            oids,
+            clauses,
+            ..
+        } = self;
+        let mut entries: Vec<(String, Postings)> = clauses.into_iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let names_len: usize = entries.iter().map(|(id, _)| id.len()).sum();
+        let postings_len: usize = entries
+            .iter()
+            .map(|(_, e)| e.changes.len() * POSTING + e.named.len() * 4)
+            .sum();
+        let records = parts.len();
+        let at_records = HEADER;
+        let at_oids = at_records + records * RECORD_ENTRY;
+        let at_directory = at_oids + records * 20;
+        let at_names = at_directory + entries.len() * DIR_ENTRY;
+        let at_postings = at_names + names_len;
+        let at_data = at_postings + postings_len;
+        let at_sums = at_data + data.len();
+
+        let mut b = Vec::with_capacity(at_data);
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&VERSION.to_le_bytes());
+        b.extend_from_slice(&(BLOCK as u32).to_le_bytes());
+        b.extend_from_slice(head.as_bytes());
+        b.extend_from_slice(&[0; 4]);
+        put_u64(&mut b, records);
+        put_u64(&mut b, entries.len());
+        for at in [
+            at_records,
+            at_oids,
+            at_directory,
+            at_names,
+            at_postings,
+            at_data,
+            at_sums,
+        ] {
+            put_u64(&mut b, at);
         }
+        b.extend_from_slice(&[0; 16]);
+        debug_assert_eq!(b.len(), HEADER);
+        for p in &parts {
+            for v in p {
+                put_u64(&mut b, at_data + v);
+            }
+        }
+        drop(parts);
+        for o in &oids {
+            b.extend_from_slice(o);
+        }
+        drop(oids);
+        let (mut name_at, mut posting_at) = (0, 0);
+        for (id, e) in &entries {
+            put_u32(&mut b, name_at)?;
+            put_u32(&mut b, id.len())?;
+            put_u64(&mut b, posting_at);
+            put_u32(&mut b, e.changes.len())?;
+            put_u32(&mut b, e.named.len())?;
+            name_at += id.len();
+            posting_at += e.changes.len() * POSTING + e.named.len() * 4;
+        }
+        for (id, _) in &entries {
+            b.extend_from_slice(id.as_bytes());
+        }
+        for (_, e) in &entries {
+            for &(ri, ci, at, len) in &e.changes {
+                put_u32(&mut b, ri as usize)?;
+                put_u32(&mut b, ci as usize)?;
+                put_u64(&mut b, at_data + at);
+                put_u32(&mut b, len)?;
+                put_u32(&mut b, 0)?;
+            }
+            for &ri in &e.named {
+                put_u32(&mut b, ri as usize)?;
+            }
+        }
+        drop(entries);
+        debug_assert_eq!(b.len(), at_data);
+        let sums_len = (at_sums - HEADER).div_ceil(BLOCK) * 8;
+        data.reserve_exact(at_data + sums_len);
+        data.splice(0..0, b);
+        debug_assert_eq!(data.len(), at_sums);
+        let mut sums = Vec::with_capacity(sums_len);
+        for block in data[HEADER..].chunks(BLOCK) {
+            sums.extend_from_slice(&checksum(block).to_le_bytes());
+        }
+        let sums_sum = checksum(&sums);
+        data.extend_from_slice(&sums);
+        data[112..120].copy_from_slice(&sums_sum.to_le_bytes());
+        let header_sum = checksum(&data[..120]);
+        data[120..128].copy_from_slice(&header_sum.to_le_bytes());
+        Ok(data)
     }
-    b.extend_from_slice(&data);
-    debug_assert_eq!(b.len(), at_sums);
-    let mut sums = Vec::with_capacity((at_sums - HEADER).div_ceil(BLOCK) * 8);
-    for block in b[HEADER..].chunks(BLOCK) {
-        sums.extend_from_slice(&checksum(block).to_le_bytes());
+}
+
+#[cfg(test)]
+fn encode(head: Oid, records: &[Record]) -> std::io::Result<Vec<u8>> {
+    let mut w = Writer::new();
+    for r in records {
+        w.push(r);
     }
-    let sums_sum = checksum(&sums);
-    b.extend_from_slice(&sums);
-    b[112..120].copy_from_slice(&sums_sum.to_le_bytes());
-    let header_sum = checksum(&b[..120]);
-    b[120..128].copy_from_slice(&header_sum.to_le_bytes());
-    Ok(b)
+    w.finish(head)
 }
 
 /// Whether `stored` can be extended to `head`: `Ok(Some(indexed head))` when its head is
@@ -641,8 +742,16 @@ pub(super) fn usable_from(store: &Store, stored: &Index, head: Oid) -> Result<Op
 }
 
 pub(super) fn write(path: &Path, head: Oid, records: &[Record]) -> std::io::Result<()> {
-    let bytes = encode(head, records)?;
-    treaty_text::fsutil::write_atomic(path, &bytes)?;
+    let mut w = Writer::new();
+    for r in records {
+        w.push(r);
+    }
+    save(path, &w.finish(head)?)
+}
+
+/// Writes the bytes of an index file ([`Writer::finish`]) to `path`.
+pub(super) fn save(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    treaty_text::fsutil::write_atomic(path, bytes)?;
     if let Some(dir) = path.parent() {
         for old in OLD_FILES {
             let _ = std::fs::remove_file(dir.join(old));
