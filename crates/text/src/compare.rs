@@ -185,7 +185,8 @@ pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
 /// `a` and `b` with each distinct token replaced by one number (equal tokens, equal
 /// numbers).
 fn interned<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>) {
-    let mut ids: HashMap<&'t str, u32> = HashMap::with_capacity(a.len() + b.len());
+    let mut ids: rustc_hash::FxHashMap<&'t str, u32> =
+        HashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
     let mut id = |t: &'t str| -> u32 {
         let next = ids.len() as u32;
         *ids.entry(t).or_insert(next)
