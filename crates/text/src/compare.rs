@@ -200,7 +200,8 @@ fn interned<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>) {
 /// still be diffed word by word (about 5,000 words). The diff takes time that grows with
 /// the square of a stretch replaced outright, so text built to exhaust it (a clause of a
 /// million words) is shown as left out and inserted whole, after what both versions begin
-/// and end with.
+/// and end with. Only the changed stretch is numbered for the diff, so a fast (not
+/// collision-proof) hash sees at most this many tokens.
 const MAX_DIFFED_TOKENS: usize = 10_000;
 
 /// Token-level operations turning `old` into `new`, as the diff finds them (runs of the
@@ -231,32 +232,32 @@ fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
         .take_while(|(x, y)| x == y)
         .count();
     let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    push(WordOp::Equal(a[..head].concat()));
     if mid_a.len() + mid_b.len() > MAX_DIFFED_TOKENS {
-        push(WordOp::Equal(a[..head].concat()));
         push(WordOp::Delete(mid_a.concat()));
         push(WordOp::Insert(mid_b.concat()));
-        push(WordOp::Equal(a[a.len() - tail..].concat()));
-        ops.retain(|op| match op {
-            WordOp::Equal(t) | WordOp::Delete(t) | WordOp::Insert(t) => !t.is_empty(),
-        });
-        return ops;
-    }
-    // The diff compares small integers, one per distinct token, rather than strings.
-    let (ids_a, ids_b) = interned(&a, &b);
-    for op in capture_diff_slices(Algorithm::Myers, &ids_a, &ids_b) {
-        let (tag, old_r, new_r) = op.as_tag_tuple();
-        let old_text = a[old_r].concat();
-        let new_text = b[new_r].concat();
-        match tag {
-            DiffTag::Equal => push(WordOp::Equal(old_text)),
-            DiffTag::Delete => push(WordOp::Delete(old_text)),
-            DiffTag::Insert => push(WordOp::Insert(new_text)),
-            DiffTag::Replace => {
-                push(WordOp::Delete(old_text));
-                push(WordOp::Insert(new_text));
+    } else {
+        // The diff compares small integers, one per distinct token, rather than strings.
+        let (ids_a, ids_b) = interned(mid_a, mid_b);
+        for op in capture_diff_slices(Algorithm::Myers, &ids_a, &ids_b) {
+            let (tag, old_r, new_r) = op.as_tag_tuple();
+            let old_text = mid_a[old_r].concat();
+            let new_text = mid_b[new_r].concat();
+            match tag {
+                DiffTag::Equal => push(WordOp::Equal(old_text)),
+                DiffTag::Delete => push(WordOp::Delete(old_text)),
+                DiffTag::Insert => push(WordOp::Insert(new_text)),
+                DiffTag::Replace => {
+                    push(WordOp::Delete(old_text));
+                    push(WordOp::Insert(new_text));
+                }
             }
         }
     }
+    push(WordOp::Equal(a[a.len() - tail..].concat()));
+    ops.retain(|op| match op {
+        WordOp::Equal(t) | WordOp::Delete(t) | WordOp::Insert(t) => !t.is_empty(),
+    });
     ops
 }
 
