@@ -990,7 +990,7 @@ fn base_refuses_an_amendment_to_a_clause_changed_since_and_writes_nothing() {
     assert!(err.contains("  base:  An independent"), "{err}");
     assert!(
         err.contains(
-            "[-a subsidiary body of the Conference of the Parties][as -]an intergovernmental"
+            "[-[as a subsidiary body of the Conference of the Parties][-]as an intergovernmental"
         ),
         "the change since the base is marked:\n{err}"
     );

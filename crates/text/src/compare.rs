@@ -9,6 +9,7 @@
 //! Words are [`tokens`]: the one tokeniser of the workspace, which blame uses too.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
@@ -183,8 +184,8 @@ pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
 }
 
 /// `a` and `b` with each distinct token replaced by one number (equal tokens, equal
-/// numbers).
-fn interned<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>) {
+/// numbers), and how many distinct tokens there are.
+fn interned<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>, usize) {
     let mut ids: rustc_hash::FxHashMap<&'t str, u32> =
         HashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
     let mut id = |t: &'t str| -> u32 {
@@ -193,7 +194,62 @@ fn interned<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>) {
     };
     let ids_a = a.iter().map(|&t| id(t)).collect();
     let ids_b = b.iter().map(|&t| id(t)).collect();
-    (ids_a, ids_b)
+    (ids_a, ids_b, ids.len())
+}
+
+/// The runs of tokens `a` and `b` share, in order, as (start in `a`, start in `b`,
+/// length): as many shared tokens as any alignment has (Myers).
+///
+/// As git's xdiff does before it diffs, tokens that cannot be shared are set aside first:
+/// a token the other side does not have at all, and white space between two such tokens
+/// (it reads as part of the change whichever way it is matched: [`phrases`] folds it).
+/// A paragraph replaced outright then leaves Myers almost nothing to align, instead of
+/// costing it time that grows with the square of the paragraph.
+fn shared_runs(a: &[&str], b: &[&str]) -> Vec<(usize, usize, usize)> {
+    let (ids_a, ids_b, distinct) = interned(a, b);
+    let present = |ids: &[u32]| {
+        let mut seen = vec![false; distinct];
+        for &t in ids {
+            seen[t as usize] = true;
+        }
+        seen
+    };
+    let (in_a, in_b) = (present(&ids_a), present(&ids_b));
+    let kept_a = matchable(a, &ids_a, &in_b);
+    let kept_b = matchable(b, &ids_b, &in_a);
+    let only = |kept: &[usize], ids: &[u32]| -> Vec<u32> { kept.iter().map(|&i| ids[i]).collect() };
+    let (left, right) = (only(&kept_a, &ids_a), only(&kept_b, &ids_b));
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &left, &right) {
+        let (tag, old_r, new_r) = op.as_tag_tuple();
+        if tag != DiffTag::Equal {
+            continue;
+        }
+        for (i, j) in old_r.zip(new_r) {
+            let (x, y) = (kept_a[i], kept_b[j]);
+            match runs.last_mut() {
+                Some((s, t, len)) if *s + *len == x && *t + *len == y => *len += 1,
+                _ => runs.push((x, y, 1)),
+            }
+        }
+    }
+    runs
+}
+
+/// The positions of the tokens of one side that may be shared with the other (`other`:
+/// which token numbers the other side has), in order.
+fn matchable(tokens: &[&str], ids: &[u32], other: &[bool]) -> Vec<usize> {
+    let shareable = |i: usize| other[ids[i] as usize];
+    (0..tokens.len())
+        .filter(|&i| {
+            shareable(i)
+                && !(i > 0
+                    && i + 1 < tokens.len()
+                    && tokens[i].starts_with(char::is_whitespace)
+                    && !shareable(i - 1)
+                    && !shareable(i + 1))
+        })
+        .collect()
 }
 
 /// How many tokens, both versions together, a changed stretch of one clause may have and
@@ -212,6 +268,9 @@ fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
     let mut ops: Vec<WordOp> = Vec::new();
     let mut push = |op: WordOp| {
         match (ops.last_mut(), &op) {
+            (_, WordOp::Equal(t) | WordOp::Delete(t) | WordOp::Insert(t)) if t.is_empty() => {
+                return;
+            }
             (Some(WordOp::Equal(s)), WordOp::Equal(t))
             | (Some(WordOp::Delete(s)), WordOp::Delete(t))
             | (Some(WordOp::Insert(s)), WordOp::Insert(t)) => {
@@ -224,41 +283,180 @@ fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
     };
     // What both versions begin and end with is kept; only the rest is diffed, and only if
     // it is small enough for a diff to finish (see `MAX_DIFFED_TOKENS`).
-    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let head = common_start(&a, &b);
+    let tail = common_end(&a[head..], &b[head..]);
     let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
     push(WordOp::Equal(a[..head].concat()));
     if mid_a.len() + mid_b.len() > MAX_DIFFED_TOKENS {
         push(WordOp::Delete(mid_a.concat()));
         push(WordOp::Insert(mid_b.concat()));
     } else {
-        // The diff compares small integers, one per distinct token, rather than strings.
-        let (ids_a, ids_b) = interned(mid_a, mid_b);
-        for op in capture_diff_slices(Algorithm::Myers, &ids_a, &ids_b) {
-            let (tag, old_r, new_r) = op.as_tag_tuple();
-            let old_text = mid_a[old_r].concat();
-            let new_text = mid_b[new_r].concat();
-            match tag {
-                DiffTag::Equal => push(WordOp::Equal(old_text)),
-                DiffTag::Delete => push(WordOp::Delete(old_text)),
-                DiffTag::Insert => push(WordOp::Insert(new_text)),
-                DiffTag::Replace => {
-                    push(WordOp::Delete(old_text));
-                    push(WordOp::Insert(new_text));
-                }
+        for seg in slid_together(alignment(mid_a, mid_b), mid_a, mid_b) {
+            if seg.shared {
+                push(WordOp::Equal(mid_a[seg.a].concat()));
+            } else {
+                push(WordOp::Delete(mid_a[seg.a].concat()));
+                push(WordOp::Insert(mid_b[seg.b].concat()));
             }
         }
     }
     push(WordOp::Equal(a[a.len() - tail..].concat()));
-    ops.retain(|op| match op {
-        WordOp::Equal(t) | WordOp::Delete(t) | WordOp::Insert(t) => !t.is_empty(),
-    });
     ops
+}
+
+/// A stretch of an alignment of two token sequences: tokens both share (`a` and `b` of
+/// the same length) or a change (either may be empty).
+#[derive(Clone, Debug)]
+struct Segment {
+    shared: bool,
+    a: Range<usize>,
+    b: Range<usize>,
+}
+
+/// Appends `seg`, joining it to the last segment when both are shared (or both changes)
+/// and leaving out empty ones.
+fn push_segment(segs: &mut Vec<Segment>, seg: Segment) {
+    if seg.a.is_empty() && seg.b.is_empty() {
+        return;
+    }
+    match segs.last_mut() {
+        Some(last) if last.shared == seg.shared => {
+            last.a.end = seg.a.end;
+            last.b.end = seg.b.end;
+        }
+        _ => segs.push(seg),
+    }
+}
+
+/// `a` and `b` aligned: the runs they share ([`shared_runs`]) and the changes between.
+fn alignment(a: &[&str], b: &[&str]) -> Vec<Segment> {
+    let mut segs = Vec::new();
+    let (mut x, mut y) = (0, 0);
+    let end = (a.len(), b.len(), 0);
+    for (s, t, len) in shared_runs(a, b).into_iter().chain([end]) {
+        // A token set aside before the diff may still begin or end both sides of a
+        // change (white space, mostly): it is shared, not changed.
+        let pre = common_start(&a[x..s], &b[y..t]);
+        let post = common_end(&a[x + pre..s], &b[y + pre..t]);
+        let shared = |a: Range<usize>, b: Range<usize>| Segment { shared: true, a, b };
+        push_segment(&mut segs, shared(x..x + pre, y..y + pre));
+        push_segment(
+            &mut segs,
+            Segment {
+                shared: false,
+                a: x + pre..s - post,
+                b: y + pre..t - post,
+            },
+        );
+        push_segment(&mut segs, shared(s - post..s + len, t - post..t + len));
+        (x, y) = (s + len, t + len);
+    }
+    segs
+}
+
+/// The alignment with each change that only leaves out or only inserts moved along the
+/// text it repeats until it meets the change before or after it, when it can: `A [-B-] C
+/// [-D-]` may align the same tokens as `A [-B-][-C-] D`... wherever the diff placed such a
+/// change among equally short alignments, the reader sees one phrase changed, not a change,
+/// a shared space and another change (as git's `xdl_change_compact` joins line changes).
+fn slid_together(mut segs: Vec<Segment>, a: &[&str], b: &[&str]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(segs.len());
+    let mut i = 0;
+    while i < segs.len() {
+        let seg = segs[i].clone();
+        let one_sided = !seg.shared && (seg.a.is_empty() || seg.b.is_empty());
+        if !one_sided {
+            push_segment(&mut out, seg);
+            i += 1;
+            continue;
+        }
+        let in_b = seg.a.is_empty();
+        let (tokens, range) = if in_b {
+            (b, seg.b.clone())
+        } else {
+            (a, seg.a.clone())
+        };
+        // Up, onto the change before: the shared stretch between moves behind it.
+        if let [.., before_change, before] = out.as_slice()
+            && !before_change.shared
+            && before.shared
+        {
+            let l = before.a.len();
+            if l <= range.start && (1..=l).all(|k| tokens[range.start - k] == tokens[range.end - k])
+            {
+                let before = out.pop().expect("matched above");
+                let moved = range.start - l..range.end - l;
+                let change = out.last_mut().expect("matched above");
+                let behind = if in_b {
+                    change.b.end = moved.end;
+                    Segment {
+                        shared: true,
+                        a: before.a,
+                        b: moved.end..range.end,
+                    }
+                } else {
+                    change.a.end = moved.end;
+                    Segment {
+                        shared: true,
+                        a: moved.end..range.end,
+                        b: before.b,
+                    }
+                };
+                segs[i] = behind;
+                continue;
+            }
+        }
+        // Down, onto the change after: the shared stretch between moves ahead of it.
+        if let [after, after_change, ..] = &segs[i + 1..]
+            && after.shared
+            && !after_change.shared
+        {
+            let l = after.a.len();
+            if range.end + l <= tokens.len()
+                && (0..l).all(|k| tokens[range.start + k] == tokens[range.end + k])
+            {
+                let ahead = if in_b {
+                    Segment {
+                        shared: true,
+                        a: after.a.clone(),
+                        b: range.start..range.start + l,
+                    }
+                } else {
+                    Segment {
+                        shared: true,
+                        a: range.start..range.start + l,
+                        b: after.b.clone(),
+                    }
+                };
+                push_segment(&mut out, ahead);
+                let next = &mut segs[i + 2];
+                if in_b {
+                    next.b.start = range.start + l;
+                } else {
+                    next.a.start = range.start + l;
+                }
+                i += 2;
+                continue;
+            }
+        }
+        push_segment(&mut out, seg);
+        i += 1;
+    }
+    out
+}
+
+/// How many tokens `a` and `b` begin with in common.
+fn common_start(a: &[&str], b: &[&str]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// How many tokens `a` and `b` end with in common.
+fn common_end(a: &[&str], b: &[&str]) -> usize {
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// One stretch of a comparison: text both sides share, or a change (text left out, text
@@ -793,6 +991,102 @@ mod tests {
         let doubled = in_parallel(&items, |&n| n * 2);
         assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
         assert_eq!(in_parallel(&items[..3], |&n| n + 1), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn words_the_other_version_lacks_and_the_spaces_between_them_are_set_aside() {
+        // Nothing of "one two three four" but the spaces is in "five six", and each space
+        // sits between two words "five six" lacks: Myers is left nothing to align.
+        let (a, b) = (tokens("one two three four"), tokens("five six"));
+        let (ids_a, ids_b, distinct) = interned(&a, &b);
+        let present = |ids: &[u32]| {
+            let mut seen = vec![false; distinct];
+            ids.iter().for_each(|&t| seen[t as usize] = true);
+            seen
+        };
+        assert_eq!(matchable(&a, &ids_a, &present(&ids_b)), Vec::<usize>::new());
+        // A space next to a word both have stays, to be aligned.
+        let (a, b) = (tokens("one two three"), tokens("four two five"));
+        let (ids_a, ids_b, distinct) = interned(&a, &b);
+        let seen_b = {
+            let mut seen = vec![false; distinct];
+            ids_b.iter().for_each(|&t| seen[t as usize] = true);
+            seen
+        };
+        assert_eq!(matchable(&a, &ids_a, &seen_b), vec![1, 2, 3]);
+        assert_eq!(
+            word_ops("one agreement three", "four agreement five"),
+            [
+                WordOp::Delete("one".into()),
+                WordOp::Insert("four".into()),
+                WordOp::Equal(" agreement ".into()),
+                WordOp::Delete("three".into()),
+                WordOp::Insert("five".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_insertion_beside_a_change_slides_onto_it() {
+        // "d c" → " e c": aligned as [-d-] · " " · [+e +] · "c", the insertion repeats the
+        // shared space, so it moves up onto the deletion: one change, then " c".
+        let (a, b) = (tokens("d c"), tokens(" e c"));
+        let aligned = vec![
+            Segment {
+                shared: false,
+                a: 0..1,
+                b: 0..0,
+            },
+            Segment {
+                shared: true,
+                a: 1..2,
+                b: 0..1,
+            },
+            Segment {
+                shared: false,
+                a: 2..2,
+                b: 1..3,
+            },
+            Segment {
+                shared: true,
+                a: 2..3,
+                b: 3..4,
+            },
+        ];
+        let slid: Vec<_> = slid_together(aligned, &a, &b)
+            .into_iter()
+            .map(|s| (s.shared, s.a, s.b))
+            .collect();
+        assert_eq!(slid, [(false, 0..1, 0..2), (true, 1..3, 2..4)]);
+        // The same, sliding down onto the change after it.
+        let (a, b) = (tokens("c d"), tokens("c e "));
+        let aligned = vec![
+            Segment {
+                shared: true,
+                a: 0..1,
+                b: 0..1,
+            },
+            Segment {
+                shared: false,
+                a: 1..1,
+                b: 1..3,
+            },
+            Segment {
+                shared: true,
+                a: 1..2,
+                b: 3..4,
+            },
+            Segment {
+                shared: false,
+                a: 2..3,
+                b: 4..4,
+            },
+        ];
+        let slid: Vec<_> = slid_together(aligned, &a, &b)
+            .into_iter()
+            .map(|s| (s.shared, s.a, s.b))
+            .collect();
+        assert_eq!(slid, [(true, 0..2, 0..2), (false, 2..3, 2..4)]);
     }
 
     #[test]
