@@ -94,6 +94,7 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    super::leave_to_exit((a, b, result));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -182,6 +182,15 @@ pub fn out(text: &str) {
     let _ = writeln!(stdout, "{}", sanitize::inert(text));
 }
 
+/// Leaves `data` for the operating system to take back when the process exits, instead of
+/// freeing it piece by piece: for what a command holds once its work is done and it is
+/// about to exit. Freeing two parsed drafts and their comparison string by string took
+/// 4 ms of `treaty diff`'s 37 at UN scale. Plain data only: nothing whose drop writes,
+/// unlocks or cleans up.
+pub fn leave_to_exit<T>(data: T) {
+    std::mem::forget(data);
+}
+
 /// Opens the git record around `path`, telling the user what opening it put right after
 /// an interrupted command (see `Store::recover`).
 pub fn open_record(

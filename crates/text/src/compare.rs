@@ -144,37 +144,52 @@ pub fn tokens(text: &str) -> Vec<&str> {
 
 /// The byte ranges of [`tokens`].
 pub fn token_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    #[derive(PartialEq, Clone, Copy)]
-    enum Class {
-        Word,
-        Space,
-        Mark,
-    }
-    let class = |c: char| {
-        if c.is_alphanumeric() || c == '_' {
-            Class::Word
-        } else if c.is_whitespace() {
-            Class::Space
-        } else {
-            Class::Mark
-        }
-    };
-    let mut chars = text.char_indices().peekable();
+    let mut pos = 0;
     std::iter::from_fn(move || {
-        let (start, first) = chars.next()?;
-        let k = class(first);
-        let mut end = start + first.len_utf8();
-        if k != Class::Mark {
-            while let Some(&(i, c)) = chars.peek() {
-                if class(c) != k {
+        let start = pos;
+        let (kind, len) = token_class(text, pos)?;
+        pos += len;
+        if kind != TokenClass::Mark {
+            while let Some((next, len)) = token_class(text, pos) {
+                if next != kind {
                     break;
                 }
-                end = i + c.len_utf8();
-                chars.next();
+                pos += len;
             }
         }
-        Some((start, end))
+        Some((start, pos))
     })
+}
+
+/// What a token is made of: letters, digits and `_`; white space; or one mark.
+#[derive(PartialEq, Clone, Copy, Debug)]
+enum TokenClass {
+    Word,
+    Space,
+    Mark,
+}
+
+/// The class of the character at byte `i` of `text`, and its length in bytes. ASCII (the
+/// bulk of any draft) is classed from its byte alone, as `char`'s own tests would class it.
+fn token_class(text: &str, i: usize) -> Option<(TokenClass, usize)> {
+    let byte = *text.as_bytes().get(i)?;
+    if byte.is_ascii() {
+        let kind = match byte {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'_' => TokenClass::Word,
+            b' ' | b'\t'..=b'\r' => TokenClass::Space,
+            _ => TokenClass::Mark,
+        };
+        return Some((kind, 1));
+    }
+    let c = text[i..].chars().next()?;
+    let kind = if c.is_alphanumeric() {
+        TokenClass::Word
+    } else if c.is_whitespace() {
+        TokenClass::Space
+    } else {
+        TokenClass::Mark
+    };
+    Some((kind, c.len_utf8()))
 }
 
 /// Word-level operations turning `old` into `new`, grouped into phrases ([`phrases`]):
@@ -1179,6 +1194,36 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn tokens_are_runs_of_one_class_of_character(text in "\\PC{0,40}|[a-c_1 \\t\\x0b\\n.,\\[\\]é\u{a0}\u{2003}€]{0,40}") {
+            // Each token is one mark, or a run of word characters or of white space that
+            // the next character does not continue; together they are the text.
+            let spans: Vec<_> = token_spans(&text).collect();
+            let class = |c: char| {
+                if c.is_alphanumeric() || c == '_' {
+                    TokenClass::Word
+                } else if c.is_whitespace() {
+                    TokenClass::Space
+                } else {
+                    TokenClass::Mark
+                }
+            };
+            let mut pos = 0;
+            for &(start, end) in &spans {
+                prop_assert_eq!(start, pos);
+                let token = &text[start..end];
+                let kind = class(token.chars().next().unwrap());
+                prop_assert!(token.chars().all(|c| class(c) == kind));
+                if kind == TokenClass::Mark {
+                    prop_assert_eq!(token.chars().count(), 1);
+                } else if let Some(next) = text[end..].chars().next() {
+                    prop_assert_ne!(class(next), kind);
+                }
+                pos = end;
+            }
+            prop_assert_eq!(pos, text.len());
+        }
+
         #[test]
         fn replaying_word_ops_gives_both_texts(a in "[a-c \\[\\],.]{0,40}", b in "[a-c \\[\\],.]{0,40}") {
             let ops = word_ops(&a, &b);
