@@ -232,7 +232,10 @@ fn classify(raw: &str, line: usize) -> Block {
     } else {
         0
     };
-    let first_line_end = raw.find(['\n', '\r']).unwrap_or(raw.len()).min(content_end);
+    // memchr rather than `str::find` with a set of chars: a block is often one long line.
+    let first_line_end = memchr::memchr2(b'\n', b'\r', raw.as_bytes())
+        .unwrap_or(raw.len())
+        .min(content_end);
     let first = &raw[bom..first_line_end];
 
     let mut block = Block {
