@@ -321,8 +321,11 @@ impl Store {
         which: &[(usize, bool)],
         direction: Direction,
     ) -> Result<(), StoreError> {
+        // Read again only if the file changed since this handle read it: every write of
+        // the index (ours, git's) renames a new file into place, so a change is always seen.
+        // A forced read would hash the whole index a second time on every amendment.
         let mut index = self.repo.index()?;
-        index.read(true)?;
+        index.read(false)?;
         let mut dirty = false;
         for &(k, on_disk) in which {
             let m = &moves[k];
