@@ -169,6 +169,25 @@ fn main() {
         g,
     );
 
+    // The last ten amendments: a few files differ, as between two sittings of a day.
+    let (recent, tip) = ("main~10", "main");
+    let t = time_process(RUNS, || {
+        let mut c = treaty(&repo);
+        c.args(["diff", recent, tip]);
+        c
+    });
+    let g = time_process(RUNS, || {
+        let mut c = git(&repo);
+        c.args(["diff", "--word-diff", recent, tip, "--", "drafts"]);
+        c
+    });
+    push(
+        format!("`treaty diff {recent} {tip}`"),
+        t,
+        format!("`git diff --word-diff {recent} {tip} -- drafts`"),
+        g,
+    );
+
     let (t, g) = amend_vs_commit(&repo, &clause, &history);
     push(
         format!("`treaty amend --kind replace --clause {clause}`"),

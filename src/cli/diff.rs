@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::{negotiation_root, out};
 use crate::compare;
-use crate::versions::Sources;
+use crate::versions::{Located, Sources};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
@@ -56,10 +56,29 @@ impl From<DiffStyle> for compare::Rendering {
 
 pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let root = negotiation_root(repo)?;
+    // Both versions are found before either is read, so a misspelt one costs nothing.
+    let (from_sources, to_sources) = (Sources::open(&root)?, Sources::open(&root)?);
+    let (from, to) = (
+        from_sources.locate(&args.from)?,
+        to_sources.locate(&args.to)?,
+    );
+    // Between two commits with the same `treaty.md`, a file with the same contents holds
+    // the same clauses under the same references: neither side reads it (as git diffs only
+    // the files whose ids differ). `--all` lists those clauses and `--clause` may name one.
+    let same = match (&from, &to) {
+        (Located::Commit { oid: x, .. }, Located::Commit { oid: y, .. })
+            if !args.all && args.clause.is_none() =>
+        {
+            from_sources.same_files(*x, *y)?
+        }
+        _ => None,
+    };
+    let wanted = |path: &str| same.as_ref().is_none_or(|same| !same.contains(path));
+    let wanted: Option<&(dyn Fn(&str) -> bool + Sync)> = same.is_some().then_some(&wanted);
     // The two versions are read side by side, each through its own handle on the record.
     let (a, b) = std::thread::scope(|s| {
-        let to = s.spawn(|| Sources::open(&root)?.resolve(&args.to));
-        let from = Sources::open(&root)?.resolve(&args.from);
+        let to = s.spawn(move || to_sources.load(&to, wanted.map(|w| w as _)));
+        let from = from_sources.load(&from, wanted.map(|w| w as _));
         let to = to.join().expect("reading a version does not panic");
         anyhow::Ok((from?, to?))
     })?;

@@ -4,6 +4,7 @@
 //! `treaty_text::compare`.
 
 use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use treaty_text::draft::Draft;
@@ -57,6 +58,18 @@ pub struct Resolved {
     /// Where its clauses stand in the published document it was imported from
     /// (`drafts/sources.ron` of that version), if it was.
     pub sources: Option<treaty_text::sources::Sources>,
+}
+
+/// A version found by name but not yet read ([`Sources::locate`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Located {
+    /// A commit of the record (a round, tag, `HEAD`, a commit id), and what the spec
+    /// turned out to be (`round r1 (3f2a…)`).
+    Commit { oid: Oid, name: String },
+    /// The draft on disk.
+    Current,
+    /// A delegation's position applied onto the draft on disk.
+    Position { code: String },
 }
 
 /// Where versions come from: the negotiation on disk and, when there is one, its record.
@@ -160,10 +173,15 @@ impl Sources {
     /// a git revision (`HEAD`, a tag, a commit id or prefix). The prefixes `round:`,
     /// `position:`, `commit:` force one reading.
     pub fn resolve(&self, spec: &str) -> Result<Resolved, VersionError> {
+        self.load(&self.locate(spec)?, None)
+    }
+
+    /// Finds the version `spec` names ([`Sources::resolve`]) without reading its text.
+    pub fn locate(&self, spec: &str) -> Result<Located, VersionError> {
         let spec = spec.trim();
         if let Some(name) = spec.strip_prefix("round:") {
             return self
-                .resolve_round(name)?
+                .locate_round(name)?
                 .ok_or_else(|| VersionError::UnknownRound {
                     name: name.to_string(),
                     suggest: nearest_owned(name, &self.round_names()),
@@ -171,7 +189,7 @@ impl Sources {
         }
         if let Some(code) = spec.strip_prefix("position:") {
             return self
-                .resolve_position(code)?
+                .locate_position(code)?
                 .ok_or_else(|| VersionError::UnknownDelegation {
                     code: code.to_string(),
                     suggest: nearest_owned(code, &self.delegation_codes()),
@@ -179,31 +197,26 @@ impl Sources {
         }
         if let Some(rev) = spec.strip_prefix("commit:") {
             return self
-                .resolve_commit(rev)?
+                .locate_commit(rev)?
                 .ok_or_else(|| VersionError::UnknownCommit {
                     spec: rev.to_string(),
                 });
         }
         if matches!(spec, "current" | "draft" | "work" | "worktree") {
-            return Ok(Resolved {
-                draft: self.negotiation()?.draft.clone(),
-                name: "the current draft".into(),
-                warnings: Vec::new(),
-                sources: self.current_sources(),
-            });
+            return Ok(Located::Current);
         }
         if self.store.is_ok()
-            && let Some(r) = self.resolve_round(spec)?
+            && let Some(r) = self.locate_round(spec)?
         {
             return Ok(r);
         }
         if self.may_be_delegation(spec)
-            && let Some(r) = self.resolve_position(spec)?
+            && let Some(r) = self.locate_position(spec)?
         {
             return Ok(r);
         }
         if self.store.is_ok()
-            && let Some(r) = self.resolve_commit(spec)?
+            && let Some(r) = self.locate_commit(spec)?
         {
             return Ok(r);
         }
@@ -227,7 +240,71 @@ impl Sources {
         })
     }
 
-    fn resolve_round(&self, name: &str) -> Result<Option<Resolved>, VersionError> {
+    /// The text of a located version. With `wanted`, a version in the record reads
+    /// `treaty.md` and only the included files `wanted` picks ([`Draft::load_part`]): the
+    /// clauses of the others are missing. The work tree and positions are always read
+    /// whole.
+    pub fn load(
+        &self,
+        located: &Located,
+        wanted: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<Resolved, VersionError> {
+        match located {
+            Located::Commit { oid, name } => self.at_commit(*oid, name.clone(), wanted),
+            Located::Current => Ok(Resolved {
+                draft: self.negotiation()?.draft.clone(),
+                name: "the current draft".into(),
+                warnings: Vec::new(),
+                sources: self.current_sources(),
+            }),
+            Located::Position { code } => {
+                let negotiation = self.negotiation()?;
+                let position =
+                    negotiation
+                        .position(code)
+                        .ok_or_else(|| VersionError::UnknownDelegation {
+                            code: code.clone(),
+                            suggest: None,
+                        })?;
+                let (draft, warnings) = position.apply_to(&negotiation.draft);
+                Ok(Resolved {
+                    draft,
+                    name: format!("the position of {}", position.code),
+                    warnings,
+                    sources: self.current_sources(),
+                })
+            }
+        }
+    }
+
+    /// The files under `drafts/` that are byte for byte the same at commits `a` and `b`
+    /// (paths as `treaty.md` includes them: `articles/….md`), when both have the same
+    /// `treaty.md`; `None` when it differs (the order of articles and annexes may have
+    /// changed, so every file counts). Clauses of such files read the same in both
+    /// versions, under the same references: a comparison may leave them out.
+    pub fn same_files(&self, a: Oid, b: Oid) -> Result<Option<HashSet<String>>, VersionError> {
+        let store = self.store("a commit")?;
+        let unreadable = |e: crate::store::StoreError| VersionError::Unreadable {
+            spec: short(b),
+            message: e.to_string(),
+        };
+        let front = format!("drafts/{}", treaty_text::draft::FRONT_FILE);
+        let front_a = store.file_id_at(a, &front).map_err(unreadable)?;
+        if front_a.is_none() || front_a != store.file_id_at(b, &front).map_err(unreadable)? {
+            return Ok(None);
+        }
+        let files_a = store.draft_blobs_at(a).map_err(unreadable)?;
+        let files_b = store.draft_blobs_at(b).map_err(unreadable)?;
+        Ok(Some(
+            files_b
+                .into_iter()
+                .filter(|(path, id)| files_a.get(path) == Some(id))
+                .map(|(path, _)| path)
+                .collect(),
+        ))
+    }
+
+    fn locate_round(&self, name: &str) -> Result<Option<Located>, VersionError> {
         let spec = format!("round:{name}");
         let store = self.store(&spec)?;
         let Ok(reference) = store
@@ -240,14 +317,13 @@ impl Sources {
             return Ok(None);
         };
         let oid = commit.id();
-        Ok(Some(self.at_commit(
-            store,
+        Ok(Some(Located::Commit {
             oid,
-            format!("round {name} ({})", short(oid)),
-        )?))
+            name: format!("round {name} ({})", short(oid)),
+        }))
     }
 
-    fn resolve_commit(&self, rev: &str) -> Result<Option<Resolved>, VersionError> {
+    fn locate_commit(&self, rev: &str) -> Result<Option<Located>, VersionError> {
         let store = self.store(rev)?;
         let Ok(object) = store.repo().revparse_single(rev) else {
             return Ok(None);
@@ -256,18 +332,27 @@ impl Sources {
             return Ok(None);
         };
         let oid = commit.id();
-        Ok(Some(self.at_commit(
-            store,
+        Ok(Some(Located::Commit {
             oid,
-            format!("{rev} ({})", short(oid)),
-        )?))
+            name: format!("{rev} ({})", short(oid)),
+        }))
     }
 
-    fn at_commit(&self, store: &Store, oid: Oid, name: String) -> Result<Resolved, VersionError> {
-        let loaded = store.draft_at(oid).map_err(|e| VersionError::Unreadable {
+    fn at_commit(
+        &self,
+        oid: Oid,
+        name: String,
+        wanted: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<Resolved, VersionError> {
+        let store = self.store(&name)?;
+        let unreadable = |e: crate::store::SnapshotError| VersionError::Unreadable {
             spec: name.clone(),
             message: e.to_string(),
-        })?;
+        };
+        let draft = match wanted {
+            None => store.draft_at(oid).map_err(unreadable)?.draft,
+            Some(wanted) => store.draft_part_at(oid, wanted).map_err(unreadable)?,
+        };
         // A sources file that cannot be read only costs the citations, not the text.
         let sources = store
             .read_file_at(
@@ -279,7 +364,7 @@ impl Sources {
             .and_then(|b| String::from_utf8(b).ok())
             .and_then(|t| treaty_text::sources::Sources::parse(&t).ok());
         Ok(Resolved {
-            draft: loaded.draft,
+            draft,
             name,
             warnings: Vec::new(),
             sources,
@@ -293,17 +378,10 @@ impl Sources {
             .flatten()
     }
 
-    fn resolve_position(&self, code: &str) -> Result<Option<Resolved>, VersionError> {
+    fn locate_position(&self, code: &str) -> Result<Option<Located>, VersionError> {
         let negotiation = self.negotiation()?;
-        let Some(position) = negotiation.position(code) else {
-            return Ok(None);
-        };
-        let (draft, warnings) = position.apply_to(&negotiation.draft);
-        Ok(Some(Resolved {
-            draft,
-            name: format!("the position of {}", position.code),
-            warnings,
-            sources: self.current_sources(),
+        Ok(negotiation.position(code).map(|p| Located::Position {
+            code: p.code.clone(),
         }))
     }
 }
@@ -374,4 +452,65 @@ pub fn select(sources: &Sources, selection: &Selection) -> Result<Document, Vers
         doc.cite_sources(s);
     }
     Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{SynthOptions, synthesize};
+    use treaty_text::compare::compare;
+
+    #[test]
+    fn leaving_out_the_files_two_commits_share_changes_no_comparison() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("neg");
+        let opts = SynthOptions {
+            articles: 12,
+            parties: 6,
+            amendments: 120,
+            rounds: 3,
+            seed: 5,
+        };
+        synthesize(&opts, &root).unwrap();
+        let sources = Sources::open(&root).unwrap();
+        let repo = sources.store("HEAD").unwrap().repo();
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_head().unwrap();
+        walk.simplify_first_parent().unwrap();
+        let commits: Vec<Oid> = walk.map(Result::unwrap).collect();
+        let at = |oid: Oid| Located::Commit {
+            oid,
+            name: short(oid),
+        };
+        let (mut partial, mut whole) = (0, 0);
+        for (i, &b) in commits.iter().enumerate() {
+            for back in [1, 3, 10, 40] {
+                let Some(&a) = commits.get(i + back) else {
+                    continue;
+                };
+                let Some(same) = sources.same_files(a, b).unwrap() else {
+                    // `treaty.md` differs: every file is read.
+                    whole += 1;
+                    continue;
+                };
+                assert!(same.contains(treaty_text::draft::FRONT_FILE), "{a}..{b}");
+                partial += 1;
+                let wanted = |path: &str| !same.contains(path);
+                let read = |oid, wanted: Option<&dyn Fn(&str) -> bool>| {
+                    sources.load(&at(oid), wanted).unwrap().draft
+                };
+                let all = compare(&read(a, None), &read(b, None), None);
+                let part = compare(&read(a, Some(&wanted)), &read(b, Some(&wanted)), None);
+                assert_eq!(
+                    part.changed().collect::<Vec<_>>(),
+                    all.changed().collect::<Vec<_>>(),
+                    "{a}..{b}"
+                );
+            }
+        }
+        assert!(
+            partial > 100 && whole > 0,
+            "{partial} pairs read in part, {whole} whole"
+        );
+    }
 }

@@ -210,6 +210,38 @@ impl Store {
         }
     }
 
+    /// Every file under `drafts/` at `commit` (path below `drafts/`, as `treaty.md`
+    /// includes it) with the id of its contents: equal ids, equal bytes. Read from the
+    /// trees alone, no file is opened.
+    pub fn draft_blobs_at(&self, commit: Oid) -> Result<HashMap<String, Oid>, StoreError> {
+        let tree = self.repo().find_commit(commit)?.tree()?;
+        let mut files = HashMap::new();
+        let Ok(entry) = tree.get_path(std::path::Path::new("drafts")) else {
+            return Ok(files);
+        };
+        let Ok(drafts) = self.repo().find_tree(entry.id()) else {
+            return Ok(files);
+        };
+        drafts.walk(git2::TreeWalkMode::PreOrder, |folder, item| {
+            if let (Some(ObjectType::Blob), Ok(name)) = (item.kind(), item.name()) {
+                files.insert(format!("{folder}{name}"), item.id());
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(files)
+    }
+
+    /// The id of the file at `rel` (`drafts/treaty.md`) at `commit`, if it was a file then:
+    /// equal ids, equal bytes.
+    pub fn file_id_at(&self, commit: Oid, rel: &str) -> Result<Option<Oid>, StoreError> {
+        let tree = self.repo().find_commit(commit)?.tree()?;
+        Ok(tree
+            .get_path(std::path::Path::new(rel))
+            .ok()
+            .filter(|e| e.kind() == Some(ObjectType::Blob))
+            .map(|e| e.id()))
+    }
+
     /// The id of `folder`'s tree at `commit`, if it existed then: equal ids, equal contents.
     pub fn folder_id_at(&self, commit: Oid, folder: &str) -> Result<Option<Oid>, StoreError> {
         let tree = self.repo().find_commit(commit)?.tree()?;
