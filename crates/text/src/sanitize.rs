@@ -61,8 +61,30 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// Where the first character [`must_escape`] picks begins, if any. ASCII, nearly all of
+/// any text, is judged from its byte: printing a comparison scans every byte of it.
+fn first_to_escape(s: &str, line: bool) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if (b < 0x20 || b == 0x7f) && must_escape(b as char, line) {
+                return Some(i);
+            }
+            i += 1;
+        } else {
+            let c = s[i..].chars().next()?;
+            if must_escape(c, line) {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
 fn render(s: &str, line: bool) -> Cow<'_, str> {
-    let Some(first) = s.find(|c| must_escape(c, line)) else {
+    let Some(first) = first_to_escape(s, line) else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len() + 16);
@@ -220,6 +242,10 @@ mod tests {
             let line = inert_line(&s);
             for c in line.chars() {
                 prop_assert!(!c.is_control() && !is_bidi_control(c), "{c:?} in {line:?}");
+            }
+            // The byte scan finds what a scan by characters finds.
+            for line in [false, true] {
+                prop_assert_eq!(first_to_escape(&s, line), s.find(|c| must_escape(c, line)));
             }
         }
     }

@@ -428,10 +428,9 @@ impl Draft {
             let _ = f;
         }
         // Ids: unique, and reported where they repeat.
-        let mut first_seen: HashMap<String, usize> = HashMap::new();
         for (i, c) in self.clauses.iter().enumerate() {
             let Some(id) = &c.id else { continue };
-            if let Some(&prev) = first_seen.get(id) {
+            if let Some(&prev) = self.by_id.get(id) {
                 let p = &self.clauses[prev];
                 let (line, col) = self.id_position(i);
                 diags.push(
@@ -450,7 +449,6 @@ impl Draft {
                     ),
                 );
             } else {
-                first_seen.insert(id.clone(), i);
                 self.by_id.insert(id.clone(), i);
             }
         }
