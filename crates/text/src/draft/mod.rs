@@ -428,6 +428,7 @@ impl Draft {
             let _ = f;
         }
         // Ids: unique, and reported where they repeat.
+        self.by_id.reserve(self.clauses.len());
         for (i, c) in self.clauses.iter().enumerate() {
             let Some(id) = &c.id else { continue };
             if let Some(&prev) = self.by_id.get(id) {
