@@ -8,10 +8,10 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use git2::{ErrorCode, Oid, Repository, Signature, Tree};
+use git2::{ErrorCode, ObjectType, Oid, Repository, Signature, Tree};
 
 use super::lock::StoreLock;
-use super::worktree::moves_between;
+use super::worktree::{PathMove, Version};
 use super::{Store, StoreError};
 use treaty_text::amendment::Amendment;
 use treaty_text::fsutil::fault_point;
@@ -163,10 +163,11 @@ impl Store {
         let parent = self.find_commit(expected_parent)?;
         let parent_tree = parent.tree()?;
         let objects = |e: git2::Error| self.object_write_failed(e);
-        let tree_oid = build_tree(&self.repo, &parent_tree, changes).map_err(|e| match e {
-            StoreError::Git(e) => objects(e),
-            other => other,
-        })?;
+        let (tree_oid, moves) =
+            build_tree_with_moves(&self.repo, &parent_tree, changes).map_err(|e| match e {
+                StoreError::Git(e) => objects(e),
+                other => other,
+            })?;
         let tree = self.repo.find_tree(tree_oid)?;
         let oid =
             super::sign::commit_object(&self.repo, author, committer, message, &tree, &[&parent])
@@ -175,8 +176,6 @@ impl Store {
                 other => other,
             })?;
         fault_point();
-        let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
-        let moves = moves_between(&parent_tree, &tree, &paths);
         let subject = message.lines().next().unwrap_or_default();
         // Files, index and branch move together or not at all (see `worktree`). Other
         // writers (system git) do not take our lock: the compare-and-swap on the branch
@@ -327,6 +326,13 @@ pub(super) fn check_changes(changes: &[FileChange]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Notes that the file at `path` went from `old` to `new`, if that changed anything.
+fn moved(moves: &mut Vec<PathMove>, path: String, old: Version, new: Version) {
+    if old != new {
+        moves.push(PathMove { path, old, new });
+    }
+}
+
 /// The changes grouped by folder.
 #[derive(Default)]
 struct Dir<'a> {
@@ -341,6 +347,17 @@ pub(super) fn build_tree(
     base: &Tree<'_>,
     changes: &[FileChange],
 ) -> Result<Oid, StoreError> {
+    Ok(build_tree_with_moves(repo, base, changes)?.0)
+}
+
+/// [`build_tree`], and the files whose contents or mode it changed, read from the trees as
+/// they are rebuilt (the same as [`moves_between`] the two trees, without looking each path
+/// up again in folders of hundreds of entries).
+pub(super) fn build_tree_with_moves(
+    repo: &Repository,
+    base: &Tree<'_>,
+    changes: &[FileChange],
+) -> Result<(Oid, Vec<PathMove>), StoreError> {
     let mut root = Dir::default();
     for change in changes {
         let mut parts: Vec<&str> = change.path.split('/').collect();
@@ -351,11 +368,13 @@ pub(super) fn build_tree(
         }
         dir.files.insert(file, change.content.as_deref());
     }
-    match write_dir(repo, Some(base), &root, "")? {
-        Some(oid) => Ok(oid),
+    let mut moves = Vec::new();
+    let oid = match write_dir(repo, Some(base), &root, "", &mut moves)? {
+        Some(oid) => oid,
         // Every file deleted: the empty tree.
-        None => Ok(repo.treebuilder(None)?.write()?),
-    }
+        None => repo.treebuilder(None)?.write()?,
+    };
+    Ok((oid, moves))
 }
 
 fn write_dir(
@@ -363,6 +382,7 @@ fn write_dir(
     base: Option<&Tree<'_>>,
     dir: &Dir<'_>,
     prefix: &str,
+    moves: &mut Vec<PathMove>,
 ) -> Result<Option<Oid>, StoreError> {
     let mut builder = repo.treebuilder(base)?;
     let join = |name: &str| {
@@ -380,7 +400,11 @@ fn write_dir(
                 reason: "the amendment writes both a file and a folder of that name".into(),
             });
         }
-        let existing = builder.get(name)?.map(|e| e.filemode());
+        let entry = builder.get(name)?;
+        let existing = entry.as_ref().map(|e| e.filemode());
+        let old = entry
+            .filter(|e| e.kind() == Some(ObjectType::Blob))
+            .map(|e| (e.id(), e.filemode()));
         let bad = |reason: &str| StoreError::InvalidChange {
             path: full.clone(),
             reason: reason.to_string(),
@@ -404,9 +428,11 @@ fn write_dir(
                 };
                 let blob = repo.blob(bytes)?;
                 builder.insert(name, blob, mode)?;
+                moved(moves, full, old, Some((blob, mode)));
             }
             (None, Some(_)) => {
                 builder.remove(name)?;
+                moved(moves, full, old, None);
             }
             (None, None) => {
                 return Err(bad(
@@ -428,7 +454,7 @@ fn write_dir(
                 });
             }
         };
-        match write_dir(repo, sub_base.as_ref(), sub, &full)? {
+        match write_dir(repo, sub_base.as_ref(), sub, &full, moves)? {
             Some(oid) => {
                 builder.insert(name, oid, MODE_TREE)?;
             }

@@ -277,6 +277,49 @@ fn nested_new_folders_and_deletes() {
 }
 
 #[test]
+fn the_files_a_new_tree_changes_are_those_its_trees_differ_in() {
+    // What the work tree is told to update is read while the tree is built; it must be
+    // what comparing the two trees path by path gives.
+    let t = TestRepo::new();
+    t.amend(
+        &replace("a", "1"),
+        &[
+            FileChange::write("drafts/treaty.md", "# T\n"),
+            FileChange::write("drafts/articles/a.md", "a\n"),
+            FileChange::write("drafts/articles/b.md", "b\n"),
+        ],
+    );
+    let repo = t.store.repo();
+    let base = repo
+        .find_commit(t.store.head().unwrap())
+        .unwrap()
+        .tree()
+        .unwrap();
+    let changes = [
+        FileChange::write("drafts/articles/a.md", "a, amended\n"),
+        FileChange::write("drafts/articles/b.md", "b\n"),
+        FileChange::delete("drafts/treaty.md"),
+        FileChange::write("drafts/annexes/new/c.md", "c\n"),
+    ];
+    let (oid, mut moves) = commit::build_tree_with_moves(repo, &base, &changes).unwrap();
+    let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+    let mut expected = worktree::moves_between(&base, &repo.find_tree(oid).unwrap(), &paths);
+    let key = |m: &worktree::PathMove| m.path.clone();
+    moves.sort_by_key(key);
+    expected.sort_by_key(key);
+    assert_eq!(moves, expected);
+    // b.md was written with the bytes it had: not a change.
+    assert_eq!(
+        moves.iter().map(|m| m.path.as_str()).collect::<Vec<_>>(),
+        [
+            "drafts/annexes/new/c.md",
+            "drafts/articles/a.md",
+            "drafts/treaty.md"
+        ]
+    );
+}
+
+#[test]
 fn bad_changes_are_refused_before_anything_is_written() {
     let t = TestRepo::new();
     t.amend(

@@ -34,7 +34,7 @@ const MODE_FILE: i32 = 0o100644;
 const MODE_EXEC: i32 = 0o100755;
 
 /// A version of one path: its blob and file mode; `None` when the path is absent.
-type Version = Option<(Oid, i32)>;
+pub(crate) type Version = Option<(Oid, i32)>;
 
 /// One path's version before and after: the blob and file mode, `None` when absent.
 #[derive(Clone, Debug, PartialEq, Eq)]

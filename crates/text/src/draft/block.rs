@@ -211,7 +211,7 @@ pub fn split_blocks(text: &str) -> Vec<Block> {
 /// Lines that always begin a new block, even without a blank line before them.
 fn starts_own_block(line: &str) -> bool {
     heading_level(line).is_some()
-        || include_line(line).is_some()
+        || include_parts(line).is_some()
         || paragraph_label(line).is_some()
         || point_label(line).is_some()
         || definition_line(line)
@@ -220,7 +220,7 @@ fn starts_own_block(line: &str) -> bool {
 /// Lines that are blocks of their own: a following line starts a new block.
 fn is_single_line(line: &str) -> bool {
     let line = line.trim_start_matches('\u{feff}');
-    heading_level(line).is_some() || include_line(line).is_some()
+    heading_level(line).is_some() || include_parts(line).is_some()
 }
 
 fn classify(raw: &str, line: usize) -> Block {
@@ -428,12 +428,20 @@ fn title_after(text: &str, from: usize) -> Option<Range<usize>> {
 
 /// `- [text](target)` on its own line: (range of the link text, the target).
 pub fn include_line(line: &str) -> Option<(Range<usize>, String)> {
+    include_parts(line).map(|(text, target)| (text, target.to_string()))
+}
+
+/// [`include_line`] without copying the target: the block splitter asks of every line
+/// whether it is one. `](` and `)` are found with `memchr`, not a substring searcher set up
+/// for each line.
+fn include_parts(line: &str) -> Option<(Range<usize>, &str)> {
     let rest = line
         .strip_prefix("- [")
         .or_else(|| line.strip_prefix("* ["))?;
-    let close = rest.find("](")?;
+    let bytes = rest.as_bytes();
+    let close = memchr::memchr_iter(b']', bytes).find(|&i| bytes.get(i + 1) == Some(&b'('))?;
     let after = &rest[close + 2..];
-    let target_end = after.find(')')?;
+    let target_end = memchr::memchr(b')', after.as_bytes())?;
     if !after[target_end + 1..].trim().is_empty() {
         return None;
     }
@@ -441,7 +449,7 @@ pub fn include_line(line: &str) -> Option<(Range<usize>, String)> {
     if target.is_empty() || target.contains(char::is_whitespace) || target.contains("://") {
         return None;
     }
-    Some((3..3 + close, target.to_string()))
+    Some((3..3 + close, target))
 }
 
 /// `[ref]: url` or `[^note]: text`.
@@ -552,6 +560,31 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn include_lines_are_read_exactly() {
+        let link = |l: &str| include_line(l).map(|(r, t)| (l[r].to_string(), t));
+        assert_eq!(
+            link("- [Article 5. Fund](articles/fund.md)"),
+            Some(("Article 5. Fund".into(), "articles/fund.md".into()))
+        );
+        // The first `](` ends the link text, wherever a `]` came before it.
+        assert_eq!(
+            link("* [Annex [A]] x](annexes/a.md)  "),
+            Some(("Annex [A]] x".into(), "annexes/a.md".into()))
+        );
+        for not_an_include in [
+            "- [Article 5] (articles/x.md)",
+            "- [Article 5](articles/x.md) and more",
+            "- [Article 5](https://example.org/x.md)",
+            "- [Article 5](articles/a b.md)",
+            "- [Article 5]()",
+            "- [Article 5](articles/x.md",
+            "+ [Article 5](articles/x.md)",
+        ] {
+            assert_eq!(link(not_an_include), None, "{not_an_include}");
+        }
     }
 
     #[test]
