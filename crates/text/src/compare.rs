@@ -1024,25 +1024,18 @@ mod tests {
 
     #[test]
     fn words_the_other_version_lacks_and_the_spaces_between_them_are_set_aside() {
+        let kept = |a: &str, b: &str| {
+            let (a, b) = (tokens(a), tokens(b));
+            let (ids_a, ids_b, distinct) = interned(&a, &b);
+            let mut in_b = vec![false; distinct];
+            ids_b.iter().for_each(|&t| in_b[t as usize] = true);
+            matchable(&a, &ids_a, &in_b)
+        };
         // Nothing of "one two three four" but the spaces is in "five six", and each space
-        // sits between two words "five six" lacks: Myers is left nothing to align.
-        let (a, b) = (tokens("one two three four"), tokens("five six"));
-        let (ids_a, ids_b, distinct) = interned(&a, &b);
-        let present = |ids: &[u32]| {
-            let mut seen = vec![false; distinct];
-            ids.iter().for_each(|&t| seen[t as usize] = true);
-            seen
-        };
-        assert_eq!(matchable(&a, &ids_a, &present(&ids_b)), Vec::<usize>::new());
+        // sits between two words "five six" lacks: the alignment is left nothing.
+        assert_eq!(kept("one two three four", "five six"), Vec::<usize>::new());
         // A space next to a word both have stays, to be aligned.
-        let (a, b) = (tokens("one two three"), tokens("four two five"));
-        let (ids_a, ids_b, distinct) = interned(&a, &b);
-        let seen_b = {
-            let mut seen = vec![false; distinct];
-            ids_b.iter().for_each(|&t| seen[t as usize] = true);
-            seen
-        };
-        assert_eq!(matchable(&a, &ids_a, &seen_b), vec![1, 2, 3]);
+        assert_eq!(kept("one two three", "four two five"), vec![1, 2, 3]);
         assert_eq!(
             word_ops("one agreement three", "four agreement five"),
             [

@@ -234,21 +234,26 @@ impl Store {
     /// The id of the file at `rel` (`drafts/treaty.md`) at `commit`, if it was a file then:
     /// equal ids, equal bytes.
     pub fn file_id_at(&self, commit: Oid, rel: &str) -> Result<Option<Oid>, StoreError> {
-        let tree = self.repo().find_commit(commit)?.tree()?;
-        Ok(tree
-            .get_path(std::path::Path::new(rel))
-            .ok()
-            .filter(|e| e.kind() == Some(ObjectType::Blob))
-            .map(|e| e.id()))
+        self.entry_id_at(commit, rel, ObjectType::Blob)
     }
 
     /// The id of `folder`'s tree at `commit`, if it existed then: equal ids, equal contents.
     pub fn folder_id_at(&self, commit: Oid, folder: &str) -> Result<Option<Oid>, StoreError> {
+        self.entry_id_at(commit, folder, ObjectType::Tree)
+    }
+
+    /// The id of the entry at `rel` at `commit`, if there was one of that `kind`.
+    fn entry_id_at(
+        &self,
+        commit: Oid,
+        rel: &str,
+        kind: ObjectType,
+    ) -> Result<Option<Oid>, StoreError> {
         let tree = self.repo().find_commit(commit)?.tree()?;
         Ok(tree
-            .get_path(std::path::Path::new(folder))
+            .get_path(Path::new(rel))
             .ok()
-            .filter(|e| e.kind() == Some(ObjectType::Tree))
+            .filter(|e| e.kind() == Some(kind))
             .map(|e| e.id()))
     }
 
