@@ -285,8 +285,9 @@ fn matchable(tokens: &[&str], ids: &[u32], other: &[bool]) -> Vec<usize> {
 /// How many tokens, both versions together, a changed stretch of one clause may have and
 /// still be diffed word by word (about 5,000 words). Past it, text built to exhaust the
 /// diff's time or memory (a clause of a million words) is shown as left out and inserted
-/// whole, after what both versions begin and end with. Only the changed stretch is numbered for the diff, so a fast (not
-/// collision-proof) hash sees at most this many tokens.
+/// whole, after what both versions begin and end with. Only the changed stretch is
+/// numbered for the diff, so a fast (not collision-proof) hash sees at most this many
+/// tokens.
 const MAX_DIFFED_TOKENS: usize = 10_000;
 
 /// Token-level operations turning `old` into `new`, as the diff finds them (runs of the
@@ -383,11 +384,12 @@ fn alignment(a: &[&str], b: &[&str]) -> Vec<Segment> {
     segs
 }
 
-/// The alignment with each change that only leaves out or only inserts moved along the
-/// text it repeats until it meets the change before or after it, when it can: `A [-B-] C
-/// [-D-]` may align the same tokens as `A [-B-][-C-] D`... wherever the diff placed such a
-/// change among equally short alignments, the reader sees one phrase changed, not a change,
-/// a shared space and another change (as git's `xdl_change_compact` joins line changes).
+/// The alignment with each change that only leaves out or only inserts moved onto the
+/// change before or after it, where the text it would slide over repeats it. Such a change
+/// can sit in more than one place (inserting `e ` after the space of `d c` is inserting
+/// ` e` before it); wherever the diff put it, the reader should see one phrase changed, not
+/// a change, a shared space and another change (as git's `xdl_change_compact` joins line
+/// changes).
 fn slid_together(mut segs: Vec<Segment>, a: &[&str], b: &[&str]) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::with_capacity(segs.len());
     let mut i = 0;
