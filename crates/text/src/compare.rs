@@ -1051,6 +1051,31 @@ mod tests {
     }
 
     #[test]
+    fn long_clauses_of_few_repeated_words_give_back_both_texts() {
+        // Thousands of tokens drawn from two words and a space: every token is shared many
+        // times over, the case where the histogram diff falls back on Myers.
+        let words = |every: usize| -> String {
+            (0..2_400)
+                .map(|i| if i % every == 0 { "shall " } else { "may " })
+                .collect()
+        };
+        let (old, new) = (words(7), words(5));
+        let ops = word_ops(&old, &new);
+        let side =
+            |keep: fn(&WordOp) -> Option<&str>| -> String { ops.iter().filter_map(keep).collect() };
+        let old_side = side(|op| match op {
+            WordOp::Equal(t) | WordOp::Delete(t) => Some(t),
+            WordOp::Insert(_) => None,
+        });
+        let new_side = side(|op| match op {
+            WordOp::Equal(t) | WordOp::Insert(t) => Some(t),
+            WordOp::Delete(_) => None,
+        });
+        assert_eq!((old_side, new_side), (old, new));
+        assert!(ops.iter().any(|op| matches!(op, WordOp::Equal(_))));
+    }
+
+    #[test]
     fn an_insertion_beside_a_change_slides_onto_it() {
         // "d c" → " e c": aligned as [-d-] · " " · [+e +] · "c", the insertion repeats the
         // shared space, so it moves up onto the deletion: one change, then " c".
