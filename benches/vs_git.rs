@@ -152,41 +152,26 @@ fn main() {
         g_hist,
     );
 
-    let t = time_process(RUNS, || {
-        let mut c = treaty(&repo);
-        c.args(["diff", r_from, r_to]);
-        c
-    });
-    let g = time_process(RUNS, || {
-        let mut c = git(&repo);
-        c.args(["diff", "--word-diff", r_from, r_to, "--", "drafts"]);
-        c
-    });
-    push(
-        format!("`treaty diff {r_from} {r_to}`"),
-        t,
-        format!("`git diff --word-diff {r_from} {r_to} -- drafts`"),
-        g,
-    );
-
-    // The last ten amendments: a few files differ, as between two sittings of a day.
-    let (recent, tip) = ("main~10", "main");
-    let t = time_process(RUNS, || {
-        let mut c = treaty(&repo);
-        c.args(["diff", recent, tip]);
-        c
-    });
-    let g = time_process(RUNS, || {
-        let mut c = git(&repo);
-        c.args(["diff", "--word-diff", recent, tip, "--", "drafts"]);
-        c
-    });
-    push(
-        format!("`treaty diff {recent} {tip}`"),
-        t,
-        format!("`git diff --word-diff {recent} {tip} -- drafts`"),
-        g,
-    );
+    // Two rounds apart, then the last ten amendments (a few files differ, as between two
+    // sittings of a day).
+    for (from, to) in [(r_from.as_str(), r_to.as_str()), ("main~10", "main")] {
+        let t = time_process(RUNS, || {
+            let mut c = treaty(&repo);
+            c.args(["diff", from, to]);
+            c
+        });
+        let g = time_process(RUNS, || {
+            let mut c = git(&repo);
+            c.args(["diff", "--word-diff", from, to, "--", "drafts"]);
+            c
+        });
+        push(
+            format!("`treaty diff {from} {to}`"),
+            t,
+            format!("`git diff --word-diff {from} {to} -- drafts`"),
+            g,
+        );
+    }
 
     let (t, g) = amend_vs_commit(&repo, &clause, &history);
     push(

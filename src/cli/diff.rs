@@ -73,8 +73,8 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    let wanted = |path: &str| same.as_ref().is_none_or(|same| !same.contains(path));
-    let wanted: Option<&(dyn Fn(&str) -> bool + Sync)> = same.is_some().then_some(&wanted);
+    let differs = same.as_ref().map(|same| |path: &str| !same.contains(path));
+    let wanted: Option<&(dyn Fn(&str) -> bool + Sync)> = differs.as_ref().map(|f| f as _);
     // The two versions are read side by side, each through its own handle on the record.
     let (a, b) = std::thread::scope(|s| {
         let to = s.spawn(move || to_sources.load(&to, wanted.map(|w| w as _)));

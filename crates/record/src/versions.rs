@@ -284,17 +284,20 @@ impl Sources {
     /// versions, under the same references: a comparison may leave them out.
     pub fn same_files(&self, a: Oid, b: Oid) -> Result<Option<HashSet<String>>, VersionError> {
         let store = self.store("a commit")?;
-        let unreadable = |e: crate::store::StoreError| VersionError::Unreadable {
-            spec: short(b),
-            message: e.to_string(),
+        let unreadable = |at: Oid| {
+            move |e: crate::store::StoreError| VersionError::Unreadable {
+                spec: short(at),
+                message: e.to_string(),
+            }
         };
         let front = format!("drafts/{}", treaty_text::draft::FRONT_FILE);
-        let front_a = store.file_id_at(a, &front).map_err(unreadable)?;
-        if front_a.is_none() || front_a != store.file_id_at(b, &front).map_err(unreadable)? {
+        let front_a = store.file_id_at(a, &front).map_err(unreadable(a))?;
+        let front_b = store.file_id_at(b, &front).map_err(unreadable(b))?;
+        if front_a.is_none() || front_a != front_b {
             return Ok(None);
         }
-        let files_a = store.draft_blobs_at(a).map_err(unreadable)?;
-        let files_b = store.draft_blobs_at(b).map_err(unreadable)?;
+        let files_a = store.draft_blobs_at(a).map_err(unreadable(a))?;
+        let files_b = store.draft_blobs_at(b).map_err(unreadable(b))?;
         Ok(Some(
             files_b
                 .into_iter()
