@@ -139,21 +139,36 @@ fn open_error(commit: Oid, e: git2::Error) -> SnapshotError {
     }
 }
 
-/// Turns off libgit2's hash check of each object read, for as long as it lives. git
+/// Turns off libgit2's hash check of each object read, for as long as any lives. git
 /// itself does not re-hash objects it reads (`git fsck` does); objects that arrive from
 /// elsewhere are checked when fetched or received. `treaty verify` keeps the check.
+///
+/// The switch is one global of libgit2's, and two drafts are often read on two threads at
+/// once: the readers are counted, and the check comes back only when the last one ends
+/// (before, the first to end turned it back on under the other, which then hashed every
+/// object it read: a fifth more work for a round-to-round `treaty diff`, now and then).
 pub(crate) struct FastReads;
+
+static FAST_READERS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
 
 impl FastReads {
     pub(crate) fn start() -> FastReads {
-        git2::opts::strict_hash_verification(false);
+        let mut readers = FAST_READERS.lock().unwrap_or_else(|e| e.into_inner());
+        if *readers == 0 {
+            git2::opts::strict_hash_verification(false);
+        }
+        *readers += 1;
         FastReads
     }
 }
 
 impl Drop for FastReads {
     fn drop(&mut self) {
-        git2::opts::strict_hash_verification(true);
+        let mut readers = FAST_READERS.lock().unwrap_or_else(|e| e.into_inner());
+        *readers -= 1;
+        if *readers == 0 {
+            git2::opts::strict_hash_verification(true);
+        }
     }
 }
 
