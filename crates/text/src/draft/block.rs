@@ -309,18 +309,20 @@ fn classify(raw: &str, line: usize) -> Block {
     block
 }
 
-/// The end of the last non-blank line's content (before its line end).
+/// The end of the last non-blank line's content (before its line end). Found from the
+/// back: the last character that is not white space is on that line, which ends at the
+/// next `\n` less any `\r` before it.
 fn content_end(raw: &str) -> usize {
-    let mut end = 0;
-    let mut pos = 0;
-    for line in raw.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        if !content.trim().is_empty() {
-            end = pos + content.len();
-        }
-        pos += line.len();
+    let last = raw.trim_end().len();
+    if last == 0 {
+        return 0;
     }
-    end
+    let bytes = raw.as_bytes();
+    let line_end = memchr::memchr(b'\n', &bytes[last..]).map_or(raw.len(), |i| last + i);
+    last + bytes[last..line_end]
+        .iter()
+        .rposition(|&b| b != b'\r')
+        .map_or(0, |i| i + 1)
 }
 
 /// `#`…`######` followed by a space.
@@ -340,7 +342,8 @@ pub fn id_attribute(line: &str) -> Option<(Range<usize>, Range<usize>)> {
     if !trimmed.ends_with('}') {
         return None;
     }
-    let open = trimmed.rfind("{#")?;
+    let bytes = trimmed.as_bytes();
+    let open = memchr::memrchr_iter(b'{', bytes).find(|&i| bytes.get(i + 1) == Some(&b'#'))?;
     let id = &trimmed[open + 2..inner_end];
     if !is_valid_id(id) {
         return None;
@@ -351,9 +354,10 @@ pub fn id_attribute(line: &str) -> Option<(Range<usize>, Range<usize>)> {
 
 /// Clause ids: ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit.
 pub fn is_valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    // Byte by byte: every byte of a non-ASCII character is refused, as the character is.
+    let mut bytes = id.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphanumeric())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// Splits a heading's text into its role, label range and title range.
@@ -677,5 +681,65 @@ mod tests {
             id_attribute("text {#a.b-c}  ").map(|(_, id)| id),
             Some(7..12)
         );
+    }
+
+    /// The byte-level scans of a block's end, of its id attribute and of ids read as the
+    /// plain `str` scans they replace did, on text drawn to sit at their edges: every
+    /// kind of white space, `\r` alone, non-ASCII letters and braces.
+    mod scans_match_their_plain_versions {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn content_end_by_lines(raw: &str) -> usize {
+            let mut end = 0;
+            let mut pos = 0;
+            for line in raw.split_inclusive('\n') {
+                let content = line.trim_end_matches(['\n', '\r']);
+                if !content.trim().is_empty() {
+                    end = pos + content.len();
+                }
+                pos += line.len();
+            }
+            end
+        }
+
+        fn id_attribute_by_rfind(line: &str) -> Option<(Range<usize>, Range<usize>)> {
+            let trimmed = line.trim_end();
+            let inner_end = trimmed.len().checked_sub(1)?;
+            if !trimmed.ends_with('}') {
+                return None;
+            }
+            let open = trimmed.rfind("{#")?;
+            let id = &trimmed[open + 2..inner_end];
+            let mut chars = id.chars();
+            let valid = matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !valid {
+                return None;
+            }
+            let attr_start = trimmed[..open].trim_end_matches([' ', '\t']).len();
+            Some((attr_start..trimmed.len(), open + 2..inner_end))
+        }
+
+        fn edge_text() -> impl Strategy<Value = String> {
+            let piece = prop::sample::select(vec![
+                " ", "\t", "\n", "\r", "\r\n", "\u{85}", "\u{3000}", "\u{a0}", "a", "Z", "7", "-",
+                ".", "_", "é", "{", "}", "#", "{#", "{#a}", "{#é}", " {#x.1}",
+            ]);
+            prop::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn content_end_reads_as_line_by_line(raw in edge_text()) {
+                prop_assert_eq!(content_end(&raw), content_end_by_lines(&raw), "{:?}", raw);
+            }
+
+            #[test]
+            fn id_attribute_reads_as_rfind(line in edge_text()) {
+                prop_assert_eq!(id_attribute(&line), id_attribute_by_rfind(&line), "{:?}", line);
+            }
+        }
     }
 }
