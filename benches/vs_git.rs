@@ -273,8 +273,7 @@ fn amend_vs_commit(repo: &Path, clause: &str, history: &History) -> (Duration, D
     for k in 0..=RUNS {
         let new_text = format!("{base} Revision {k}.");
         let message = format!("Revision {k} of {clause}");
-        // Neither side waits on the other's unwritten data: treaty flushes the commit to
-        // disk (git commit by default does not), so flush what is pending first.
+        // Neither side waits on the other's unwritten data: flush what is pending first.
         run(&mut Command::new("sync"));
         let started = Instant::now();
         run(treaty(&ours)

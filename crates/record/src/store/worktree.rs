@@ -6,7 +6,7 @@
 //! the three change at once, so the switch is journalled:
 //!
 //! 1. the journal (`.git/treaty/journal`: the branch, the old and new commits, the paths)
-//!    is written and flushed to disk;
+//!    is written;
 //! 2. the changed files are written (each through a temporary file and a rename) and the
 //!    index entries updated — only where they still hold the old version: a file the user
 //!    has edited is left alone;
@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use git2::{ErrorCode, IndexEntry, IndexTime, ObjectType, Oid, Tree};
 
 use super::{Store, StoreError};
-use treaty_text::fsutil::fault_point;
+use treaty_text::fsutil::{WriteOptions, fault_point, write_atomic_with};
 
 const MODE_FILE: i32 = 0o100644;
 const MODE_EXEC: i32 = 0o100755;
@@ -159,7 +159,15 @@ impl Store {
         // The index as it was, to be put back byte for byte if the branch cannot move.
         let index_path = self.repo.path().join("index");
         let saved_index = fs::read(&index_path).ok();
-        treaty_text::fsutil::write_atomic(&path, journal.text().as_bytes())
+        // Not flushed to disk: the journal is for a killed process, whose writes the
+        // system still holds. A power cut can lose the objects and branch it names as
+        // well (git and libgit2 do not flush those by default), so a flushed journal alone
+        // would promise nothing more, at the cost of a disk wait on every amendment.
+        let options = WriteOptions {
+            executable: None,
+            durable: false,
+        };
+        write_atomic_with(&path, journal.text().as_bytes(), options)
             .map_err(|e| failed(&path, e))?;
         let result = self
             .follow(moves, Direction::Forward)
@@ -294,10 +302,10 @@ impl Store {
                     .map_err(io::Error::other)?
                     .content()
                     .to_vec();
-                treaty_text::fsutil::write_atomic_with(
+                write_atomic_with(
                     disk,
                     &bytes,
-                    treaty_text::fsutil::WriteOptions {
+                    WriteOptions {
                         executable: Some(mode == MODE_EXEC),
                         durable: false,
                     },
