@@ -708,6 +708,49 @@ fn the_remembered_round_gives_way_to_new_round_tags_and_rewritten_history() {
 }
 
 #[test]
+fn the_remembered_round_gives_way_to_a_tag_made_again_under_its_name() {
+    let t = TestRepo::new();
+    let memo = t.store.repo().path().join("treaty").join("round");
+    t.store.start_round("r1", "").unwrap();
+    let one = t
+        .amend(&replace("a", "1"), &[FileChange::write("a.md", "1\n")])
+        .oid;
+    t.store.start_round("r2", "").unwrap();
+    let two = t
+        .amend(&replace("a", "2"), &[FileChange::write("a.md", "2\n")])
+        .oid;
+    t.store.remember_round(two).unwrap();
+    // The memo lists each tag by the object it names, not only by the commit.
+    let tag = t
+        .git(&["rev-parse", "refs/tags/round/r2"])
+        .trim()
+        .to_string();
+    let text = std::fs::read_to_string(&memo).unwrap();
+    assert!(text.starts_with(&format!("{two}\nr2\n")), "{text}");
+    assert!(text.contains(&format!("{tag} {one} ")), "{text}");
+    // r2 made again, by hand, on a commit off the branch: same name, another object.
+    let off = t
+        .git(&[
+            "commit-tree",
+            "-p",
+            &one.to_string(),
+            "-m",
+            "off",
+            &format!("{one}^{{tree}}"),
+        ])
+        .trim()
+        .to_string();
+    t.git(&["tag", "-f", "-a", "-m", "again", "round/r2", &off]);
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r1"));
+    // The memo written now holds the new tag and its commit.
+    t.store.remember_round(two).unwrap();
+    let text = std::fs::read_to_string(&memo).unwrap();
+    assert!(text.starts_with(&format!("{two}\nr1\n")), "{text}");
+    assert!(text.contains(&format!(" {off} ")), "{text}");
+    assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r1"));
+}
+
+#[test]
 fn current_round_follows_head_not_other_tags() {
     let t = TestRepo::new();
     t.store.start_round("r1", "").unwrap();
