@@ -247,6 +247,8 @@ fn explain_no_negotiation(start: &Path) -> Option<anyhow::Error> {
 }
 
 pub fn amend(repo: Option<PathBuf>, args: AmendArgs) -> anyhow::Result<ExitCode> {
+    // One process, one amendment: the large folders it reads several times are kept.
+    crate::store::cache_large_folders();
     let store = open_store(repo)?;
     let head = store.head()?;
     // Before any editor opens: a mistyped delegation or base should not cost the wording.

@@ -37,7 +37,7 @@ pub use git2::{Oid, Signature, Time};
 pub use log::{Log, LogEntry, LogFilter};
 pub use rounds::Round;
 pub(crate) use snapshot::FastReads;
-pub use snapshot::{SnapshotError, TreeSource};
+pub use snapshot::{SnapshotError, TreeSource, cache_large_folders};
 pub(crate) use worktree::moves_between;
 
 /// Everything that can go wrong in the store, worded for the person at the keyboard.
