@@ -496,9 +496,11 @@ impl<'s> AtCommit<'s> {
         }
     }
 
-    /// `change` applied to `treaty.md` and the one file the memo says holds its clause,
-    /// when it changes only that clause's wording and leaves every clause id in place:
-    /// `None` (nothing kept) otherwise, and the whole draft is read instead.
+    /// `change` applied to the one file the memo says holds its clause, read alone (not
+    /// even `treaty.md`: the memo is for this very `drafts/` folder, so that file is one
+    /// `treaty.md` includes), when it changes only that clause's wording and leaves every
+    /// clause id in place: `None` (nothing kept) otherwise, and the whole draft is read
+    /// instead.
     fn apply_to_part(&mut self, change: &amend::Change) -> Option<amend::Applied> {
         use amend::Change;
         let (Change::Replace { clause, .. }
@@ -510,12 +512,12 @@ impl<'s> AtCommit<'s> {
         };
         let tree = self.store.folder_id_at(self.commit, "drafts").ok()??;
         let memo = ClauseFiles::read(self.store, tree)?;
-        let file = memo.file_of(clause)?;
-        let draft = self
-            .store
-            .draft_part_at(self.commit, &|target| target == file)
-            .ok()?;
-        if !draft.unreadable.is_empty() || draft.clause(clause)?.file == 0 {
+        // A clause of `treaty.md` itself (the preamble) is amended on the whole draft.
+        let file = memo
+            .file_of(clause)
+            .filter(|&f| f != treaty_text::draft::FRONT_FILE)?;
+        let draft = self.store.draft_file_alone_at(self.commit, file).ok()?;
+        if !draft.unreadable.is_empty() || draft.clause(clause)?.file != 1 {
             return None;
         }
         let ids = |d: &treaty_text::draft::Draft| -> Vec<Option<String>> {
@@ -1006,9 +1008,12 @@ mod tests {
             assert_eq!(part.changes, whole.changes, "{change:?}");
         }
 
-        // Article 2's text cannot be read any more: amending Article 1 does not need it.
-        let blob = t.git(&["rev-parse", "HEAD:drafts/articles/two.md"]);
-        crate::testing::destroy_object(&t.path().join(".git"), blob.trim());
+        // Neither Article 2's text nor treaty.md can be read any more: amending Article 1
+        // needs neither.
+        for file in ["articles/two.md", "treaty.md"] {
+            let blob = t.git(&["rev-parse", &format!("HEAD:drafts/{file}")]);
+            crate::testing::destroy_object(&t.path().join(".git"), blob.trim());
+        }
         let r = record(&t.store, &by_eu(changes[0].clone())).unwrap();
         assert_eq!(r.files, ["drafts/articles/one.md"]);
         let tree = t.store.folder_id_at(r.oid, "drafts").unwrap().unwrap();

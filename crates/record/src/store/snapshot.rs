@@ -221,6 +221,22 @@ impl Store {
         }
     }
 
+    /// One included file of `commit` as a draft of its own ([`Draft::load_file_alone`]):
+    /// neither `treaty.md` nor any other file is read.
+    pub fn draft_file_alone_at(&self, commit: Oid, file: &str) -> Result<Draft, SnapshotError> {
+        let _fast = FastReads::start();
+        let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
+        let draft = Draft::load_file_alone(&source, file)?;
+        match source.damage() {
+            Some((path, message)) => Err(SnapshotError::Damaged {
+                commit,
+                path,
+                message,
+            }),
+            None => Ok(draft),
+        }
+    }
+
     /// Any file of `commit` as text (e.g. `drafts/tiers.ron`, `positions/eu.ron`), or
     /// `None` if it did not exist then.
     pub fn text_at(&self, commit: Oid, rel: &str) -> Result<Option<String>, SnapshotError> {

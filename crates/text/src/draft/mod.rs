@@ -206,6 +206,33 @@ impl Draft {
         Ok(Self::load_with(source, Some(wanted))?.draft)
     }
 
+    /// One included file as a draft of its own, read through a `treaty.md` that includes
+    /// only it, with no retired ids: neither is read. Its clauses read as they do in the
+    /// whole draft (ids, kinds, labels, text: an article's or annex's number is in its own
+    /// heading), only without the divisions above them; `treaty.md`'s clauses and those
+    /// of other files are missing. For a change known to stay inside that file (a
+    /// clause's wording), at the cost of that file alone.
+    pub fn load_file_alone(source: &dyn Source, target: &str) -> Result<Draft, DraftError> {
+        struct Alone<'a> {
+            source: &'a dyn Source,
+            front: String,
+        }
+        impl Source for Alone<'_> {
+            fn read(&self, rel: &str) -> Result<String, ReadError> {
+                match rel {
+                    FRONT_FILE => Ok(self.front.clone()),
+                    RETIRED_FILE => Err(ReadError::Missing),
+                    _ => self.source.read(rel),
+                }
+            }
+        }
+        let alone = Alone {
+            source,
+            front: format!("- [{target}]({target})\n"),
+        };
+        Self::load_part(&alone, &|_| true)
+    }
+
     fn load_with(
         source: &dyn Source,
         wanted: Option<&dyn Fn(&str) -> bool>,

@@ -184,3 +184,63 @@ fn crlf_and_bom_survive() {
     assert_eq!(d.clause("a.1").unwrap().text, "Text [x].");
     assert_eq!(d.clause("t").unwrap().kind, ClauseKind::Title);
 }
+
+/// Every included file read alone gives the clauses it gives in the whole draft, save the
+/// divisions above them: the bundled sample negotiation and this module's small draft.
+#[test]
+fn a_file_read_alone_reads_as_in_the_whole_draft() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../drafts");
+    let drafts = [
+        (
+            "the bundled sample",
+            Box::new(DirSource::new(&root)) as Box<dyn Source>,
+        ),
+        (
+            "the small draft",
+            Box::new(source::MapSource {
+                front: FRONT,
+                files: [
+                    ("articles/objective.md", OBJECTIVE),
+                    ("articles/observatory.md", OBSERVATORY),
+                    ("annexes/annex-bio.md", ANNEX),
+                ]
+                .into_iter()
+                .collect(),
+            }),
+        ),
+    ];
+    for (name, source) in &drafts {
+        let whole = Draft::load_from(source.as_ref()).unwrap().draft;
+        assert!(whole.files.len() > 2, "{name}: {} files", whole.files.len());
+        for (fi, file) in whole.files.iter().enumerate().skip(1) {
+            let alone = Draft::load_file_alone(source.as_ref(), &file.path).unwrap();
+            let read = |d: &Draft, f: usize| -> Vec<String> {
+                d.clauses
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.file == f)
+                    .map(|(i, c)| {
+                        format!(
+                            "{:?} {:?} {:?} {:?} {:?} {} {} {} {} | {}",
+                            c.id,
+                            c.kind,
+                            c.label,
+                            c.title,
+                            c.text,
+                            c.block,
+                            c.continuation,
+                            c.line,
+                            c.lead,
+                            d.reference(i)
+                        )
+                    })
+                    .collect()
+            };
+            let ours = read(&alone, 1);
+            assert!(!ours.is_empty(), "{name}: {} has no clause", file.path);
+            assert_eq!(ours, read(&whole, fi), "{name}: {}", file.path);
+            assert_eq!(alone.files.len(), 2, "{name}: {}", file.path);
+            assert_eq!(alone.files[1].text(), file.text(), "{name}: {}", file.path);
+        }
+    }
+}
