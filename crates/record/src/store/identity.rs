@@ -82,13 +82,37 @@ pub(crate) fn git_config(repo: &Repository) -> Result<Config, git2::Error> {
     Ok(config)
 }
 
+/// A person as a commit names them: name and e-mail.
+pub(crate) type NameAndEmail = (String, String);
+
 /// The name and e-mail a new commit gives `role` in `repo`.
-pub(crate) fn resolve(repo: &Repository, role: Role) -> Result<(String, String), StoreError> {
+pub(crate) fn resolve(repo: &Repository, role: Role) -> Result<NameAndEmail, StoreError> {
+    resolve_with(repo, role, &mut None)
+}
+
+/// The author's and the committer's names and e-mails, the configuration read at most once.
+pub(crate) fn resolve_both(repo: &Repository) -> Result<(NameAndEmail, NameAndEmail), StoreError> {
+    let mut config = None;
+    Ok((
+        resolve_with(repo, Role::Author, &mut config)?,
+        resolve_with(repo, Role::Committer, &mut config)?,
+    ))
+}
+
+/// [`resolve`], reading the configuration into `config` if it is needed and not read yet.
+fn resolve_with(
+    repo: &Repository,
+    role: Role,
+    config: &mut Option<Config>,
+) -> Result<NameAndEmail, StoreError> {
     let (name_var, email_var) = role.variables();
     let from_env = |var: &str| env(var).map(|v| v.to_string_lossy().into_owned());
     let (mut name, mut email) = (from_env(name_var), from_env(email_var));
     if name.is_none() || email.is_none() {
-        let config = git_config(repo)?.snapshot()?;
+        if config.is_none() {
+            *config = Some(git_config(repo)?.snapshot()?);
+        }
+        let config = config.as_ref().expect("just read");
         let read = |key: &str| config.get_string(key).ok().filter(|v| !v.trim().is_empty());
         name = name.or_else(|| read("user.name"));
         email = email.or_else(|| read("user.email"));

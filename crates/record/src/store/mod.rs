@@ -415,8 +415,9 @@ impl Store {
     pub(crate) fn author_and_committer(
         &self,
     ) -> Result<(Signature<'static>, Signature<'static>), StoreError> {
-        let (name, email) = identity::resolve(&self.repo, identity::Role::Author)?;
-        let committer = self.committer()?;
+        let ((name, email), (committer_name, committer_email)) =
+            identity::resolve_both(&self.repo)?;
+        let committer = self.signature(&committer_name, &committer_email)?;
         let author = Signature::new(&name, &email, &committer.when())?;
         Ok((author, committer))
     }
