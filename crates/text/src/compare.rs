@@ -947,37 +947,37 @@ pub fn render_change(words: &[WordOp], rendering: Rendering) -> String {
 
 /// The plain-text report: a header per clause, then its change written as `rendering`.
 pub fn render_text(diff: &DraftDiff, all: bool, rendering: Rendering) -> String {
+    use std::fmt::Write;
     let render_words = |w: &[WordOp]| render_change(w, rendering);
+    // Written straight into the report: no string per line (490 clauses round to round).
     let mut s = String::new();
     for c in &diff.clauses {
         if !all && c.change.is_unchanged() {
             continue;
         }
-        let head = format!("{} ({})", c.reference, c.id);
-        match &c.change {
-            ClauseChange::Unchanged => s.push_str(&format!("{head}: unchanged\n")),
+        let _ = write!(s, "{} ({})", c.reference, c.id);
+        let _ = match &c.change {
+            ClauseChange::Unchanged => writeln!(s, ": unchanged"),
             ClauseChange::Changed { words } => {
-                s.push_str(&format!("{head}: changed\n{}\n", render_words(words)))
+                writeln!(s, ": changed\n{}", render_words(words))
             }
-            ClauseChange::Inserted { text } => {
-                s.push_str(&format!("{head}: inserted\n{{+{text}+}}\n"))
-            }
-            ClauseChange::Deleted { text } => s.push_str(&format!("{head}: deleted\n[-{text}-]\n")),
+            ClauseChange::Inserted { text } => writeln!(s, ": inserted\n{{+{text}+}}"),
+            ClauseChange::Deleted { text } => writeln!(s, ": deleted\n[-{text}-]"),
             ClauseChange::Moved { from, to, words } => {
-                s.push_str(&format!("{head}: moved from {from} to {to}\n"));
-                if let Some(w) = words {
-                    s.push_str(&render_words(w));
-                    s.push('\n');
+                let _ = writeln!(s, ": moved from {from} to {to}");
+                match words {
+                    Some(w) => writeln!(s, "{}", render_words(w)),
+                    None => Ok(()),
                 }
             }
             ClauseChange::Renumbered { old, new, words } => {
-                s.push_str(&format!("{head}: renumbered from {old} to {new}\n"));
-                if let Some(w) = words {
-                    s.push_str(&render_words(w));
-                    s.push('\n');
+                let _ = writeln!(s, ": renumbered from {old} to {new}");
+                match words {
+                    Some(w) => writeln!(s, "{}", render_words(w)),
+                    None => Ok(()),
                 }
             }
-        }
+        };
     }
     s
 }

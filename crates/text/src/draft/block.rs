@@ -90,7 +90,9 @@ impl Block {
     /// The block's text: after the prefix, without the id attribute, line ends kept
     /// between lines but not after the last. May span several lines (option blocks).
     pub fn body(&self) -> String {
-        let mut out = String::new();
+        let mut len = 0;
+        self.body_segments(|s| len += s.len());
+        let mut out = String::with_capacity(len);
         self.body_segments(|s| out.push_str(s));
         out
     }

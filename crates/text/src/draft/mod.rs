@@ -135,14 +135,27 @@ pub struct Clause {
 impl Clause {
     /// `Article 4 bis`, `paragraph 2`, `point (a)`: how a negotiator names it.
     pub fn name(&self) -> String {
+        let mut name = String::new();
+        self.push_name(&mut name);
+        name
+    }
+
+    /// [`Clause::name`] written at the end of `out`.
+    fn push_name(&self, out: &mut String) {
         match (&self.kind, &self.label) {
-            (ClauseKind::Paragraph, Some(l)) => format!("paragraph {l}"),
-            (ClauseKind::Point, Some(l)) => format!("point {l}"),
-            (_, Some(l)) => l.clone(),
-            (ClauseKind::Title, None) => "title".into(),
+            (ClauseKind::Paragraph, Some(l)) => {
+                out.push_str("paragraph ");
+                out.push_str(l);
+            }
+            (ClauseKind::Point, Some(l)) => {
+                out.push_str("point ");
+                out.push_str(l);
+            }
+            (_, Some(l)) => out.push_str(l),
+            (ClauseKind::Title, None) => out.push_str("title"),
             (kind, None) => match &self.title {
-                Some(t) if !kind.has_text() => t.clone(),
-                _ => kind.as_str().into(),
+                Some(t) if !kind.has_text() => out.push_str(t),
+                _ => out.push_str(kind.as_str()),
             },
         }
     }
@@ -768,22 +781,39 @@ impl Draft {
 
     /// A full reference such as `Article 9 bis, paragraph 2 (a)`.
     pub fn reference(&self, i: usize) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        for j in self.ancestors(i).into_iter().chain(std::iter::once(i)) {
-            let c = &self.clauses[j];
-            match c.kind {
-                ClauseKind::Article
-                | ClauseKind::Annex
-                | ClauseKind::Paragraph
-                | ClauseKind::Point => parts.push(c.name()),
-                ClauseKind::PreambleParagraph => {
-                    parts.push(c.label.clone().unwrap_or_else(|| c.name()))
-                }
-                _ if j == i => parts.push(c.name()),
-                _ => {}
-            }
+        // Written into one string, outermost first, without listing the ancestors: a
+        // comparison names every clause it reports.
+        let mut out = String::with_capacity(64);
+        self.push_reference(i, i, &mut out, &mut true);
+        out
+    }
+
+    /// The part of clause `i`'s reference that `j` (`i` or one of its ancestors) and the
+    /// clauses above it make, written at the end of `out`.
+    fn push_reference(&self, j: usize, i: usize, out: &mut String, first: &mut bool) {
+        let c = &self.clauses[j];
+        if let Some(parent) = c.parent {
+            self.push_reference(parent, i, out, first);
         }
-        parts.join(", ")
+        let named = match c.kind {
+            ClauseKind::Article
+            | ClauseKind::Annex
+            | ClauseKind::Paragraph
+            | ClauseKind::Point
+            | ClauseKind::PreambleParagraph => true,
+            _ => j == i,
+        };
+        if !named {
+            return;
+        }
+        if !*first {
+            out.push_str(", ");
+        }
+        *first = false;
+        match (&c.kind, &c.label) {
+            (ClauseKind::PreambleParagraph, Some(label)) => out.push_str(label),
+            _ => c.push_name(out),
+        }
     }
 }
 
@@ -833,9 +863,10 @@ impl TreeBuilder {
     ) -> usize {
         let depth = parent.map_or(0, |p| self.clauses[p].depth + 1);
         let (text, lead) = if kind.has_text() {
-            let body = b.body();
-            let trimmed = body.trim_start();
-            (trimmed.to_string(), body.len() - trimmed.len())
+            let mut body = b.body();
+            let lead = body.len() - body.trim_start().len();
+            body.drain(..lead);
+            (body, lead)
         } else {
             (String::new(), 0)
         };

@@ -244,3 +244,31 @@ fn a_file_read_alone_reads_as_in_the_whole_draft() {
         }
     }
 }
+
+/// References are written into one string; they read as the parts joined, as they were
+/// built before, for every clause of the bundled sample and of the small draft.
+#[test]
+fn references_read_as_their_parts_joined() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../drafts");
+    let drafts = [Draft::load(&root).unwrap().draft, sample().draft];
+    for d in &drafts {
+        for i in 0..d.clauses.len() {
+            let mut parts: Vec<String> = Vec::new();
+            for j in d.ancestors(i).into_iter().chain(std::iter::once(i)) {
+                let c = &d.clauses[j];
+                match c.kind {
+                    ClauseKind::Article
+                    | ClauseKind::Annex
+                    | ClauseKind::Paragraph
+                    | ClauseKind::Point => parts.push(c.name()),
+                    ClauseKind::PreambleParagraph => {
+                        parts.push(c.label.clone().unwrap_or_else(|| c.name()))
+                    }
+                    _ if j == i => parts.push(c.name()),
+                    _ => {}
+                }
+            }
+            assert_eq!(d.reference(i), parts.join(", "), "clause {i}");
+        }
+    }
+}
