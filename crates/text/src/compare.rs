@@ -583,12 +583,12 @@ pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
     let a_keys: Vec<String> = sel_a.iter().map(|&i| key(a, i)).collect();
     let b_keys: Vec<String> = sel_b.iter().map(|&i| key(b, i)).collect();
     // key -> position in the selection
-    let a_index: HashMap<&str, usize> = a_keys
+    let a_index: foldhash::HashMap<&str, usize> = a_keys
         .iter()
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
-    let b_index: HashMap<&str, usize> = b_keys
+    let b_index: foldhash::HashMap<&str, usize> = b_keys
         .iter()
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
@@ -629,7 +629,7 @@ pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
             (!same_content(&a.clauses[ia], &b.clauses[ib])).then_some((ia, ib))
         })
         .collect();
-    let mut words_of: HashMap<usize, Vec<WordOp>> = pairs
+    let mut words_of: foldhash::HashMap<usize, Vec<WordOp>> = pairs
         .iter()
         .map(|&(_, ib)| ib)
         .zip(in_parallel(&pairs, |&(ia, ib)| {
@@ -758,7 +758,7 @@ fn find_moves(
     sel_a: &[usize],
     sel_b: &[usize],
     b_keys: &[String],
-    a_index: &HashMap<&str, usize>,
+    a_index: &foldhash::HashMap<&str, usize>,
 ) -> HashSet<usize> {
     let mut moved = HashSet::new();
     // Siblings (by parent key) in b, restricted to clauses in both.

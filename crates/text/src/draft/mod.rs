@@ -10,7 +10,9 @@ pub mod block;
 pub mod ids;
 pub mod source;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -357,7 +359,7 @@ impl Draft {
 
     /// Parses a draft held entirely in memory: `treaty.md`'s text and the included files.
     pub fn from_texts(front: &str, files: &[(&str, &str)]) -> Loaded {
-        let map: HashMap<&str, &str> = files.iter().copied().collect();
+        let map: std::collections::HashMap<&str, &str> = files.iter().copied().collect();
         let source = source::MapSource { front, files: map };
         Self::load_from(&source).unwrap_or_else(|e| Loaded {
             draft: Draft::default(),
