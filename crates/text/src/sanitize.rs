@@ -61,14 +61,17 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-/// Where the first character [`must_escape`] picks begins, if any. ASCII, nearly all of
-/// any text, is judged from its byte: printing a comparison scans every byte of it.
+/// Where the first character [`must_escape`] picks begins, if any. Printable ASCII,
+/// nearly all of any text, is passed over eight bytes at a time (printing a comparison
+/// scans every byte of it); only a control byte or a non-ASCII character is looked at.
 fn first_to_escape(s: &str, line: bool) -> Option<usize> {
     let bytes = s.as_bytes();
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    loop {
+        i = next_unusual_byte(bytes, i)?;
+        let b = bytes[i];
         if b.is_ascii() {
-            if (b < 0x20 || b == 0x7f) && must_escape(b as char, line) {
+            if must_escape(b as char, line) {
                 return Some(i);
             }
             i += 1;
@@ -80,7 +83,29 @@ fn first_to_escape(s: &str, line: bool) -> Option<usize> {
             i += c.len_utf8();
         }
     }
-    None
+}
+
+/// The first byte from `from` on that is not printable ASCII (below 0x20, or 0x7f and
+/// above), if any.
+fn next_unusual_byte(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_ne_bytes(chunk.try_into().expect("eight bytes"));
+        // A byte below 0x20 (the classic "has a byte less than n" test, exact for n <= 128),
+        // or at 0x7f and above (adding one sets, or finds set, its top bit).
+        let below = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let above = (x.wrapping_add(ONES) | x) & HIGH;
+        if below | above != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|b| !(0x20..0x7f).contains(b))
+        .map(|p| i + p)
 }
 
 fn render(s: &str, line: bool) -> Cow<'_, str> {
@@ -209,6 +234,29 @@ mod tests {
         );
         assert_eq!(inert_line("a\r\n\tb\x1b[2J"), r"a\r\n\tb\e[2J");
         assert_eq!(inert("a\tb"), "a\tb");
+    }
+
+    /// The eight-at-a-time scan finds every byte value at every place of a word, after
+    /// any start, as the plain scan does.
+    #[test]
+    fn the_wide_scan_finds_each_unusual_byte_where_the_plain_scan_does() {
+        for place in 0..20 {
+            for value in 0..=255u8 {
+                let mut bytes = vec![b'a'; 20];
+                bytes[place] = value;
+                for from in 0..20 {
+                    let plain = bytes[from..]
+                        .iter()
+                        .position(|b| !(0x20..0x7f).contains(b))
+                        .map(|p| from + p);
+                    assert_eq!(
+                        next_unusual_byte(&bytes, from),
+                        plain,
+                        "{value:#x} at {place} from {from}"
+                    );
+                }
+            }
+        }
     }
 
     fn hostile_char() -> impl Strategy<Value = char> {
