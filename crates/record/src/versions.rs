@@ -296,15 +296,10 @@ impl Sources {
         if front_a.is_none() || front_a != front_b {
             return Ok(None);
         }
-        let files_a = store.draft_blobs_at(a).map_err(unreadable(a))?;
-        let files_b = store.draft_blobs_at(b).map_err(unreadable(b))?;
-        Ok(Some(
-            files_b
-                .into_iter()
-                .filter(|(path, id)| files_a.get(path) == Some(id))
-                .map(|(path, _)| path)
-                .collect(),
-        ))
+        let same = store
+            .same_draft_files(a, b)
+            .map_err(|(at, e)| unreadable(at)(e))?;
+        Ok(Some(same))
     }
 
     fn locate_round(&self, name: &str) -> Result<Option<Located>, VersionError> {

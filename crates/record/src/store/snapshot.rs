@@ -2,7 +2,7 @@
 //! without checking anything out.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Tree};
@@ -254,25 +254,73 @@ impl Store {
         }
     }
 
-    /// Every file under `drafts/` at `commit` (path below `drafts/`, as `treaty.md`
-    /// includes it) with the id of its contents: equal ids, equal bytes. Read from the
-    /// trees alone, no file is opened.
-    pub fn draft_blobs_at(&self, commit: Oid) -> Result<HashMap<String, Oid>, StoreError> {
-        let tree = self.repo().find_commit(commit)?.tree()?;
-        let mut files = HashMap::new();
-        let Ok(entry) = tree.get_path(std::path::Path::new("drafts")) else {
-            return Ok(files);
-        };
-        let Ok(drafts) = self.repo().find_tree(entry.id()) else {
-            return Ok(files);
-        };
-        drafts.walk(git2::TreeWalkMode::PreOrder, |folder, item| {
-            if let (Some(ObjectType::Blob), Ok(name)) = (item.kind(), item.name()) {
-                files.insert(format!("{folder}{name}"), item.id());
+    /// The files under `drafts/` (paths below it, as `treaty.md` includes them) that hold
+    /// the same bytes at commits `a` and `b`, read from the trees alone: a sub-folder with
+    /// the same id on both sides is listed whole, any other is compared entry by entry (git
+    /// keeps entries sorted; each is found by name), and no path is built for a file that
+    /// differs. An error names the commit whose tree could not be read.
+    pub fn same_draft_files(&self, a: Oid, b: Oid) -> Result<HashSet<String>, (Oid, StoreError)> {
+        let drafts = |commit: Oid| -> Result<Option<Tree<'_>>, StoreError> {
+            let tree = self.repo().find_commit(commit)?.tree()?;
+            match tree.get_name("drafts") {
+                Some(e) if e.kind() == Some(ObjectType::Tree) => {
+                    Ok(Some(self.repo().find_tree(e.id())?))
+                }
+                _ => Ok(None),
             }
-            git2::TreeWalkResult::Ok
-        })?;
-        Ok(files)
+        };
+        let mut same = HashSet::new();
+        let (Some(ta), Some(tb)) = (
+            drafts(a).map_err(|e| (a, e))?,
+            drafts(b).map_err(|e| (b, e))?,
+        ) else {
+            return Ok(same);
+        };
+        self.same_files_in(&ta, &tb, "", &mut same)
+            .map_err(|(side_a, e)| (if side_a { a } else { b }, e.into()))?;
+        Ok(same)
+    }
+
+    /// [`Store::same_draft_files`] below two versions `a` and `b` of one folder at
+    /// `prefix`. An error says whether it was `a`'s side.
+    fn same_files_in(
+        &self,
+        a: &Tree<'_>,
+        b: &Tree<'_>,
+        prefix: &str,
+        same: &mut HashSet<String>,
+    ) -> Result<(), (bool, git2::Error)> {
+        let whole = a.id() == b.id();
+        for eb in b.iter() {
+            let Ok(name) = eb.name() else { continue };
+            let path = || format!("{prefix}{name}");
+            match eb.kind() {
+                Some(ObjectType::Blob) => {
+                    let kept = whole
+                        || a.get_name(name).is_some_and(|ea| {
+                            ea.kind() == Some(ObjectType::Blob) && ea.id() == eb.id()
+                        });
+                    if kept {
+                        same.insert(path());
+                    }
+                }
+                Some(ObjectType::Tree) => {
+                    let sub_b = self.repo().find_tree(eb.id()).map_err(|e| (false, e))?;
+                    let sub_a = match a.get_name(name) {
+                        _ if whole => Some(sub_b.clone()),
+                        Some(ea) if ea.kind() == Some(ObjectType::Tree) => {
+                            Some(self.repo().find_tree(ea.id()).map_err(|e| (true, e))?)
+                        }
+                        _ => None,
+                    };
+                    if let Some(sub_a) = sub_a {
+                        self.same_files_in(&sub_a, &sub_b, &format!("{}/", path()), same)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// The id of the file at `rel` (`drafts/treaty.md`) at `commit`, if it was a file then:
