@@ -199,17 +199,22 @@ pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
 }
 
 /// `a` and `b` with each distinct token replaced by one number (equal tokens, equal
-/// numbers), and how many distinct tokens there are.
+/// numbers), and how many numbers there can be. A token of one byte (a space, most marks:
+/// about half of all tokens) is its own number, below 256, and is not looked up.
 fn interned<'t>(a: &[&'t str], b: &[&'t str]) -> (Vec<u32>, Vec<u32>, usize) {
+    const BYTES: usize = 256;
     let mut ids: rustc_hash::FxHashMap<&'t str, u32> =
-        HashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
+        HashMap::with_capacity_and_hasher((a.len() + b.len()) / 2, Default::default());
     let mut id = |t: &'t str| -> u32 {
-        let next = ids.len() as u32;
+        if let [byte] = t.as_bytes() {
+            return u32::from(*byte);
+        }
+        let next = (BYTES + ids.len()) as u32;
         *ids.entry(t).or_insert(next)
     };
     let ids_a = a.iter().map(|&t| id(t)).collect();
     let ids_b = b.iter().map(|&t| id(t)).collect();
-    (ids_a, ids_b, ids.len())
+    (ids_a, ids_b, BYTES + ids.len())
 }
 
 /// The runs of tokens `a` and `b` share, in order, as (start in `a`, start in `b`,
@@ -316,22 +321,39 @@ fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
     let head = common_start(&a, &b);
     let tail = common_end(&a[head..], &b[head..]);
     let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    push(WordOp::Equal(a[..head].concat()));
+    // A run of tokens is one slice of its text (the tokens follow each other): copied
+    // once, not joined token by token.
+    let (run_a, run_b) = (runs(old, &a), runs(new, &b));
+    let mid = |r: Range<usize>| head + r.start..head + r.end;
+    push(WordOp::Equal(run_a(0..head)));
     if mid_a.len() + mid_b.len() > MAX_DIFFED_TOKENS {
-        push(WordOp::Delete(mid_a.concat()));
-        push(WordOp::Insert(mid_b.concat()));
+        push(WordOp::Delete(run_a(head..a.len() - tail)));
+        push(WordOp::Insert(run_b(head..b.len() - tail)));
     } else {
         for seg in slid_together(alignment(mid_a, mid_b), mid_a, mid_b) {
             if seg.shared {
-                push(WordOp::Equal(mid_a[seg.a].concat()));
+                push(WordOp::Equal(run_a(mid(seg.a))));
             } else {
-                push(WordOp::Delete(mid_a[seg.a].concat()));
-                push(WordOp::Insert(mid_b[seg.b].concat()));
+                push(WordOp::Delete(run_a(mid(seg.a))));
+                push(WordOp::Insert(run_b(mid(seg.b))));
             }
         }
     }
-    push(WordOp::Equal(a[a.len() - tail..].concat()));
+    push(WordOp::Equal(run_a(a.len() - tail..a.len())));
     ops
+}
+
+/// The text of tokens `r` of `text` (split into `tokens`), as an owned string.
+fn runs<'t>(text: &'t str, tokens: &[&str]) -> impl Fn(Range<usize>) -> String + 't {
+    let mut starts = Vec::with_capacity(tokens.len() + 1);
+    let mut at = 0;
+    starts.push(0);
+    for t in tokens {
+        at += t.len();
+        starts.push(at);
+    }
+    debug_assert_eq!(at, text.len(), "the tokens give back the text");
+    move |r: Range<usize>| text[starts[r.start]..starts[r.end]].to_string()
 }
 
 /// A stretch of an alignment of two token sequences: tokens both share (`a` and `b` of
