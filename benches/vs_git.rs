@@ -3,7 +3,8 @@
 //! `cargo bench --bench vs_git` prints a markdown table: each treaty command and the
 //! closest git command, both run as processes (the `treaty` binary Cargo builds for this
 //! bench, release profile), median of N runs after a warm-up, and how many times faster
-//! treaty is. A second table times the library calls alone (no process start, no output),
+//! treaty is. Where a row has one command on each side, the two are run in turn, one of
+//! each at a time, so that a busy minute on a shared machine falls on both. A second table times the library calls alone (no process start, no output),
 //! against the same git commands.
 //!
 //! The repository is generated once with `treaty synth` (320 articles, 198 parties,
@@ -22,6 +23,8 @@ use treaty_workbench::history::History;
 use treaty_workbench::store::Store;
 
 const RUNS: usize = 7;
+/// Runs of each side where treaty and git are timed in turn.
+const PAIRED_RUNS: usize = 15;
 
 struct Row {
     op: String,
@@ -34,6 +37,26 @@ fn time_process(n: usize, mut make: impl FnMut() -> Command) -> Duration {
     median(n, 1, || {
         run(&mut make());
     })
+}
+
+/// The medians of `n` runs of `ours` and of `theirs`, run in turn after one warm-up each.
+fn time_side_by_side(
+    n: usize,
+    mut ours: impl FnMut() -> Command,
+    mut theirs: impl FnMut() -> Command,
+) -> (Duration, Duration) {
+    let time = |make: &mut dyn FnMut() -> Command| {
+        let started = Instant::now();
+        run(&mut make());
+        started.elapsed()
+    };
+    time(&mut ours);
+    time(&mut theirs);
+    let (mut a, mut b): (Vec<Duration>, Vec<Duration>) =
+        (0..n).map(|_| (time(&mut ours), time(&mut theirs))).unzip();
+    a.sort();
+    b.sort();
+    (a[n / 2], b[n / 2])
 }
 
 /// The paragraph with the most versions that still stands at the tip.
@@ -88,16 +111,19 @@ fn main() {
         })
     };
 
-    let t = time_process(RUNS, || {
-        let mut c = treaty(&repo);
-        c.args(["blame", &clause]);
-        c
-    });
-    let g = time_process(RUNS, || {
-        let mut c = git(&repo);
-        c.args(["blame", "-L", &lines, "main", "--", &path]);
-        c
-    });
+    let (t, g) = time_side_by_side(
+        PAIRED_RUNS,
+        || {
+            let mut c = treaty(&repo);
+            c.args(["blame", &clause]);
+            c
+        },
+        || {
+            let mut c = git(&repo);
+            c.args(["blame", "-L", &lines, "main", "--", &path]);
+            c
+        },
+    );
     push(
         format!("`treaty blame {clause}`"),
         t,
@@ -121,17 +147,20 @@ fn main() {
         g,
     );
 
-    let t = time_process(RUNS, || {
-        let mut c = treaty(&repo);
-        c.args(["log", "--clause", &clause]);
-        c
-    });
     let log_l = format!("{lines}:{path}");
-    let g = time_process(RUNS, || {
-        let mut c = git(&repo);
-        c.args(["log", "-L", &log_l, "main"]);
-        c
-    });
+    let (t, g) = time_side_by_side(
+        RUNS,
+        || {
+            let mut c = treaty(&repo);
+            c.args(["log", "--clause", &clause]);
+            c
+        },
+        || {
+            let mut c = git(&repo);
+            c.args(["log", "-L", &log_l, "main"]);
+            c
+        },
+    );
     push(
         format!("`treaty log --clause {clause}`"),
         t,
@@ -155,16 +184,19 @@ fn main() {
     // Two rounds apart, then the last ten amendments (a few files differ, as between two
     // sittings of a day).
     for (from, to) in [(r_from.as_str(), r_to.as_str()), ("main~10", "main")] {
-        let t = time_process(RUNS, || {
-            let mut c = treaty(&repo);
-            c.args(["diff", from, to]);
-            c
-        });
-        let g = time_process(RUNS, || {
-            let mut c = git(&repo);
-            c.args(["diff", "--word-diff", from, to, "--", "drafts"]);
-            c
-        });
+        let (t, g) = time_side_by_side(
+            PAIRED_RUNS,
+            || {
+                let mut c = treaty(&repo);
+                c.args(["diff", from, to]);
+                c
+            },
+            || {
+                let mut c = git(&repo);
+                c.args(["diff", "--word-diff", from, to, "--", "drafts"]);
+                c
+            },
+        );
         push(
             format!("`treaty diff {from} {to}`"),
             t,
@@ -207,7 +239,7 @@ fn main() {
 
     println!();
     println!(
-        "UN scale: {} articles, {} parties, {} amendments; median of {RUNS} runs (process start included on both sides)",
+        "UN scale: {} articles, {} parties, {} amendments; median of {RUNS} runs, {PAIRED_RUNS} where treaty and git take turns (blame, log, diff; process start included on both sides)",
         common::un().articles,
         common::un().parties,
         common::un().amendments
