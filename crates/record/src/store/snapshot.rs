@@ -179,26 +179,15 @@ impl Drop for FastReads {
 /// libgit2's 256 MiB cache). libgit2's setting is global: call it before any thread starts.
 pub fn cache_large_folders() {
     // SAFETY: libgit2 reads the limit without synchronisation; the caller runs this before
-    // any other thread exists, so nothing reads it concurrently.
-    let result = unsafe { git2::opts::set_cache_object_limit(ObjectType::Tree, 1 << 20) };
-    // Only a saving: without it every lookup reads the folder again, as before.
-    let _ = result;
+    // any other thread exists, so nothing reads it concurrently. Only a saving: if it is
+    // refused, every lookup reads the folder again, as before.
+    let _ = unsafe { git2::opts::set_cache_object_limit(ObjectType::Tree, 1 << 20) };
 }
 
 impl Store {
     /// The draft as it stood at `commit`.
     pub fn draft_at(&self, commit: Oid) -> Result<Loaded, SnapshotError> {
-        let _fast = FastReads::start();
-        let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
-        let loaded = Draft::load_from(&source)?;
-        match source.damage() {
-            Some((path, message)) => Err(SnapshotError::Damaged {
-                commit,
-                path,
-                message,
-            }),
-            None => Ok(loaded),
-        }
+        self.read_draft(commit, |source| Draft::load_from(source))
     }
 
     /// `treaty.md` and those included files `wanted` picks, as they stood at `commit`
@@ -208,32 +197,32 @@ impl Store {
         commit: Oid,
         wanted: &dyn Fn(&str) -> bool,
     ) -> Result<Draft, SnapshotError> {
-        let _fast = FastReads::start();
-        let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
-        let draft = Draft::load_part(&source, wanted)?;
-        match source.damage() {
-            Some((path, message)) => Err(SnapshotError::Damaged {
-                commit,
-                path,
-                message,
-            }),
-            None => Ok(draft),
-        }
+        self.read_draft(commit, |source| Draft::load_part(source, wanted))
     }
 
     /// One included file of `commit` as a draft of its own ([`Draft::load_file_alone`]):
     /// neither `treaty.md` nor any other file is read.
     pub fn draft_file_alone_at(&self, commit: Oid, file: &str) -> Result<Draft, SnapshotError> {
+        self.read_draft(commit, |source| Draft::load_file_alone(source, file))
+    }
+
+    /// What `load` reads from `commit`'s tree (objects not re-hashed, as git reads them),
+    /// or the first file whose object could not be read: the record is damaged.
+    fn read_draft<T>(
+        &self,
+        commit: Oid,
+        load: impl FnOnce(&TreeSource<'_>) -> Result<T, DraftError>,
+    ) -> Result<T, SnapshotError> {
         let _fast = FastReads::start();
         let source = TreeSource::new(self.repo(), commit).map_err(|e| open_error(commit, e))?;
-        let draft = Draft::load_file_alone(&source, file)?;
+        let read = load(&source)?;
         match source.damage() {
             Some((path, message)) => Err(SnapshotError::Damaged {
                 commit,
                 path,
                 message,
             }),
-            None => Ok(draft),
+            None => Ok(read),
         }
     }
 
