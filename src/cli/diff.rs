@@ -88,7 +88,12 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
     if let Some(id) = &args.clause {
         compare::check_clause(&a.draft, &b.draft, id)?;
     }
-    let result = compare::compare(&a.draft, &b.draft, args.clause.as_deref());
+    // Unchanged clauses are shown only with --all: otherwise they are not even named.
+    let compare = match args.all {
+        true => compare::compare,
+        false => compare::compare_changes,
+    };
+    let result = compare(&a.draft, &b.draft, args.clause.as_deref());
     match args.format {
         DiffFormat::Json => {
             let clauses: Vec<_> = if args.all {

@@ -601,6 +601,17 @@ pub fn phrases(words: Vec<WordOp>) -> Vec<WordOp> {
 /// nothing outside that clause's subtree is looked at, so one clause can be compared
 /// against many positions cheaply.
 pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
+    compare_with(a, b, only, true)
+}
+
+/// [`compare`] without the clauses that did not change: [`DraftDiff::changed`] of it, at
+/// the cost of the changes alone (round to round at UN scale, 490 of 3,800 clauses; the
+/// others are not even named).
+pub fn compare_changes(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
+    compare_with(a, b, only, false)
+}
+
+fn compare_with(a: &Draft, b: &Draft, only: Option<&str>, unchanged: bool) -> DraftDiff {
     let (sel_a, sel_b) = selection(a, b, only);
     let a_keys: Vec<String> = sel_a.iter().map(|&i| key(a, i)).collect();
     let b_keys: Vec<String> = sel_b.iter().map(|&i| key(b, i)).collect();
@@ -690,11 +701,13 @@ pub fn compare(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
                 }
             }
         };
-        out.push(ClauseDiff {
-            id: k.clone(),
-            reference: b.reference(ib),
-            change,
-        });
+        if unchanged || !change.is_unchanged() {
+            out.push(ClauseDiff {
+                id: k.clone(),
+                reference: b.reference(ib),
+                change,
+            });
+        }
         emit_deleted(Some(pb), &mut out);
     }
     DraftDiff { clauses: out }
@@ -1027,6 +1040,55 @@ mod tests {
 
     use super::*;
     use proptest::prelude::*;
+
+    /// The changes alone are the whole comparison's changes, in the same order: the
+    /// bundled sample against itself with one clause reworded, one deleted, one added and
+    /// an article moved ahead of another.
+    #[test]
+    fn the_changes_alone_are_the_changed_part_of_the_whole_comparison() {
+        use crate::draft::{DirSource, Draft};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../drafts");
+        let old = Draft::load_from(&DirSource::new(&root)).unwrap().draft;
+        let mut texts: Vec<(String, String)> = old.files[1..]
+            .iter()
+            .map(|f| (f.path.clone(), f.text()))
+            .collect();
+        let front = old.files[0].text();
+        let (_, first) = &mut texts[0];
+        *first = first.replacen("shall", "should", 1);
+        let (_, second) = &mut texts[1];
+        let cut = second.rfind("\n\n").expect("two blocks");
+        second.truncate(cut + 1);
+        second.push_str("\n9. A new paragraph. {#added.9}\n");
+        let (_, third) = &mut texts[3];
+        let gone = third
+            .lines()
+            .find(|l| l.ends_with(".2}"))
+            .expect("a second paragraph")
+            .to_string();
+        *third = third.replacen(&gone, "", 1);
+        let includes: Vec<&str> = front.lines().filter(|l| l.starts_with("- [")).collect();
+        let moved = front.replacen(includes[2], "", 1).replacen(
+            includes[0],
+            &format!("{}\n{}", includes[2], includes[0]),
+            1,
+        );
+        let files: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let new = Draft::from_texts(&moved, &files).draft;
+        let whole = compare(&old, &new, None);
+        let changes = compare_changes(&old, &new, None);
+        let kinds: Vec<&str> = changes.clauses.iter().map(|c| c.change.word()).collect();
+        for kind in ["moved", "changed", "inserted", "deleted"] {
+            assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+        }
+        assert_eq!(
+            changes.clauses,
+            whole.changed().cloned().collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn brackets_and_punctuation_are_tokens_of_their_own() {
