@@ -295,12 +295,15 @@ impl Store {
                 }
                 Some(ObjectType::Tree) => {
                     let sub_b = self.repo().find_tree(eb.id()).map_err(|e| (false, e))?;
-                    let sub_a = match a.get_name(name) {
-                        _ if whole => Some(sub_b.clone()),
-                        Some(ea) if ea.kind() == Some(ObjectType::Tree) => {
-                            Some(self.repo().find_tree(ea.id()).map_err(|e| (true, e))?)
+                    let sub_a = if whole {
+                        Some(sub_b.clone())
+                    } else {
+                        match a.get_name(name) {
+                            Some(ea) if ea.kind() == Some(ObjectType::Tree) => {
+                                Some(self.repo().find_tree(ea.id()).map_err(|e| (true, e))?)
+                            }
+                            _ => None,
                         }
-                        _ => None,
                     };
                     if let Some(sub_a) = sub_a {
                         self.same_files_in(&sub_a, &sub_b, &format!("{}/", path()), same)?;

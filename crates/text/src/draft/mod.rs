@@ -241,9 +241,11 @@ impl Draft {
                 }
             }
         }
+        // The link's text is a plain word: a target is read back whole whatever it holds
+        // up to its closing parenthesis, as from any include line.
         let alone = Alone {
             source,
-            front: format!("- [{target}]({target})\n"),
+            front: format!("- [file]({target})\n"),
         };
         Self::load_part(&alone, &|_| true)
     }

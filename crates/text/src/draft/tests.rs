@@ -272,3 +272,18 @@ fn references_read_as_their_parts_joined() {
         }
     }
 }
+
+/// A file whose name holds `](`, as an include line allows, is still the one read alone.
+#[test]
+fn a_file_read_alone_may_have_an_odd_name() {
+    let odd = "articles/a](b.md";
+    let source = source::MapSource {
+        front: "# T {#treaty}\n\n- [Article 1](articles/a](b.md)\n",
+        files: [(odd, OBJECTIVE)].into_iter().collect(),
+    };
+    let whole = Draft::load_from(&source).unwrap().draft;
+    assert_eq!(whole.files[1].path, odd);
+    let alone = Draft::load_file_alone(&source, odd).unwrap();
+    assert_eq!(alone.files[1].path, odd);
+    assert!(alone.clause("objective.p1").is_some());
+}
