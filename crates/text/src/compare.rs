@@ -298,8 +298,12 @@ const MAX_DIFFED_TOKENS: usize = 10_000;
 /// Token-level operations turning `old` into `new`, as the diff finds them (runs of the
 /// same operation joined).
 fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
-    let a = tokens(old);
-    let b = tokens(new);
+    // What both versions begin and end with is kept; only the rest is split into tokens
+    // and diffed, and only if it is small enough for a diff to finish (see
+    // `MAX_DIFFED_TOKENS`).
+    let (head, end_a, end_b) = shared_ends(old, new);
+    let (old_mid, new_mid) = (&old[head..end_a], &new[head..end_b]);
+    let (a, b) = (tokens(old_mid), tokens(new_mid));
     let mut ops: Vec<WordOp> = Vec::new();
     let mut push = |op: WordOp| {
         match (ops.last_mut(), &op) {
@@ -316,31 +320,67 @@ fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
         }
         ops.push(op);
     };
-    // What both versions begin and end with is kept; only the rest is diffed, and only if
-    // it is small enough for a diff to finish (see `MAX_DIFFED_TOKENS`).
-    let head = common_start(&a, &b);
-    let tail = common_end(&a[head..], &b[head..]);
-    let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
     // A run of tokens is one slice of its text (the tokens follow each other): copied
     // once, not joined token by token.
-    let (run_a, run_b) = (runs(old, &a), runs(new, &b));
-    let mid = |r: Range<usize>| head + r.start..head + r.end;
-    push(WordOp::Equal(run_a(0..head)));
-    if mid_a.len() + mid_b.len() > MAX_DIFFED_TOKENS {
-        push(WordOp::Delete(run_a(head..a.len() - tail)));
-        push(WordOp::Insert(run_b(head..b.len() - tail)));
+    let (run_a, run_b) = (runs(old_mid, &a), runs(new_mid, &b));
+    push(WordOp::Equal(old[..head].to_string()));
+    if a.len() + b.len() > MAX_DIFFED_TOKENS {
+        push(WordOp::Delete(old_mid.to_string()));
+        push(WordOp::Insert(new_mid.to_string()));
     } else {
-        for seg in slid_together(alignment(mid_a, mid_b), mid_a, mid_b) {
+        for seg in slid_together(alignment(&a, &b), &a, &b) {
             if seg.shared {
-                push(WordOp::Equal(run_a(mid(seg.a))));
+                push(WordOp::Equal(run_a(seg.a)));
             } else {
-                push(WordOp::Delete(run_a(mid(seg.a))));
-                push(WordOp::Insert(run_b(mid(seg.b))));
+                push(WordOp::Delete(run_a(seg.a)));
+                push(WordOp::Insert(run_b(seg.b)));
             }
         }
     }
-    push(WordOp::Equal(run_a(a.len() - tail..a.len())));
+    push(WordOp::Equal(old[end_a..].to_string()));
     ops
+}
+
+/// Where the tokens `old` and `new` begin and end with in common stop, in bytes: the end
+/// of the shared beginning, and where the shared ending starts in `old` and in `new`. Found
+/// from the bytes, so what the two share (most of a clause, for most amendments) is never
+/// split into tokens: whether a token ends between two characters depends on those two
+/// alone ([`token_boundary`]), so both texts have the same tokens up to the first byte
+/// they differ in, save the one that byte is in.
+fn shared_ends(old: &str, new: &str) -> (usize, usize, usize) {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let both = |x: usize, y: usize| token_boundary(old, x) && token_boundary(new, y);
+    let mut head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !both(head, head) {
+        head -= 1;
+    }
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (mut end_a, mut end_b) = (a.len() - tail, b.len() - tail);
+    while !both(end_a, end_b) {
+        (end_a, end_b) = (end_a + 1, end_b + 1);
+    }
+    (head, end_a, end_b)
+}
+
+/// Whether [`tokens`] of `text` has a token end at byte `at`: the text's start or end, or
+/// between two characters of which one is a mark or that differ in class.
+fn token_boundary(text: &str, at: usize) -> bool {
+    if at == 0 || at == text.len() {
+        return true;
+    }
+    if !text.is_char_boundary(at) {
+        return false;
+    }
+    let before = text[..at].chars().next_back().map_or(0, char::len_utf8);
+    match (token_class(text, at - before), token_class(text, at)) {
+        (Some((x, _)), Some((y, _))) => x == TokenClass::Mark || x != y,
+        _ => true,
+    }
 }
 
 /// The text of tokens `r` of `text` (split into `tokens`), as an owned string.
@@ -1340,6 +1380,30 @@ mod tests {
                 pos = end;
             }
             prop_assert_eq!(pos, text.len());
+        }
+
+        #[test]
+        fn shared_ends_found_in_bytes_are_those_of_the_tokens(
+            stem in "[a-c_1 \\t.,\\[\\]é\u{a0}€]{0,12}",
+            old in "[a-c_1 \\t.,\\[\\]é\u{a0}€]{0,12}",
+            new in "[a-c_1 \\t.,\\[\\]é\u{a0}€]{0,12}",
+            end in "[a-c_1 \\t.,\\[\\]é\u{a0}€]{0,12}",
+        ) {
+            // Texts that share a beginning and an ending, cut anywhere in a token or a
+            // character: the split into tokens of both texts whole decides.
+            let (old, new) = (format!("{stem}{old}{end}"), format!("{stem}{new}{end}"));
+            let (a, b) = (tokens(&old), tokens(&new));
+            let head = common_start(&a, &b);
+            let tail = common_end(&a[head..], &b[head..]);
+            let bytes = |t: &[&str]| t.iter().map(|t| t.len()).sum::<usize>();
+            prop_assert_eq!(
+                shared_ends(&old, &new),
+                (
+                    bytes(&a[..head]),
+                    old.len() - bytes(&a[a.len() - tail..]),
+                    new.len() - bytes(&b[b.len() - tail..]),
+                )
+            );
         }
 
         #[test]
