@@ -8,6 +8,7 @@
 //!
 //! Words are [`tokens`]: the one tokeniser of the workspace, which blame uses too.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -111,10 +112,12 @@ impl DraftDiff {
     }
 }
 
-fn key(draft: &Draft, i: usize) -> String {
+/// What a clause is matched by across versions: its id, or for a clause without one
+/// (before `treaty fmt`), its reference.
+fn key(draft: &Draft, i: usize) -> Cow<'_, str> {
     match &draft.clauses[i].id {
-        Some(id) => id.clone(),
-        None => format!("@{}", draft.reference(i)),
+        Some(id) => Cow::Borrowed(id),
+        None => Cow::Owned(format!("@{}", draft.reference(i))),
     }
 }
 
@@ -653,27 +656,27 @@ pub fn compare_changes(a: &Draft, b: &Draft, only: Option<&str>) -> DraftDiff {
 
 fn compare_with(a: &Draft, b: &Draft, only: Option<&str>, unchanged: bool) -> DraftDiff {
     let (sel_a, sel_b) = selection(a, b, only);
-    let a_keys: Vec<String> = sel_a.iter().map(|&i| key(a, i)).collect();
-    let b_keys: Vec<String> = sel_b.iter().map(|&i| key(b, i)).collect();
+    let a_keys: Vec<Cow<str>> = sel_a.iter().map(|&i| key(a, i)).collect();
+    let b_keys: Vec<Cow<str>> = sel_b.iter().map(|&i| key(b, i)).collect();
     // key -> position in the selection
     let a_index: foldhash::HashMap<&str, usize> = a_keys
         .iter()
         .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
+        .map(|(i, k)| (k.as_ref(), i))
         .collect();
     let b_index: foldhash::HashMap<&str, usize> = b_keys
         .iter()
         .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
+        .map(|(i, k)| (k.as_ref(), i))
         .collect();
 
     let moved = find_moves(a, b, &sel_a, &sel_b, &b_keys, &a_index);
 
     // Deleted clauses, grouped under the nearest earlier clause of `a` that survives.
-    let mut deleted_after: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+    let mut deleted_after: foldhash::HashMap<Option<usize>, Vec<usize>> = Default::default();
     let mut last_surviving: Option<usize> = None;
     for (pa, k) in a_keys.iter().enumerate() {
-        match b_index.get(k.as_str()) {
+        match b_index.get(k.as_ref()) {
             Some(&pb) => last_surviving = Some(pb),
             None => deleted_after.entry(last_surviving).or_default().push(pa),
         }
@@ -683,7 +686,7 @@ fn compare_with(a: &Draft, b: &Draft, only: Option<&str>, unchanged: bool) -> Dr
             for &pa in list {
                 let ia = sel_a[pa];
                 out.push(ClauseDiff {
-                    id: a_keys[pa].clone(),
+                    id: a_keys[pa].to_string(),
                     reference: a.reference(ia),
                     change: ClauseChange::Deleted {
                         text: content(&a.clauses[ia]),
@@ -698,7 +701,7 @@ fn compare_with(a: &Draft, b: &Draft, only: Option<&str>, unchanged: bool) -> Dr
         .iter()
         .enumerate()
         .filter_map(|(pb, k)| {
-            let (ia, ib) = (sel_a[*a_index.get(k.as_str())?], sel_b[pb]);
+            let (ia, ib) = (sel_a[*a_index.get(k.as_ref())?], sel_b[pb]);
             (!same_content(&a.clauses[ia], &b.clauses[ib])).then_some((ia, ib))
         })
         .collect();
@@ -715,7 +718,7 @@ fn compare_with(a: &Draft, b: &Draft, only: Option<&str>, unchanged: bool) -> Dr
     for (pb, k) in b_keys.iter().enumerate() {
         let ib = sel_b[pb];
         let cb = &b.clauses[ib];
-        let change = match a_index.get(k.as_str()) {
+        let change = match a_index.get(k.as_ref()) {
             None => ClauseChange::Inserted { text: content(cb) },
             Some(&pa) => {
                 let ia = sel_a[pa];
@@ -743,7 +746,7 @@ fn compare_with(a: &Draft, b: &Draft, only: Option<&str>, unchanged: bool) -> Dr
         };
         if unchanged || !change.is_unchanged() {
             out.push(ClauseDiff {
-                id: k.clone(),
+                id: k.to_string(),
                 reference: b.reference(ib),
                 change,
             });
@@ -832,14 +835,14 @@ fn find_moves(
     b: &Draft,
     sel_a: &[usize],
     sel_b: &[usize],
-    b_keys: &[String],
+    b_keys: &[Cow<str>],
     a_index: &foldhash::HashMap<&str, usize>,
 ) -> HashSet<usize> {
     let mut moved = HashSet::new();
     // Siblings (by parent key) in b, restricted to clauses in both.
-    let mut b_groups: HashMap<Option<String>, Vec<usize>> = HashMap::new();
+    let mut b_groups: foldhash::HashMap<Option<Cow<str>>, Vec<usize>> = Default::default();
     for (pb, k) in b_keys.iter().enumerate() {
-        let Some(&pa) = a_index.get(k.as_str()) else {
+        let Some(&pa) = a_index.get(k.as_ref()) else {
             continue;
         };
         let parent_b = b.clauses[sel_b[pb]].parent.map(|p| key(b, p));
@@ -857,7 +860,7 @@ fn find_moves(
         // The same siblings' positions in a, in b's order.
         let b_order: Vec<usize> = group
             .iter()
-            .map(|&pb| a_index[b_keys[pb].as_str()])
+            .map(|&pb| a_index[b_keys[pb].as_ref()])
             .collect();
         let mut a_order = b_order.clone();
         a_order.sort_unstable();
