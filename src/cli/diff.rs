@@ -55,6 +55,7 @@ impl From<DiffStyle> for compare::Rendering {
 }
 
 pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
+    super::grow_heap_in_large_steps();
     let root = negotiation_root(repo)?;
     // Both versions are found before either is read, so a misspelt one costs nothing.
     let (from_sources, to_sources) = (Sources::open(&root)?, Sources::open(&root)?);

@@ -191,6 +191,25 @@ pub fn leave_to_exit<T>(data: T) {
     std::mem::forget(data);
 }
 
+/// Lets the C allocator (glibc's) take memory from the system 8 MiB at a time, for a
+/// short-lived command that builds large data on more than one thread. By default, a
+/// second thread's heap grows by the page, one `mprotect` call each: 1,100 calls for the
+/// draft `treaty diff` reads on its second thread at UN scale, each of which stops the
+/// other thread's page faults while it runs. With this, `treaty diff` between two rounds
+/// takes about 7% less CPU time and 5% less wall time (`perf stat -r 40`, UN-scale bench
+/// record).
+/// Memory is only reserved: a page is used when first written, as before; what is freed
+/// is kept for reuse rather than returned, which a command about to exit does not miss.
+/// Call it before any thread starts.
+pub fn grow_heap_in_large_steps() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any other thread
+    // exists, nothing allocates concurrently. If glibc refuses it, nothing changes.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 8 << 20);
+    }
+}
+
 /// Opens the git record around `path`, telling the user what opening it put right after
 /// an interrupted command (see `Store::recover`).
 pub fn open_record(
