@@ -198,7 +198,7 @@ fn token_class(text: &str, i: usize) -> Option<(TokenClass, usize)> {
 /// Word-level operations turning `old` into `new`, grouped into phrases ([`phrases`]):
 /// what every reader of a change is shown.
 pub fn word_ops(old: &str, new: &str) -> Vec<WordOp> {
-    phrases(token_ops(old, new))
+    phrases(old, new, token_ops(old, new))
 }
 
 /// `a` and `b` with each distinct token replaced by one number (equal tokens, equal
@@ -298,50 +298,44 @@ fn matchable(tokens: &[&str], ids: &[u32], other: &[bool]) -> Vec<usize> {
 /// tokens.
 const MAX_DIFFED_TOKENS: usize = 10_000;
 
-/// Token-level operations turning `old` into `new`, as the diff finds them (runs of the
-/// same operation joined).
-fn token_ops(old: &str, new: &str) -> Vec<WordOp> {
+/// The word diff of `old` and `new` as the diff finds it, in order: stretches of text both
+/// share and changes between them, none empty, no two of a kind side by side.
+fn token_ops(old: &str, new: &str) -> Vec<Stretch> {
     // What both versions begin and end with is kept; only the rest is split into tokens
     // and diffed, and only if it is small enough for a diff to finish (see
     // `MAX_DIFFED_TOKENS`).
     let (head, end_a, end_b) = shared_ends(old, new);
     let (old_mid, new_mid) = (&old[head..end_a], &new[head..end_b]);
     let (a, b) = (tokens(old_mid), tokens(new_mid));
-    let mut ops: Vec<WordOp> = Vec::new();
-    let mut push = |op: WordOp| {
-        match (ops.last_mut(), &op) {
-            (_, WordOp::Equal(t) | WordOp::Delete(t) | WordOp::Insert(t)) if t.is_empty() => {
-                return;
-            }
-            (Some(WordOp::Equal(s)), WordOp::Equal(t))
-            | (Some(WordOp::Delete(s)), WordOp::Delete(t))
-            | (Some(WordOp::Insert(s)), WordOp::Insert(t)) => {
-                s.push_str(t);
-                return;
-            }
-            _ => {}
+    let mut out: Vec<Stretch> = Vec::new();
+    let mut push = |same: bool, old: Range<usize>, new: Range<usize>| {
+        if old.is_empty() && new.is_empty() {
+            return;
         }
-        ops.push(op);
-    };
-    // A run of tokens is one slice of its text (the tokens follow each other): copied
-    // once, not joined token by token.
-    let (run_a, run_b) = (runs(old_mid, &a), runs(new_mid, &b));
-    push(WordOp::Equal(old[..head].to_string()));
-    if a.len() + b.len() > MAX_DIFFED_TOKENS {
-        push(WordOp::Delete(old_mid.to_string()));
-        push(WordOp::Insert(new_mid.to_string()));
-    } else {
-        for seg in slid_together(alignment(&a, &b), &a, &b) {
-            if seg.shared {
-                push(WordOp::Equal(run_a(seg.a)));
-            } else {
-                push(WordOp::Delete(run_a(seg.a)));
-                push(WordOp::Insert(run_b(seg.b)));
+        match out.last_mut() {
+            Some(last) if last.same == same => {
+                last.old.end = old.end;
+                last.new.end = new.end;
             }
+            _ => out.push(Stretch { same, old, new }),
+        }
+    };
+    push(true, 0..head, 0..head);
+    if a.len() + b.len() > MAX_DIFFED_TOKENS {
+        push(false, head..end_a, head..end_b);
+    } else {
+        // Tokens follow each other: a run of them is one range of its text.
+        let (at_a, at_b) = (starts(head, &a), starts(head, &b));
+        for seg in slid_together(alignment(&a, &b), &a, &b) {
+            push(
+                seg.shared,
+                at_a[seg.a.start]..at_a[seg.a.end],
+                at_b[seg.b.start]..at_b[seg.b.end],
+            );
         }
     }
-    push(WordOp::Equal(old[end_a..].to_string()));
-    ops
+    push(true, end_a..old.len(), end_b..new.len());
+    out
 }
 
 /// Where the tokens `old` and `new` begin and end with in common stop, in bytes: the end
@@ -386,17 +380,17 @@ fn token_boundary(text: &str, at: usize) -> bool {
     }
 }
 
-/// The text of tokens `r` of `text` (split into `tokens`), as an owned string.
-fn runs<'t>(text: &'t str, tokens: &[&str]) -> impl Fn(Range<usize>) -> String + 't {
+/// Where each of `tokens` starts in its text, and where the last ends, in bytes: the
+/// first at `from`.
+fn starts(from: usize, tokens: &[&str]) -> Vec<usize> {
     let mut starts = Vec::with_capacity(tokens.len() + 1);
-    let mut at = 0;
-    starts.push(0);
+    let mut at = from;
+    starts.push(at);
     for t in tokens {
         at += t.len();
         starts.push(at);
     }
-    debug_assert_eq!(at, text.len(), "the tokens give back the text");
-    move |r: Range<usize>| text[starts[r.start]..starts[r.end]].to_string()
+    starts
 }
 
 /// A stretch of an alignment of two token sequences: tokens both share (`a` and `b` of
@@ -555,11 +549,14 @@ fn common_end(a: &[&str], b: &[&str]) -> usize {
         .count()
 }
 
-/// One stretch of a comparison: text both sides share, or a change (text left out, text
-/// inserted; either may be empty).
-enum Stretch {
-    Same(String),
-    Change(String, String),
+/// One stretch of a word diff, as byte ranges of the old and the new text: text both
+/// share (`same`: the two ranges hold the same bytes), or a change (the old range left
+/// out, the new one inserted; either may be empty).
+#[derive(Clone, Debug)]
+struct Stretch {
+    same: bool,
+    old: Range<usize>,
+    new: Range<usize>,
 }
 
 /// How many words (runs of letters and digits) `text` has.
@@ -577,61 +574,54 @@ fn word_count(text: &str) -> usize {
 /// replaced by another; a shared word that carries meaning between two long changes, or
 /// a bracket lifted around kept text, stays as it is. Every change reads as what was left
 /// out, then what was inserted. The old and new texts are given back exactly.
-pub fn phrases(words: Vec<WordOp>) -> Vec<WordOp> {
-    let mut stretches: Vec<Stretch> = Vec::with_capacity(words.len());
-    for w in words {
-        match (stretches.last_mut(), w) {
-            (Some(Stretch::Change(d, _)), WordOp::Delete(t)) => d.push_str(&t),
-            (Some(Stretch::Change(_, i)), WordOp::Insert(t)) => i.push_str(&t),
-            (_, WordOp::Delete(t)) => stretches.push(Stretch::Change(t, String::new())),
-            (_, WordOp::Insert(t)) => stretches.push(Stretch::Change(String::new(), t)),
-            (Some(Stretch::Same(s)), WordOp::Equal(t)) => s.push_str(&t),
-            (_, WordOp::Equal(t)) => stretches.push(Stretch::Same(t)),
-        }
-    }
-    let changed = |d: &str, i: &str| d.chars().count().max(i.chars().count());
+fn phrases(old: &str, new: &str, stretches: Vec<Stretch>) -> Vec<WordOp> {
+    // A change's text is one range of each side, however much is folded into it: what
+    // it folds lies between its parts.
+    let changed = |c: &Stretch| {
+        old[c.old.clone()]
+            .chars()
+            .count()
+            .max(new[c.new.clone()].chars().count())
+    };
     let mut out: Vec<Stretch> = Vec::with_capacity(stretches.len());
     let mut rest = stretches.into_iter().peekable();
     while let Some(stretch) = rest.next() {
-        let Stretch::Same(same) = stretch else {
+        let last = out.last_mut().filter(|last| !last.same);
+        if !stretch.same {
             // A change right after a change folded into it joins it.
-            match (out.last_mut(), stretch) {
-                (Some(Stretch::Change(d, i)), Stretch::Change(d2, i2)) => {
-                    d.push_str(&d2);
-                    i.push_str(&i2);
-                }
-                (_, change) => out.push(change),
+            match last {
+                Some(last) => (last.old.end, last.new.end) = (stretch.old.end, stretch.new.end),
+                None => out.push(stretch),
             }
             continue;
-        };
-        let folds = match (out.last(), rest.peek()) {
-            (Some(Stretch::Change(d, i)), Some(Stretch::Change(d2, i2))) => {
+        }
+        let same = &old[stretch.old.clone()];
+        let folds = match (&last, rest.peek()) {
+            (Some(before), Some(after)) if !after.same => {
                 let len = same.trim().chars().count();
                 same.trim().is_empty()
-                    || (word_count(&same) <= 2 && len < changed(d, i) && len < changed(d2, i2))
+                    || (word_count(same) <= 2 && len < changed(before) && len < changed(after))
             }
             _ => false,
         };
-        match out.last_mut() {
-            Some(Stretch::Change(d, i)) if folds => {
-                d.push_str(&same);
-                i.push_str(&same);
+        match last {
+            Some(last) if folds => {
+                (last.old.end, last.new.end) = (stretch.old.end, stretch.new.end)
             }
-            _ => out.push(Stretch::Same(same)),
+            _ => out.push(stretch),
         }
     }
     let mut ops = Vec::with_capacity(out.len() * 2);
-    for stretch in out {
-        match stretch {
-            Stretch::Same(t) => ops.push(WordOp::Equal(t)),
-            Stretch::Change(d, i) => {
-                if !d.is_empty() {
-                    ops.push(WordOp::Delete(d));
-                }
-                if !i.is_empty() {
-                    ops.push(WordOp::Insert(i));
-                }
-            }
+    for s in out {
+        if s.same {
+            ops.push(WordOp::Equal(old[s.old].to_string()));
+            continue;
+        }
+        if !s.old.is_empty() {
+            ops.push(WordOp::Delete(old[s.old].to_string()));
+        }
+        if !s.new.is_empty() {
+            ops.push(WordOp::Insert(new[s.new].to_string()));
         }
     }
     ops
