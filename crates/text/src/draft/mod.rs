@@ -374,6 +374,10 @@ impl Draft {
         self.clauses.clear();
         self.by_id.clear();
         let mut builder = TreeBuilder::default();
+        // At most one clause a block: the clauses are never moved as they grow.
+        builder
+            .clauses
+            .reserve(self.files.iter().map(|f| f.blocks.len()).sum());
         let mut file_index: HashMap<&str, usize> = HashMap::new();
         for (i, f) in self.files.iter().enumerate().skip(1) {
             file_index.insert(f.path.as_str(), i);
