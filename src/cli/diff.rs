@@ -76,10 +76,11 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
     };
     let differs = same.as_ref().map(|same| |path: &str| !same.contains(path));
     let wanted: Option<&(dyn Fn(&str) -> bool + Sync)> = differs.as_ref().map(|f| f as _);
-    // The two versions are read side by side, each through its own handle on the record.
+    // The two versions are read side by side, each through its own handle on the record,
+    // as clauses alone: only they are compared.
     let (a, b) = std::thread::scope(|s| {
-        let to = s.spawn(move || to_sources.load(&to, wanted.map(|w| w as _)));
-        let from = from_sources.load(&from, wanted.map(|w| w as _));
+        let to = s.spawn(move || to_sources.load_clauses(&to, wanted.map(|w| w as _)));
+        let from = from_sources.load_clauses(&from, wanted.map(|w| w as _));
         let to = to.join().expect("reading a version does not panic");
         anyhow::Ok((from?, to?))
     })?;

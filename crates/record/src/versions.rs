@@ -343,14 +343,42 @@ impl Sources {
         wanted: Option<&dyn Fn(&str) -> bool>,
     ) -> Result<Resolved, VersionError> {
         let store = self.store(&name)?;
-        let unreadable = |e: crate::store::SnapshotError| VersionError::Unreadable {
+        let draft = match wanted {
+            None => store.draft_at(oid).map(|loaded| loaded.draft),
+            Some(wanted) => store.draft_part_at(oid, wanted),
+        };
+        self.resolved_commit(oid, name, draft)
+    }
+
+    /// [`Sources::load`] for comparing versions: a version in the record is read as its
+    /// clauses alone ([`Store::clauses_at`]: its files keep no blocks, so it is never
+    /// written back or checked); the draft on disk and positions as `load` reads them.
+    pub fn load_clauses(
+        &self,
+        located: &Located,
+        wanted: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<Resolved, VersionError> {
+        match located {
+            Located::Commit { oid, name } => {
+                let draft = self.store(name)?.clauses_at(*oid, wanted);
+                self.resolved_commit(*oid, name.clone(), draft)
+            }
+            _ => self.load(located, wanted),
+        }
+    }
+
+    /// A version in the record as read at `oid`, with its sources file.
+    fn resolved_commit(
+        &self,
+        oid: Oid,
+        name: String,
+        draft: Result<Draft, crate::store::SnapshotError>,
+    ) -> Result<Resolved, VersionError> {
+        let store = self.store(&name)?;
+        let draft = draft.map_err(|e| VersionError::Unreadable {
             spec: name.clone(),
             message: e.to_string(),
-        };
-        let draft = match wanted {
-            None => store.draft_at(oid).map_err(unreadable)?.draft,
-            Some(wanted) => store.draft_part_at(oid, wanted).map_err(unreadable)?,
-        };
+        })?;
         // A sources file that cannot be read only costs the citations, not the text.
         let sources = store
             .read_file_at(

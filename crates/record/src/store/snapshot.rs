@@ -200,6 +200,17 @@ impl Store {
         self.read_draft(commit, |source| Draft::load_part(source, wanted))
     }
 
+    /// The clauses of the draft at `commit`, for reading and comparing versions
+    /// ([`Draft::load_clauses`]: the files keep no blocks); `wanted` as for
+    /// [`Store::draft_part_at`].
+    pub fn clauses_at(
+        &self,
+        commit: Oid,
+        wanted: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<Draft, SnapshotError> {
+        self.read_draft(commit, |source| Draft::load_clauses(source, wanted))
+    }
+
     /// One included file of `commit` as a draft of its own ([`Draft::load_file_alone`]):
     /// neither `treaty.md` nor any other file is read.
     pub fn draft_file_alone_at(&self, commit: Oid, file: &str) -> Result<Draft, SnapshotError> {

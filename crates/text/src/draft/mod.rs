@@ -53,6 +53,15 @@ impl DraftFile {
         }
     }
 
+    /// The files an include list (`treaty.md`) names, in order, each with the line and
+    /// column of its path.
+    pub fn includes(&self) -> impl Iterator<Item = (&str, usize, usize)> {
+        self.blocks.iter().filter_map(|b| match &b.kind {
+            BlockKind::Include { target } => Some((target.as_str(), b.line, b.prefix.start + 4)),
+            _ => None,
+        })
+    }
+
     /// The file's bytes: its blocks, concatenated.
     pub fn text(&self) -> String {
         let mut out = String::with_capacity(self.blocks.iter().map(|b| b.raw.len()).sum());
@@ -255,33 +264,13 @@ impl Draft {
         wanted: Option<&dyn Fn(&str) -> bool>,
     ) -> Result<Loaded, DraftError> {
         let mut diags = Vec::new();
-        let front_text = match source.read(FRONT_FILE) {
-            Ok(t) => t,
-            Err(ReadError::Missing) => {
-                return Err(DraftError::NoDraft(format!("drafts/{FRONT_FILE}")));
-            }
-            Err(e) => {
-                let (line, col) = e.location().unwrap_or((1, 1));
-                return Err(DraftError::Unreadable {
-                    path: format!("drafts/{FRONT_FILE}"),
-                    line,
-                    col,
-                    message: e.to_string(),
-                });
-            }
-        };
-        let front = DraftFile::parse(FRONT_FILE, &front_text);
-        let mut files = vec![front];
+        let mut files = vec![read_front(source)?];
         // Read every included file, in order.
         let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
         let mut unreadable = Vec::new();
         let includes: Vec<(String, usize, usize)> = files[0]
-            .blocks
-            .iter()
-            .filter_map(|b| match &b.kind {
-                BlockKind::Include { target } => Some((target.clone(), b.line, b.prefix.start + 4)),
-                _ => None,
-            })
+            .includes()
+            .map(|(target, line, col)| (target.to_string(), line, col))
             .collect();
         for (target, line, col) in includes {
             if let Some(&(first, _)) = seen.get(&target) {
@@ -337,18 +326,9 @@ impl Draft {
                 }
             }
         }
-        let retired = match source.read(RETIRED_FILE) {
-            Ok(text) => text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(String::from)
-                .collect(),
-            Err(_) => BTreeSet::new(),
-        };
         let mut draft = Draft {
             files,
-            retired,
+            retired: read_retired(source),
             unreadable,
             ..Draft::default()
         };
@@ -356,6 +336,92 @@ impl Draft {
         Ok(Loaded {
             draft,
             diagnostics: diags,
+        })
+    }
+
+    /// The clauses of a draft, for reading and comparing versions (`treaty diff`): each
+    /// included file is built into clauses as soon as it is read, and its blocks are let
+    /// go, so no more than one file's are held at a time. `wanted` picks the included files
+    /// to read, as for [`Draft::load_part`].
+    ///
+    /// Clauses, ids, references, retired ids and unreadable files are those
+    /// [`Draft::load_part`] (or, without `wanted`, [`Draft::load_from`]) gives. The files keep
+    /// their paths but, save `treaty.md`, not their blocks: such a draft is never written
+    /// back, amended or checked. Diagnostics are not collected.
+    pub fn load_clauses(
+        source: &dyn Source,
+        wanted: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<Draft, DraftError> {
+        let front = read_front(source)?;
+        // A file included twice is built twice, as `rebuild` builds it: its blocks are kept
+        // until its last include line.
+        let mut lines_left: HashMap<&str, usize> = HashMap::new();
+        for (target, _, _) in front.includes() {
+            *lines_left.entry(target).or_default() += 1;
+        }
+        let mut files = vec![DraftFile {
+            path: FRONT_FILE.to_string(),
+            blocks: Vec::new(),
+        }];
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashSet<&str> = HashSet::default();
+        let mut unreadable = Vec::new();
+        let mut builder = TreeBuilder::default();
+        let mut ignored = Vec::new();
+        for (bi, block) in front.blocks.iter().enumerate() {
+            let BlockKind::Include { target } = &block.kind else {
+                builder.block(0, bi, block, true, &mut ignored, FRONT_FILE);
+                continue;
+            };
+            // A file is read at its first include line (if wanted); a later one builds it
+            // again if it could be read, as `rebuild` does.
+            let fi = match index.get(target.as_str()) {
+                Some(&fi) => fi,
+                None => {
+                    let first = seen.insert(target);
+                    if !first || wanted.is_some_and(|w| !w(target)) {
+                        continue;
+                    }
+                    match source.read(target) {
+                        Ok(text) => {
+                            files.push(DraftFile::parse(target.as_str(), &text));
+                            index.insert(target, files.len() - 1);
+                            files.len() - 1
+                        }
+                        Err(e) => {
+                            if e != ReadError::Missing {
+                                unreadable.push((format!("drafts/{target}"), e.to_string()));
+                            }
+                            continue;
+                        }
+                    }
+                }
+            };
+            let file = &files[fi];
+            builder.enter_file();
+            for (bj, b) in file.blocks.iter().enumerate() {
+                builder.block(fi, bj, b, false, &mut ignored, &file.path);
+            }
+            builder.leave_file();
+            let left = lines_left.get_mut(target.as_str()).expect("counted above");
+            *left -= 1;
+            if *left == 0 {
+                files[fi].blocks = Vec::new();
+            }
+        }
+        files[0].blocks = front.blocks;
+        let mut by_id = HashMap::with_capacity(builder.clauses.len());
+        for (i, c) in builder.clauses.iter().enumerate() {
+            if let Some(id) = &c.id {
+                by_id.entry(id.clone()).or_insert(i);
+            }
+        }
+        Ok(Draft {
+            files,
+            clauses: builder.clauses,
+            by_id,
+            retired: read_retired(source),
+            unreadable,
         })
     }
 
@@ -822,6 +888,36 @@ impl Draft {
             (ClauseKind::PreambleParagraph, Some(label)) => out.push_str(label),
             _ => c.push_name(out),
         }
+    }
+}
+
+/// `treaty.md`, parsed: a draft without one is no draft.
+fn read_front(source: &dyn Source) -> Result<DraftFile, DraftError> {
+    match source.read(FRONT_FILE) {
+        Ok(text) => Ok(DraftFile::parse(FRONT_FILE, &text)),
+        Err(ReadError::Missing) => Err(DraftError::NoDraft(format!("drafts/{FRONT_FILE}"))),
+        Err(e) => {
+            let (line, col) = e.location().unwrap_or((1, 1));
+            Err(DraftError::Unreadable {
+                path: format!("drafts/{FRONT_FILE}"),
+                line,
+                col,
+                message: e.to_string(),
+            })
+        }
+    }
+}
+
+/// The ids deletions retired ([`RETIRED_FILE`]), one a line; none without the file.
+fn read_retired(source: &dyn Source) -> BTreeSet<String> {
+    match source.read(RETIRED_FILE) {
+        Ok(text) => text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect(),
+        Err(_) => BTreeSet::new(),
     }
 }
 

@@ -245,6 +245,102 @@ fn a_file_read_alone_reads_as_in_the_whole_draft() {
     }
 }
 
+/// A draft's clauses built file by file, each file's blocks let go once built, are those
+/// of the whole draft: ids, kinds, labels, titles, texts, places, references, the id index,
+/// retired ids and unreadable files; with `wanted`, those of `load_part`. On the bundled
+/// sample, on this module's small draft, and on one that includes a file twice, names a
+/// missing file twice, and has text between its include lines.
+#[test]
+fn clauses_built_file_by_file_are_those_of_the_whole_draft() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../drafts");
+    let small = [
+        ("articles/objective.md", OBJECTIVE),
+        ("articles/observatory.md", OBSERVATORY),
+        ("annexes/annex-bio.md", ANNEX),
+        ("retired-ids", "old.1\n# a comment\nold.2\n"),
+    ];
+    let odd_front = format!(
+        "{FRONT}\n- [Article 1 again](articles/objective.md)\n- [Missing](articles/missing.md)\n\
+         \nText after the annexes. {{#after}}\n\n- [Missing again](articles/missing.md)\n"
+    );
+    let drafts = [
+        (
+            "the bundled sample",
+            Box::new(DirSource::new(&root)) as Box<dyn Source>,
+        ),
+        (
+            "the small draft",
+            Box::new(source::MapSource {
+                front: FRONT,
+                files: small.into_iter().collect(),
+            }),
+        ),
+        (
+            "an odd draft",
+            Box::new(source::MapSource {
+                front: odd_front.as_str(),
+                files: small.into_iter().collect(),
+            }),
+        ),
+    ];
+    let read = |d: &Draft| -> Vec<String> {
+        let mut lines: Vec<String> = d
+            .clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                format!(
+                    "{:?} {:?} {:?} {:?} {:?} {:?} {} {} {} {} {} {} | {} | {:?}",
+                    c.id,
+                    c.kind,
+                    c.label,
+                    c.title,
+                    c.text,
+                    c.parent,
+                    c.depth,
+                    d.files[c.file].path,
+                    c.block,
+                    c.continuation,
+                    c.line,
+                    c.lead,
+                    d.reference(i),
+                    c.id.as_deref().and_then(|id| d.index_of(id)),
+                )
+            })
+            .collect();
+        lines.push(format!("{:?} {:?}", d.retired, d.unreadable));
+        lines.push(format!(
+            "{:?}",
+            d.files.iter().map(|f| &f.path).collect::<Vec<_>>()
+        ));
+        lines
+    };
+    let only_articles = |path: &str| path.starts_with("articles/");
+    for (name, source) in &drafts {
+        let whole = Draft::load_from(source.as_ref()).unwrap().draft;
+        let clauses = Draft::load_clauses(source.as_ref(), None).unwrap();
+        assert!(whole.clauses.len() > 5, "{name}");
+        assert_eq!(read(&clauses), read(&whole), "{name}");
+        assert!(
+            clauses.files[1..].iter().all(|f| f.blocks.is_empty()),
+            "{name}"
+        );
+        let part = Draft::load_part(source.as_ref(), &only_articles).unwrap();
+        let clauses = Draft::load_clauses(source.as_ref(), Some(&only_articles)).unwrap();
+        assert_eq!(read(&clauses), read(&part), "{name}, articles only");
+    }
+    // The odd draft holds what it was built to: the file included twice built twice, the
+    // text after the annexes read, the retired ids.
+    let odd = Draft::load_clauses(drafts[2].1.as_ref(), None).unwrap();
+    let objectives = odd
+        .clauses
+        .iter()
+        .filter(|c| c.id.as_deref() == Some("objective"));
+    assert_eq!(objectives.count(), 2);
+    assert!(odd.clause("after").is_some());
+    assert_eq!(odd.retired.len(), 2);
+}
+
 /// References are written into one string; they read as the parts joined, as they were
 /// built before, for every clause of the bundled sample and of the small draft.
 #[test]
