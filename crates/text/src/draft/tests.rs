@@ -17,6 +17,24 @@ fn sample() -> Loaded {
     )
 }
 
+/// The bundled sample negotiation's `drafts/` folder.
+fn bundled_drafts() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../drafts")
+}
+
+/// This module's small draft under `front`, with `more` files beside its three.
+fn small_source<'a>(front: &'a str, more: &[(&'a str, &'a str)]) -> source::MapSource<'a> {
+    let files = [
+        ("articles/objective.md", OBJECTIVE),
+        ("articles/observatory.md", OBSERVATORY),
+        ("annexes/annex-bio.md", ANNEX),
+    ];
+    source::MapSource {
+        front,
+        files: files.iter().chain(more).copied().collect(),
+    }
+}
+
 fn outline(d: &Draft) -> Vec<String> {
     d.clauses
         .iter()
@@ -189,25 +207,12 @@ fn crlf_and_bom_survive() {
 /// divisions above them: the bundled sample negotiation and this module's small draft.
 #[test]
 fn a_file_read_alone_reads_as_in_the_whole_draft() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../drafts");
     let drafts = [
         (
             "the bundled sample",
-            Box::new(DirSource::new(&root)) as Box<dyn Source>,
+            Box::new(DirSource::new(&bundled_drafts())) as Box<dyn Source>,
         ),
-        (
-            "the small draft",
-            Box::new(source::MapSource {
-                front: FRONT,
-                files: [
-                    ("articles/objective.md", OBJECTIVE),
-                    ("articles/observatory.md", OBSERVATORY),
-                    ("annexes/annex-bio.md", ANNEX),
-                ]
-                .into_iter()
-                .collect(),
-            }),
-        ),
+        ("the small draft", Box::new(small_source(FRONT, &[]))),
     ];
     for (name, source) in &drafts {
         let whole = Draft::load_from(source.as_ref()).unwrap().draft;
@@ -252,13 +257,7 @@ fn a_file_read_alone_reads_as_in_the_whole_draft() {
 /// missing file twice, and has text between its include lines.
 #[test]
 fn clauses_built_file_by_file_are_those_of_the_whole_draft() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../drafts");
-    let small = [
-        ("articles/objective.md", OBJECTIVE),
-        ("articles/observatory.md", OBSERVATORY),
-        ("annexes/annex-bio.md", ANNEX),
-        ("retired-ids", "old.1\n# a comment\nold.2\n"),
-    ];
+    let retired = [("retired-ids", "old.1\n# a comment\nold.2\n")];
     let odd_front = format!(
         "{FRONT}\n- [Article 1 again](articles/objective.md)\n- [Missing](articles/missing.md)\n\
          \nText after the annexes. {{#after}}\n\n- [Missing again](articles/missing.md)\n"
@@ -266,22 +265,10 @@ fn clauses_built_file_by_file_are_those_of_the_whole_draft() {
     let drafts = [
         (
             "the bundled sample",
-            Box::new(DirSource::new(&root)) as Box<dyn Source>,
+            Box::new(DirSource::new(&bundled_drafts())) as Box<dyn Source>,
         ),
-        (
-            "the small draft",
-            Box::new(source::MapSource {
-                front: FRONT,
-                files: small.into_iter().collect(),
-            }),
-        ),
-        (
-            "an odd draft",
-            Box::new(source::MapSource {
-                front: odd_front.as_str(),
-                files: small.into_iter().collect(),
-            }),
-        ),
+        ("the small draft", Box::new(small_source(FRONT, &retired))),
+        ("an odd draft", Box::new(small_source(&odd_front, &retired))),
     ];
     let read = |d: &Draft| -> Vec<String> {
         let mut lines: Vec<String> = d
@@ -345,8 +332,10 @@ fn clauses_built_file_by_file_are_those_of_the_whole_draft() {
 /// built before, for every clause of the bundled sample and of the small draft.
 #[test]
 fn references_read_as_their_parts_joined() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../drafts");
-    let drafts = [Draft::load(&root).unwrap().draft, sample().draft];
+    let drafts = [
+        Draft::load(&bundled_drafts()).unwrap().draft,
+        sample().draft,
+    ];
     for d in &drafts {
         for i in 0..d.clauses.len() {
             let mut parts: Vec<String> = Vec::new();
