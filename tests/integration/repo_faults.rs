@@ -289,6 +289,14 @@ fn a_corrupted_object_is_reported_as_damage_not_as_a_missing_clause() {
         "{line}"
     );
     assert_eq!(state(&s), before);
+    // So does a comparison, which reads each version's clauses alone.
+    let diff = s.treaty(&["diff", "HEAD", "HEAD", "--all"]);
+    let err = stderr(&diff);
+    assert_eq!(diff.status.code(), Some(2), "{err}");
+    let damage = format!("the record is damaged: {CLAUSE_FILE} at commit {head} cannot be read (");
+    assert!(err.contains(&damage), "{err}");
+    assert!(err.contains("run `git fsck --full`"), "{err}");
+    assert_eq!(state(&s), before);
     // The history commands say the same, not a bare git error.
     let log = s.treaty(&["log"]);
     assert_refused(
