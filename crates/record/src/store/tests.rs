@@ -16,6 +16,20 @@ fn replace(clause: &str, seed: &str) -> Amendment {
     amendment(AmendmentKind::Replace, &["EU"], &[clause], seed)
 }
 
+/// Amends clause `a` to read `text` (file `a.md`): the commit.
+fn amend_a(t: &TestRepo, text: &str) -> Oid {
+    t.amend(
+        &replace("a", text),
+        &[FileChange::write("a.md", format!("{text}\n"))],
+    )
+    .oid
+}
+
+/// Where the store remembers the round the branch is in.
+fn round_memo(t: &TestRepo) -> std::path::PathBuf {
+    t.store.repo().path().join("treaty").join("round")
+}
+
 /// `git status --porcelain` lines, sorted.
 fn status(t: &TestRepo) -> Vec<String> {
     let mut lines: Vec<String> = t
@@ -658,20 +672,16 @@ fn rounds_are_tags_in_history_order() {
 #[test]
 fn the_remembered_round_gives_way_to_new_round_tags_and_rewritten_history() {
     let t = TestRepo::new();
-    let memo = t.store.repo().path().join("treaty").join("round");
+    let memo = round_memo(&t);
     t.store.start_round("r1", "").unwrap();
-    let one = t
-        .amend(&replace("a", "1"), &[FileChange::write("a.md", "1\n")])
-        .oid;
+    let one = amend_a(&t, "1");
     t.store.remember_round(one).unwrap();
     assert!(
         std::fs::read_to_string(&memo)
             .unwrap()
             .starts_with(&format!("{one}\nr1\n"))
     );
-    let two = t
-        .amend(&replace("a", "2"), &[FileChange::write("a.md", "2\n")])
-        .oid;
+    let two = amend_a(&t, "2");
     assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r1"));
     // A memo naming a round that another commit says is not the round (as if written
     // wrongly) is believed only while the tags it saw stand: a new round tag ends it.
@@ -686,9 +696,7 @@ fn the_remembered_round_gives_way_to_new_round_tags_and_rewritten_history() {
     t.store.start_round("r2", "").unwrap();
     assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r2"));
     t.store.remember_round(two).unwrap();
-    let three = t
-        .amend(&replace("a", "3"), &[FileChange::write("a.md", "3\n")])
-        .oid;
+    let three = amend_a(&t, "3");
     assert_eq!(t.store.current_round().unwrap().as_deref(), Some("r2"));
     // A tag moved away (round r2 deleted): the memo no longer matches and the walk
     // goes back to r1.
@@ -710,15 +718,11 @@ fn the_remembered_round_gives_way_to_new_round_tags_and_rewritten_history() {
 #[test]
 fn the_remembered_round_gives_way_to_a_tag_made_again_under_its_name() {
     let t = TestRepo::new();
-    let memo = t.store.repo().path().join("treaty").join("round");
+    let memo = round_memo(&t);
     t.store.start_round("r1", "").unwrap();
-    let one = t
-        .amend(&replace("a", "1"), &[FileChange::write("a.md", "1\n")])
-        .oid;
+    let one = amend_a(&t, "1");
     t.store.start_round("r2", "").unwrap();
-    let two = t
-        .amend(&replace("a", "2"), &[FileChange::write("a.md", "2\n")])
-        .oid;
+    let two = amend_a(&t, "2");
     t.store.remember_round(two).unwrap();
     // The memo lists each tag by the object it names, not only by the commit.
     let tag = t
@@ -754,9 +758,7 @@ fn the_remembered_round_gives_way_to_a_tag_made_again_under_its_name() {
 fn current_round_follows_head_not_other_tags() {
     let t = TestRepo::new();
     t.store.start_round("r1", "").unwrap();
-    let base = t
-        .amend(&replace("a", "1"), &[FileChange::write("a.md", "1\n")])
-        .oid;
+    let base = amend_a(&t, "1");
     // A round started on a side branch is not the current round of main.
     t.git(&["switch", "-q", "-c", "side"]);
     let side = Store::open(t.path()).unwrap();
