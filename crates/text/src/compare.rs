@@ -142,8 +142,10 @@ fn same_content(a: &Clause, b: &Clause) -> bool {
 /// its own, and a comma added after a word leaves the word where it was: word diffs and
 /// word-level blame both read text through it.
 pub fn tokens(text: &str) -> Vec<&str> {
-    // About one token in three bytes, in drafts: one allocation, mostly.
-    let mut tokens = Vec::with_capacity(text.len() / 3 + 1);
+    // About one token in three bytes, in drafts: one allocation for a clause. Past a few
+    // thousand the list grows as it fills, so text built to be large (one long word)
+    // does not reserve five times its size up front.
+    let mut tokens = Vec::with_capacity((text.len() / 3 + 1).min(4096));
     tokens.extend(token_spans(text).map(|(a, b)| &text[a..b]));
     tokens
 }
