@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use treaty_text::draft::Draft;
+use treaty_text::draft::{ClausesOnly, Draft};
 use treaty_text::export::Document;
 use treaty_text::negotiation::Negotiation;
 use treaty_text::suggest::{did_you_mean, nearest_owned};
@@ -49,8 +49,10 @@ pub enum VersionError {
 
 /// A version of the text, ready to compare.
 #[derive(Clone, Debug)]
-pub struct Resolved {
-    pub draft: Draft,
+pub struct Resolved<D = Draft> {
+    /// The text: a whole [`Draft`], or for comparing, its clauses alone
+    /// ([`Sources::load_clauses`]).
+    pub draft: D,
     /// What the spec turned out to be, e.g. `round r1 (3f2a…)`, `position of EU`.
     pub name: String,
     /// Things skipped on the way (a position naming a clause that no longer exists).
@@ -351,29 +353,37 @@ impl Sources {
     }
 
     /// [`Sources::load`] for comparing versions: a version in the record is read as its
-    /// clauses alone ([`Store::clauses_at`]: its files keep no blocks, so it is never
-    /// written back or checked); the draft on disk and positions as `load` reads them.
+    /// clauses alone ([`Store::clauses_at`]); the draft on disk and positions as `load`
+    /// reads them.
     pub fn load_clauses(
         &self,
         located: &Located,
         wanted: Option<&dyn Fn(&str) -> bool>,
-    ) -> Result<Resolved, VersionError> {
+    ) -> Result<Resolved<ClausesOnly>, VersionError> {
         match located {
             Located::Commit { oid, name } => {
                 let draft = self.store(name)?.clauses_at(*oid, wanted);
                 self.resolved_commit(*oid, name.clone(), draft)
             }
-            _ => self.load(located, wanted),
+            _ => {
+                let whole = self.load(located, wanted)?;
+                Ok(Resolved {
+                    draft: whole.draft.into(),
+                    name: whole.name,
+                    warnings: whole.warnings,
+                    sources: whole.sources,
+                })
+            }
         }
     }
 
     /// A version in the record as read at `oid`, with its sources file.
-    fn resolved_commit(
+    fn resolved_commit<D>(
         &self,
         oid: Oid,
         name: String,
-        draft: Result<Draft, crate::store::SnapshotError>,
-    ) -> Result<Resolved, VersionError> {
+        draft: Result<D, crate::store::SnapshotError>,
+    ) -> Result<Resolved<D>, VersionError> {
         let store = self.store(&name)?;
         let draft = draft.map_err(|e| VersionError::Unreadable {
             spec: name.clone(),

@@ -8,7 +8,9 @@ use std::path::Path;
 use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Tree};
 
 use super::{Store, StoreError};
-use treaty_text::draft::{Draft, DraftError, Loaded, ReadError, Source, source::decode};
+use treaty_text::draft::{
+    ClausesOnly, Draft, DraftError, Loaded, ReadError, Source, source::decode,
+};
 
 /// Reads files of one commit's `drafts/` folder from the object database.
 pub struct TreeSource<'r> {
@@ -201,13 +203,12 @@ impl Store {
     }
 
     /// The clauses of the draft at `commit`, for reading and comparing versions
-    /// ([`Draft::load_clauses`]: the files keep no blocks); `wanted` as for
-    /// [`Store::draft_part_at`].
+    /// ([`Draft::load_clauses`]); `wanted` as for [`Store::draft_part_at`].
     pub fn clauses_at(
         &self,
         commit: Oid,
         wanted: Option<&dyn Fn(&str) -> bool>,
-    ) -> Result<Draft, SnapshotError> {
+    ) -> Result<ClausesOnly, SnapshotError> {
         self.read_draft(commit, |source| Draft::load_clauses(source, wanted))
     }
 

@@ -186,6 +186,28 @@ pub struct Draft {
     pub unreadable: Vec<(String, String)>,
 }
 
+/// A draft's clauses alone, as [`Draft::load_clauses`] reads them to compare two
+/// versions: no blocks outside `treaty.md`, no retired ids. It reads as the [`Draft`] it
+/// holds but can never be turned back into one, so it is never amended, checked, exported
+/// or written back with what it lacks.
+#[derive(Clone, Debug, Default)]
+pub struct ClausesOnly(Draft);
+
+impl std::ops::Deref for ClausesOnly {
+    type Target = Draft;
+
+    fn deref(&self) -> &Draft {
+        &self.0
+    }
+}
+
+/// A whole draft can always be read as its clauses (the draft on disk, a position).
+impl From<Draft> for ClausesOnly {
+    fn from(draft: Draft) -> Self {
+        ClausesOnly(draft)
+    }
+}
+
 /// A draft and what was found wrong with it. Problems never stop loading: the draft holds
 /// whatever could be read, so a user can still see (and fix) the rest.
 #[derive(Debug)]
@@ -344,14 +366,16 @@ impl Draft {
     /// go, so no more than one file's are held at a time. `wanted` picks the included files
     /// to read, as for [`Draft::load_part`].
     ///
-    /// Clauses, ids, references, retired ids and unreadable files are those
-    /// [`Draft::load_part`] (or, without `wanted`, [`Draft::load_from`]) gives. The files keep
-    /// their paths but, save `treaty.md`, not their blocks: such a draft is never written
-    /// back, amended or checked. Diagnostics are not collected.
+    /// Clauses, ids, references and unreadable files are those [`Draft::load_part`] (or,
+    /// without `wanted`, [`Draft::load_from`]) gives. The files keep their paths but, save
+    /// `treaty.md`, not their blocks; retired ids are not read (a comparison never looks
+    /// at them: at UN scale their file is read through a chain of fifty deltas) and
+    /// diagnostics are not collected. Hence [`ClausesOnly`]: such a draft is read, never
+    /// amended, checked or written back.
     pub fn load_clauses(
         source: &dyn Source,
         wanted: Option<&dyn Fn(&str) -> bool>,
-    ) -> Result<Draft, DraftError> {
+    ) -> Result<ClausesOnly, DraftError> {
         let front = read_front(source)?;
         // A file included twice is built twice, as `rebuild` builds it: its blocks are kept
         // until its last include line.
@@ -416,13 +440,13 @@ impl Draft {
                 by_id.entry(id.clone()).or_insert(i);
             }
         }
-        Ok(Draft {
+        Ok(ClausesOnly(Draft {
             files,
             clauses: builder.clauses,
             by_id,
-            retired: read_retired(source),
+            retired: BTreeSet::new(),
             unreadable,
-        })
+        }))
     }
 
     /// Parses a draft held entirely in memory: `treaty.md`'s text and the included files.
