@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -178,7 +179,10 @@ pub struct Draft {
     /// `treaty.md` first, then every included file in document order.
     pub files: Vec<DraftFile>,
     pub clauses: Vec<Clause>,
-    by_id: HashMap<String, usize>,
+    /// Clause index by id (the first clause to bear it): built with the clause tree when
+    /// the draft is checked, else on first lookup. A comparison matches clauses on its own
+    /// and never needs it: 5,000 ids copied and hashed twice for nothing at UN scale.
+    by_id: OnceLock<HashMap<String, usize>>,
     /// Ids retired by deletions (`drafts/retired-ids`).
     pub retired: BTreeSet<String>,
     /// Files `treaty.md` includes that could not be read (path under `drafts/`, why): their
@@ -434,16 +438,10 @@ impl Draft {
             }
         }
         files[0].blocks = front.blocks;
-        let mut by_id = HashMap::with_capacity(builder.clauses.len());
-        for (i, c) in builder.clauses.iter().enumerate() {
-            if let Some(id) = &c.id {
-                by_id.entry(id.clone()).or_insert(i);
-            }
-        }
         Ok(ClausesOnly(Draft {
             files,
             clauses: builder.clauses,
-            by_id,
+            by_id: OnceLock::new(),
             retired: BTreeSet::new(),
             unreadable,
         }))
@@ -462,7 +460,7 @@ impl Draft {
     /// Re-derives the clause tree from the files (after an edit).
     pub fn rebuild(&mut self, diags: &mut Vec<Diagnostic>) {
         self.clauses.clear();
-        self.by_id.clear();
+        self.by_id = OnceLock::new();
         let mut builder = TreeBuilder::default();
         // At most one clause a block: the clauses are never moved as they grow.
         builder
@@ -566,10 +564,10 @@ impl Draft {
             let _ = f;
         }
         // Ids: unique, and reported where they repeat.
-        self.by_id.reserve(self.clauses.len());
+        let mut by_id: HashMap<String, usize> = HashMap::with_capacity(self.clauses.len());
         for (i, c) in self.clauses.iter().enumerate() {
             let Some(id) = &c.id else { continue };
-            if let Some(&prev) = self.by_id.get(id) {
+            if let Some(&prev) = by_id.get(id) {
                 let p = &self.clauses[prev];
                 let (line, col) = self.id_position(i);
                 diags.push(
@@ -588,9 +586,10 @@ impl Draft {
                     ),
                 );
             } else {
-                self.by_id.insert(id.clone(), i);
+                by_id.insert(id.clone(), i);
             }
         }
+        self.by_id = OnceLock::from(by_id);
         // Malformed id attributes: `{#…}` at a line end that is not a valid id.
         for (fi, file) in self.files.iter().enumerate() {
             for b in &file.blocks {
@@ -666,7 +665,9 @@ impl Draft {
         // With no duplicate ids, `by_id` maps every id to its only clause and can be
         // patched; otherwise the first-occurrence rule needs the full pass.
         let with_ids = self.clauses.iter().filter(|c| c.id.is_some()).count();
-        if with_ids != self.by_id.len() {
+        self.id_index();
+        let by_id = self.by_id.get_mut().expect("just built");
+        if with_ids != by_id.len() {
             return false;
         }
         // The first clause of a file hangs from the enclosing division, as in `rebuild`.
@@ -690,9 +691,9 @@ impl Draft {
         let new_end = clauses.len();
         for (k, c) in old.iter().enumerate() {
             if let Some(id) = &c.id
-                && self.by_id.get(id) == Some(&(start + k))
+                && by_id.get(id) == Some(&(start + k))
             {
-                self.by_id.remove(id);
+                by_id.remove(id);
             }
         }
         for (k, c) in tail.iter_mut().enumerate() {
@@ -703,7 +704,7 @@ impl Draft {
             }
             if new_end != end
                 && let Some(id) = &c.id
-                && let Some(v) = self.by_id.get_mut(id)
+                && let Some(v) = by_id.get_mut(id)
             {
                 *v = new_end + k;
             }
@@ -711,7 +712,7 @@ impl Draft {
         let mut clash = false;
         for (k, c) in clauses[start..].iter().enumerate() {
             if let Some(id) = &c.id
-                && self.by_id.insert(id.clone(), start + k).is_some()
+                && by_id.insert(id.clone(), start + k).is_some()
             {
                 clash = true;
             }
@@ -766,7 +767,20 @@ impl Draft {
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.id_index().get(id).copied()
+    }
+
+    /// [`Draft::by_id`], built if it was not: each id names the first clause bearing it.
+    fn id_index(&self) -> &HashMap<String, usize> {
+        self.by_id.get_or_init(|| {
+            let mut by_id = HashMap::with_capacity(self.clauses.len());
+            for (i, c) in self.clauses.iter().enumerate() {
+                if let Some(id) = &c.id {
+                    by_id.entry(id.clone()).or_insert(i);
+                }
+            }
+            by_id
+        })
     }
 
     pub fn clause(&self, id: &str) -> Option<&Clause> {
