@@ -58,10 +58,10 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
     super::grow_heap_in_large_steps();
     let root = negotiation_root(repo)?;
     // Both versions are found before either is read, so a misspelt one costs nothing.
-    let (from_sources, to_sources) = (Sources::open(&root)?, Sources::open(&root)?);
+    let from_sources = Sources::open(&root)?;
     let (from, to) = (
         from_sources.locate(&args.from)?,
-        to_sources.locate(&args.to)?,
+        from_sources.locate(&args.to)?,
     );
     // Between two commits with the same `treaty.md`, a file with the same contents holds
     // the same clauses under the same references: neither side reads it (as git diffs only
@@ -78,6 +78,7 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let wanted: Option<&(dyn Fn(&str) -> bool + Sync)> = differs.as_ref().map(|f| f as _);
     // The two versions are read side by side, each through its own handle on the record,
     // as clauses alone: only they are compared.
+    let to_sources = from_sources.open_again()?;
     let (a, b) = std::thread::scope(|s| {
         let to = s.spawn(move || to_sources.load_clauses(&to, wanted.map(|w| w as _)));
         let from = from_sources.load_clauses(&from, wanted.map(|w| w as _));

@@ -96,6 +96,20 @@ impl Sources {
         })
     }
 
+    /// Another reader of the same versions, with its own handle on the record
+    /// ([`Store::open_again`]), for reading on another thread.
+    pub fn open_again(&self) -> Result<Sources, VersionError> {
+        let store = match &self.store {
+            Ok(store) => store.open_again().map_err(|e| e.to_string()),
+            Err(reason) => Err(reason.clone()),
+        };
+        Ok(Sources {
+            root: self.root.clone(),
+            negotiation: OnceCell::new(),
+            store,
+        })
+    }
+
     /// From an already loaded negotiation and (optionally) its store.
     pub fn new(negotiation: Negotiation, store: Option<Store>) -> Sources {
         let store = store.ok_or_else(|| "there is no git record here".to_string());

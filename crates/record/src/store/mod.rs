@@ -320,6 +320,19 @@ impl Store {
         Ok(store)
     }
 
+    /// A second handle on this record, for reading on another thread (a libgit2 handle
+    /// serves one thread at a time). The record was checked and put right when this one
+    /// was opened, so neither is done again: no search up from the folder, no scan for
+    /// temporary files left behind.
+    pub fn open_again(&self) -> Result<Store, StoreError> {
+        Ok(Store {
+            repo: Repository::open(self.repo.path())?,
+            branch: self.branch.clone(),
+            clock: Cell::new(self.clock.get()),
+            notices: Vec::new(),
+        })
+    }
+
     /// The libgit2 handle, for read-only plumbing inside this crate (tree diffs for the
     /// history index). Write through the store so that the compare-and-swap rules hold.
     pub(crate) fn repo(&self) -> &Repository {
