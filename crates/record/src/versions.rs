@@ -195,6 +195,8 @@ impl Sources {
     /// Finds the version `spec` names ([`Sources::resolve`]) without reading its text.
     pub fn locate(&self, spec: &str) -> Result<Located, VersionError> {
         let spec = spec.trim();
+        // Commits are read as the versions themselves are: not re-hashed.
+        let _fast = crate::store::FastReads::start();
         if let Some(name) = spec.strip_prefix("round:") {
             return self
                 .locate_round(name)?
@@ -300,6 +302,8 @@ impl Sources {
     /// versions, under the same references: a comparison may leave them out.
     pub fn same_files(&self, a: Oid, b: Oid) -> Result<Option<HashSet<String>>, VersionError> {
         let store = self.store("a commit")?;
+        // Folders are read as the versions themselves are: not re-hashed.
+        let _fast = crate::store::FastReads::start();
         let unreadable = |at: Oid| {
             move |e: crate::store::StoreError| VersionError::Unreadable {
                 spec: short(at),
