@@ -50,7 +50,7 @@ actions! {
     Dashboard => "dashboard", "Screen 8: the instructor's dashboard of a moot exercise (refreshes from the remote by itself)";
     NextScreen => "next_screen", "Go to the next screen";
     PrevScreen => "prev_screen", "Go to the previous screen";
-    Restructure => "restructure", "Outline: i/I insert, m move, d delete, n renumber the selected article, annex, part or chapter (a menu; one amendment each)";
+    Restructure => "restructure", "Outline: i/I insert, m move, d delete, n renumber the selected article, annex, part or chapter; c/a a chapter/article into a part (a menu; one amendment each)";
     Search => "search", "Search clause text (Enter jumps to the next match)";
     Goto => "goto", "Jump to a clause by id";
     CleanText => "clean_text", "Clause: toggle clean text (brackets resolved as previewed)";

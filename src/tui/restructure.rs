@@ -1,6 +1,8 @@
 //! Structural amendments from the Outline. On an article, annex, part or chapter heading
 //! the restructure key opens a menu: insert a new one after or before it, move it (the
-//! outline's cursor picks where), delete it, renumber it. A small form then asks for what
+//! outline's cursor picks where), delete it, renumber it; on a part, insert a new chapter
+//! or article at its end, and on a chapter a new article (so an empty part or chapter can
+//! be filled). A small form then asks for what
 //! the amendment needs (number, title), the proposing delegations and a summary, and Enter
 //! records it.
 //!
@@ -119,6 +121,9 @@ impl Restructuring {
             (StructureOp::Insert, Some(Place::After(_))) => {
                 format!("Insert a new {noun} after {}", self.name)
             }
+            (StructureOp::Insert, Some(Place::Into(_))) => {
+                format!("Insert a new {noun} at the end of {}", self.name)
+            }
             (StructureOp::Insert, _) => format!("Insert a new {noun} before {}", self.name),
             (StructureOp::Move, Some(Place::After(id))) => {
                 format!("Move {} after {}", self.name, at(id))
@@ -152,6 +157,32 @@ impl Restructuring {
                 .map(|l| Focus::Label(self.unit, full_label(self.unit, &l))),
             StructureOp::Delete => self.after_delete.clone().map(Focus::Id),
             StructureOp::Move | StructureOp::Renumber => Some(Focus::Id(self.clause.clone())),
+        }
+    }
+}
+
+/// The units the menu on a `unit` can insert at its end, with their keys: a chapter or an
+/// article into a part, an article into a chapter.
+pub fn insertable_into(unit: Unit) -> &'static [(char, Unit)] {
+    match unit {
+        Unit::Part => &[('c', Unit::Chapter), ('a', Unit::Article)],
+        Unit::Chapter => &[('a', Unit::Article)],
+        Unit::Article | Unit::Annex => &[],
+    }
+}
+
+/// The menu's keys in a line, for the status bar and for a key the menu does not know.
+pub fn menu_keys(unit: Unit, cancel: &str) -> String {
+    let into: String = insertable_into(unit)
+        .iter()
+        .map(|(k, u)| format!("  {k} {} in it", u.noun()))
+        .collect();
+    match into.is_empty() {
+        true => format!(
+            "i insert after  I insert before  m move  d delete  n renumber  {cancel} cancel"
+        ),
+        false => {
+            format!("i/I new after/before{into}  m move  d delete  n renumber  {cancel} cancel")
         }
     }
 }
@@ -295,7 +326,19 @@ pub fn key(state: &mut State, e: EditKey) -> Vec<Effect> {
             use Slot::*;
             let after = Some(Place::After(r.clause.clone()));
             let before = Some(Place::Before(r.clause.clone()));
+            // A new chapter or article at the end of this part or chapter: the form is the
+            // new unit's, placed into this one.
+            let into = insertable_into(r.unit)
+                .iter()
+                .find(|(k, _)| Some(*k) == c)
+                .map(|&(_, unit)| unit);
             let stage = match c {
+                _ if into.is_some() => form(
+                    StructureOp::Insert,
+                    Some(Place::Into(r.clause.clone())),
+                    &[Label, Title, Proposers, Summary],
+                    state,
+                ),
                 Some('i') => form(
                     StructureOp::Insert,
                     after,
@@ -335,10 +378,8 @@ pub fn key(state: &mut State, e: EditKey) -> Vec<Effect> {
                     stage
                 }
                 _ => {
-                    state.message = Some((
-                        false,
-                        "i insert after · I insert before · m move · d delete · n renumber · Esc cancel".into(),
-                    ));
+                    let cancel = state.keymap.label(Action::Back).unwrap_or_default();
+                    state.message = Some((false, menu_keys(r.unit, &cancel)));
                     return Vec::new();
                 }
             };
@@ -357,6 +398,9 @@ pub fn key(state: &mut State, e: EditKey) -> Vec<Effect> {
             }
             if let Some(r) = state.restructure.as_mut() {
                 r.stage = stage;
+                if let Some(unit) = into {
+                    r.unit = unit;
+                }
             }
             Vec::new()
         }

@@ -227,6 +227,92 @@ fn outline_moves_an_annex_and_inserts_a_part() {
     assert_eq!(git(&root, &["status", "--porcelain"]), "");
 }
 
+/// A part just inserted holds nothing, so no chapter or article can be placed after or
+/// before one of its own: the menu on a part inserts a chapter or an article at its end,
+/// the menu on a chapter an article, each as `treaty amend --into` does.
+#[test]
+fn outline_fills_an_empty_part_with_a_chapter_and_the_chapter_with_an_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let mut s = state(&root);
+    s.proposers = vec!["EU".into()];
+    drive(&mut s, goto("part-final"));
+    drive(&mut s, [act(Action::Restructure)]);
+    drive(&mut s, typed("iVII"));
+    drive(&mut s, [act(Action::NextScreen)]);
+    drive(&mut s, typed("Transitional provisions"));
+    let effects = drive(&mut s, [act(Action::Commit)]);
+    carry_out(&root, &mut s, effects);
+    assert_eq!(s.selected_id().as_deref(), Some("transitional-provisions"));
+
+    // On the new part: the menu offers a chapter and an article at its end.
+    drive(&mut s, [act(Action::Restructure)]);
+    assert_snapshot!("restructure_menu_on_a_part", screen(&s));
+    drive(&mut s, typed("c1"));
+    drive(&mut s, [act(Action::NextScreen)]);
+    drive(&mut s, typed("Provisional application"));
+    assert!(
+        screen(&s).contains("Insert a new chapter at the end of Part VII. Transitional"),
+        "{}",
+        screen(&s)
+    );
+    let effects = drive(&mut s, [act(Action::Commit)]);
+    carry_out(&root, &mut s, effects);
+    let t = trailers(&root);
+    assert!(t.contains("Kind: insert-chapter"), "{t}");
+    assert!(t.contains("Proposed-by: EU"), "{t}");
+    assert!(
+        read(&root, "drafts/treaty.md").contains(
+            "## Part VII. Transitional provisions {#transitional-provisions}\n\n\
+             ### Chapter 1. Provisional application {#provisional-application}\n"
+        ),
+        "{}",
+        read(&root, "drafts/treaty.md")
+    );
+    assert_eq!(s.selected_id().as_deref(), Some("provisional-application"));
+
+    // On the new chapter: an article at its end, with its own file.
+    drive(&mut s, [act(Action::Restructure)]);
+    assert!(screen(&s).contains("insert a new article at the end of it"));
+    assert!(!screen(&s).contains("insert a new chapter at the end of it"));
+    drive(&mut s, typed("a31"));
+    drive(&mut s, [act(Action::NextScreen)]);
+    drive(&mut s, typed("Provisional application"));
+    let effects = drive(&mut s, [act(Action::Commit)]);
+    carry_out(&root, &mut s, effects);
+    let t = trailers(&root);
+    assert!(t.contains("Kind: insert-article"), "{t}");
+    let front = read(&root, "drafts/treaty.md");
+    let chapter = front
+        .find("### Chapter 1. Provisional application")
+        .unwrap();
+    let article = front
+        .find("- [Article 31. Provisional application](articles/")
+        .expect("the article is listed in treaty.md");
+    let annexes = front.find("## Annexes").unwrap();
+    assert!(chapter < article && article < annexes, "{front}");
+    let i = s.selected;
+    assert_eq!(s.data.draft.clauses[i].label.as_deref(), Some("Article 31"));
+    let parent = s.data.draft.clauses[i].parent.unwrap();
+    assert_eq!(
+        s.data.draft.clauses[parent].id.as_deref(),
+        Some("provisional-application"),
+        "the article sits in the new chapter"
+    );
+    assert_eq!(git(&root, &["status", "--porcelain"]), "");
+
+    // On an article the menu has no such keys: `c` is not one of them.
+    drive(&mut s, goto("martens"));
+    drive(&mut s, [act(Action::Restructure)]);
+    drive(&mut s, typed("c"));
+    assert!(s.restructure.as_ref().unwrap().stage == Stage::Menu);
+    assert!(
+        message(&s).starts_with("i insert after  I insert before"),
+        "{}",
+        message(&s)
+    );
+}
+
 #[test]
 fn outline_deletes_an_article_and_renumbers_another() {
     let dir = tempfile::tempdir().unwrap();

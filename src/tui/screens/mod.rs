@@ -334,10 +334,9 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
     if let Some(r) = &state.restructure {
         let k = |a| state.keymap.label(a).unwrap_or_default();
         let hint = match r.stage {
-            super::restructure::Stage::Menu => format!(
-                "i insert after  I insert before  m move  d delete  n renumber  {} cancel",
-                k(Action::Back)
-            ),
+            super::restructure::Stage::Menu => {
+                super::restructure::menu_keys(r.unit, &k(Action::Back))
+            }
             super::restructure::Stage::Pick => format!(
                 "select where to move {}, then a after  b before  i into  {} cancel",
                 r.name,
@@ -349,8 +348,9 @@ fn draw_hints(state: &State, f: &mut Frame, area: Rect) {
                 k(Action::Back)
             ),
         };
+        let line = Line::from(Span::styled(safe(&hint), state.styles.get("hint")));
         f.render_widget(
-            Paragraph::new(Span::styled(safe(&hint), state.styles.get("hint"))),
+            Paragraph::new(super::widgets::fit(line, usize::from(area.width))),
             area,
         );
         return;

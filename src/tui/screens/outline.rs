@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use crate::draft::ClauseKind;
 use crate::tui::action::Action;
 use crate::tui::app::State;
-use crate::tui::restructure::{Restructuring, Slot, Stage};
+use crate::tui::restructure::{Restructuring, Slot, Stage, insertable_into};
 use crate::tui::widgets::{fit, safe};
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
@@ -133,6 +133,15 @@ fn restructure(state: &State, r: &Restructuring, f: &mut Frame, area: Rect) {
                     key("I"),
                     Span::raw(format!("insert a new {noun} before it")),
                 ]),
+            ]
+            .into_iter()
+            .chain(insertable_into(r.unit).iter().map(|(k, unit)| {
+                Line::from(vec![
+                    key(&k.to_string()),
+                    Span::raw(format!("insert a new {} at the end of it", unit.noun())),
+                ])
+            }))
+            .chain([
                 Line::from(vec![key("m"), Span::raw("move it (then choose where)")]),
                 Line::from(vec![key("d"), Span::raw("delete it")]),
                 Line::from(vec![key("n"), Span::raw("renumber it")]),
@@ -140,7 +149,8 @@ fn restructure(state: &State, r: &Restructuring, f: &mut Frame, area: Rect) {
                     key(&state.keymap.label(Action::Back).unwrap_or_default()),
                     Span::styled("cancel", hint),
                 ]),
-            ],
+            ])
+            .collect(),
         ),
         Stage::Form(form) => {
             let mut lines = Vec::new();
