@@ -276,6 +276,26 @@ fn json_output_parses_and_matches_the_library() {
     );
 }
 
+/// A record that cannot be opened (here: HEAD detached, as after `git checkout <tag>`) has
+/// no rounds to offer: the error says why instead of "none yet".
+#[test]
+fn a_round_asked_of_a_record_that_cannot_be_opened_says_why() {
+    let (dir, _store) = recorded_sample();
+    crate::support::git_in(dir.path(), &["checkout", "-q", "--detach"]);
+    let o = treaty(dir.path(), &["diff", "r1", "current"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("a round (none readable)"), "{err}");
+    assert!(
+        err.contains("rounds, tags and commits cannot be read here: the record at"),
+        "{err}"
+    );
+    assert!(err.contains("detached HEAD"), "{err}");
+    // The text on disk and the delegations' positions are still compared.
+    let o = treaty(dir.path(), &["diff", "current", "EU"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 #[test]
 fn an_unknown_spec_is_a_clear_error_with_a_suggestion() {
     let (dir, _store) = recorded_sample();
@@ -283,6 +303,7 @@ fn an_unknown_spec_is_a_clear_error_with_a_suggestion() {
     assert!(err.contains("`r11` names no version of the text"), "{err}");
     assert!(err.contains("a round (r1)"), "{err}");
     assert!(err.contains("did you mean `r1`?"), "{err}");
+    assert!(!err.contains("cannot be read here"), "{err}");
     let o = treaty(dir.path(), &["diff", "current", "position:EUU"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(

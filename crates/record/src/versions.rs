@@ -18,14 +18,17 @@ use crate::store::{Oid, Store};
 #[derive(Debug, thiserror::Error)]
 pub enum VersionError {
     #[error(
-        "`{spec}` names no version of the text: use `current` (the text on disk), a round ({rounds}), a delegation ({delegations}), a tag, `HEAD` or a commit id{}",
-        did_you_mean(.suggest.as_deref())
+        "`{spec}` names no version of the text: use `current` (the text on disk), a round ({rounds}), a delegation ({delegations}), a tag, `HEAD` or a commit id{}{}",
+        did_you_mean(.suggest.as_deref()),
+        history_unread(.history.as_deref())
     )]
     UnknownSpec {
         spec: String,
         rounds: String,
         delegations: String,
         suggest: Option<String>,
+        /// Why the record could not be opened to look rounds, tags and commits up.
+        history: Option<String>,
     },
     #[error("there is no round `{name}`{}", did_you_mean(.suggest.as_deref()))]
     UnknownRound {
@@ -252,9 +255,13 @@ impl Sources {
         };
         Err(VersionError::UnknownSpec {
             spec: spec.to_string(),
-            rounds: list(&rounds),
+            rounds: match &self.store {
+                Ok(_) => list(&rounds),
+                Err(_) => "none readable".into(),
+            },
             delegations: list(&codes),
             suggest: nearest_owned(spec, &candidates),
+            history: self.store.as_ref().err().cloned(),
         })
     }
 
@@ -506,6 +513,14 @@ pub fn select(sources: &Sources, selection: &Selection) -> Result<Document, Vers
         doc.cite_sources(s);
     }
     Ok(doc)
+}
+
+/// What to add, on a line of its own, when rounds, tags and commits could not be looked
+/// up at all.
+fn history_unread(reason: Option<&str>) -> String {
+    reason.map_or(String::new(), |r| {
+        format!("\nrounds, tags and commits cannot be read here: {r}")
+    })
 }
 
 #[cfg(test)]
