@@ -170,8 +170,9 @@ pub enum Effect {
     ExternalEditor {
         text: String,
     },
-    /// Read the record again now, after the workbench's own amendment (the next frame
-    /// shows it).
+    /// Read the record back after the workbench's own amendment, off the UI thread
+    /// ([`Msg::ReadBack`] brings it): until it is in, keys that act on the text wait
+    /// ([`State::reading_back`]).
     Reload,
     /// Read the record again off the UI thread, as the watcher does when it sees a change
     /// ([`Msg::Changed`] brings the snapshot, [`Msg::ReloadFailed`] why there is none).
@@ -210,6 +211,9 @@ pub enum Msg {
     Changed(Snapshot),
     /// Reading the record again failed.
     ReloadFailed(String),
+    /// The record read back after the workbench's own amendment ([`Effect::Reload`]), or
+    /// why it could not be.
+    ReadBack(Result<Snapshot, String>),
 }
 
 /// What recording `write` came to, as the message the state takes.
@@ -333,6 +337,11 @@ pub struct State {
     pub notice: Option<(u64, String)>,
     /// A reload asked for with the reload key is under way (off the UI thread).
     pub reloading: bool,
+    /// The workbench's own amendment is being read back off the UI thread (at UN scale
+    /// that takes a few hundred milliseconds: the draft, 198 positions, the history index
+    /// extended). Moving around and switching screens run meanwhile; keys that act on the
+    /// text wait for it, so nothing is amended against the text as it was before.
+    pub reading_back: bool,
     /// A structural amendment being made from the Outline.
     pub restructure: Option<Restructuring>,
     /// Where the cursor goes when the outline is next read (after a structural amendment).
@@ -403,6 +412,7 @@ impl State {
             conflict: None,
             notice: None,
             reloading: false,
+            reading_back: false,
             restructure: None,
             focus: None,
         }
@@ -657,6 +667,48 @@ fn must_wait(state: &State, msg: &Msg) -> bool {
     }
 }
 
+/// Whether `msg` waits for the workbench's own amendment to be read back
+/// ([`State::reading_back`]): moving, looking and switching screens run at once, anything
+/// that could act on the text (an edit, a bracket lifted, a restructure, a landing, text
+/// typed) waits, and once one waits everything after it does, in order.
+fn waits_for_read_back(state: &State, msg: &Msg) -> bool {
+    if !state.reading_back {
+        return false;
+    }
+    let queued = !state.deferred.is_empty();
+    match msg {
+        Msg::Action(Action::Quit) => false,
+        Msg::Action(a) => {
+            queued
+                || !matches!(
+                    a,
+                    Action::Up
+                        | Action::Down
+                        | Action::PageUp
+                        | Action::PageDown
+                        | Action::Top
+                        | Action::Bottom
+                        | Action::Collapse
+                        | Action::Expand
+                        | Action::Help
+                        | Action::Outline
+                        | Action::Clause
+                        | Action::Compare
+                        | Action::Tiers
+                        | Action::Annexes
+                        | Action::History
+                        | Action::Amend
+                        | Action::Dashboard
+                        | Action::NextScreen
+                        | Action::PrevScreen
+                )
+        }
+        Msg::EditKey(_) => true,
+        Msg::Click { .. } | Msg::Wheel { .. } | Msg::Scroll(_) => queued,
+        _ => false,
+    }
+}
+
 /// The background load has landed: swap in the complete snapshot (the draft is the same,
 /// so the selection stands), set what defaults on it, then run the keys that waited.
 fn landed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
@@ -681,9 +733,15 @@ fn landed(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
 /// Swaps in freshly reloaded data (see [`State::replace_data`]), asks for what the screen
 /// shows, and runs keys that were waiting for a background load the reload overtook.
 pub fn reloaded(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
+    state.reading_back = false;
+    swap_in(state, data)
+}
+
+/// [`reloaded`] without ending a read-back: keys waiting for it keep waiting.
+fn swap_in(state: &mut State, data: Arc<Data>) -> Vec<Effect> {
     state.replace_data(data);
     let mut out = on_enter(state);
-    if state.data.complete {
+    if state.data.complete && !state.reading_back {
         if state.message.as_ref().is_some_and(|(_, m)| m == WAITING) {
             state.message = None;
         }
@@ -776,6 +834,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         state.message = Some((false, WAITING.into()));
         return Vec::new();
     }
+    if waits_for_read_back(state, &msg) {
+        state.deferred.push(msg);
+        return Vec::new();
+    }
     match msg {
         Msg::Action(a) => {
             if !matches!(a, Action::Confirm) {
@@ -856,7 +918,27 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.screen = Screen::Amend;
             Vec::new()
         }
+        Msg::Changed(snapshot) if state.reading_back => {
+            // The watcher saw the workbench's own amendment land before the read-back came
+            // in: it is that amendment, not news.
+            let (message, focus) = (state.message.clone(), state.focus.clone());
+            let out = swap_in(state, snapshot.0);
+            // The read-back still comes: it says so, and puts the cursor where it goes.
+            (state.message, state.focus) = (message, focus);
+            out
+        }
         Msg::Changed(snapshot) => changed(state, snapshot.0),
+        Msg::ReadBack(Ok(snapshot)) => reloaded(state, snapshot.0),
+        Msg::ReadBack(Err(e)) => {
+            // The keys that waited run on the text shown; the failure is said after them.
+            state.reading_back = false;
+            let mut out = Vec::new();
+            for m in std::mem::take(&mut state.deferred) {
+                out.extend(update(state, m));
+            }
+            state.message = Some((true, format!("reload failed: {e}")));
+            out
+        }
         Msg::ReloadFailed(e) => {
             // A reload the watcher began by itself only goes to the log.
             if std::mem::take(&mut state.reloading) {
@@ -875,6 +957,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 format!("recorded: {summary}")
             };
             state.message = Some((false, done));
+            state.reading_back = true;
             vec![Effect::Reload]
         }
     }

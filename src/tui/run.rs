@@ -144,6 +144,8 @@ pub fn run(opts: Options) -> Result<(), String> {
     // When each job was asked for, to log how long it took.
     let mut asked: std::collections::HashMap<u64, Instant> = Default::default();
     let watcher = Watcher::spawn(opts.root.clone(), state.data.head);
+    // The workbench's own amendments, read back off this thread.
+    let (read_back_tx, read_back) = std::sync::mpsc::channel::<(Result<Data, String>, Duration)>();
     for effect in start {
         if let Effect::Request(r) = effect {
             worker.request(r);
@@ -161,7 +163,7 @@ pub fn run(opts: Options) -> Result<(), String> {
             }
             let mut msgs = Vec::new();
             // Look for the background load often while it runs, so it shows when it lands.
-            let timeout = if !state.data.complete {
+            let timeout = if !state.data.complete || state.reading_back {
                 15
             } else if state.history.playing {
                 50
@@ -213,6 +215,20 @@ pub fn run(opts: Options) -> Result<(), String> {
                     }
                 }
             }
+            while let Ok((read, took)) = read_back.try_recv() {
+                msgs.push(Msg::ReadBack(match read {
+                    Ok(d) => {
+                        let d = Arc::new(d);
+                        log.line(&format!("read back at {:?} in {took:?}", d.head));
+                        worker = Worker::spawn(d.clone());
+                        Ok(Snapshot(d))
+                    }
+                    Err(e) => {
+                        log.line(&format!("reading back failed: {e}"));
+                        Err(e)
+                    }
+                }));
+            }
             msgs.push(Msg::Tick(started.elapsed().as_millis() as u64));
             let mut queue: VecDeque<Msg> = msgs.into();
             let mut effects: VecDeque<Effect> = VecDeque::new();
@@ -262,17 +278,23 @@ pub fn run(opts: Options) -> Result<(), String> {
                         log.line("reload asked for");
                         watcher.reload();
                     }
-                    Effect::Reload => match Data::load(&opts.root) {
-                        Ok(d) => {
-                            let d = Arc::new(d);
-                            worker = Worker::spawn(d.clone());
-                            effects.extend(app::reloaded(&mut state, d));
+                    Effect::Reload => {
+                        let (root, tx) = (opts.root.clone(), read_back_tx.clone());
+                        let spawned = std::thread::Builder::new()
+                            .name("treaty-tui-read-back".into())
+                            .spawn(move || {
+                                let t = Instant::now();
+                                let read = Data::load(&root);
+                                let _ = tx.send((read, t.elapsed()));
+                            });
+                        if let Err(e) = spawned {
+                            // No thread to spare: read it back here, as before.
+                            log.line(&format!("reading back on the UI thread: {e}"));
+                            let t = Instant::now();
+                            let read = Data::load(&opts.root);
+                            let _ = read_back_tx.send((read, t.elapsed()));
                         }
-                        Err(e) => {
-                            log.line(&format!("reload failed: {e}"));
-                            state.message = Some((true, format!("reload failed: {e}")));
-                        }
-                    },
+                    }
                 }
             }
         }

@@ -566,6 +566,81 @@ fn the_reload_key_reads_off_the_ui_thread_once_and_keeps_the_clause_and_the_edit
     assert!(s.editor.is_some() && !s.reloading);
 }
 
+/// The workbench's own amendment is read back off the UI thread (at UN scale a few hundred
+/// milliseconds that froze the screen): meanwhile the cursor moves and screens switch, but
+/// an edit waits for the text as amended, never begun on the text before it (it would
+/// meet the amendment just made as a conflict). The watcher seeing the amendment first
+/// brings no "Reloaded" notice; the read-back runs the edit.
+#[test]
+fn the_workbenchs_own_amendment_is_read_back_off_the_ui_thread_and_edits_wait_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let mut s = state(&root);
+    drive(&mut s, goto("pp3"));
+    drive(&mut s, [Msg::Action(Action::EditInline)]);
+    drive(&mut s, typed(YOURS));
+    let effects = drive(&mut s, [Msg::Action(Action::Commit)]);
+    let (before, commits) = (s.data.head, subjects(&root).len());
+    assert_eq!(carry_out(&root, &mut s, effects), [Effect::Reload]);
+    assert_eq!(subjects(&root).len(), commits + 1);
+    assert!(s.reading_back);
+    assert_eq!(s.data.head, before, "nothing is read on the UI thread");
+    let recorded = s.message.clone().expect("a message");
+    assert!(recorded.1.starts_with("recorded: "), "{recorded:?}");
+
+    // The watcher saw the amendment land first: it is swapped in, without a notice; keys
+    // that act on the text still wait for the read-back.
+    drive(
+        &mut s,
+        [Msg::Changed(Snapshot(Arc::new(Data::load(&root).unwrap())))],
+    );
+    assert_ne!(s.data.head, before);
+    assert_eq!(s.notice, None);
+    assert_eq!(s.message.as_ref(), Some(&recorded));
+    assert!(s.reading_back);
+
+    // Moving and switching screens run at once; an edit waits.
+    drive(&mut s, [Msg::Action(Action::Outline)]);
+    assert_eq!(s.screen, Screen::Outline);
+    drive(&mut s, [Msg::Action(Action::Down), Msg::Action(Action::Up)]);
+    assert_eq!(s.selected_id().as_deref(), Some("pp3"));
+    assert!(drive(&mut s, [Msg::Action(Action::EditInline)]).is_empty());
+    assert!(s.editor.is_none());
+    // Once one key waits, the keys after it wait behind it.
+    drive(&mut s, [Msg::Action(Action::Down)]);
+    assert_eq!(s.deferred.len(), 2);
+    assert_eq!(s.selected_id().as_deref(), Some("pp3"));
+
+    // The read-back: the waiting keys run, in order: the edit opens on the text as amended.
+    drive(
+        &mut s,
+        [Msg::ReadBack(Ok(Snapshot(Arc::new(
+            Data::load(&root).unwrap(),
+        ))))],
+    );
+    assert!(!s.reading_back && s.deferred.is_empty());
+    let ed = s.editor.as_ref().expect("the waiting edit ran");
+    assert_eq!(ed.clause, "pp3");
+    assert!(ed.text.ends_with(YOURS), "{}", ed.text);
+    assert_eq!(subjects(&root).len(), commits + 1, "nothing more recorded");
+
+    // A read-back that fails says why and lets the waiting keys run on what is shown.
+    s.editor = None;
+    s.reading_back = true;
+    drive(&mut s, [Msg::Action(Action::EditInline)]);
+    assert!(s.editor.is_none());
+    drive(
+        &mut s,
+        [Msg::ReadBack(Err("drafts/treaty.md: gone".into()))],
+    );
+    assert!(!s.reading_back);
+    assert!(s.editor.is_some(), "the waiting edit ran");
+    assert_eq!(
+        s.message,
+        Some((true, "reload failed: drafts/treaty.md: gone".into()))
+    );
+}
+
 #[test]
 fn a_failed_reload_says_why_and_the_key_works_again() {
     let dir = tempfile::tempdir().unwrap();
