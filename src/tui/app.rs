@@ -691,6 +691,7 @@ fn waits_for_read_back(state: &State, msg: &Msg) -> bool {
                         | Action::Collapse
                         | Action::Expand
                         | Action::Help
+                        | Action::Back
                         | Action::Outline
                         | Action::Clause
                         | Action::Compare

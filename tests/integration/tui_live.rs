@@ -599,7 +599,11 @@ fn the_workbenchs_own_amendment_is_read_back_off_the_ui_thread_and_edits_wait_fo
     assert_eq!(s.message.as_ref(), Some(&recorded));
     assert!(s.reading_back);
 
-    // Moving and switching screens run at once; an edit waits.
+    // Moving, looking and switching screens run at once; an edit waits.
+    drive(&mut s, [Msg::Action(Action::Help)]);
+    assert!(s.help);
+    drive(&mut s, [Msg::Action(Action::Back)]);
+    assert!(!s.help);
     drive(&mut s, [Msg::Action(Action::Outline)]);
     assert_eq!(s.screen, Screen::Outline);
     drive(&mut s, [Msg::Action(Action::Down), Msg::Action(Action::Up)]);
