@@ -7,6 +7,10 @@
 //! each at a time, so that a busy minute on a shared machine falls on both. A second table times the library calls alone (no process start, no output),
 //! against the same git commands.
 //!
+//! The round-to-round diff is also timed with both commands held to one core (Linux):
+//! treaty reads the two versions on two threads, git diffs on one, so that row shows what
+//! is left of the lead when a neighbour holds the other core.
+//!
 //! The repository is generated once with `treaty synth` (320 articles, 198 parties,
 //! 10,000 amendments, 12 rounds) under target/ and reused. `treaty amend` and
 //! `git commit` each get their own copy, and git commits exactly the files treaty changed.
@@ -205,6 +209,31 @@ fn main() {
         );
     }
 
+    if let Some(cpu) = one_cpu() {
+        let (from, to) = (r_from.as_str(), r_to.as_str());
+        let (t, g) = time_side_by_side(
+            PAIRED_RUNS,
+            || {
+                let mut c = treaty(&repo);
+                c.args(["diff", from, to]);
+                pin(&mut c, cpu);
+                c
+            },
+            || {
+                let mut c = git(&repo);
+                c.args(["diff", "--word-diff", from, to, "--", "drafts"]);
+                pin(&mut c, cpu);
+                c
+            },
+        );
+        push(
+            format!("(same `treaty diff {from} {to}`, one core)"),
+            t,
+            "(same `git diff --word-diff`, one core)".into(),
+            g,
+        );
+    }
+
     let (t, g) = amend_vs_commit(&repo, &clause, &history);
     push(
         format!("`treaty amend --kind replace --clause {clause}`"),
@@ -335,4 +364,46 @@ fn amend_vs_commit(repo: &Path, clause: &str, history: &History) -> (Duration, D
     treaty_times.sort();
     git_times.sort();
     (treaty_times[RUNS / 2], git_times[RUNS / 2])
+}
+
+/// A core this process may run on, to hold a command to (Linux; `None` elsewhere or when
+/// the set cannot be read).
+fn one_cpu() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: a zeroed cpu_set_t is an empty set; sched_getaffinity only writes it.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        // SAFETY: `set` is a valid cpu_set_t of `size` bytes.
+        if unsafe { libc::sched_getaffinity(0, size, &mut set) } != 0 {
+            return None;
+        }
+        // SAFETY: CPU_ISSET reads the set within its size.
+        (0..libc::CPU_SETSIZE as usize).find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) })
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// Holds `cmd`'s process (and its threads) to core `cpu`.
+fn pin(cmd: &mut Command, cpu: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec the closure only builds a set on the stack and
+        // calls sched_setaffinity, which is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(cpu, &mut set);
+                let size = std::mem::size_of::<libc::cpu_set_t>();
+                match libc::sched_setaffinity(0, size, &set) {
+                    0 => Ok(()),
+                    _ => Err(std::io::Error::last_os_error()),
+                }
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (cmd, cpu);
 }
