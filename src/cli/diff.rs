@@ -76,15 +76,25 @@ pub fn diff(repo: Option<PathBuf>, args: DiffArgs) -> anyhow::Result<ExitCode> {
     };
     let differs = same.as_ref().map(|same| |path: &str| !same.contains(path));
     let wanted: Option<&(dyn Fn(&str) -> bool + Sync)> = differs.as_ref().map(|f| f as _);
-    // The two versions are read side by side, each through its own handle on the record,
-    // as clauses alone: only they are compared.
-    let to_sources = from_sources.open_again()?;
-    let (a, b) = std::thread::scope(|s| {
-        let to = s.spawn(move || to_sources.load_clauses(&to, wanted.map(|w| w as _)));
-        let from = from_sources.load_clauses(&from, wanted.map(|w| w as _));
-        let to = to.join().expect("reading a version does not panic");
-        anyhow::Ok((from?, to?))
-    })?;
+    // The two versions are read as clauses alone (only they are compared), side by side,
+    // each through its own handle on the record; one after the other on a single core,
+    // where two threads would only take turns.
+    let one_core = std::thread::available_parallelism().map_or(true, |n| n.get() == 1);
+    let (a, b) = if one_core {
+        let from = from_sources.load_clauses(&from, wanted.map(|w| w as _))?;
+        (
+            from,
+            from_sources.load_clauses(&to, wanted.map(|w| w as _))?,
+        )
+    } else {
+        let to_sources = from_sources.open_again()?;
+        std::thread::scope(|s| {
+            let to = s.spawn(move || to_sources.load_clauses(&to, wanted.map(|w| w as _)));
+            let from = from_sources.load_clauses(&from, wanted.map(|w| w as _));
+            let to = to.join().expect("reading a version does not panic");
+            anyhow::Ok((from?, to?))
+        })?
+    };
     // Closing the record lets libgit2 free the delta bases it kept while reading (4 MB at
     // UN scale), which the comparison then reuses rather than taking fresh memory.
     drop(from_sources);

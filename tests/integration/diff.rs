@@ -110,6 +110,52 @@ fn diff_of_two_rounds_shows_exactly_the_changed_clauses_word_by_word() {
     );
     assert!(text.contains("[-support-]{+strengthen+}"), "{text}");
     assert!(!text.contains("observatory.2.b"), "{text}");
+
+    // On one core the two versions are read one after the other, not on two threads:
+    // the same report, every style.
+    #[cfg(target_os = "linux")]
+    for style in ["inline", "instructions", "lines"] {
+        let args = ["diff", "r1", "r2", "--all", "--style", style];
+        let both = treaty(dir.path(), &args);
+        let one = one_core_treaty(dir.path(), &args);
+        assert!(one.status.success(), "{}", stderr(&one));
+        assert_eq!(stdout(&one), stdout(&both), "{style}");
+        assert!(stdout(&one).contains("observatory.2.c"), "{style}");
+    }
+}
+
+/// `treaty` held to one core (the first this process may use), as on a one-core machine.
+#[cfg(target_os = "linux")]
+fn one_core_treaty(dir: &Path, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: a zeroed cpu_set_t is an empty set; sched_getaffinity only writes it.
+    let mut allowed: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    let size = std::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: `allowed` is a valid cpu_set_t of `size` bytes.
+    assert_eq!(unsafe { libc::sched_getaffinity(0, size, &mut allowed) }, 0);
+    // SAFETY: CPU_ISSET reads the set within its size.
+    let cpu = (0..libc::CPU_SETSIZE as usize)
+        .find(|&c| unsafe { libc::CPU_ISSET(c, &allowed) })
+        .expect("a core to run on");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_treaty"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("NO_COLOR", "1");
+    // SAFETY: between fork and exec the closure builds a set on the stack and calls
+    // sched_setaffinity, which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            match libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        });
+    }
+    cmd.output().expect("treaty runs")
 }
 
 #[test]
