@@ -15,7 +15,7 @@ use treaty_workbench::tui::action::Action;
 use treaty_workbench::tui::amending;
 use treaty_workbench::tui::app::{self, Effect, Msg, Screen, State, update};
 use treaty_workbench::tui::data::Data;
-use treaty_workbench::tui::jobs::Snapshot;
+use treaty_workbench::tui::jobs::{Response, Snapshot};
 use treaty_workbench::tui::keymap::Keymap;
 use treaty_workbench::tui::screens;
 use treaty_workbench::tui::theme::Styles;
@@ -642,6 +642,49 @@ fn the_workbenchs_own_amendment_is_read_back_off_the_ui_thread_and_edits_wait_fo
     assert_eq!(
         s.message,
         Some((true, "reload failed: drafts/treaty.md: gone".into()))
+    );
+}
+
+/// An amendment made before the first background load lands (the workbench just opened):
+/// that load, read before the amendment, swaps in, but the keys waiting for the
+/// amendment's read-back keep waiting for it.
+#[test]
+fn keys_waiting_for_a_read_back_wait_past_the_first_background_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = record(dir.path());
+    let early = Data::load(&root).unwrap();
+    let mut s = State::new(
+        Arc::new(Data::load_draft(&root).unwrap()),
+        Styles::default(),
+        Keymap::default(),
+    );
+    s.size = (100, 40);
+    drive(&mut s, goto("pp3"));
+    drive(&mut s, [Msg::Action(Action::EditInline)]);
+    drive(&mut s, typed(YOURS));
+    let effects = drive(&mut s, [Msg::Action(Action::Commit)]);
+    assert_eq!(carry_out(&root, &mut s, effects), [Effect::Reload]);
+    drive(&mut s, [Msg::Action(Action::EditInline)]);
+    assert_eq!(s.deferred.len(), 1);
+
+    drive(
+        &mut s,
+        [Msg::Job(Response::Loaded(Snapshot(Arc::new(early))))],
+    );
+    assert!(s.data.complete);
+    assert!(s.editor.is_none() && s.deferred.len() == 1, "still waiting");
+
+    drive(
+        &mut s,
+        [Msg::ReadBack(Ok(Snapshot(Arc::new(
+            Data::load(&root).unwrap(),
+        ))))],
+    );
+    let ed = s.editor.as_ref().expect("the waiting edit ran");
+    assert!(
+        ed.text.ends_with(YOURS),
+        "on the text as amended: {}",
+        ed.text
     );
 }
 
