@@ -88,6 +88,38 @@ impl Action {
         Action::ALL.iter().copied().find(|a| a.name() == name)
     }
 
+    /// Moves the cursor through the list on screen, or folds and unfolds it.
+    pub fn moves_the_cursor(self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+                | Action::Collapse
+                | Action::Expand
+        )
+    }
+
+    /// Goes to another screen.
+    pub fn switches_screen(self) -> bool {
+        matches!(
+            self,
+            Action::Outline
+                | Action::Clause
+                | Action::Compare
+                | Action::Tiers
+                | Action::Annexes
+                | Action::History
+                | Action::Amend
+                | Action::Dashboard
+                | Action::NextScreen
+                | Action::PrevScreen
+        )
+    }
+
     /// Actions still reachable while text is typed (search, editor): everything else is
     /// typed as text.
     pub fn works_while_typing(self) -> bool {

@@ -637,22 +637,13 @@ fn must_wait(state: &State, msg: &Msg) -> bool {
                         | Action::Restructure
                 )
                 || (on_loading_screen
+                    && !a.switches_screen()
                     && !matches!(
                         a,
                         Action::Help
                             | Action::Back
                             | Action::Search
                             | Action::Goto
-                            | Action::Outline
-                            | Action::Clause
-                            | Action::Compare
-                            | Action::Tiers
-                            | Action::Annexes
-                            | Action::History
-                            | Action::Amend
-                            | Action::Dashboard
-                            | Action::NextScreen
-                            | Action::PrevScreen
                             | Action::Reload
                     ))
         }
@@ -679,30 +670,10 @@ fn waits_for_read_back(state: &State, msg: &Msg) -> bool {
     match msg {
         Msg::Action(Action::Quit) => false,
         Msg::Action(a) => {
-            queued
-                || !matches!(
-                    a,
-                    Action::Up
-                        | Action::Down
-                        | Action::PageUp
-                        | Action::PageDown
-                        | Action::Top
-                        | Action::Bottom
-                        | Action::Collapse
-                        | Action::Expand
-                        | Action::Help
-                        | Action::Back
-                        | Action::Outline
-                        | Action::Clause
-                        | Action::Compare
-                        | Action::Tiers
-                        | Action::Annexes
-                        | Action::History
-                        | Action::Amend
-                        | Action::Dashboard
-                        | Action::NextScreen
-                        | Action::PrevScreen
-                )
+            let looks = a.moves_the_cursor()
+                || a.switches_screen()
+                || matches!(a, Action::Help | Action::Back);
+            queued || !looks
         }
         Msg::EditKey(_) => true,
         Msg::Click { .. } | Msg::Wheel { .. } | Msg::Scroll(_) => queued,

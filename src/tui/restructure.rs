@@ -281,21 +281,7 @@ pub fn action(state: &mut State, a: Action) -> Option<Vec<Effect>> {
         return Some(Vec::new());
     }
     match &mut r.stage {
-        Stage::Pick
-            if matches!(
-                a,
-                Action::Up
-                    | Action::Down
-                    | Action::PageUp
-                    | Action::PageDown
-                    | Action::Top
-                    | Action::Bottom
-                    | Action::Collapse
-                    | Action::Expand
-            ) =>
-        {
-            None
-        }
+        Stage::Pick if a.moves_the_cursor() => None,
         Stage::Form(f) => match a {
             Action::SwitchField | Action::NextScreen => {
                 f.focus = (f.focus + 1) % f.fields.len();
