@@ -98,6 +98,19 @@ fn select_by_arrows(s: &mut State, id: &str) {
     panic!("{id} not reached");
 }
 
+/// Part VII, "Transitional provisions", inserted after the last part from the Outline's
+/// menu, as the form fills it; the cursor on it.
+fn insert_part_vii(root: &Path, s: &mut State) {
+    drive(s, goto("part-final"));
+    drive(s, [act(Action::Restructure)]);
+    drive(s, typed("iVII"));
+    drive(s, [act(Action::NextScreen)]);
+    drive(s, typed("Transitional provisions"));
+    let effects = drive(s, [act(Action::Commit)]);
+    carry_out(root, s, effects);
+    assert_eq!(s.selected_id().as_deref(), Some("transitional-provisions"));
+}
+
 fn message(s: &State) -> &str {
     s.message.as_ref().map_or("", |m| m.1.as_str())
 }
@@ -212,13 +225,7 @@ fn outline_moves_an_annex_and_inserts_a_part() {
     ));
     assert_eq!(s.selected_id().as_deref(), Some("annex-gpai"));
 
-    drive(&mut s, goto("part-final"));
-    drive(&mut s, [act(Action::Restructure)]);
-    drive(&mut s, typed("iVII"));
-    drive(&mut s, [act(Action::NextScreen)]);
-    drive(&mut s, typed("Transitional provisions"));
-    let effects = drive(&mut s, [act(Action::Commit)]);
-    carry_out(&root, &mut s, effects);
+    insert_part_vii(&root, &mut s);
     assert!(trailers(&root).contains("Kind: insert-part"));
     assert!(read(&root, "drafts/treaty.md").contains(
         "(articles/depositary.md)\n\n## Part VII. Transitional provisions {#transitional-provisions}\n\n## Annexes"
@@ -236,13 +243,7 @@ fn outline_fills_an_empty_part_with_a_chapter_and_the_chapter_with_an_article() 
     let root = record(dir.path());
     let mut s = state(&root);
     s.proposers = vec!["EU".into()];
-    drive(&mut s, goto("part-final"));
-    drive(&mut s, [act(Action::Restructure)]);
-    drive(&mut s, typed("iVII"));
-    drive(&mut s, [act(Action::NextScreen)]);
-    drive(&mut s, typed("Transitional provisions"));
-    let effects = drive(&mut s, [act(Action::Commit)]);
-    carry_out(&root, &mut s, effects);
+    insert_part_vii(&root, &mut s);
     assert_eq!(s.selected_id().as_deref(), Some("transitional-provisions"));
 
     // On the new part: the menu offers a chapter and an article at its end.
