@@ -170,9 +170,9 @@ pub enum Effect {
     ExternalEditor {
         text: String,
     },
-    /// Read the record back after the workbench's own amendment, off the UI thread
-    /// ([`Msg::ReadBack`] brings it): until it is in, keys that act on the text wait
-    /// ([`State::reading_back`]).
+    /// Read the record back after the workbench's own amendment, off the UI thread (the
+    /// watcher's, [`Msg::ReadBack`] brings it): until it is in, keys that act on the text
+    /// wait ([`State::reading_back`]).
     Reload,
     /// Read the record again off the UI thread, as the watcher does when it sees a change
     /// ([`Msg::Changed`] brings the snapshot, [`Msg::ReloadFailed`] why there is none).

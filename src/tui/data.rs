@@ -311,7 +311,10 @@ impl Data {
     /// extends it first when the branch moved).
     fn history_from_index(&mut self, store: &Store, history: &History) {
         let mut previous: Option<Oid> = None;
-        for r in history.records() {
+        self.history.reserve_exact(history.len());
+        // Each commit's summary alone: decoding whole records (every clause version they
+        // carry) took 30 MB at UN scale, on every reload.
+        for r in (0..history.len()).map(|i| history.info(i)) {
             let Ok(oid) = Oid::from_str(&r.oid) else {
                 continue;
             };

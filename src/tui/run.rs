@@ -144,8 +144,9 @@ pub fn run(opts: Options) -> Result<(), String> {
     // When each job was asked for, to log how long it took.
     let mut asked: std::collections::HashMap<u64, Instant> = Default::default();
     let watcher = Watcher::spawn(opts.root.clone(), state.data.head);
-    // The workbench's own amendments, read back off this thread.
-    let (read_back_tx, read_back) = std::sync::mpsc::channel::<(Result<Data, String>, Duration)>();
+    // The workbench's own amendment, read back by the watcher: the ask the read-back
+    // answers, and when it was made.
+    let mut read_back_due: Option<(u64, Instant)> = None;
     for effect in start {
         if let Effect::Request(r) = effect {
             worker.request(r);
@@ -200,36 +201,41 @@ pub fn run(opts: Options) -> Result<(), String> {
                 ));
                 msgs.push(Msg::Job(resp));
             }
-            // Amendments made elsewhere, read off this thread: a newer worker serves them.
-            while let Some(read) = watcher.try_recv() {
-                match read {
-                    Ok(d) => {
-                        let d = Arc::new(d);
-                        log.line(&format!("the record changed: reloaded at {:?}", d.head));
-                        worker = Worker::spawn(d.clone());
-                        msgs.push(Msg::Changed(Snapshot(d)));
+            // Amendments made elsewhere, and the workbench's own read back, read off this
+            // thread: a newer worker serves them.
+            while let Some((read, answers)) = watcher.try_recv() {
+                let read_back = read_back_due.filter(|(ask, _)| answers >= *ask);
+                if read_back.is_some() {
+                    read_back_due = None;
+                }
+                let read = read.map(|d| {
+                    let d = Arc::new(d);
+                    worker = Worker::spawn(d.clone());
+                    Snapshot(d)
+                });
+                match (read, read_back) {
+                    (Ok(d), None) => {
+                        log.line(&format!("the record changed: reloaded at {:?}", d.0.head));
+                        msgs.push(Msg::Changed(d));
                     }
-                    Err(e) => {
+                    (Err(e), None) => {
                         log.line(&format!("reload failed: {e}"));
                         msgs.push(Msg::ReloadFailed(e));
                     }
+                    (read, Some((_, asked))) => {
+                        log.line(&format!(
+                            "read back in {:?}: {:?}",
+                            asked.elapsed(),
+                            read.as_ref().map(|d| d.0.head)
+                        ));
+                        msgs.push(Msg::ReadBack(read));
+                    }
                 }
             }
-            while let Ok((read, took)) = read_back.try_recv() {
-                msgs.push(Msg::ReadBack(match read {
-                    Ok(d) => {
-                        let d = Arc::new(d);
-                        log.line(&format!("read back at {:?} in {took:?}", d.head));
-                        worker = Worker::spawn(d.clone());
-                        Ok(Snapshot(d))
-                    }
-                    Err(e) => {
-                        log.line(&format!("reading back failed: {e}"));
-                        Err(e)
-                    }
-                }));
-            }
             msgs.push(Msg::Tick(started.elapsed().as_millis() as u64));
+            let swapped = msgs
+                .iter()
+                .any(|m| matches!(m, Msg::Changed(_) | Msg::ReadBack(Ok(_))));
             let mut queue: VecDeque<Msg> = msgs.into();
             let mut effects: VecDeque<Effect> = VecDeque::new();
             loop {
@@ -276,26 +282,15 @@ pub fn run(opts: Options) -> Result<(), String> {
                     }
                     Effect::BackgroundReload => {
                         log.line("reload asked for");
-                        watcher.reload();
+                        let _ = watcher.reload();
                     }
                     Effect::Reload => {
-                        let (root, tx) = (opts.root.clone(), read_back_tx.clone());
-                        let spawned = std::thread::Builder::new()
-                            .name("treaty-tui-read-back".into())
-                            .spawn(move || {
-                                let t = Instant::now();
-                                let read = Data::load(&root);
-                                let _ = tx.send((read, t.elapsed()));
-                            });
-                        if let Err(e) = spawned {
-                            // No thread to spare: read it back here, as before.
-                            log.line(&format!("reading back on the UI thread: {e}"));
-                            let t = Instant::now();
-                            let read = Data::load(&opts.root);
-                            let _ = read_back_tx.send((read, t.elapsed()));
-                        }
+                        read_back_due = Some((watcher.reload(), Instant::now()));
                     }
                 }
+            }
+            if swapped {
+                give_back_freed_memory();
             }
         }
     })();
@@ -352,6 +347,18 @@ fn external_editor(text: &str) -> Result<String, String> {
         ));
     }
     std::fs::read_to_string(file.path()).map_err(|e| e.to_string())
+}
+
+/// Hands the memory a replaced snapshot held back to the system. Each snapshot is read on
+/// a thread of its own (the watcher, a read-back), so glibc frees it into that thread's
+/// heap, which it keeps: at UN scale the workbench grew by 60–100 MB per amendment until
+/// it reached about 180 MB. `malloc_trim` returns what every heap holds free.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory; it is safe to call at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 #[cfg(test)]

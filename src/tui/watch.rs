@@ -3,8 +3,12 @@
 //! the files under `drafts/` and `positions/` every few hundred milliseconds and, when
 //! either changed, loads the negotiation again off the UI thread and hands the snapshot to
 //! the event loop ([`crate::tui::app::Msg::Changed`]). Keys never wait for it. The reload
-//! key asks the same thread to load now ([`Watcher::reload`]).
+//! key asks the same thread to load now ([`Watcher::reload`]), and so does the workbench
+//! after its own amendment: each snapshot says which asks it answers, and one thread
+//! loading means never two snapshots being read at once (at UN scale each holds tens of
+//! megabytes while it is read).
 
+use std::cell::Cell;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -61,58 +65,80 @@ fn digest(dir: &Path, h: &mut DefaultHasher) {
     }
 }
 
+/// A snapshot the watcher loaded (or why it could not), and the last ask it answers:
+/// every ask up to that number was made before this snapshot began to be read.
+pub type Loaded = (Result<Data, String>, u64);
+
 /// The watching thread; it ends when this is dropped.
 pub struct Watcher {
-    rx: Receiver<Result<Data, String>>,
-    /// Each message asks for a load now; closing it ends the thread.
-    control: Sender<()>,
+    rx: Receiver<Loaded>,
+    /// Each message asks for a load now (the ask's number); closing it ends the thread.
+    control: Sender<u64>,
+    /// The number of the last ask.
+    asks: Cell<u64>,
 }
 
 impl Watcher {
     /// Watches the record at `root`, whose snapshot on screen was read at `head`.
     pub fn spawn(root: PathBuf, head: Option<Oid>) -> Watcher {
         let (tx, rx) = mpsc::channel();
-        let (control, asked) = mpsc::channel::<()>();
+        let (control, asked) = mpsc::channel::<u64>();
         let _ = std::thread::Builder::new()
             .name("treaty-tui-watch".into())
             .spawn(move || watch(&root, head, &tx, &asked));
-        Watcher { rx, control }
+        Watcher {
+            rx,
+            control,
+            asks: Cell::new(0),
+        }
     }
 
     /// Asks for the record to be loaded now, changed or not; the snapshot comes through
     /// [`Watcher::try_recv`] like any other. Asking again before the load starts asks for
-    /// nothing more.
-    pub fn reload(&self) {
-        let _ = self.control.send(());
+    /// nothing more. Returns the ask's number: the snapshot whose number is at least
+    /// this one was read after it.
+    pub fn reload(&self) -> u64 {
+        let ask = self.asks.get() + 1;
+        self.asks.set(ask);
+        let _ = self.control.send(ask);
+        ask
     }
 
-    /// A snapshot loaded after a change, if one is ready.
-    pub fn try_recv(&self) -> Option<Result<Data, String>> {
+    /// A snapshot loaded after a change or an ask, if one is ready.
+    pub fn try_recv(&self) -> Option<Loaded> {
         self.rx.try_recv().ok()
     }
 }
 
-fn watch(root: &Path, head: Option<Oid>, tx: &Sender<Result<Data, String>>, asked: &Receiver<()>) {
+fn watch(root: &Path, head: Option<Oid>, tx: &Sender<Loaded>, asked: &Receiver<u64>) {
     let store = Store::open(root).ok();
     let mut seen = Stamp::of(root, store.as_ref());
     // A commit that landed between the first frame's read and this look counts too.
     let mut changed = seen.head != head;
     let mut now_please = false;
+    // The last ask received: the next snapshot answers it.
+    let mut last_ask = 0;
     loop {
         if changed || now_please {
-            if changed {
+            if changed && !now_please {
                 // Let a write that is under way (files, then the branch) finish first.
                 std::thread::sleep(EVERY / 4);
             }
+            while let Ok(ask) = asked.try_recv() {
+                last_ask = ask;
+            }
             seen = Stamp::of(root, store.as_ref());
-            if tx.send(Data::load(root)).is_err() {
+            if tx.send((Data::load(root), last_ask)).is_err() {
                 return;
             }
         }
         now_please = match asked.recv_timeout(EVERY) {
-            Ok(()) => {
+            Ok(ask) => {
                 // Several asks made while loading are one load.
-                while asked.try_recv().is_ok() {}
+                last_ask = ask;
+                while let Ok(ask) = asked.try_recv() {
+                    last_ask = ask;
+                }
                 true
             }
             Err(RecvTimeoutError::Timeout) => false,
@@ -141,5 +167,53 @@ mod tests {
         let after = Stamp::of(&root, Some(&store));
         assert_ne!(before, after);
         assert_eq!(before.head, after.head);
+    }
+
+    /// The watcher's next snapshot, waiting at most a minute.
+    fn next(w: &Watcher) -> Loaded {
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(loaded) = w.try_recv() {
+                return loaded;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "no snapshot came"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Each snapshot says the last ask it answers: one asked for answers it, one the
+    /// watcher loads of its own accord (a file changed) answers no new ask, and asks made
+    /// while it loads are answered by one more load.
+    #[test]
+    fn a_snapshot_says_which_asks_it_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        fixture::build(&root).unwrap();
+        let head = Store::open(&root).unwrap().head().ok();
+        let w = Watcher::spawn(root.clone(), head);
+        assert_eq!(w.reload(), 1);
+        let (read, answers) = next(&w);
+        assert!(read.is_ok());
+        assert_eq!(answers, 1);
+
+        let tiers = root.join("drafts/tiers.ron");
+        let text = std::fs::read_to_string(&tiers).unwrap();
+        std::fs::write(&tiers, format!("{text}\n")).unwrap();
+        let (read, answers) = next(&w);
+        assert!(read.is_ok());
+        assert_eq!(answers, 1, "a change on disk answers no new ask");
+
+        assert_eq!((w.reload(), w.reload()), (2, 3));
+        let mut last = 0;
+        while last < 3 {
+            let (read, answers) = next(&w);
+            assert!(read.is_ok() && answers > last && answers <= 3);
+            last = answers;
+        }
+        std::thread::sleep(EVERY * 2);
+        assert!(w.try_recv().is_none(), "nothing more was asked or changed");
     }
 }

@@ -482,7 +482,7 @@ fn when_both_changed_the_same_words_the_view_says_yours_would_replace_theirs() {
 fn next_snapshot(w: &Watcher) -> Data {
     let start = Instant::now();
     loop {
-        if let Some(read) = w.try_recv() {
+        if let Some((read, _)) = w.try_recv() {
             return read.expect("the record loads");
         }
         assert!(
