@@ -314,7 +314,7 @@ impl Data {
         self.history.reserve_exact(history.len());
         // Each commit's summary alone: decoding whole records (every clause version they
         // carry) took 30 MB at UN scale, on every reload.
-        for r in (0..history.len()).map(|i| history.info(i)) {
+        for r in (0..history.len()).map(|i| history.info_owned(i)) {
             let Ok(oid) = Oid::from_str(&r.oid) else {
                 continue;
             };
@@ -322,8 +322,8 @@ impl Data {
             self.history.push(HistEntry::new(
                 oid,
                 previous,
-                r.summary.clone(),
-                r.author.clone(),
+                r.summary,
+                r.author,
                 r.amendment.as_ref(),
                 r.time,
             ));

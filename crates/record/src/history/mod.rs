@@ -668,7 +668,21 @@ impl History {
         if let Some(info) = self.infos[i].get() {
             return info;
         }
-        let info = match self.source() {
+        let info = self.read_info(i);
+        self.infos[i].get_or_init(|| Box::new(info))
+    }
+
+    /// [`History::info`] read for a caller that keeps it (the workbench's timeline), not
+    /// kept here too: 7 MB for every summary at UN scale.
+    pub fn info_owned(&self, i: usize) -> RecordInfo {
+        match self.infos[i].get() {
+            Some(info) => RecordInfo::clone(info),
+            None => self.read_info(i),
+        }
+    }
+
+    fn read_info(&self, i: usize) -> RecordInfo {
+        match self.source() {
             Source::Memory(m) => m.records[i].info(),
             Source::Mapped(mp) => {
                 let decoded = mp
@@ -684,8 +698,7 @@ impl History {
                     },
                 }
             }
-        };
-        self.infos[i].get_or_init(|| Box::new(info))
+        }
     }
 
     /// How many records (commits) the history has.

@@ -133,6 +133,14 @@ fn a_warm_lazy_open_answers_like_the_build() {
     assert!(built.report().saved);
     let warm = History::open(&store).unwrap();
     assert_eq!(warm.report().processed, 0);
+    // Summaries read to be kept elsewhere are those the index keeps, from the mapped file
+    // (nothing decoded yet) and once decoded.
+    for i in 0..warm.len() {
+        let from_file = warm.info_owned(i);
+        assert_eq!(from_file, built.records()[i].info());
+        assert_eq!(&from_file, warm.info(i));
+        assert_eq!(warm.info_owned(i), from_file, "once decoded");
+    }
     let mut ids: Vec<&str> = built.clause_ids().collect();
     ids.sort();
     let mut warm_ids: Vec<&str> = warm.clause_ids().collect();
