@@ -130,6 +130,7 @@ fn main() {
     tui_figures(&repo, &mut t);
     amend_figures(&repo, &mut t);
     memory_figures(&repo, &mut t);
+    workbench_memory_figures(&repo, &mut t);
 
     println!();
     println!(
@@ -530,4 +531,112 @@ fn memory_figures(repo: &Path, t: &mut Table) {
             "≤ 250 MB",
         );
     }
+}
+
+/// The workbench's resident memory in a real terminal (tmux, when it is installed) on a
+/// copy of the record: on opening, then after each of six amendments made from it
+/// (`e`, a few words, Ctrl-s), each read back before the next; VmRSS and VmHWM from
+/// `/proc`.
+fn workbench_memory_figures(repo: &Path, t: &mut Table) {
+    let tmux = |args: &[&str]| Command::new("tmux").args(args).output();
+    if !tmux(&["-V"]).is_ok_and(|o| o.status.success()) {
+        t.row(
+            "workbench memory over six amendments",
+            "n/a (needs tmux)".into(),
+            "≤ 150 MB",
+        );
+        return;
+    }
+    let copy = copy_of(repo, "workbench-memory");
+    let log = copy.join(".git/treaty/tui.log");
+    let _ = std::fs::remove_file(&log);
+    let session = format!("treaty-bench-{}", std::process::id());
+    let bin = common::treaty_bin();
+    let command = format!("exec {} tui --as CHAIR", bin.display());
+    let dir = copy.display().to_string();
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "120",
+        "-y",
+        "35",
+        "-c",
+        &dir,
+        &command,
+    ])
+    .expect("tmux starts");
+    let pane = |what: &str| {
+        let out = tmux(&["display", "-p", "-t", &session, what]).expect("tmux answers");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let pid = pane("#{pane_pid}");
+    // Waits until the run log holds `n` lines containing `what`.
+    let wait_for = |what: &str, n: usize| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(120) {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if text.lines().filter(|l| l.contains(what)).count() >= n {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
+    let memory = || {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let kb = |key: &str| -> f64 {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                .unwrap_or(f64::NAN)
+        };
+        (kb("VmRSS:") / 1024.0, kb("VmHWM:") / 1024.0)
+    };
+    let loaded = wait_for("job 1 done", 1);
+    let opening = memory();
+    let mut after = Vec::new();
+    for k in 1..=6 {
+        let _ = tmux(&["send-keys", "-t", &session, "e"]);
+        std::thread::sleep(Duration::from_millis(300));
+        let _ = tmux(&[
+            "send-keys",
+            "-t",
+            &session,
+            "End",
+            &format!(" Bench {k}."),
+            "C-s",
+        ]);
+        if !wait_for("read back in", k) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        after.push(memory().0);
+    }
+    let peak = memory().1;
+    let _ = tmux(&["kill-session", "-t", &session]);
+    if !loaded || after.len() < 6 {
+        t.row(
+            "workbench memory over six amendments",
+            "n/a (the workbench did not answer)".into(),
+            "≤ 150 MB",
+        );
+        return;
+    }
+    let (lo, hi) = after
+        .iter()
+        .fold((f64::MAX, 0f64), |(l, h), &m| (l.min(m), h.max(m)));
+    t.row(
+        "workbench resident memory on opening (tmux, VmRSS)",
+        format!("{:.0} MiB", opening.0),
+        "≤ 150 MB",
+    );
+    t.row(
+        "workbench resident memory after each of six amendments (VmRSS); peak (VmHWM)",
+        format!("{lo:.0}–{hi:.0} MiB; peak {peak:.0} MiB"),
+        "≤ 150 MB",
+    );
 }
