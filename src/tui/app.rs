@@ -891,8 +891,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Changed(snapshot) if state.reading_back => {
-            // The watcher saw the workbench's own amendment land before the read-back came
-            // in: it is that amendment, not news.
+            // A load the watcher began before the read-back was asked for: it brings the
+            // workbench's own amendment (or the text just before it), not news.
             let (message, focus) = (state.message.clone(), state.focus.clone());
             let out = swap_in(state, snapshot.0);
             // The read-back still comes: it says so, and puts the cursor where it goes.

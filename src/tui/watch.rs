@@ -134,11 +134,8 @@ fn watch(root: &Path, head: Option<Oid>, tx: &Sender<Loaded>, asked: &Receiver<u
         }
         now_please = match asked.recv_timeout(EVERY) {
             Ok(ask) => {
-                // Several asks made while loading are one load.
+                // Asks made meanwhile are taken just before the load: one load answers all.
                 last_ask = ask;
-                while let Ok(ask) = asked.try_recv() {
-                    last_ask = ask;
-                }
                 true
             }
             Err(RecvTimeoutError::Timeout) => false,
